@@ -1,0 +1,82 @@
+package dev.netdsl.apps;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code netdsl} command: one sub-command per tutorial example. */
+@Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
+        description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
+        subcommands = {Main.SineCommand.class})
+public final class Main implements Callable<Integer> {
+    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Entry point; exits with 0 on success, 1 on a failed run, 2 on bad options or values. */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line without exiting the JVM; returns the exit code. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, unused) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+            cmd.usage(cmd.getErr());
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean debug = parsed.matchedOption("--debug") != null;
+            if (debug) {
+                e.printStackTrace();
+            }
+            String name = cmd.getCommandName().equals("netdsl") ? "netdsl" : "netdsl " + cmd.getCommandName();
+            cmd.getErr().println(name + ": " + (e.getMessage() != null ? e.getMessage() : e));
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("Try '" + name + " --help' for the options.");
+                return 2;
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Command(name = "sine", mixinStandardHelpOptions = true,
+            description = "Fit y = sin(x) on 1000 points in [-10, 10] with an MLP of configurable depth (seed 000).")
+    static final class SineCommand implements Callable<Integer> {
+        @Option(names = "--cfg", defaultValue = "1,20,50,20,1", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
+        String cfg;
+        @Option(names = "--steps", defaultValue = "10000", description = "Full-batch training steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--seed", defaultValue = "1", description = "Initialisation seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/sine/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--frames", defaultValue = "0", description = "Also write a fit PNG every K steps to OUT/sine/frames/ (default: off).")
+        int frames;
+        @Option(names = "--quiet", description = "No progress bar; print the loss lines only.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            if (frames < 0) {
+                throw new IllegalArgumentException("--frames " + frames + " must be 0 (off) or a positive step interval");
+            }
+            Sine.run(new Sine.Options(Sine.parseCfg(cfg), steps, lr, seed, out, quiet, frames, 100), System.out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.netdsl.apps;
+
+import dev.netdsl.Dataset;
+import dev.netdsl.History;
+import dev.netdsl.Model;
+import dev.netdsl.Net;
+import dev.netdsl.Parameter;
+import dev.netdsl.datasets.SineWave;
+import dev.netdsl.models.Mlp;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The seed's sine fit (000): an MLP of configurable depth, {@code y = sin(x)} on 1000 points in
+ * [-10, 10], MSE, full-batch SGD. Prints {@code i loss} lines, then the parameter shapes; writes
+ * {@code fit.png}, {@code loss.png} and {@code metrics.json} into {@code out/sine/}.
+ */
+public final class Sine {
+    /** What to run; the defaults are the seed's. */
+    public record Options(int[] cfg, int steps, double lr, long seed, Path out, boolean quiet, int frames, int printEvery) {
+        /** The seed's settings: cfg 1,20,50,20,1, 10,000 steps, lr 0.05. */
+        public static Options defaults() {
+            return new Options(new int[] {1, 20, 50, 20, 1}, 10_000, 0.05, 1, Path.of("out"), false, 0, 100);
+        }
+    }
+
+    /** What a run produced. */
+    public record Result(float finalLoss, int steps, double seconds, Path dir) {
+    }
+
+    private Sine() {
+    }
+
+    /** Trains, prints and writes the example's files. */
+    public static Result run(Options o, PrintStream console) {
+        Net spec = Mlp.sineRegressor(o.cfg(), o.lr()).seed(o.seed());
+        Dataset data = SineWave.of(1000, -10, 10);
+        Path dir = Outputs.directory(o.out().resolve("sine"));
+        int hidden = o.cfg().length - 2;
+        boolean bar = !o.quiet() && System.console() != null;
+        console.println(spec + " on " + data.size() + " points, " + o.steps() + " steps");
+        try (Model net = spec.build().progress(bar)) {
+            float[][] x = data.x();
+            Path frames = o.frames() > 0 ? Outputs.directory(dir.resolve("frames")) : null;
+            History h = net.fit(data, o.steps(), (i, loss) -> {
+                if (!bar && (i % o.printEvery() == 0 || i == o.steps() - 1)) {
+                    console.println(i + " " + loss);
+                }
+                if (frames != null && (i % o.frames() == 0 || i == o.steps() - 1)) {
+                    Outputs.png(frames.resolve(String.format("frame-%06d.png", i)),
+                            fitChart(x, data.y(), net.predict(x), i, loss, hidden));
+                }
+            });
+            float last = h.finalLoss();
+            if (bar) {
+                console.println((o.steps() - 1) + " " + last);
+            }
+            List<Parameter> params = net.parameters();
+            console.println("The network has " + params.size() / 2 + " layers of parameters");
+            for (int i = 0; i + 1 < params.size(); i += 2) {
+                console.printf(" parameter %d: weight shape=%s, bias shape=%s%n", i / 2 + 1,
+                        params.get(i).numpyShape(), params.get(i + 1).numpyShape());
+            }
+            Outputs.png(dir.resolve("fit.png"), fitChart(x, data.y(), net.predict(x), o.steps() - 1, last, hidden));
+            Outputs.png(dir.resolve("loss.png"), lossChart(h.losses(), hidden));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("example", "sine");
+            m.put("cfg", o.cfg());
+            m.put("hidden_layers", hidden);
+            m.put("steps", h.steps());
+            m.put("lr", o.lr());
+            m.put("seed", o.seed());
+            m.put("final_loss", last);
+            m.put("seconds", h.seconds());
+            m.put("steps_per_second", h.stepsPerSecond());
+            m.put("parameters", spec.parameterCount());
+            m.put("seed_reference", Map.of("cfg", List.of(1, 20, 50, 20, 1), "step", 4999, "loss", 0.01936902292072773));
+            m.put("loss_every_100", every(h.losses(), 100));
+            Outputs.json(dir.resolve("metrics.json"), m);
+            console.printf("final_loss %.6f after %d steps in %.2f s (%.0f steps/s); wrote %s%n", last, h.steps(),
+                    h.seconds(), h.stepsPerSecond(), dir);
+            return new Result(last, h.steps(), h.seconds(), dir);
+        }
+    }
+
+    private static float[] every(float[] losses, int k) {
+        float[] out = new float[(losses.length + k - 1) / k];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = losses[i * k];
+        }
+        return out;
+    }
+
+    /** The seed's figure: data as dots, the fit as a thick red line, iteration and loss in red. */
+    static XYChart fitChart(float[][] x, float[][] y, float[][] yHat, int iter, float loss, int hidden) {
+        XYChart chart = new XYChartBuilder().width(800).height(600).title("hidden_layer:" + hidden)
+                .xAxisTitle("x").yAxisTitle("y = sin(x)").build();
+        XYStyler style = chart.getStyler();
+        style.setLegendPosition(Styler.LegendPosition.InsideSE);
+        style.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        style.setXAxisDecimalPattern("0.#");
+        style.setYAxisDecimalPattern("0.0#");
+        style.setMarkerSize(5);
+        style.setXAxisTickMarkSpacingHint(90);
+        XYSeries points = chart.addSeries("data", column(x), column(y));
+        points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        points.setMarker(SeriesMarkers.CIRCLE);
+        points.setMarkerColor(new Color(31, 119, 180));
+        XYSeries fit = chart.addSeries("fit", column(x), column(yHat));
+        fit.setMarker(SeriesMarkers.NONE);
+        fit.setLineColor(Color.RED);
+        fit.setLineStyle(new BasicStroke(5f));
+        chart.getStyler().setAnnotationTextFontColor(Color.RED).setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        // Where the seed's plt.text(-10, 0.75, ...) puts it: top left, in data coordinates.
+        chart.addAnnotation(new AnnotationText(String.format("iter=%d   Loss=%.4f", iter, loss), -7.4, 0.9, false));
+        return chart;
+    }
+
+    /** Loss per step on a log scale. */
+    static XYChart lossChart(float[] losses, int hidden) {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("MSE loss per step (hidden_layer:" + hidden + ")")
+                .xAxisTitle("step").yAxisTitle("MSE loss (log scale)").build();
+        XYStyler style = chart.getStyler();
+        style.setYAxisLogarithmic(true);
+        style.setLegendVisible(false);
+        style.setXAxisDecimalPattern("#,##0");
+        style.setYAxisDecimalPattern("0.###");
+        double[] steps = new double[losses.length];
+        double[] values = new double[losses.length];
+        for (int i = 0; i < losses.length; i++) {
+            steps[i] = i;
+            values[i] = Float.isFinite(losses[i]) && losses[i] > 0 ? losses[i] : Double.NaN;
+        }
+        XYSeries s = chart.addSeries("loss", steps, values);
+        s.setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    private static double[] column(float[][] m) {
+        return Arrays.stream(m).mapToDouble(r -> r[0]).toArray();
+    }
+
+    /** Parses {@code "1,20,50,20,1"}. */
+    static int[] parseCfg(String text) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                sizes.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--cfg " + text + ": '" + part + "' is not a whole number; write sizes like 1,20,50,20,1");
+            }
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

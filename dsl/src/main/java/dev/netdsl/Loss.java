@@ -1,0 +1,25 @@
+package dev.netdsl;
+
+/** The training objective a {@link Net} minimises. Create with {@link Losses}. */
+public enum Loss {
+    /** Mean squared error over every output, PyTorch's {@code nn.MSELoss()} with mean reduction. */
+    MSE("MSELoss", "mse()");
+
+    private final String typeName;
+    private final String call;
+
+    Loss(String typeName, String call) {
+        this.typeName = typeName;
+        this.call = call;
+    }
+
+    /** The {@link Net} call that picks this loss, e.g. {@code mse()}. */
+    String call() {
+        return call;
+    }
+
+    /** PyTorch-style name, e.g. {@code MSELoss}. */
+    public String typeName() {
+        return typeName;
+    }
+}

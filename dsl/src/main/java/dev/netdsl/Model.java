@@ -1,0 +1,551 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.Progress;
+import dev.netdsl.internal.TfRuntime;
+import dev.netdsl.internal.TfRuntime.Slot;
+import dev.netdsl.internal.Updates;
+import dev.netdsl.internal.WeightsFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A built {@link Net}: a TensorFlow graph holding the forward pass, the loss, the gradients and the
+ * optimizer's updates, run from plain Java calls. Close it when done (try-with-resources); after
+ * {@link #close()} every method throws {@link IllegalStateException}.
+ *
+ * <p>{@link #predict(float[][])} may be called from several threads at once; training calls are
+ * serialised.
+ */
+public final class Model implements AutoCloseable {
+    private final Net net;
+    private final long seed;
+    private final TfRuntime rt = new TfRuntime("Model");
+    private final Placeholder<TFloat32> x;
+    private final Placeholder<TFloat32> y;
+    private final Operand<TFloat32> output;
+    private final Operand<TFloat32> loss;
+    private final Op train;
+    private final List<Slot> params = new ArrayList<>();
+    private final SplittableRandom shuffler;
+    private volatile boolean progress = true;
+    private long stepsTaken;
+
+    Model(Net net) {
+        this.net = net;
+        this.seed = net.seed().orElseGet(() -> new Random().nextLong());
+        SplittableRandom init = new SplittableRandom(seed);
+        this.shuffler = init.split();
+        Ops tf = rt.tf();
+        try {
+            x = rt.placeholder("x", -1, net.inputSize());
+            y = rt.placeholder("y", -1, net.outputSize());
+            Operand<TFloat32> h = x;
+            List<Layer> layers = net.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                String name = net.layerNames().get(i);
+                Layer layer = layers.get(i);
+                h = layer instanceof Linear l ? linear(tf, name, l, h, init) : activation(tf, name, (Activation) layer, h);
+            }
+            output = tf.withName("output").identity(h);
+            if (net.loss().isPresent()) {
+                loss = switch (net.loss().get()) {
+                    case MSE -> tf.withName("loss").math.mean(tf.math.square(tf.math.sub(output, y)),
+                            tf.constant(new int[] {0, 1}));
+                };
+            } else {
+                loss = null;
+            }
+            if (loss != null && net.optimizer().isPresent()) {
+                List<Operand<?>> reads = new ArrayList<>();
+                params.forEach(p -> reads.add(p.read()));
+                List<Output<?>> grads = tf.gradients(loss, reads).dy();
+                train = Updates.compile(rt, net.optimizer().get(), params, grads);
+            } else {
+                train = null;
+            }
+            rt.start(ConfigProto.newBuilder().build());
+        } catch (RuntimeException e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    private Operand<TFloat32> linear(Ops tf, String name, Linear l, Operand<TFloat32> h, SplittableRandom init) {
+        // PyTorch's nn.Linear.reset_parameters: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(in), 1/sqrt(in))
+        // for the weight, and the bias uses the same bound. Values are drawn in PyTorch's [out, in] order;
+        // the graph stores the kernel as [in, out], TensorFlow's own layout, so the forward pass is a plain
+        // MatMul + BiasAdd. parameters() shows it as [out, in] again.
+        double bound = 1.0 / Math.sqrt(l.in());
+        float[] weight = uniform(init, l.out() * l.in(), bound);
+        Slot w = rt.variable(name + "/kernel", new long[] {l.in(), l.out()}, transpose(weight, l.out(), l.in()));
+        Slot b = rt.variable(name + "/bias", new long[] {l.out()}, uniform(init, l.out(), bound));
+        params.add(w);
+        params.add(b);
+        return rt.named(name + "/add").nn.biasAdd(rt.named(name + "/matmul").linalg.matMul(h, w.read()), b.read());
+    }
+
+    /** The transpose of a row-major {@code rows x cols} matrix. */
+    static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    private static float[] uniform(SplittableRandom random, int n, double bound) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+        return v;
+    }
+
+    private static Operand<TFloat32> activation(Ops tf, String name, Activation a, Operand<TFloat32> h) {
+        Ops named = tf.withName(name);
+        return switch (a) {
+            case RELU -> named.nn.relu(h);
+            case TANH -> named.math.tanh(h);
+            case SIGMOID -> named.math.sigmoid(h);
+            case IDENTITY -> named.identity(h);
+        };
+    }
+
+    /** The spec this model was built from. */
+    public Net spec() {
+        return net;
+    }
+
+    /** The seed its weights started from: the spec's, or one drawn at build time. */
+    public long seed() {
+        return seed;
+    }
+
+    /** Training steps taken since it was built. */
+    public long stepsTaken() {
+        return stepsTaken;
+    }
+
+    /**
+     * Shows or hides the progress bar of {@code fit} calls (shown by default, and only when a
+     * terminal is attached).
+     */
+    public Model progress(boolean show) {
+        this.progress = show;
+        return this;
+    }
+
+    /**
+     * Trains on the whole data set for {@code steps} steps (full-batch gradient descent, as the
+     * seed's sine example does).
+     *
+     * @throws IllegalArgumentException if the data does not fit the net or {@code steps < 1}
+     * @throws IllegalStateException if the spec has no loss or optimizer, or the model is closed
+     */
+    public History fit(Dataset data, int steps) {
+        return fit(data, steps, StepListener.NONE);
+    }
+
+    /** {@link #fit(Dataset, int)}, calling {@code listener} after every step. */
+    public History fit(Dataset data, int steps, StepListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkTrainable("fit");
+        checkData("fit", data);
+        checkCount("fit", "steps", steps);
+        return rt.exclusive("fit", () -> {
+            long start = System.nanoTime();
+            float[] losses = new float[steps];
+            try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
+                 TFloat32 yt = TfRuntime.tensor(data.yData(), data.size(), data.targets());
+                 Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
+                for (int i = 0; i < steps; i++) {
+                    losses[i] = runStep(xt, yt);
+                    listener.onStep(i, losses[i]);
+                    if ((i & 63) == 0 || i == steps - 1) {
+                        bar.update(i + 1, losses[i]);
+                    }
+                }
+            }
+            return new History(losses, (System.nanoTime() - start) / 1e9);
+        });
+    }
+
+    /**
+     * Trains for {@code epochs} passes over {@code data} in shuffled mini-batches of
+     * {@code batchSize} (the last batch of an epoch may be smaller, as with PyTorch's DataLoader).
+     * The shuffle is reproducible for a given seed.
+     *
+     * @throws IllegalArgumentException if the data does not fit the net or a count is below 1
+     */
+    public History fit(Dataset data, int epochs, int batchSize) {
+        return fit(data, epochs, batchSize, StepListener.NONE);
+    }
+
+    /** {@link #fit(Dataset, int, int)}, calling {@code listener} after every batch. */
+    public History fit(Dataset data, int epochs, int batchSize, StepListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        checkTrainable("fit");
+        checkData("fit", data);
+        checkCount("fit", "epochs", epochs);
+        checkCount("fit", "batchSize", batchSize);
+        return rt.exclusive("fit", () -> {
+            long start = System.nanoTime();
+            int batches = (data.size() + batchSize - 1) / batchSize;
+            float[] losses = new float[epochs * batches];
+            int[] order = new int[data.size()];
+            Arrays.setAll(order, i -> i);
+            int step = 0;
+            try (Progress bar = Progress.open("fit", losses.length, progress)) {
+                for (int e = 0; e < epochs; e++) {
+                    shuffle(order);
+                    for (int b = 0; b < batches; b++) {
+                        Dataset batch = data.subset(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
+                        try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
+                             TFloat32 yt = TfRuntime.tensor(batch.yData(), batch.size(), batch.targets())) {
+                            losses[step] = runStep(xt, yt);
+                        }
+                        listener.onStep(step, losses[step]);
+                        bar.update(step + 1, losses[step]);
+                        step++;
+                    }
+                }
+            }
+            return new History(losses, (System.nanoTime() - start) / 1e9);
+        });
+    }
+
+    private void shuffle(int[] order) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = shuffler.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /**
+     * One optimizer update on {@code batch}; returns the batch's loss before the update.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the net
+     */
+    public float step(Dataset batch) {
+        checkTrainable("step");
+        checkData("step", batch);
+        return rt.exclusive("step", () -> {
+            try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
+                 TFloat32 yt = TfRuntime.tensor(batch.yData(), batch.size(), batch.targets())) {
+                return runStep(xt, yt);
+            }
+        });
+    }
+
+    private float runStep(TFloat32 xt, TFloat32 yt) {
+        Session.Runner r = rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
+        float value;
+        try (Result result = rt.run(r, "run a training step")) {
+            value = ((TFloat32) result.get(0)).getFloat();
+        }
+        stepsTaken++;
+        return value;
+    }
+
+    /**
+     * The net's outputs for each row of {@code x}: {@code x.length} rows of
+     * {@link Net#outputSize()} values.
+     *
+     * @throws IllegalArgumentException if {@code x} is empty, ragged or has the wrong width
+     */
+    public float[][] predict(float[][] x) {
+        Objects.requireNonNull(x, "x");
+        int in = net.inputSize();
+        if (x.length == 0) {
+            throw new IllegalArgumentException("predict: x has no rows; pass at least one row of " + in + " features");
+        }
+        float[] flat = new float[x.length * in];
+        for (int r = 0; r < x.length; r++) {
+            if (x[r] == null || x[r].length != in) {
+                throw new IllegalArgumentException("predict: row " + r + " has " + (x[r] == null ? "no array" : x[r].length
+                        + " features") + " but the net takes " + in + " (" + net + ")");
+            }
+            System.arraycopy(x[r], 0, flat, r * in, in);
+        }
+        return rt.shared("predict", () -> {
+            float[] out;
+            try (TFloat32 xt = TfRuntime.tensor(flat, x.length, in);
+                 Result result = rt.run(rt.session().runner().feed(this.x, xt).fetch(output), "predict")) {
+                out = TfRuntime.floats((TFloat32) result.get(0));
+            }
+            int width = net.outputSize();
+            float[][] rows = new float[x.length][width];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(out, r * width, rows[r], 0, width);
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * Snapshots of every trainable parameter in layer order: {@code 0.weight [20, 1]},
+     * {@code 0.bias [20]}, ... (PyTorch's {@code named_parameters()}).
+     */
+    public List<Parameter> parameters() {
+        return rt.shared("read parameters", () -> {
+            List<float[]> values = rt.read(params);
+            List<String> names = net.parameterNames();
+            List<Parameter> out = new ArrayList<>();
+            for (int i = 0; i < params.size(); i++) {
+                long[] dims = params.get(i).shape();
+                if (dims.length == 2) {
+                    // Kernels are stored [in, out]; users see PyTorch's [out, in] weight.
+                    out.add(new Parameter(names.get(i), List.of((int) dims[1], (int) dims[0]),
+                            transpose(values.get(i), (int) dims[0], (int) dims[1])));
+                } else {
+                    out.add(new Parameter(names.get(i), List.of((int) dims[0]), values.get(i)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Overwrites the parameters with {@code values} (PyTorch's {@code load_state_dict}): every
+     * parameter of this model must appear once, with its name and shape.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected or mis-shaped parameter
+     */
+    public void setParameters(List<Parameter> values) {
+        Objects.requireNonNull(values, "values");
+        List<Parameter> current = parameters();
+        Map<String, Parameter> given = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Parameter p : values) {
+            if (given.put(p.name(), p) != null) {
+                problems.add(p.name() + " is given twice");
+            }
+        }
+        List<float[]> stored = new ArrayList<>();
+        for (Parameter want : current) {
+            Parameter got = given.remove(want.name());
+            if (got == null) {
+                problems.add(want.name() + " " + want.shape() + " is missing");
+            } else if (!got.shape().equals(want.shape()) || got.size() != want.size()) {
+                problems.add(want.name() + " has shape " + got.shape() + " but this model's is " + want.shape());
+            } else {
+                float[] v = got.values();
+                for (float f : v) {
+                    if (!Float.isFinite(f)) {
+                        problems.add(want.name() + " holds " + f + "; parameters must be finite");
+                        break;
+                    }
+                }
+                List<Integer> shape = want.shape();
+                stored.add(shape.size() == 2 ? transpose(v, shape.get(0), shape.get(1)) : v);
+            }
+        }
+        given.keySet().forEach(n -> problems.add(n + " " + given.get(n).shape() + " is not a parameter of this model"));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("can't load parameters into " + net + ": " + String.join("; ", problems)
+                    + ". Load values saved from a model built from the same spec");
+        }
+        rt.exclusive("set parameters", () -> {
+            rt.assign(params, stored);
+            return null;
+        });
+    }
+
+    /**
+     * Saves the parameters only (PyTorch's {@code torch.save(model.state_dict(), path)}); load them
+     * into a model built from the same spec with {@link #load(Path)}. The file is written beside
+     * {@code path} and moved into place, so an interrupted save leaves any old file intact.
+     */
+    public void save(Path path) {
+        Objects.requireNonNull(path, "path");
+        WeightsFile.write(path, parameters());
+    }
+
+    /**
+     * Loads parameters written by {@link #save(Path)}.
+     *
+     * @throws IllegalArgumentException if the file is missing, foreign, truncated or corrupt, or
+     *     holds parameters of another architecture (the message lists each mismatch)
+     */
+    public void load(Path path) {
+        Objects.requireNonNull(path, "path");
+        setParameters(WeightsFile.read(path));
+    }
+
+    /**
+     * Exports the model's forward pass as a TensorFlow SavedModel with tag {@code serve} and signature
+     * {@code serving_default}: input {@code x} {@code [-1, inputSize]} float32, output {@code y}
+     * {@code [-1, outputSize]} float32. The export is written beside {@code dir} and renamed into
+     * place.
+     *
+     * @throws IllegalArgumentException if {@code dir} exists and is not empty
+     */
+    public void exportSavedModel(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        Path target = dir.toAbsolutePath();
+        try {
+            if (Files.isDirectory(target)) {
+                try (var entries = Files.list(target)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("exportSavedModel: " + dir
+                                + " is not empty; pick a new directory or delete the old export first");
+                    }
+                }
+            } else if (Files.exists(target)) {
+                throw new IllegalArgumentException("exportSavedModel: " + dir + " is a file; pass a directory path");
+            }
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("exportSavedModel: can't prepare " + dir + ": " + e, e);
+        }
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        rt.exclusive("export", () -> {
+            Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
+                    .input("x", x).output("y", output).build();
+            try {
+                SavedModelBundle.exporter(tmp.toString()).withSession(rt.session()).withSignature(signature).export();
+                Files.deleteIfExists(target);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("exportSavedModel: can't write " + dir + ": " + e, e);
+            } catch (TensorFlowException e) {
+                throw new NetDslException("exportSavedModel: TensorFlow failed to export " + net + " to " + dir + ": "
+                        + e.getMessage(), e);
+            } finally {
+                deleteTree(tmp);
+            }
+            return null;
+        });
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover temp folder is named as such
+        }
+    }
+
+    /**
+     * The loss on {@code data} with the current parameters, without training.
+     *
+     * @throws IllegalArgumentException if the data does not fit the net
+     * @throws IllegalStateException if the spec has no loss
+     */
+    public float loss(Dataset data) {
+        if (loss == null) {
+            throw new IllegalStateException("loss: " + net + " has no loss; add one, e.g. .mse()");
+        }
+        checkData("loss", data);
+        return rt.shared("compute the loss", () -> {
+            try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
+                 TFloat32 yt = TfRuntime.tensor(data.yData(), data.size(), data.targets());
+                 Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
+                return ((TFloat32) result.get(0)).getFloat();
+            }
+        });
+    }
+
+    /**
+     * A table of the layers with their output shapes and parameter counts, like Keras's
+     * {@code model.summary()}.
+     */
+    public String summary() {
+        rt.shared("summarise", () -> null);
+        StringBuilder s = new StringBuilder();
+        s.append(net).append('\n');
+        String line = "-".repeat(64) + '\n';
+        s.append(line).append(String.format("%-16s %-26s %-12s %8s%n", "Layer", "Type", "Output shape", "Params"));
+        s.append(line.replace('-', '='));
+        int width = net.inputSize();
+        List<Layer> layers = net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            width = layer.outputSize(width);
+            String type = layer instanceof Linear l ? "Linear(" + l.in() + " -> " + l.out() + ")" : layer.typeName();
+            s.append(String.format("%-16s %-26s %-12s %,8d%n", net.layerNames().get(i), type, "[-1, " + width + "]",
+                    layer.parameterCount()));
+        }
+        s.append(line).append(String.format("Total params: %,d%n", net.parameterCount()));
+        net.loss().ifPresent(l -> s.append("Loss: ").append(l.typeName()).append('\n'));
+        net.optimizer().ifPresent(o -> s.append("Optimizer: ").append(o).append('\n'));
+        return s.toString();
+    }
+
+    private void checkTrainable(String action) {
+        if (rt.isClosed()) {
+            throw new IllegalStateException("can't " + action + " with a closed Model");
+        }
+        if (loss == null) {
+            throw new IllegalStateException(action + ": " + net + " has no loss; add one, e.g. .mse()");
+        }
+        if (train == null) {
+            throw new IllegalStateException(action + ": " + net + " has no optimizer; add one, e.g. .sgd(0.05)");
+        }
+    }
+
+    private void checkData(String action, Dataset data) {
+        Objects.requireNonNull(data, "data");
+        if (data.features() != net.inputSize()) {
+            throw new IllegalArgumentException(action + ": the data has " + data.features() + " features per row but "
+                    + net + " takes " + net.inputSize() + "; match the net's input size to the data");
+        }
+        if (data.hasLabels()) {
+            throw new IllegalArgumentException(action + ": the data holds class labels but " + net.loss().get().typeName()
+                    + " needs float targets with " + net.outputSize() + " columns");
+        }
+        if (data.targets() != net.outputSize()) {
+            throw new IllegalArgumentException(action + ": the data has " + data.targets() + " target columns but " + net
+                    + " produces " + net.outputSize() + "; match the net's output size to the targets");
+        }
+    }
+
+    private static void checkCount(String action, String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(action + ": " + what + " " + value + " must be at least 1");
+        }
+    }
+
+    /** Frees the native graph and session; safe to call more than once. */
+    @Override
+    public void close() {
+        rt.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Model[" + net + (rt.isClosed() ? ", closed" : "") + "]";
+    }
+}

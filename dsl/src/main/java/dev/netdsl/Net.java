@@ -1,0 +1,355 @@
+package dev.netdsl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * An immutable description of a network, its loss and its optimizer. Every fluent call returns a
+ * new {@code Net}; nothing touches TensorFlow until {@link #build()}, which returns the closeable
+ * {@link Model}.
+ *
+ * <pre>{@code
+ * try (Model net = Net.of(1, 20, 50, 20, 1).relu().mse().sgd(0.05).build()) {
+ *     net.fit(SineWave.of(1000, -10, 10), 10_000);
+ * }
+ * }</pre>
+ */
+public final class Net {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
+
+    /** Layer sizes for {@link #of(int...)} nets; null for sequential nets. */
+    private final int[] sizes;
+    private final Activation hidden;
+    private final List<String> names;
+    private final List<Layer> layers;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Long seed;
+
+    private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss,
+                Optimizer optimizer, Long seed) {
+        this.sizes = sizes;
+        this.hidden = hidden;
+        this.names = List.copyOf(names);
+        this.layers = List.copyOf(layers);
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.seed = seed;
+    }
+
+    /**
+     * A multi-layer perceptron with the given layer sizes, input first and output last, like the
+     * seed's {@code make_layers(cfg)}: {@code Linear} layers with the hidden activation (ReLU unless
+     * {@link #tanh()} or {@link #sigmoid()} is chosen) between them and none after the last.
+     * Layers are named by index, {@code "0"}, {@code "1"}, ... as in PyTorch's {@code nn.Sequential}.
+     *
+     * @throws IllegalArgumentException if fewer than two sizes are given or a size is below 1
+     */
+    public static Net of(int... sizes) {
+        Objects.requireNonNull(sizes, "sizes");
+        String call = "Net.of(" + join(sizes) + ")";
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException(call + ": a net needs at least an input and an output size, e.g. Net.of("
+                    + (sizes.length == 1 ? sizes[0] : 1) + ", 20, 1)");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (sizes[i] < 1) {
+                throw new IllegalArgumentException(call + ": size " + sizes[i] + " at position " + i
+                        + " must be at least 1; every layer needs one or more units");
+            }
+        }
+        return mlp(sizes.clone(), Activation.RELU, null, null, null);
+    }
+
+    private static Net mlp(int[] sizes, Activation hidden, Loss loss, Optimizer optimizer, Long seed) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (i > 0) {
+                layers.add(hidden);
+            }
+            layers.add(new Linear(sizes[i], sizes[i + 1]));
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            names.add(Integer.toString(i));
+        }
+        return new Net(sizes, hidden, names, layers, loss, optimizer, seed);
+    }
+
+    /**
+     * A net of explicit layers in order, like {@code nn.Sequential(...)}; layers are named by index.
+     * With no arguments it starts an empty net to fill with {@link #add(String, Layer)}.
+     *
+     * @throws IllegalArgumentException if consecutive layers' sizes do not match
+     */
+    public static Net sequential(Layer... layers) {
+        Objects.requireNonNull(layers, "layers");
+        Net net = new Net(null, null, List.of(), List.of(), null, null, null);
+        for (Layer layer : layers) {
+            net = net.add(Integer.toString(net.layers.size()), layer);
+        }
+        return net;
+    }
+
+    /**
+     * A copy with {@code layer} appended under {@code name}, like an entry of
+     * {@code nn.Sequential(OrderedDict(...))}. Parameters are then named {@code name.weight},
+     * {@code name.bias}.
+     *
+     * @throws IllegalArgumentException if the name is taken or not made of letters, digits and
+     *     {@code _}, or the layer's input size does not match the previous layer's output size
+     * @throws IllegalStateException on a {@link #of(int...)} net, whose layers come from its sizes
+     */
+    public Net add(String name, Layer layer) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(layer, "layer");
+        if (sizes != null) {
+            throw new IllegalStateException("add(\"" + name + "\", " + layer + "): " + this
+                    + " takes its layers from its sizes; use Net.sequential(...) to list layers yourself");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("add(\"" + name + "\", ...): a layer name may hold only letters, digits and '_'"
+                    + " (it becomes part of parameter names like \"" + name + ".weight\")");
+        }
+        if (names.contains(name)) {
+            throw new IllegalArgumentException("add(\"" + name + "\", ...): the name \"" + name
+                    + "\" is already taken by layer " + names.indexOf(name) + "; give each layer its own name");
+        }
+        OptionalInt previous = lastWidth();
+        if (layer instanceof Linear linear && previous.isPresent() && previous.getAsInt() != linear.in()) {
+            throw new IllegalArgumentException("layer " + layers.size() + " '" + name + "' " + linear + " expects "
+                    + linear.in() + " inputs but layer " + lastLinearIndex() + " '" + names.get(lastLinearIndex())
+                    + "' gives " + previous.getAsInt() + "; make its first size " + previous.getAsInt());
+        }
+        List<String> n = new ArrayList<>(names);
+        n.add(name);
+        List<Layer> l = new ArrayList<>(layers);
+        l.add(layer);
+        return new Net(null, null, n, l, loss, optimizer, seed);
+    }
+
+    private OptionalInt lastWidth() {
+        int i = lastLinearIndex();
+        return i < 0 ? OptionalInt.empty() : OptionalInt.of(((Linear) layers.get(i)).out());
+    }
+
+    private int lastLinearIndex() {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i) instanceof Linear) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A copy with ReLU between the layers of a {@link #of(int...)} net (the default). */
+    public Net relu() {
+        return hidden(Activation.RELU);
+    }
+
+    /** A copy with Tanh between the layers of a {@link #of(int...)} net. */
+    public Net tanh() {
+        return hidden(Activation.TANH);
+    }
+
+    /** A copy with Sigmoid between the layers of a {@link #of(int...)} net. */
+    public Net sigmoid() {
+        return hidden(Activation.SIGMOID);
+    }
+
+    private Net hidden(Activation activation) {
+        if (sizes == null) {
+            throw new IllegalStateException(activation.typeName().toLowerCase() + "() picks the hidden activation of a Net.of(...)"
+                    + " net; a sequential net lists its activations as layers, e.g. Net.sequential(linear(2, 4), "
+                    + activation.typeName().toLowerCase() + "(), linear(4, 1))");
+        }
+        return mlp(sizes, activation, loss, optimizer, seed);
+    }
+
+    /** A copy that minimises mean squared error. */
+    public Net mse() {
+        return loss(Loss.MSE);
+    }
+
+    /** A copy that minimises {@code loss}. */
+    public Net loss(Loss loss) {
+        return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed);
+    }
+
+    /** A copy trained with plain SGD; see {@link Optimizers#sgd(double)}. */
+    public Net sgd(double learningRate) {
+        return optimizer(Optimizers.sgd(learningRate));
+    }
+
+    /** A copy trained with SGD and momentum; see {@link Optimizers#sgd(double, double)}. */
+    public Net sgd(double learningRate, double momentum) {
+        return optimizer(Optimizers.sgd(learningRate, momentum));
+    }
+
+    /** A copy trained with Adam (PyTorch defaults); see {@link Optimizers#adam(double)}. */
+    public Net adam(double learningRate) {
+        return optimizer(Optimizers.adam(learningRate));
+    }
+
+    /** A copy trained with {@code optimizer}. */
+    public Net optimizer(Optimizer optimizer) {
+        return new Net(sizes, hidden, names, layers, loss, Objects.requireNonNull(optimizer, "optimizer"), seed);
+    }
+
+    /**
+     * A copy whose weights start from a generator seeded with {@code seed}, so that two builds give
+     * identical models. Without a seed every build starts from fresh random weights, as in PyTorch.
+     */
+    public Net seed(long seed) {
+        return new Net(sizes, hidden, names, layers, loss, optimizer, seed);
+    }
+
+    /**
+     * Compiles this spec into a TensorFlow graph and session with freshly initialised weights.
+     * The caller must close the returned model.
+     *
+     * @throws IllegalStateException if the net has no layers or no {@code Linear} layer
+     */
+    public Model build() {
+        validateBuildable();
+        return new Model(this);
+    }
+
+    void validateBuildable() {
+        if (layers.isEmpty()) {
+            throw new IllegalStateException("Net.sequential() has no layers; add some with .add(\"name\", linear(in, out))");
+        }
+        if (lastLinearIndex() < 0) {
+            throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown; add linear(in, out)");
+        }
+    }
+
+    /** The layers in order. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The layer names in order ({@code "0"}, {@code "1"}, ... unless named). */
+    public List<String> layerNames() {
+        return names;
+    }
+
+    /** Input features: the first {@code Linear} layer's input size. */
+    public int inputSize() {
+        for (Layer layer : layers) {
+            if (layer instanceof Linear linear) {
+                return linear.in();
+            }
+        }
+        throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown");
+    }
+
+    /** Output features: the last {@code Linear} layer's output size. */
+    public int outputSize() {
+        return lastWidth().orElseThrow(() -> new IllegalStateException(this + " has no Linear layer"));
+    }
+
+    /** The hidden activation of a {@link #of(int...)} net; empty for sequential nets. */
+    public Optional<Activation> hiddenActivation() {
+        return Optional.ofNullable(hidden);
+    }
+
+    /** The sizes given to {@link #of(int...)}; empty for sequential nets. */
+    public Optional<int[]> sizes() {
+        return Optional.ofNullable(sizes).map(int[]::clone);
+    }
+
+    /** The loss, if one was chosen. */
+    public Optional<Loss> loss() {
+        return Optional.ofNullable(loss);
+    }
+
+    /** The optimizer, if one was chosen. */
+    public Optional<Optimizer> optimizer() {
+        return Optional.ofNullable(optimizer);
+    }
+
+    /** The initialisation seed, if one was set. */
+    public OptionalLong seed() {
+        return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
+    }
+
+    /** Trainable numbers across all layers. */
+    public long parameterCount() {
+        return layers.stream().mapToLong(Layer::parameterCount).sum();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Net n && Arrays.equals(sizes, n.sizes) && hidden == n.hidden && names.equals(n.names)
+                && layers.equals(n.layers) && loss == n.loss && Objects.equals(optimizer, n.optimizer)
+                && Objects.equals(seed, n.seed);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(sizes), names, layers, loss, optimizer, seed);
+    }
+
+    /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        if (sizes != null) {
+            s.append("Net.of(").append(join(sizes)).append(").").append(hidden.typeName().toLowerCase()).append("()");
+        } else {
+            s.append("Net.sequential()");
+            for (int i = 0; i < layers.size(); i++) {
+                s.append(".add(\"").append(names.get(i)).append("\", ").append(layers.get(i)).append(')');
+            }
+        }
+        if (loss != null) {
+            s.append('.').append(loss.call());
+        }
+        if (optimizer != null) {
+            s.append('.').append(call(optimizer));
+        }
+        if (seed != null) {
+            s.append(".seed(").append(seed).append(')');
+        }
+        return s.toString();
+    }
+
+    private static String call(Optimizer optimizer) {
+        if (optimizer instanceof Optimizer.Sgd sgd) {
+            return sgd.momentum() == 0 ? "sgd(" + sgd.learningRate() + ")"
+                    : "sgd(" + sgd.learningRate() + ", " + sgd.momentum() + ")";
+        }
+        if (optimizer instanceof Optimizer.Adam adam && adam.equals(Optimizers.adam(adam.learningRate()))) {
+            return "adam(" + adam.learningRate() + ")";
+        }
+        return "optimizer(" + optimizer + ")";
+    }
+
+    private static String join(int[] values) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(values[i]);
+        }
+        return s.toString();
+    }
+
+    /** Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}. */
+    List<String> parameterNames() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Linear) {
+                out.add(names.get(i) + ".weight");
+                out.add(names.get(i) + ".bias");
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.netdsl;
+
+/** Static factories for optimizers, meant for static import. Defaults follow PyTorch. */
+public final class Optimizers {
+    private Optimizers() {
+    }
+
+    /**
+     * Plain SGD, {@code p -= lr * g}.
+     *
+     * @throws IllegalArgumentException if {@code learningRate} is not positive and finite
+     */
+    public static Optimizer.Sgd sgd(double learningRate) {
+        return new Optimizer.Sgd(learningRate, 0);
+    }
+
+    /**
+     * SGD with momentum, {@code v = momentum*v + g; p -= lr * v} (PyTorch's convention).
+     *
+     * @throws IllegalArgumentException if {@code learningRate} is not positive and finite or
+     *     {@code momentum} is outside [0, 1)
+     */
+    public static Optimizer.Sgd sgd(double learningRate, double momentum) {
+        return new Optimizer.Sgd(learningRate, momentum);
+    }
+
+    /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
+    public static Optimizer.Adam adam(double learningRate) {
+        return new Optimizer.Adam(learningRate, 0.9, 0.999, 1e-8);
+    }
+
+    /** Adam with explicit hyper-parameters. */
+    public static Optimizer.Adam adam(double learningRate, double beta1, double beta2, double epsilon) {
+        return new Optimizer.Adam(learningRate, beta1, beta2, epsilon);
+    }
+}

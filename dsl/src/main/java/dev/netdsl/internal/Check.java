@@ -1,0 +1,29 @@
+package dev.netdsl.internal;
+
+/** Argument checks shared by the public API; every message says what, where and how to fix. */
+public final class Check {
+    private Check() {
+    }
+
+    /** Rejects a learning rate that is not positive and finite. */
+    public static void learningRate(String where, double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(where + "(" + lr + "): the learning rate " + lr
+                    + " must be positive and finite; try a value like 0.01");
+        }
+    }
+
+    /** Rejects a value outside [0, 1). */
+    public static void unitInterval(String where, String name, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be in [0, 1)");
+        }
+    }
+
+    /** Rejects a count below 1. */
+    public static void positive(String where, String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.netdsl.internal;
+
+import dev.netdsl.NetDslException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One TensorFlow graph and its session, with float variables that are initialised and overwritten
+ * from Java arrays. Owned by a public runtime type (a model) and never returned to callers.
+ *
+ * <p>Every variable gets an assign-from-placeholder op when it is created, so initial values come
+ * from Java (reproducible, PyTorch-compatible initialisation) and later loads reuse the same ops.
+ * Reads go through {@code Identity}: building {@code Square}/{@code Pow} straight on a ref-typed
+ * variable crashes TF Java 1.1.0's gradient code (docs/tensorflow-notes.md).
+ */
+public final class TfRuntime implements AutoCloseable {
+    private final Graph graph = new Graph();
+    private final Ops tf = Ops.create(graph);
+    private final List<Slot> slots = new ArrayList<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final String owner;
+    private Session session;
+    private boolean closed;
+
+    /** A variable, its read, its initial value and the op that overwrites it from a fed tensor. */
+    public record Slot(String name, long[] shape, Variable<TFloat32> variable, Operand<TFloat32> read,
+                       Placeholder<TFloat32> feed, Op assign, float[] initial) {
+        /** Number of elements. */
+        public int size() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return (int) n;
+        }
+    }
+
+    /**
+     * @param owner the public type using this runtime, for messages like "can't predict with a
+     *     closed Model"
+     */
+    public TfRuntime(String owner) {
+        this.owner = owner;
+    }
+
+    /** The graph-building API. Use only while building, before {@link #start()}. */
+    public Ops tf() {
+        return tf;
+    }
+
+    /**
+     * The graph-building API that names its next op {@code path}; a path like {@code "0/weight"}
+     * puts the op {@code weight} in the name scope {@code 0}.
+     */
+    public Ops named(String path) {
+        return named(tf, path);
+    }
+
+    /** {@link #named(String)} on {@code base}, keeping its control dependencies and device. */
+    public static Ops named(Ops base, String path) {
+        Ops scoped = base;
+        String[] parts = path.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            scoped = scoped.withSubScope(parts[i]);
+        }
+        return scoped.withName(parts[parts.length - 1]);
+    }
+
+    /** A float placeholder named {@code name}; {@code -1} marks an unknown dimension. */
+    public Placeholder<TFloat32> placeholder(String name, long... dims) {
+        return named(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
+    }
+
+    /**
+     * A float variable named {@code name} that starts from {@code initial} (row-major, copied when
+     * the session starts).
+     */
+    public Slot variable(String name, long[] shape, float[] initial) {
+        Variable<TFloat32> v = named(name).variable(Shape.of(shape), TFloat32.class);
+        Operand<TFloat32> read = named(name + "/read").identity(v);
+        Placeholder<TFloat32> feed = named(name + "/value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+        Op assign = named(name + "/assign").assign(v, feed);
+        Slot slot = new Slot(name, shape.clone(), v, read, feed, assign, initial.clone());
+        if (slot.size() != initial.length) {
+            throw new IllegalArgumentException(name + ": initial value has " + initial.length + " numbers but the shape "
+                    + Shape.of(shape) + " needs " + slot.size());
+        }
+        slots.add(slot);
+        return slot;
+    }
+
+    /** Every variable created so far, in creation order. */
+    public List<Slot> slots() {
+        return List.copyOf(slots);
+    }
+
+    /** Creates the session and writes every variable's initial value. */
+    public void start(ConfigProto config) {
+        session = new Session(graph, false, config);
+        List<float[]> values = new ArrayList<>();
+        for (Slot s : slots) {
+            values.add(s.initial());
+        }
+        assign(slots, values);
+    }
+
+    /** Overwrites {@code targets} with {@code values} in one session run. */
+    public void assign(List<Slot> targets, List<float[]> values) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        List<TFloat32> tensors = new ArrayList<>();
+        try {
+            Session.Runner r = session().runner();
+            for (int i = 0; i < targets.size(); i++) {
+                Slot s = targets.get(i);
+                TFloat32 t = tensor(values.get(i), s.shape());
+                tensors.add(t);
+                r.feed(s.feed(), t).addTarget(s.assign());
+            }
+            run(r, "assign variables").close();
+        } finally {
+            tensors.forEach(Tensor::close);
+        }
+    }
+
+    /** Reads the current values of {@code targets} in one session run. */
+    public List<float[]> read(List<Slot> targets) {
+        Session.Runner r = session().runner();
+        targets.forEach(s -> r.fetch(s.read()));
+        List<float[]> out = new ArrayList<>();
+        try (Result result = run(r, "read variables")) {
+            for (int i = 0; i < targets.size(); i++) {
+                out.add(floats((TFloat32) result.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /** The session; throws if not started or closed. */
+    public Session session() {
+        if (closed) {
+            throw new IllegalStateException("this " + owner + " is closed; build a new one");
+        }
+        if (session == null) {
+            throw new IllegalStateException("the " + owner + "'s session has not started");
+        }
+        return session;
+    }
+
+    /**
+     * Runs {@code runner}, turning TensorFlow's native errors into {@link NetDslException} that
+     * names {@code what}.
+     */
+    public Result run(Session.Runner runner, String what) {
+        try {
+            return runner.run();
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            throw new NetDslException(owner + ": TensorFlow failed to " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} while holding the shared lock, so {@link #close()} waits for it. */
+    public <T> T shared(String action, Supplier<T> work) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("can't " + action + " with a closed " + owner);
+            }
+            return work.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code work} while holding the exclusive lock (training steps, loads). */
+    public <T> T exclusive(String action, Supplier<T> work) {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("can't " + action + " with a closed " + owner);
+            }
+            return work.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** True once {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the session and graph; safe to call twice. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** A float tensor of {@code shape} holding a copy of {@code values}. The caller closes it. */
+    public static TFloat32 tensor(float[] values, long... shape) {
+        return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+    }
+
+    /** A copy of a float tensor's values in row-major order. */
+    public static float[] floats(TFloat32 t) {
+        float[] out = new float[(int) t.shape().size()];
+        t.copyTo(DataBuffers.of(out, false, false));
+        return out;
+    }
+}
