@@ -2,15 +2,12 @@ package dev.netdsl.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netdsl.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.UUID;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -31,30 +28,9 @@ public final class Outputs {
         }
     }
 
-    /** Writes {@code bytes} to {@code target} atomically. */
+    /** Writes {@code bytes} to {@code target} atomically (temp file beside it, then a move). */
     public static void write(Path target, byte[] bytes) {
-        Path dir = directory(target.toAbsolutePath().getParent());
-        Path tmp = null;
-        try {
-            // A fresh name beside the target (not createTempFile, whose 0600 mode would stick to the result).
-            tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't write " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the move succeeded or the write already failed with a better message
-                }
-            }
-        }
+        AtomicFiles.write(target, bytes);
     }
 
     /** Writes {@code metrics} as indented JSON. */

@@ -8,16 +8,12 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.zip.CRC32;
 
 /**
@@ -55,30 +51,7 @@ public final class WeightsFile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        writeAtomically(target, bytes.toByteArray());
-    }
-
-    /** Writes {@code bytes} to a temp file beside {@code target}, then moves it over the target. */
-    public static void writeAtomically(Path target, byte[] bytes) {
-        Path abs = target.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.createDirectories(abs.getParent());
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't write " + target + ": " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // nothing left to clean or the real error is already on its way
-            }
-        }
+        AtomicFiles.write(target, bytes.toByteArray());
     }
 
     /**
