@@ -125,9 +125,9 @@ public final class Sine {
         fit.setMarker(SeriesMarkers.NONE);
         fit.setLineColor(Color.RED);
         fit.setLineStyle(new BasicStroke(5f));
-        chart.getStyler().setAnnotationTextFontColor(Color.RED).setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
-        // Where the seed's plt.text(-10, 0.75, ...) puts it: top left, in data coordinates.
-        chart.addAnnotation(new AnnotationText(String.format("iter=%d   Loss=%.4f", iter, loss), -7.4, 0.9, false));
+        chart.getStyler().setAnnotationTextFontColor(Color.RED).setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        // Near the top like the seed's plt.text(-10, 0.75, ...), centred over the gap between two crests.
+        chart.addAnnotation(new AnnotationText(String.format("iter=%d   Loss=%.4f", iter, loss), -1.6, 0.93, false));
         return chart;
     }
 
