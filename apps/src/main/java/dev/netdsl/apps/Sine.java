@@ -56,6 +56,7 @@ public final class Sine {
         console.println(spec + " on " + data.size() + " points, " + o.steps() + " steps");
         try (Model net = spec.build().progress(bar)) {
             float[][] x = data.x();
+            float[][] y = data.y();
             Path frames = o.frames() > 0 ? Outputs.directory(dir.resolve("frames")) : null;
             History h = net.fit(data, o.steps(), (i, loss) -> {
                 if (!bar && (i % o.printEvery() == 0 || i == o.steps() - 1)) {
@@ -63,7 +64,7 @@ public final class Sine {
                 }
                 if (frames != null && (i % o.frames() == 0 || i == o.steps() - 1)) {
                     Outputs.png(frames.resolve(String.format("frame-%06d.png", i)),
-                            fitChart(x, data.y(), net.predict(x), i, loss, hidden));
+                            fitChart(x, y, net.predict(x), i, loss, hidden));
                 }
             });
             float last = h.finalLoss();
@@ -76,7 +77,7 @@ public final class Sine {
                 console.printf(" parameter %d: weight shape=%s, bias shape=%s%n", i / 2 + 1,
                         params.get(i).numpyShape(), params.get(i + 1).numpyShape());
             }
-            Outputs.png(dir.resolve("fit.png"), fitChart(x, data.y(), net.predict(x), o.steps() - 1, last, hidden));
+            Outputs.png(dir.resolve("fit.png"), fitChart(x, y, net.predict(x), o.steps() - 1, last, hidden));
             Outputs.png(dir.resolve("loss.png"), lossChart(h.losses(), hidden));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("example", "sine");
