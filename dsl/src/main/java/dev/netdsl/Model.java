@@ -84,7 +84,8 @@ public final class Model implements AutoCloseable {
                 List<Operand<?>> reads = new ArrayList<>();
                 params.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
-                train = Updates.compile(rt, net.optimizer().get(), params, grads);
+                train = Updates.compile(rt, net.optimizer().get(), params, grads,
+                        Updates.state(rt, net.optimizer().get(), params));
             } else {
                 train = null;
             }

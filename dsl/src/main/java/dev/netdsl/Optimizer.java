@@ -6,7 +6,8 @@ import dev.netdsl.internal.Check;
  * How gradients turn into parameter updates. Immutable values; create them with {@link Optimizers}.
  * Update rules and defaults follow PyTorch's {@code torch.optim}.
  */
-public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam {
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.RmsProp, Optimizer.AdaGrad,
+        Optimizer.AdaDelta {
 
     /** The learning rate. */
     double learningRate();
@@ -42,14 +43,62 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam {
             Check.learningRate("adam", learningRate);
             Check.unitInterval("adam", "beta1", beta1);
             Check.unitInterval("adam", "beta2", beta2);
-            if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-                throw new IllegalArgumentException("adam: epsilon " + epsilon + " must be positive and finite; PyTorch's default is 1e-8");
-            }
+            Check.positiveFinite("adam", "epsilon", epsilon);
         }
 
         @Override
         public String toString() {
             return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ")";
+        }
+    }
+
+    /**
+     * RMSprop as {@code torch.optim.RMSprop(lr, alpha, eps)}: {@code v = alpha*v + (1-alpha)*g^2;
+     * p -= lr * g / (sqrt(v) + eps)}.
+     */
+    record RmsProp(double learningRate, double alpha, double epsilon) implements Optimizer {
+        public RmsProp {
+            Check.learningRate("rmsprop", learningRate);
+            Check.unitInterval("rmsprop", "alpha", alpha);
+            Check.positiveFinite("rmsprop", "epsilon", epsilon);
+        }
+
+        @Override
+        public String toString() {
+            return "RMSprop(lr=" + learningRate + ", alpha=" + alpha + ", eps=" + epsilon + ")";
+        }
+    }
+
+    /**
+     * Adagrad as {@code torch.optim.Adagrad(lr, eps)} (no decay, zero initial accumulator):
+     * {@code s += g^2; p -= lr * g / (sqrt(s) + eps)}.
+     */
+    record AdaGrad(double learningRate, double epsilon) implements Optimizer {
+        public AdaGrad {
+            Check.learningRate("adagrad", learningRate);
+            Check.positiveFinite("adagrad", "epsilon", epsilon);
+        }
+
+        @Override
+        public String toString() {
+            return "Adagrad(lr=" + learningRate + ", eps=" + epsilon + ")";
+        }
+    }
+
+    /**
+     * Adadelta as {@code torch.optim.Adadelta(lr, rho, eps)}: {@code v = rho*v + (1-rho)*g^2;
+     * d = sqrt(u+eps)/sqrt(v+eps)*g; u = rho*u + (1-rho)*d^2; p -= lr*d}.
+     */
+    record AdaDelta(double learningRate, double rho, double epsilon) implements Optimizer {
+        public AdaDelta {
+            Check.learningRate("adadelta", learningRate);
+            Check.unitInterval("adadelta", "rho", rho);
+            Check.positiveFinite("adadelta", "epsilon", epsilon);
+        }
+
+        @Override
+        public String toString() {
+            return "Adadelta(lr=" + learningRate + ", rho=" + rho + ", eps=" + epsilon + ")";
         }
     }
 }

@@ -33,4 +33,24 @@ public final class Optimizers {
     public static Optimizer.Adam adam(double learningRate, double beta1, double beta2, double epsilon) {
         return new Optimizer.Adam(learningRate, beta1, beta2, epsilon);
     }
+
+    /** RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8 (PyTorch's default lr is 0.01). */
+    public static Optimizer.RmsProp rmsprop(double learningRate) {
+        return new Optimizer.RmsProp(learningRate, 0.99, 1e-8);
+    }
+
+    /** Adagrad with PyTorch's default eps 1e-10 (PyTorch's default lr is 0.01). */
+    public static Optimizer.AdaGrad adagrad(double learningRate) {
+        return new Optimizer.AdaGrad(learningRate, 1e-10);
+    }
+
+    /** Adadelta with PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6. */
+    public static Optimizer.AdaDelta adadelta() {
+        return adadelta(1.0);
+    }
+
+    /** Adadelta with rho 0.9 and eps 1e-6 (PyTorch's defaults). */
+    public static Optimizer.AdaDelta adadelta(double learningRate) {
+        return new Optimizer.AdaDelta(learningRate, 0.9, 1e-6);
+    }
 }

@@ -20,6 +20,13 @@ public final class Check {
         }
     }
 
+    /** Rejects a value that is not positive and finite. */
+    public static void positiveFinite(String where, String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be positive and finite");
+        }
+    }
+
     /** Rejects a count below 1. */
     public static void positive(String where, String name, long value) {
         if (value < 1) {

@@ -34,6 +34,7 @@ public final class TfRuntime implements AutoCloseable {
     private final Graph graph = new Graph();
     private final Ops tf = Ops.create(graph);
     private final List<Slot> slots = new ArrayList<>();
+    private final java.util.Set<String> names = new java.util.HashSet<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final String owner;
     private Session session;
@@ -60,6 +61,11 @@ public final class TfRuntime implements AutoCloseable {
         this.owner = owner;
     }
 
+    /** The graph, for control flow that {@link Ops} does not offer (while-loops). */
+    public Graph graph() {
+        return graph;
+    }
+
     /** The graph-building API. Use only while building, before {@link #start()}. */
     public Ops tf() {
         return tf;
@@ -83,6 +89,18 @@ public final class TfRuntime implements AutoCloseable {
         return scoped.withName(parts[parts.length - 1]);
     }
 
+    /**
+     * {@code path} if no op of this runtime was given that name yet, else {@code path_1},
+     * {@code path_2}, ...: for ops built more than once (two minimizers in one graph).
+     */
+    public String unique(String path) {
+        String candidate = path;
+        for (int i = 1; !names.add(candidate); i++) {
+            candidate = path + "_" + i;
+        }
+        return candidate;
+    }
+
     /** A float placeholder named {@code name}; {@code -1} marks an unknown dimension. */
     public Placeholder<TFloat32> placeholder(String name, long... dims) {
         return named(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
@@ -92,7 +110,8 @@ public final class TfRuntime implements AutoCloseable {
      * A float variable named {@code name} that starts from {@code initial} (row-major, copied when
      * the session starts).
      */
-    public Slot variable(String name, long[] shape, float[] initial) {
+    public Slot variable(String path, long[] shape, float[] initial) {
+        String name = unique(path);
         Variable<TFloat32> v = named(name).variable(Shape.of(shape), TFloat32.class);
         Operand<TFloat32> read = named(name + "/read").identity(v);
         Placeholder<TFloat32> feed = named(name + "/value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
@@ -103,6 +122,9 @@ public final class TfRuntime implements AutoCloseable {
                     + Shape.of(shape) + " needs " + slot.size());
         }
         slots.add(slot);
+        if (session != null) {
+            assign(List.of(slot), List.of(slot.initial()));
+        }
         return slot;
     }
 
@@ -111,7 +133,15 @@ public final class TfRuntime implements AutoCloseable {
         return List.copyOf(slots);
     }
 
-    /** Creates the session and writes every variable's initial value. */
+    /** True once {@link #start} ran. */
+    public boolean started() {
+        return session != null;
+    }
+
+    /**
+     * Creates the session and writes every variable's initial value. Variables created later are
+     * written as they are created.
+     */
     public void start(ConfigProto config) {
         session = new Session(graph, false, config);
         List<float[]> values = new ArrayList<>();

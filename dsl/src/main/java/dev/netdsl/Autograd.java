@@ -1,0 +1,269 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.TfRuntime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Raw variables and automatic differentiation, like PyTorch tensors with {@code requires_grad}:
+ * create {@link Var variables} and {@link Input inputs}, write a loss as an {@link Expr}, and
+ * {@link #minimize} it. Owns one TensorFlow graph and session; close it when done.
+ *
+ * <pre>{@code
+ * try (Autograd ag = Autograd.open()) {
+ *     Var xy = ag.variable("x_y", 0f, 0f);
+ *     Expr x = xy.at(0), y = xy.at(1);
+ *     Expr f = x.square().plus(y).minus(11).square().plus(x.plus(y.square()).minus(7).square());
+ *     Minimizer opt = ag.minimize(f, Optimizers.adam(1e-3));
+ *     opt.steps(20_000);
+ *     float[] found = xy.value();
+ * }
+ * }</pre>
+ */
+public final class Autograd implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
+
+    final TfRuntime rt = new TfRuntime("Autograd");
+    private final SplittableRandom random;
+    private final Set<String> names = new HashSet<>();
+    private final ExprCompiler main;
+
+    private Autograd(long seed) {
+        this.random = new SplittableRandom(seed);
+        this.main = new ExprCompiler(rt.tf(), v -> v.slot.read(), i -> i.placeholder);
+    }
+
+    /** A new graph whose random initial values come from a fresh seed. */
+    public static Autograd open() {
+        return open(new Random().nextLong());
+    }
+
+    /** A new graph whose random initial values are reproducible from {@code seed}. */
+    public static Autograd open(long seed) {
+        return new Autograd(seed);
+    }
+
+    /**
+     * A vector variable holding {@code values}, like {@code torch.tensor([...], requires_grad=True)}.
+     *
+     * @throws IllegalArgumentException if the name is taken or invalid, no value is given, or a
+     *     value is not finite
+     */
+    public Var variable(String name, float... values) {
+        Objects.requireNonNull(values, "values");
+        return create(name, new long[] {values.length}, values);
+    }
+
+    /**
+     * A variable of {@code shape} whose values come from {@code init}, e.g.
+     * {@code variable("w1", new long[] {200, 784}, Initializers.kaimingNormal())}.
+     */
+    public Var variable(String name, long[] shape, Initializer init) {
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(init, "init");
+        for (long d : shape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("variable '" + name + "': shape " + Arrays.toString(shape)
+                        + " must have every dimension at least 1");
+            }
+        }
+        return create(name, shape.clone(), init.values(shape.clone(), random));
+    }
+
+    private Var create(String name, long[] shape, float[] values) {
+        checkName("variable", name);
+        if (values.length == 0 || values.length != Expr.size(shape)) {
+            throw new IllegalArgumentException("variable '" + name + "': shape " + Arrays.toString(shape) + " needs "
+                    + Expr.size(shape) + " values but got " + values.length);
+        }
+        checkFinite("variable '" + name + "'", values);
+        return inGraph("create a variable", () -> new Var(this, name, shape, rt.variable(name, shape, values)));
+    }
+
+    /**
+     * Data fed at each step, of {@code shape}; {@code -1} marks a dimension (a batch) known only when
+     * fed.
+     */
+    public Input input(String name, long... shape) {
+        checkName("input", name);
+        for (long d : shape) {
+            if (d < 1 && d != -1) {
+                throw new IllegalArgumentException("input '" + name + "': dimension " + d + " in " + Arrays.toString(shape)
+                        + " must be at least 1, or -1 for a batch size known when fed");
+            }
+        }
+        return inGraph("create an input", () -> new Input(this, name, shape.clone(), rt.placeholder(name, shape)));
+    }
+
+    private void checkName(String what, String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name '" + name + "' may hold only letters, digits, '_', '.' and '-'"
+                    + " and must start with a letter or digit");
+        }
+        if (names.contains(name)) {
+            throw new IllegalArgumentException(what + " name '" + name + "' is already taken in this Autograd; pick another");
+        }
+        names.add(name);
+    }
+
+    /**
+     * A minimizer of the scalar {@code loss} with {@code optimizer} over every variable the loss
+     * uses (PyTorch's {@code optimizer = Adam([x_y]); loss.backward(); optimizer.step()}).
+     *
+     * @throws IllegalArgumentException if the loss is not a scalar, uses no variable, or belongs to
+     *     another Autograd
+     */
+    public Minimizer minimize(Expr loss, Optimizer optimizer) {
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (Expr.size(loss.shape) != 1) {
+            throw new IllegalArgumentException("minimize: the loss must be a scalar but has shape " + Arrays.toString(loss.shape)
+                    + "; reduce it with .sum() or .mean()");
+        }
+        List<Var> vars = new ArrayList<>();
+        List<Input> ins = new ArrayList<>();
+        leaves(loss, vars, ins);
+        if (vars.isEmpty()) {
+            throw new IllegalArgumentException("minimize: the loss uses no variable, so there is nothing to train");
+        }
+        Expr scalar = loss.shape.length == 0 ? loss : loss.reshape();
+        return inGraph("minimize", () -> new Minimizer(this, scalar, optimizer, vars, ins));
+    }
+
+    /**
+     * The value of {@code e} with the current variables, row-major.
+     *
+     * @throws IllegalArgumentException if {@code e} needs inputs; use {@link #eval(Expr, Feeds)}
+     */
+    public float[] eval(Expr e) {
+        return eval(e, Feeds.none());
+    }
+
+    /** The value of {@code e} with the current variables and {@code feeds}, row-major. */
+    public float[] eval(Expr e, Feeds feeds) {
+        Objects.requireNonNull(e, "e");
+        List<Input> ins = new ArrayList<>();
+        leaves(e, new ArrayList<>(), ins);
+        Operand<TFloat32> out = inGraph("evaluate", () -> main.compile(e));
+        return rt.shared("evaluate", () -> {
+            List<Tensor> fed = new ArrayList<>();
+            try {
+                Session.Runner r = rt.session().runner();
+                feed(r, feeds, ins, fed);
+                try (Result result = rt.run(r.fetch(out), "evaluate " + e)) {
+                    return TfRuntime.floats((TFloat32) result.get(0));
+                }
+            } finally {
+                fed.forEach(Tensor::close);
+            }
+        });
+    }
+
+    /** Feeds every needed input; the tensors it opens go to {@code opened} for the caller to close. */
+    void feed(Session.Runner r, Feeds feeds, List<Input> needed, List<Tensor> opened) {
+        Map<Input, Feeds.Value> values = feeds.values();
+        for (Input in : needed) {
+            Feeds.Value v = values.get(in);
+            if (v == null) {
+                throw new IllegalArgumentException("input '" + in.name() + "' " + Arrays.toString(in.shape)
+                        + " has no value; pass it with Feeds.of(input, values, shape...)");
+            }
+            TFloat32 t = TfRuntime.tensor(v.data(), v.shape());
+            opened.add(t);
+            r.feed(in.placeholder, t);
+        }
+    }
+
+    /** The variables and inputs {@code e} reads, each once, in first-seen order. */
+    void leaves(Expr e, List<Var> vars, List<Input> ins) {
+        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Var> v = new LinkedHashSet<>();
+        Set<Input> in = new LinkedHashSet<>();
+        Deque<Expr> todo = new ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (!seen.add(x)) {
+                continue;
+            }
+            if (x instanceof Var var) {
+                if (var.owner() != this) {
+                    throw new IllegalArgumentException(var + " belongs to another Autograd; build expressions from one Autograd's variables");
+                }
+                v.add(var);
+            } else if (x instanceof Input input) {
+                if (input.owner() != this) {
+                    throw new IllegalArgumentException(input + " belongs to another Autograd");
+                }
+                in.add(input);
+            }
+            for (int i = x.args.length - 1; i >= 0; i--) {
+                todo.push(x.args[i]);
+            }
+        }
+        vars.addAll(v);
+        ins.addAll(in);
+    }
+
+    /** Builds graph ops under the exclusive lock, starting the session the first time. */
+    <T> T inGraph(String action, java.util.function.Supplier<T> work) {
+        return rt.exclusive(action, () -> {
+            T out = work.get();
+            if (!rt.started()) {
+                rt.start(ConfigProto.newBuilder().build());
+            }
+            return out;
+        });
+    }
+
+    float[] read(Var v) {
+        inGraph("read a variable", () -> null);
+        return rt.shared("read a variable", () -> rt.read(List.of(v.slot)).get(0));
+    }
+
+    void write(Var v, float[] values) {
+        Objects.requireNonNull(values, "values");
+        if (values.length != v.slot.size()) {
+            throw new IllegalArgumentException(v + ".set: got " + values.length + " values but the shape needs " + v.slot.size());
+        }
+        checkFinite(v + ".set", values);
+        inGraph("write a variable", () -> {
+            rt.assign(List.of(v.slot), List.of(values.clone()));
+            return null;
+        });
+    }
+
+    private static void checkFinite(String where, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(where + ": value " + values[i] + " at index " + i + " is not finite");
+            }
+        }
+    }
+
+    /** Frees the graph and session; safe to call more than once. */
+    @Override
+    public void close() {
+        rt.close();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.netdsl;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Turns {@link Expr} trees into graph ops in one place (a main graph or a loop body), with
+ * variables and inputs bound to whatever operands that place provides. Shared sub-expressions are
+ * built once.
+ */
+final class ExprCompiler {
+    private final Ops tf;
+    private final Function<Var, Operand<TFloat32>> vars;
+    private final Function<Input, Operand<TFloat32>> inputs;
+    private final Map<Expr, Operand<TFloat32>> built = new IdentityHashMap<>();
+    /** Unpacked rows of an expression indexed with at(i), so all at() calls share one Unpack op. */
+    private final Map<Expr, List<Output<TFloat32>>> unpacked = new IdentityHashMap<>();
+
+    ExprCompiler(Ops tf, Function<Var, Operand<TFloat32>> vars, Function<Input, Operand<TFloat32>> inputs) {
+        this.tf = tf;
+        this.vars = vars;
+        this.inputs = inputs;
+    }
+
+    Operand<TFloat32> compile(Expr e) {
+        Operand<TFloat32> done = built.get(e);
+        if (done == null) {
+            done = build(e);
+            built.put(e, done);
+        }
+        return done;
+    }
+
+    private Operand<TFloat32> build(Expr e) {
+        switch (e.op) {
+            case VAR:
+                return vars.apply((Var) e);
+            case INPUT:
+                return inputs.apply((Input) e);
+            case CONST:
+                return e.shape.length == 0 ? tf.constant(e.values[0])
+                        : tf.constant(Shape.of(e.shape), DataBuffers.of(e.values, true, false));
+            default:
+                break;
+        }
+        Operand<TFloat32> a = compile(e.args[0]);
+        switch (e.op) {
+            case ADD: return tf.math.add(a, compile(e.args[1]));
+            case SUB: return tf.math.sub(a, compile(e.args[1]));
+            case MUL: return tf.math.mul(a, compile(e.args[1]));
+            case DIV: return tf.math.div(a, compile(e.args[1]));
+            case POW: return tf.math.pow(a, compile(e.args[1]));
+            case MATMUL: return tf.linalg.matMul(a, compile(e.args[1]));
+            case NEG: return tf.math.neg(a);
+            case SQUARE: return tf.math.square(a);
+            case SQRT: return tf.math.sqrt(a);
+            case EXP: return tf.math.exp(a);
+            case LOG: return tf.math.log(a);
+            case ABS: return tf.math.abs(a);
+            case RELU: return tf.nn.relu(a);
+            case TANH: return tf.math.tanh(a);
+            case SIGMOID: return tf.math.sigmoid(a);
+            case SOFTMAX: return tf.nn.softmax(a);
+            case LOG_SOFTMAX: return tf.nn.logSoftmax(a);
+            case TRANSPOSE: return tf.linalg.transpose(a, tf.constant(new int[] {1, 0}));
+            case SUM: return e.args[0].shape.length == 0 ? a : tf.sum(a, allAxes(e.args[0]));
+            case MEAN: return e.args[0].shape.length == 0 ? a : tf.math.mean(a, allAxes(e.args[0]));
+            case MAX: return e.args[0].shape.length == 0 ? a : tf.max(a, allAxes(e.args[0]));
+            case SUM_AXIS: return tf.sum(a, tf.constant(e.index));
+            case MEAN_AXIS: return tf.math.mean(a, tf.constant(e.index));
+            case AT: return at(e.args[0], a, e.index);
+            case RESHAPE: return tf.reshape(a, tf.constant(toInts(e.shape)));
+            default: throw new IllegalStateException("no compiler for " + e.op);
+        }
+    }
+
+    private Operand<TFloat32> at(Expr parent, Operand<TFloat32> a, int index) {
+        long n = parent.shape[0];
+        if (n > 0 && n <= 64) {
+            // One Unpack for every at(i) of the same tensor: one op forward, one Pack in the gradient.
+            return unpacked.computeIfAbsent(parent, p -> tf.unstack(a, n).output()).get(index);
+        }
+        return tf.gather(a, tf.constant(index), tf.constant(0));
+    }
+
+    private Operand<org.tensorflow.types.TInt32> allAxes(Expr e) {
+        int[] axes = new int[e.shape.length];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return tf.constant(axes);
+    }
+
+    private static int[] toInts(long[] dims) {
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = (int) dims[i];
+        }
+        return out;
+    }
+}
