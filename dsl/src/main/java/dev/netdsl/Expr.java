@@ -354,6 +354,10 @@ public class Expr {
     }
 
     private void requireRank(String name, int min) {
+        if (shape.length >= min && shape.length != 2 && shape[shape.length - 1] < 0) {
+            throw new IllegalArgumentException(name + ": the last dimension of " + Arrays.toString(shape)
+                    + " must be known (it is the one normalised)");
+        }
         if (shape.length < min) {
             throw new IllegalArgumentException(name + ": needs at least " + min + " dimension(s) but the shape is "
                     + Arrays.toString(shape));

@@ -68,8 +68,8 @@ final class ExprCompiler {
             case RELU: return tf.nn.relu(a);
             case TANH: return tf.math.tanh(a);
             case SIGMOID: return tf.math.sigmoid(a);
-            case SOFTMAX: return tf.nn.softmax(a);
-            case LOG_SOFTMAX: return tf.nn.logSoftmax(a);
+            case SOFTMAX: return overLastAxis(e.args[0], a, true);
+            case LOG_SOFTMAX: return overLastAxis(e.args[0], a, false);
             case TRANSPOSE: return tf.linalg.transpose(a, tf.constant(new int[] {1, 0}));
             case SUM: return e.args[0].shape.length == 0 ? a : tf.sum(a, allAxes(e.args[0]));
             case MEAN: return e.args[0].shape.length == 0 ? a : tf.math.mean(a, allAxes(e.args[0]));
@@ -80,6 +80,20 @@ final class ExprCompiler {
             case RESHAPE: return tf.reshape(a, tf.constant(toInts(e.shape)));
             default: throw new IllegalStateException("no compiler for " + e.op);
         }
+    }
+
+    /**
+     * (Log-)softmax over the last axis. TF's C++ gradients of Softmax and LogSoftmax reduce over axis 1
+     * whatever the rank (a vector fails to build, rank 3 would be wrong), so anything but a matrix is
+     * reshaped to [rows, last] and back (docs/tensorflow-notes.md).
+     */
+    private Operand<TFloat32> overLastAxis(Expr input, Operand<TFloat32> a, boolean softmax) {
+        if (input.shape.length == 2) {
+            return softmax ? tf.nn.softmax(a) : tf.nn.logSoftmax(a);
+        }
+        Operand<TFloat32> rows = tf.reshape(a, tf.constant(new int[] {-1, (int) input.shape[input.shape.length - 1]}));
+        Operand<TFloat32> out = softmax ? tf.nn.softmax(rows) : tf.nn.logSoftmax(rows);
+        return tf.reshape(out, tf.shape(a));
     }
 
     private Operand<TFloat32> at(Expr parent, Operand<TFloat32> a, int index) {

@@ -166,6 +166,45 @@ class ModelTest {
     }
 
     @Test
+    void rmsprop_adagrad_and_adadelta_follow_pytorchs_update_rules() {
+        double[] v = new double[2];
+        double[] rms = referenceRun(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                v[k] = 0.99 * v[k] + 0.01 * s[2 + k] * s[2 + k];
+                out[k] = s[k] - 0.01 * s[2 + k] / (Math.sqrt(v[k]) + 1e-8);
+            }
+            return out;
+        }, 0.5, -0.25, 5);
+        double[] sum = new double[2];
+        double[] ada = referenceRun(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                sum[k] += s[2 + k] * s[2 + k];
+                out[k] = s[k] - 0.1 * s[2 + k] / (Math.sqrt(sum[k]) + 1e-10);
+            }
+            return out;
+        }, 0.5, -0.25, 5);
+        double[] sq = new double[2];
+        double[] acc = new double[2];
+        double[] delta = referenceRun(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                double g = s[2 + k];
+                sq[k] = 0.9 * sq[k] + 0.1 * g * g;
+                double d = Math.sqrt(acc[k] + 1e-6) / Math.sqrt(sq[k] + 1e-6) * g;
+                acc[k] = 0.9 * acc[k] + 0.1 * d * d;
+                out[k] = s[k] - 1.0 * d;
+            }
+            return out;
+        }, 0.5, -0.25, 5);
+
+        assertThat(trainLinear(Net.of(1, 1).mse().optimizer(Optimizers.rmsprop(0.01)), 5)).containsExactly(rms, within(1e-5));
+        assertThat(trainLinear(Net.of(1, 1).mse().optimizer(Optimizers.adagrad(0.1)), 5)).containsExactly(ada, within(1e-5));
+        assertThat(trainLinear(Net.of(1, 1).mse().optimizer(Optimizers.adadelta()), 5)).containsExactly(delta, within(1e-5));
+    }
+
+    @Test
     void lists_parameters_with_pytorch_names_and_shapes() {
         try (Model model = Net.of(1, 20, 50, 20, 1).mse().sgd(0.05).seed(1).build()) {
             List<Parameter> params = model.parameters();
