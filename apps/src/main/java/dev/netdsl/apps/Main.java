@@ -1,6 +1,8 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Optimizers;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
-        subcommands = {Main.SineCommand.class})
+        subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -76,6 +78,28 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--frames " + frames + " must be 0 (off) or a positive step interval");
             }
             Sine.run(new Sine.Options(Sine.parseCfg(cfg), steps, lr, seed, out, quiet, frames, 100), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "himmelblau", mixinStandardHelpOptions = true,
+            description = "Minimise Himmelblau's function over a raw variable x_y with Adam from several starts (seed 001).")
+    static final class HimmelblauCommand implements Callable<Integer> {
+        @Option(names = "--start", paramLabel = "X,Y", description = "A start point; repeat for several (default: 0,0 1,0 -4,0 4,0).")
+        List<String> starts;
+        @Option(names = "--steps", defaultValue = "20000", description = "Adam steps per start (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/himmelblau/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            List<float[]> points = starts == null ? Himmelblau.SEED_STARTS
+                    : starts.stream().map(Himmelblau::parseStart).toList();
+            Optimizers.adam(lr);
+            Himmelblau.run(new Himmelblau.Options(points, steps, lr, out), System.out);
             return 0;
         }
     }

@@ -50,4 +50,12 @@ class MainTest {
         assertThat(r[1]).contains("--cfg").contains("1,20,50,20,1").contains("--steps").contains("10000")
                 .contains("--lr").contains("0.05").contains("--seed").contains("--out").contains("--frames").contains("--quiet");
     }
+
+    @Test
+    void a_malformed_himmelblau_start_exits_with_2_and_shows_the_expected_form() {
+        String[] r = run("himmelblau", "--start", "4;0");
+
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--start 4;0: write a start as x,y, e.g. --start -4,0").doesNotContain("Exception");
+    }
 }
