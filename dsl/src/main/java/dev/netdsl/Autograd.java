@@ -46,6 +46,7 @@ public final class Autograd implements AutoCloseable {
     private final SplittableRandom random;
     private final Set<String> names = new HashSet<>();
     private final ExprCompiler main;
+    private final List<Minimizer> minimizers = new ArrayList<>();
 
     private Autograd(long seed) {
         this.random = new SplittableRandom(seed);
@@ -147,7 +148,11 @@ public final class Autograd implements AutoCloseable {
             throw new IllegalArgumentException("minimize: the loss uses no variable, so there is nothing to train");
         }
         Expr scalar = loss.shape.length == 0 ? loss : loss.reshape();
-        return inGraph("minimize", () -> new Minimizer(this, scalar, optimizer, vars, ins));
+        return inGraph("minimize", () -> {
+            Minimizer m = new Minimizer(this, scalar, optimizer, vars, ins);
+            minimizers.add(m);
+            return m;
+        });
     }
 
     /**
@@ -264,6 +269,13 @@ public final class Autograd implements AutoCloseable {
     /** Frees the graph and session; safe to call more than once. */
     @Override
     public void close() {
+        if (rt.isClosed()) {
+            return;
+        }
+        rt.exclusive("close", () -> {
+            minimizers.forEach(Minimizer::close);
+            return null;
+        });
         rt.close();
     }
 }
