@@ -14,16 +14,12 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 /**
  * Per-step time of a full-batch SGD step on the seed's sine data (1000 points): NetDSL's
  * {@code Model.fit} next to {@link HandWrittenMlp}, measured alternately in one JVM.
- * Usage: {@code SineBench [repeats] [stepsSmall] [stepsLarge]}.
  */
-public final class SineBench {
+final class SineBench {
     private SineBench() {
     }
 
-    public static void main(String[] args) {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        int stepsSmall = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        int stepsLarge = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    static List<String> run(int repeats, int stepsSmall, int stepsLarge) {
         Dataset data = SineWave.of(1000, -10, 10);
         List<String> rows = new ArrayList<>();
         for (int[] cfg : new int[][] {{1, 20, 50, 20, 1}, {1, 20, 50, 100, 500, 100, 50, 20, 1}}) {
@@ -52,12 +48,11 @@ public final class SineBench {
                 }
             }
             String cfgText = Arrays.toString(cfg).replace(" ", "").replace("[", "").replace("]", "");
-            rows.add(String.format("| sine %-22s | %9.1f (%.1f-%.1f) | %9.1f (%.1f-%.1f) | %5.2f |", cfgText,
-                    median(dsl), min(dsl), max(dsl), median(hand), min(hand), max(hand), median(dsl) / median(hand)));
+            Stats d = Stats.of(dsl);
+            Stats h = Stats.of(hand);
+            rows.add(String.format("| sine %s | %s | %s | %.2f |", cfgText, d.format(1), h.format(1), d.median() / h.median()));
         }
-        System.out.println("| workload (full-batch SGD step) | NetDSL us/step median (min-max) | hand-written TF Java us/step | NetDSL / TF |");
-        System.out.println("|---|---|---|---|");
-        rows.forEach(System.out::println);
+        return rows;
     }
 
     private static double handWritten(HandWrittenMlp tf, TFloat32 xt, TFloat32 yt, int steps) {
@@ -76,17 +71,6 @@ public final class SineBench {
         return f;
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
-    static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(Double.NaN);
-    }
 
-    static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(Double.NaN);
-    }
 }
