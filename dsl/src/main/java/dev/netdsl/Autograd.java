@@ -20,7 +20,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -42,13 +41,14 @@ import org.tensorflow.types.TFloat32;
 public final class Autograd implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
 
-    final TfRuntime rt = new TfRuntime("Autograd");
+    final TfRuntime rt;
     private final SplittableRandom random;
     private final Set<String> names = new HashSet<>();
     private final ExprCompiler main;
     private final List<Minimizer> minimizers = new ArrayList<>();
 
-    private Autograd(long seed) {
+    private Autograd(long seed, Device device) {
+        this.rt = new TfRuntime("Autograd", device);
         this.random = new SplittableRandom(seed);
         this.main = new ExprCompiler(rt.tf(), v -> v.slot.read(), i -> i.placeholder);
     }
@@ -60,7 +60,21 @@ public final class Autograd implements AutoCloseable {
 
     /** A new graph whose random initial values are reproducible from {@code seed}. */
     public static Autograd open(long seed) {
-        return new Autograd(seed);
+        return open(seed, Device.AUTO);
+    }
+
+    /**
+     * A new graph on {@code device} whose random initial values are reproducible from {@code seed}.
+     *
+     * @throws IllegalStateException for {@link Device#GPU} when TensorFlow sees no GPU
+     */
+    public static Autograd open(long seed, Device device) {
+        return new Autograd(seed, java.util.Objects.requireNonNull(device, "device"));
+    }
+
+    /** The device the graph runs on (CPU or GPU, never AUTO). */
+    public Device device() {
+        return rt.device();
     }
 
     /**
@@ -235,7 +249,7 @@ public final class Autograd implements AutoCloseable {
         return rt.exclusive(action, () -> {
             T out = work.get();
             if (!rt.started()) {
-                rt.start(ConfigProto.newBuilder().build());
+                rt.start();
             }
             return out;
         });

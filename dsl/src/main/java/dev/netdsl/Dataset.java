@@ -67,6 +67,36 @@ public final class Dataset {
         return new Dataset(rows, features, flatten(x, features, "x"), 1, null, labels.clone());
     }
 
+    /**
+     * A classification data set from a flat row-major {@code x} of {@code labels.length} rows of
+     * {@code features} values (no per-row arrays: the way to build large image sets). {@code x} is
+     * copied.
+     *
+     * @throws IllegalArgumentException if the sizes disagree, a label is negative, or a value is not
+     *     finite
+     */
+    public static Dataset of(float[] x, int features, int[] labels) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(labels, "labels");
+        if (features < 1 || labels.length < 1 || (long) features * labels.length != x.length) {
+            throw new IllegalArgumentException("Dataset.of: " + x.length + " values are not " + labels.length + " rows of "
+                    + features + " features; give x.length == labels.length * features");
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException("Dataset.of: x[" + i / features + "][" + i % features + "] is " + x[i]
+                        + "; clean or drop non-finite values before training");
+            }
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0) {
+                throw new IllegalArgumentException("Dataset.of: label " + labels[i] + " at row " + i
+                        + " is negative; class labels count from 0");
+            }
+        }
+        return new Dataset(labels.length, features, x.clone(), 1, null, labels.clone());
+    }
+
     private static int checkRows(float[][] m, String what) {
         if (m.length == 0) {
             throw new IllegalArgumentException("Dataset.of: " + what + " has no rows; a data set needs at least one example");
@@ -193,6 +223,22 @@ public final class Dataset {
     /** The flat row-major float targets, or null for labelled data; not copied. */
     float[] yData() {
         return y;
+    }
+
+    /** The labels, or null for float targets; not copied. */
+    int[] labelData() {
+        return labels;
+    }
+
+    /** The largest label, or -1 for float targets. */
+    int maxLabel() {
+        int max = -1;
+        if (labels != null) {
+            for (int l : labels) {
+                max = Math.max(max, l);
+            }
+        }
+        return max;
     }
 
     private static float[][] unflatten(float[] flat, int width) {

@@ -3,7 +3,12 @@ package dev.netdsl;
 /** The training objective a {@link Net} minimises. Create with {@link Losses}. */
 public enum Loss {
     /** Mean squared error over every output, PyTorch's {@code nn.MSELoss()} with mean reduction. */
-    MSE("MSELoss", "mse()");
+    MSE("MSELoss", "mse()"),
+    /**
+     * Softmax cross-entropy on logits with integer class labels, averaged over the batch: PyTorch's
+     * {@code nn.CrossEntropyLoss()}. The net's output size is the number of classes.
+     */
+    CROSS_ENTROPY("CrossEntropyLoss", "crossEntropy()");
 
     private final String typeName;
     private final String call;

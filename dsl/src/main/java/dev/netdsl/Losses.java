@@ -9,4 +9,9 @@ public final class Losses {
     public static Loss mse() {
         return Loss.MSE;
     }
+
+    /** Softmax cross-entropy on logits with integer labels ({@code nn.CrossEntropyLoss()}). */
+    public static Loss crossEntropy() {
+        return Loss.CROSS_ENTROPY;
+    }
 }

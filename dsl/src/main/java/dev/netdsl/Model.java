@@ -25,13 +25,16 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A built {@link Net}: a TensorFlow graph holding the forward pass, the loss, the gradients and the
@@ -44,26 +47,32 @@ import org.tensorflow.types.TFloat32;
 public final class Model implements AutoCloseable {
     private final Net net;
     private final long seed;
-    private final TfRuntime rt = new TfRuntime("Model");
+    private final TfRuntime rt;
     private final Placeholder<TFloat32> x;
-    private final Placeholder<TFloat32> y;
+    /** Float targets [-1, out] for MSE, int labels [-1] for cross-entropy. */
+    private final Placeholder<?> y;
     private final Operand<TFloat32> output;
     private final Operand<TFloat32> loss;
+    /** The loss of each example, [-1], for {@link #evaluate}. */
+    private final Operand<TFloat32> perExample;
     private final Op train;
     private final List<Slot> params = new ArrayList<>();
     private final SplittableRandom shuffler;
     private volatile boolean progress = true;
     private long stepsTaken;
 
-    Model(Net net) {
+    Model(Net net, Device device) {
         this.net = net;
+        this.rt = new TfRuntime("Model", device);
         this.seed = net.seed().orElseGet(() -> new Random().nextLong());
         SplittableRandom init = new SplittableRandom(seed);
         this.shuffler = init.split();
         Ops tf = rt.tf();
         try {
             x = rt.placeholder("x", -1, net.inputSize());
-            y = rt.placeholder("y", -1, net.outputSize());
+            boolean labels = net.loss().orElse(Loss.MSE) == Loss.CROSS_ENTROPY;
+            y = labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
+                    : rt.placeholder("y", -1, net.outputSize());
             Operand<TFloat32> h = x;
             List<Layer> layers = net.layers();
             for (int i = 0; i < layers.size(); i++) {
@@ -73,11 +82,17 @@ public final class Model implements AutoCloseable {
             }
             output = tf.withName("output").identity(h);
             if (net.loss().isPresent()) {
-                loss = switch (net.loss().get()) {
-                    case MSE -> tf.withName("loss").math.mean(tf.math.square(tf.math.sub(output, y)),
-                            tf.constant(new int[] {0, 1}));
+                perExample = switch (net.loss().get()) {
+                    case MSE -> tf.math.mean(tf.math.square(tf.math.sub(output, y.asOutput().expect(TFloat32.class))),
+                            tf.constant(1));
+                    // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient
+                    // in TF Java 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
+                    case CROSS_ENTROPY -> tf.nn.softmaxCrossEntropyWithLogits(output, tf.oneHot(
+                            y.asOutput().expect(TInt32.class), tf.constant(net.outputSize()), tf.constant(1f), tf.constant(0f))).loss();
                 };
+                loss = tf.withName("loss").math.mean(perExample, tf.constant(0));
             } else {
+                perExample = null;
                 loss = null;
             }
             if (loss != null && net.optimizer().isPresent()) {
@@ -89,7 +104,7 @@ public final class Model implements AutoCloseable {
             } else {
                 train = null;
             }
-            rt.start(ConfigProto.newBuilder().build());
+            rt.start();
         } catch (RuntimeException e) {
             rt.close();
             throw e;
@@ -144,6 +159,11 @@ public final class Model implements AutoCloseable {
         return net;
     }
 
+    /** The device the graph runs on (CPU or GPU, never AUTO). */
+    public Device device() {
+        return rt.device();
+    }
+
     /** The seed its weights started from: the spec's, or one drawn at build time. */
     public long seed() {
         return seed;
@@ -184,7 +204,7 @@ public final class Model implements AutoCloseable {
             long start = System.nanoTime();
             float[] losses = new float[steps];
             try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
-                 TFloat32 yt = TfRuntime.tensor(data.yData(), data.size(), data.targets());
+                 Tensor yt = targets(data);
                  Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
                 for (int i = 0; i < steps; i++) {
                     losses[i] = runStep(xt, yt);
@@ -229,7 +249,7 @@ public final class Model implements AutoCloseable {
                     for (int b = 0; b < batches; b++) {
                         Dataset batch = data.subset(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
                         try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
-                             TFloat32 yt = TfRuntime.tensor(batch.yData(), batch.size(), batch.targets())) {
+                             Tensor yt = targets(batch)) {
                             losses[step] = runStep(xt, yt);
                         }
                         listener.onStep(step, losses[step]);
@@ -261,13 +281,21 @@ public final class Model implements AutoCloseable {
         checkData("step", batch);
         return rt.exclusive("step", () -> {
             try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
-                 TFloat32 yt = TfRuntime.tensor(batch.yData(), batch.size(), batch.targets())) {
+                 Tensor yt = targets(batch)) {
                 return runStep(xt, yt);
             }
         });
     }
 
-    private float runStep(TFloat32 xt, TFloat32 yt) {
+    /** The targets of {@code data} as the tensor the loss takes: float rows or int labels. */
+    private Tensor targets(Dataset data) {
+        if (data.hasLabels()) {
+            return TInt32.tensorOf(Shape.of(data.size()), DataBuffers.of(data.labelData(), true, false));
+        }
+        return TfRuntime.tensor(data.yData(), data.size(), data.targets());
+    }
+
+    private float runStep(TFloat32 xt, Tensor yt) {
         Session.Runner r = rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
         float value;
         try (Result result = rt.run(r, "run a training step")) {
@@ -472,10 +500,56 @@ public final class Model implements AutoCloseable {
         checkData("loss", data);
         return rt.shared("compute the loss", () -> {
             try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
-                 TFloat32 yt = TfRuntime.tensor(data.yData(), data.size(), data.targets());
+                 Tensor yt = targets(data);
                  Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
                 return ((TFloat32) result.get(0)).getFloat();
             }
+        });
+    }
+
+    /**
+     * Loss and accuracy on labelled {@code data} with the current parameters, in chunks of 1000
+     * rows: the mean per-example loss, and how many rows have their label as the highest output.
+     *
+     * @throws IllegalArgumentException if the data does not fit the net or has no labels
+     */
+    public Evaluation evaluate(Dataset data) {
+        if (loss == null) {
+            throw new IllegalStateException("evaluate: " + net + " has no loss; add one, e.g. .crossEntropy()");
+        }
+        checkData("evaluate", data);
+        if (!data.hasLabels()) {
+            throw new IllegalArgumentException("evaluate: accuracy needs class labels; use loss(data) for float targets");
+        }
+        return rt.shared("evaluate", () -> {
+            double sum = 0;
+            int correct = 0;
+            int[] order = new int[data.size()];
+            Arrays.setAll(order, i -> i);
+            int width = net.outputSize();
+            for (int from = 0; from < data.size(); from += 1000) {
+                Dataset chunk = data.subset(order, from, Math.min(data.size(), from + 1000));
+                try (TFloat32 xt = TfRuntime.tensor(chunk.xData(), chunk.size(), chunk.features());
+                     Tensor yt = targets(chunk);
+                     Result r = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(perExample).fetch(output), "evaluate")) {
+                    float[] losses = TfRuntime.floats((TFloat32) r.get(0));
+                    float[] out = TfRuntime.floats((TFloat32) r.get(1));
+                    int[] labels = chunk.labelData();
+                    for (int i = 0; i < losses.length; i++) {
+                        sum += losses[i];
+                        int best = 0;
+                        for (int c = 1; c < width; c++) {
+                            if (out[i * width + c] > out[i * width + best]) {
+                                best = c;
+                            }
+                        }
+                        if (best == labels[i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            return new Evaluation(sum / data.size(), correct, data.size());
         });
     }
 
@@ -523,8 +597,20 @@ public final class Model implements AutoCloseable {
             throw new IllegalArgumentException(action + ": the data has " + data.features() + " features per row but "
                     + net + " takes " + net.inputSize() + "; match the net's input size to the data");
         }
+        Loss kind = net.loss().orElse(Loss.MSE);
+        if (kind == Loss.CROSS_ENTROPY) {
+            if (!data.hasLabels()) {
+                throw new IllegalArgumentException(action + ": CrossEntropyLoss needs integer class labels but the data holds"
+                        + " float targets; build it with Dataset.of(x, labels)");
+            }
+            if (data.maxLabel() >= net.outputSize()) {
+                throw new IllegalArgumentException(action + ": label " + data.maxLabel() + " is out of range for "
+                        + net.outputSize() + " classes (" + net + "); labels must be 0.." + (net.outputSize() - 1));
+            }
+            return;
+        }
         if (data.hasLabels()) {
-            throw new IllegalArgumentException(action + ": the data holds class labels but " + net.loss().get().typeName()
+            throw new IllegalArgumentException(action + ": the data holds class labels but " + kind.typeName()
                     + " needs float targets with " + net.outputSize() + " columns");
         }
         if (data.targets() != net.outputSize()) {

@@ -178,6 +178,11 @@ public final class Net {
         return loss(Loss.MSE);
     }
 
+    /** A copy that minimises softmax cross-entropy on integer labels ({@code nn.CrossEntropyLoss}). */
+    public Net crossEntropy() {
+        return loss(Loss.CROSS_ENTROPY);
+    }
+
     /** A copy that minimises {@code loss}. */
     public Net loss(Loss loss) {
         return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed);
@@ -212,14 +217,23 @@ public final class Net {
     }
 
     /**
-     * Compiles this spec into a TensorFlow graph and session with freshly initialised weights.
-     * The caller must close the returned model.
+     * Compiles this spec into a TensorFlow graph and session with freshly initialised weights, on
+     * the GPU if TensorFlow sees one ({@link Device#AUTO}). The caller must close the returned model.
      *
      * @throws IllegalStateException if the net has no layers or no {@code Linear} layer
      */
     public Model build() {
+        return build(Device.AUTO);
+    }
+
+    /**
+     * {@link #build()} on a chosen device.
+     *
+     * @throws IllegalStateException for {@link Device#GPU} when TensorFlow sees no GPU
+     */
+    public Model build(Device device) {
         validateBuildable();
-        return new Model(this);
+        return new Model(this, Objects.requireNonNull(device, "device"));
     }
 
     void validateBuildable() {

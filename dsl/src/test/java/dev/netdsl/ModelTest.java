@@ -345,4 +345,42 @@ class ModelTest {
             assertThat(model.parameters().get(0).values()).containsExactly(before);
         }
     }
+
+    @Test
+    void cross_entropy_reaches_full_accuracy_on_a_tiny_separable_set() {
+        // Three well separated clusters in 2-D, 20 points each.
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = new float[60 * 2];
+        int[] labels = new int[60];
+        float[][] centres = {{-3, 0}, {3, 0}, {0, 4}};
+        for (int i = 0; i < 60; i++) {
+            labels[i] = i % 3;
+            x[2 * i] = centres[i % 3][0] + (float) (r.nextDouble() - 0.5);
+            x[2 * i + 1] = centres[i % 3][1] + (float) (r.nextDouble() - 0.5);
+        }
+        Dataset data = Dataset.of(x, 2, labels);
+        try (Model model = Net.of(2, 16, 3).relu().crossEntropy().sgd(0.1).seed(5).build()) {
+            Evaluation before = model.evaluate(data);
+
+            model.fit(data, 20, 10);
+            Evaluation after = model.evaluate(data);
+
+            assertThat(after.accuracy()).isEqualTo(1.0);
+            assertThat(after.correct()).isEqualTo(60);
+            assertThat(after.loss()).isLessThan(before.loss()).isLessThan(0.2);
+            assertThat(after.loss()).isCloseTo(model.loss(data), within(1e-5));
+        }
+    }
+
+    @Test
+    void cross_entropy_rejects_labels_outside_the_classes() {
+        try (Model model = Net.of(2, 4, 3).crossEntropy().sgd(0.1).build()) {
+            Dataset bad = Dataset.of(new float[] {0, 1, 1, 0}, 2, new int[] {0, 3});
+
+            assertThatThrownBy(() -> model.fit(bad, 1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("label 3 is out of range for 3 classes")
+                    .hasMessageContaining("labels must be 0..2");
+        }
+    }
 }

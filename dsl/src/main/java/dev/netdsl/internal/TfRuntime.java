@@ -1,11 +1,13 @@
 package dev.netdsl.internal;
 
+import dev.netdsl.Device;
 import dev.netdsl.NetDslException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -32,7 +34,8 @@ import org.tensorflow.types.TFloat32;
  */
 public final class TfRuntime implements AutoCloseable {
     private final Graph graph = new Graph();
-    private final Ops tf = Ops.create(graph);
+    private final Ops tf;
+    private final Device device;
     private final List<Slot> slots = new ArrayList<>();
     private final java.util.Set<String> names = new java.util.HashSet<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -56,9 +59,18 @@ public final class TfRuntime implements AutoCloseable {
     /**
      * @param owner the public type using this runtime, for messages like "can't predict with a
      *     closed Model"
+     * @param device where to place the graph; {@link Device#AUTO} is resolved here
      */
-    public TfRuntime(String owner) {
+    public TfRuntime(String owner, Device device) {
         this.owner = owner;
+        this.device = device.resolve();
+        this.tf = Ops.create(graph).withDevice(DeviceSpec.newBuilder()
+                .deviceType(this.device == Device.GPU ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU).deviceIndex(0).build());
+    }
+
+    /** The device every op is placed on (ops without a kernel there fall back to the CPU). */
+    public Device device() {
+        return device;
     }
 
     /** The graph, for control flow that {@link Ops} does not offer (while-loops). */
@@ -142,8 +154,8 @@ public final class TfRuntime implements AutoCloseable {
      * Creates the session and writes every variable's initial value. Variables created later are
      * written as they are created.
      */
-    public void start(ConfigProto config) {
-        session = new Session(graph, false, config);
+    public void start() {
+        session = new Session(graph, false, ConfigProto.newBuilder().setAllowSoftPlacement(true).build());
         List<float[]> values = new ArrayList<>();
         for (Slot s : slots) {
             values.add(s.initial());
