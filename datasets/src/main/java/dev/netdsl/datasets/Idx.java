@@ -42,12 +42,19 @@ public final class Idx {
      *     image file, or truncated
      */
     public static Images readImages(Path file) {
-        ByteBuffer b = ByteBuffer.wrap(content(file));
+        return parseImages(read(file), file.toString());
+    }
+
+    /** {@link #readImages(Path)} from bytes already in memory; {@code name} appears in messages. */
+    public static Images parseImages(byte[] raw, String name) {
+        String file = name;
+        ByteBuffer b = ByteBuffer.wrap(decompress(raw, name));
         int magic = header(file, b, 16, "image");
         if (magic != IMAGES_MAGIC) {
             throw bad(file, magic == LABELS_MAGIC ? "is a label file (magic 0x801), not an image file"
                     : String.format("has magic number 0x%08x, not 0x00000803 (IDX unsigned-byte images)", magic));
         }
+        headerRest(file, b, 16, "image");
         int count = b.getInt();
         int rows = b.getInt();
         int cols = b.getInt();
@@ -64,32 +71,46 @@ public final class Idx {
      * @throws IllegalArgumentException naming the file and the problem
      */
     public static int[] readLabels(Path file) {
-        ByteBuffer b = ByteBuffer.wrap(content(file));
+        return parseLabels(read(file), file.toString());
+    }
+
+    /** {@link #readLabels(Path)} from bytes already in memory; {@code name} appears in messages. */
+    public static int[] parseLabels(byte[] raw, String name) {
+        String file = name;
+        ByteBuffer b = ByteBuffer.wrap(decompress(raw, name));
         int magic = header(file, b, 8, "label");
         if (magic != LABELS_MAGIC) {
             throw bad(file, magic == IMAGES_MAGIC ? "is an image file (magic 0x803), not a label file"
                     : String.format("has magic number 0x%08x, not 0x00000801 (IDX unsigned-byte labels)", magic));
         }
+        headerRest(file, b, 8, "label");
         int count = b.getInt();
         if (count < 1) {
             throw bad(file, "declares " + count + " labels");
         }
-        byte[] raw = body(file, b, count, count + " labels");
+        byte[] bytes = body(file, b, count, count + " labels");
         int[] labels = new int[count];
         for (int i = 0; i < count; i++) {
-            labels[i] = raw[i] & 0xff;
+            labels[i] = bytes[i] & 0xff;
         }
         return labels;
     }
 
-    private static int header(Path file, ByteBuffer b, int size, String kind) {
-        if (b.remaining() < size) {
+    /** Reads the magic number; the rest of the header must follow once the magic is known to fit. */
+    private static int header(String file, ByteBuffer b, int size, String kind) {
+        if (b.remaining() < 4) {
             throw bad(file, "is " + b.remaining() + " bytes long, shorter than an IDX " + kind + " header (" + size + " bytes)");
         }
         return b.getInt();
     }
 
-    private static byte[] body(Path file, ByteBuffer b, long expected, String what) {
+    private static void headerRest(String file, ByteBuffer b, int size, String kind) {
+        if (b.remaining() < size - 4) {
+            throw bad(file, "is " + (b.remaining() + 4) + " bytes long, shorter than an IDX " + kind + " header (" + size + " bytes)");
+        }
+    }
+
+    private static byte[] body(String file, ByteBuffer b, long expected, String what) {
         if (b.remaining() < expected) {
             throw bad(file, "is truncated: the header declares " + what + " (" + expected + " bytes) but only "
                     + b.remaining() + " bytes follow");
@@ -102,15 +123,17 @@ public final class Idx {
         return out;
     }
 
-    private static byte[] content(Path file) {
-        byte[] raw;
+    private static byte[] read(Path file) {
         try {
-            raw = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw bad(file, "does not exist");
+            throw bad(file.toString(), "does not exist");
         } catch (IOException e) {
             throw new UncheckedIOException("can't read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] decompress(byte[] raw, String file) {
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
                 return in.readAllBytes();
@@ -125,7 +148,7 @@ public final class Idx {
         return raw;
     }
 
-    private static IllegalArgumentException bad(Path file, String problem) {
+    private static IllegalArgumentException bad(String file, String problem) {
         return new IllegalArgumentException("IDX file " + file + " " + problem);
     }
 
