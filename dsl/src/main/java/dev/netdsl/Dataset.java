@@ -156,6 +156,11 @@ public final class Dataset {
         return unflatten(x, features);
     }
 
+    /** A copy of the inputs as one row-major array ({@code size() * features()} values). */
+    public float[] xRowMajor() {
+        return x.clone();
+    }
+
     /**
      * A copy of the float targets, rows × targets.
      *

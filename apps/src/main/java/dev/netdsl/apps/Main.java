@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import dev.netdsl.Optimizers;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
-        subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class})
+        subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -101,6 +102,63 @@ public final class Main implements Callable<Integer> {
             Optimizers.adam(lr);
             Himmelblau.run(new Himmelblau.Options(points, steps, lr, out), System.out);
             return 0;
+        }
+    }
+
+    /** Options shared by the two MNIST programs. */
+    abstract static class MnistOptions implements Callable<Integer> {
+        @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--batch-size", defaultValue = "200", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
+        Path dataDir;
+        @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
+        boolean fashion;
+        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+        String device;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--no-final-relu", description = "Drop the ReLU the seed puts on the logits.")
+        boolean noFinalRelu;
+        @Option(names = "--offline", description = "Never try to download the data set.")
+        boolean offline;
+
+        abstract boolean raw();
+
+        @Override
+        public Integer call() {
+            Device d;
+            try {
+                d = Device.valueOf(device.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--device " + device + ": use cpu, gpu or auto");
+            }
+            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, seed, dataDir, fashion, d, out, !noFinalRelu, offline),
+                    System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "mnist", mixinStandardHelpOptions = true,
+            description = "The seed's nn.Sequential MLP 784-200-200-10 on MNIST (seed 001).")
+    static final class MnistCommand extends MnistOptions {
+        @Override
+        boolean raw() {
+            return false;
+        }
+    }
+
+    @Command(name = "mnist-raw", mixinStandardHelpOptions = true,
+            description = "The seed's hand-written w1,b1..w3,b3 MLP with Kaiming-normal init, through Autograd (seed 001).")
+    static final class MnistRawCommand extends MnistOptions {
+        @Override
+        boolean raw() {
+            return true;
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.netdsl.datasets;
 
 import dev.netdsl.Dataset;
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -68,15 +69,23 @@ public final class Batches {
         return order;
     }
 
-    /** The batches of {@code epoch}, in order. */
+    /** The batches of {@code epoch}, in order; each batch is copied out when it is read. */
     public List<Dataset> epoch(int epoch) {
         int[] order = order(epoch);
-        List<Dataset> out = new ArrayList<>();
-        for (int from = 0; from < order.length; from += size) {
-            int[] idx = new int[Math.min(size, order.length - from)];
-            System.arraycopy(order, from, idx, 0, idx.length);
-            out.add(data.subset(idx));
-        }
-        return out;
+        return new AbstractList<>() {
+            @Override
+            public Dataset get(int b) {
+                int from = b * size;
+                if (b < 0 || from >= order.length) {
+                    throw new IndexOutOfBoundsException("batch " + b + " of " + size());
+                }
+                return data.subset(Arrays.copyOfRange(order, from, Math.min(order.length, from + size)));
+            }
+
+            @Override
+            public int size() {
+                return count();
+            }
+        };
     }
 }

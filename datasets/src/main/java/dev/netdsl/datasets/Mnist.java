@@ -179,7 +179,7 @@ public final class Mnist {
                 fetch(kind, cache, log);
                 return load(cache, kind);
             } catch (IOException | RuntimeException e) {
-                log.accept("could not download " + kind.dir + " (" + e.getMessage() + ")");
+                log.accept("could not download " + kind.dir + " (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")");
             }
         }
         if (kind == Kind.MNIST) {
