@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau] [--repeats N] [--python PATH] [--out FILE]}.
+ * {@code Bench [all|sine|himmelblau|mnist] [--repeats N] [--python PATH] [--out FILE]}.
  */
 public final class Bench {
     private Bench() {
@@ -43,6 +43,14 @@ public final class Bench {
             md.add("| implementation | seconds | / PyTorch | note |");
             md.add("|---|---|---|---|");
             md.addAll(HimmelblauBench.run(Math.max(5, Math.min(repeats, 9)), peers, python));
+        }
+        if (which.equals("all") || which.equals("mnist")) {
+            md.add("");
+            md.add("## MNIST MLP 784-200-200-10, one training epoch on Fashion-MNIST, batch 200 (seed 001)");
+            md.add("");
+            md.add("| implementation | seconds per epoch | / PyTorch |");
+            md.add("|---|---|---|");
+            md.addAll(MnistBench.run(Math.max(3, Math.min(repeats, 5)), peers, python));
         }
         String text = String.join("\n", md) + "\n";
         System.out.print(text);
