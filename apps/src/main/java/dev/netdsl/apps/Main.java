@@ -97,10 +97,10 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<float[]> points = starts == null ? Himmelblau.SEED_STARTS
-                    : starts.stream().map(Himmelblau::parseStart).toList();
+            List<float[]> points = starts == null ? HimmelblauExample.SEED_STARTS
+                    : starts.stream().map(HimmelblauExample::parseStart).toList();
             Optimizers.adam(lr);
-            Himmelblau.run(new Himmelblau.Options(points, steps, lr, out), System.out);
+            HimmelblauExample.run(new HimmelblauExample.Options(points, steps, lr, out), System.out);
             return 0;
         }
     }

@@ -6,16 +6,14 @@ import dev.netdsl.Device;
 import dev.netdsl.Evaluation;
 import dev.netdsl.Expr;
 import dev.netdsl.Feeds;
-import dev.netdsl.Initializers;
 import dev.netdsl.Input;
 import dev.netdsl.Minimizer;
 import dev.netdsl.Model;
-import dev.netdsl.Net;
 import dev.netdsl.Optimizers;
-import dev.netdsl.Var;
 import dev.netdsl.datasets.Batches;
 import dev.netdsl.datasets.Idx;
 import dev.netdsl.datasets.Mnist;
+import dev.netdsl.models.MnistMlp;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -38,9 +36,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.relu;
 
 /**
  * The seed's MNIST programs (001): the 784-200-200-10 MLP trained with SGD on batches of 200,
@@ -167,10 +162,7 @@ public final class MnistExample {
 
     /** The seed's {@code nn.Sequential} MLP through {@link Net#sequential}. */
     private static Trainer sequential(Options o) {
-        Net spec = o.finalRelu()
-                ? Net.sequential(linear(784, 200), relu(), linear(200, 200), relu(), linear(200, 10), relu())
-                : Net.sequential(linear(784, 200), relu(), linear(200, 200), relu(), linear(200, 10));
-        Model model = spec.crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false);
+        Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false);
         return new Trainer() {
             @Override
             public float step(Dataset batch) {
@@ -204,17 +196,7 @@ public final class MnistExample {
         Autograd ag = Autograd.open(o.seed(), o.device());
         Input x = ag.input("x", -1, 784);
         Input y = ag.input("y", -1, 10);
-        // In PyTorch (out, in) order, as the seed defines them; kaiming_normal_ for weights, zeros for biases.
-        Var w1 = ag.variable("w1", new long[] {200, 784}, Initializers.kaimingNormal());
-        Var b1 = ag.variable("b1", new long[] {200}, Initializers.zeros());
-        Var w2 = ag.variable("w2", new long[] {200, 200}, Initializers.kaimingNormal());
-        Var b2 = ag.variable("b2", new long[] {200}, Initializers.zeros());
-        Var w3 = ag.variable("w3", new long[] {10, 200}, Initializers.kaimingNormal());
-        Var b3 = ag.variable("b3", new long[] {10}, Initializers.zeros());
-        Expr h = x.matmul(w1.t()).plus(b1).relu();
-        h = h.matmul(w2.t()).plus(b2).relu();
-        Expr logits = h.matmul(w3.t()).plus(b3);
-        Expr out = o.finalRelu() ? logits.relu() : logits;
+        Expr out = MnistMlp.raw(ag, x, o.finalRelu());
         // nn.CrossEntropyLoss on one-hot targets: -sum(y * log_softmax(logits)) per row, averaged.
         Expr perExample = y.times(out.logSoftmax()).sum(1).neg();
         Minimizer opt = ag.minimize(perExample.mean(), Optimizers.sgd(o.lr()));

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau|mnist] [--repeats N] [--python PATH] [--out FILE]}.
+ * {@code Bench [all|sine|himmelblau|mnist] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
+ * {@code --append} the tables are added to FILE without the header.
  */
 public final class Bench {
     private Bench() {
@@ -23,11 +24,15 @@ public final class Bench {
         String python = option(args, "--python", "/usr/bin/python3");
         Path out = Path.of(option(args, "--out", "bench/RESULTS.md"));
         Path peers = Path.of(option(args, "--peers", "bench/peers"));
+        boolean append = List.of(args).contains("--append");
         List<String> md = new ArrayList<>();
-        md.add("# Benchmark results");
-        md.add("");
-        md.add("Measured " + LocalDate.now() + " by `bench/run " + String.join(" ", args) + "` on: " + machine() + ".");
-        md.add("Each row: median of the timed repeats after warm-up, (min-max) spread, all in one run.");
+        if (!append) {
+            md.add("# Benchmark results");
+            md.add("");
+            md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + ".");
+            md.add("Each row: median of the timed repeats after warm-up, (min-max) spread. Each section runs in a JVM of its"
+                    + " own; the columns of a section are measured side by side in that run.");
+        }
         if (which.equals("all") || which.equals("sine")) {
             md.add("");
             md.add("## Sine MLP, full-batch SGD step on 1000 points (seed 000)");
@@ -54,8 +59,11 @@ public final class Bench {
         }
         String text = String.join("\n", md) + "\n";
         System.out.print(text);
-        Files.writeString(out, text, StandardCharsets.UTF_8);
-        System.out.println("\nwrote " + out);
+        if (append) {
+            Files.writeString(out, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        } else {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        }
     }
 
     private static String option(String[] args, String name, String fallback) {

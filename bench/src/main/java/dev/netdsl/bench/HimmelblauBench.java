@@ -1,10 +1,10 @@
 package dev.netdsl.bench;
 
 import dev.netdsl.Autograd;
-import dev.netdsl.Expr;
 import dev.netdsl.Minimizer;
 import dev.netdsl.Optimizers;
 import dev.netdsl.Var;
+import dev.netdsl.models.Himmelblau;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,19 +24,13 @@ final class HimmelblauBench {
     private HimmelblauBench() {
     }
 
-    static Expr f(Var xy) {
-        Expr x = xy.at(0);
-        Expr y = xy.at(1);
-        return x.square().plus(y).minus(11).square().plus(x.plus(y.square()).minus(7).square());
-    }
-
     static List<String> run(int repeats, Path peers, String python) {
         List<String> rows = new ArrayList<>();
         double[] fused = new double[repeats];
         double warmUp;
         try (Autograd ag = Autograd.open(0)) {
             Var xy = ag.variable("x_y", 0f, 0f);
-            Minimizer opt = ag.minimize(f(xy), Optimizers.adam(1e-3));
+            Minimizer opt = ag.minimize(Himmelblau.of(xy), Optimizers.adam(1e-3));
             long t0 = System.nanoTime();
             opt.steps(STEPS);
             warmUp = (System.nanoTime() - t0) / 1e9;
@@ -50,7 +44,7 @@ final class HimmelblauBench {
         double[] stepped = new double[Math.min(repeats, 5)];
         try (Autograd ag = Autograd.open(0)) {
             Var xy = ag.variable("x_y", 0f, 0f);
-            Minimizer opt = ag.minimize(f(xy), Optimizers.adam(1e-3));
+            Minimizer opt = ag.minimize(Himmelblau.of(xy), Optimizers.adam(1e-3));
             for (int i = 0; i < 2000; i++) {
                 opt.step();
             }

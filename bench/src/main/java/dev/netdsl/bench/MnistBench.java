@@ -1,12 +1,9 @@
 package dev.netdsl.bench;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.relu;
-
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
-import dev.netdsl.Net;
 import dev.netdsl.datasets.Mnist;
+import dev.netdsl.models.MnistMlp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +33,7 @@ final class MnistBench {
         Mnist data = Mnist.load(FASHION, Mnist.Kind.FASHION);
         Dataset train = data.train();
         double[] epochs = new double[repeats];
-        try (Model model = Net.sequential(linear(784, 200), relu(), linear(200, 200), relu(), linear(200, 10), relu())
-                .crossEntropy().sgd(0.01).seed(1).build().progress(false)) {
+        try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build().progress(false)) {
             model.fit(train, 1, 200);
             for (int r = 0; r < repeats; r++) {
                 epochs[r] = model.fit(train, 1, 200).seconds();

@@ -5,6 +5,7 @@ import dev.netdsl.Expr;
 import dev.netdsl.Minimizer;
 import dev.netdsl.Optimizers;
 import dev.netdsl.Var;
+import dev.netdsl.models.Himmelblau;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
@@ -27,10 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * minimised over a raw variable {@code x_y} with Adam(lr 1e-3) for 20,000 steps from each start.
  * Training runs as fused blocks of steps ({@link Minimizer#steps(int)}).
  */
-public final class Himmelblau {
-    /** The four minima of Himmelblau's function, all with f = 0. */
-    public static final float[][] MINIMA = {{3f, 2f}, {-2.805118f, 3.131312f}, {-3.779310f, -3.283186f}, {3.584428f, -1.848126f}};
-
+public final class HimmelblauExample {
     /** The seed's starts: [0, 0] and the three it lists as alternatives. */
     public static final List<float[]> SEED_STARTS = List.of(new float[] {0, 0}, new float[] {1, 0}, new float[] {-4, 0},
             new float[] {4, 0});
@@ -56,14 +54,7 @@ public final class Himmelblau {
                       List<float[]> path) {
     }
 
-    private Himmelblau() {
-    }
-
-    /** The seed's {@code himmelblau(x)} written with the DSL. */
-    public static Expr f(Var xy) {
-        Expr x = xy.at(0);
-        Expr y = xy.at(1);
-        return x.square().plus(y).minus(11).square().plus(x.plus(y.square()).minus(7).square());
+    private HimmelblauExample() {
     }
 
     /** Optimises from every start, prints the seed's lines and writes the plots and metrics. */
@@ -101,7 +92,7 @@ public final class Himmelblau {
         metrics.put("optimizer", "Adam(lr=" + o.lr() + ")");
         metrics.put("steps", o.steps());
         metrics.put("runs", rows);
-        metrics.put("minima", MINIMA);
+        metrics.put("minima", Himmelblau.MINIMA);
         Outputs.json(dir.resolve("metrics.json"), metrics);
         console.println("wrote " + dir);
         return runs;
@@ -110,7 +101,7 @@ public final class Himmelblau {
     private static Run optimise(float[] start, Options o, PrintStream console) {
         try (Autograd ag = Autograd.open(0)) {
             Var xy = ag.variable("x_y", start.clone());
-            Expr f = f(xy);
+            Expr f = Himmelblau.of(xy);
             Minimizer opt = ag.minimize(f, Optimizers.adam(o.lr()));
             List<float[]> path = new ArrayList<>();
             path.add(start.clone());
@@ -131,29 +122,12 @@ public final class Himmelblau {
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] end = xy.value();
             float value = ag.eval(f)[0];
-            float[] nearest = nearest(end);
+            float[] nearest = Himmelblau.nearestMinimum(end);
             double distance = Math.hypot(end[0] - nearest[0], end[1] - nearest[1]);
             console.printf(Locale.ROOT, "end: x_y = [%s, %s], f = %s, nearest minimum %s at distance %.2e, %.3f s%n",
                     end[0], end[1], value, Arrays.toString(nearest), distance, seconds);
             return new Run(start.clone(), end, value, nearest, distance, seconds, path);
         }
-    }
-
-    /** The known minimum closest to {@code p}. */
-    public static float[] nearest(float[] p) {
-        float[] best = MINIMA[0];
-        for (float[] m : MINIMA) {
-            if (Math.hypot(m[0] - p[0], m[1] - p[1]) < Math.hypot(best[0] - p[0], best[1] - p[1])) {
-                best = m;
-            }
-        }
-        return best;
-    }
-
-    private static double value(double x, double y) {
-        double a = x * x + y - 11;
-        double b = x + y * y - 7;
-        return a * a + b * b;
     }
 
     /** Level edges of f for the filled map: dense near the minima, sparse on the walls. */
@@ -180,7 +154,7 @@ public final class Himmelblau {
             for (int j = 0; j < n; j++) {
                 double x = -6 + 12.0 * i / (n - 1);
                 double y = -6 + 12.0 * j / (n - 1);
-                double v = value(x, y);
+                double v = Himmelblau.value(x, y);
                 int band = 0;
                 while (v >= LEVELS[band + 1]) {
                     band++;
@@ -219,8 +193,8 @@ public final class Himmelblau {
             start.setMarkerColor(colors[r % colors.length]);
             start.setShowInLegend(false);
         }
-        XYSeries minima = chart.addSeries("known minima (f = 0)", Arrays.stream(MINIMA).mapToDouble(m -> m[0]).toArray(),
-                Arrays.stream(MINIMA).mapToDouble(m -> m[1]).toArray());
+        XYSeries minima = chart.addSeries("known minima (f = 0)", Arrays.stream(Himmelblau.MINIMA).mapToDouble(m -> m[0]).toArray(),
+                Arrays.stream(Himmelblau.MINIMA).mapToDouble(m -> m[1]).toArray());
         minima.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         minima.setMarker(SeriesMarkers.DIAMOND);
         minima.setMarkerColor(Color.RED);

@@ -14,18 +14,18 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class HimmelblauTest {
+class HimmelblauExampleTest {
 
     @Test
     void the_seeds_four_starts_each_reach_the_nearest_known_minimum(@TempDir Path out) throws Exception {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-        List<Himmelblau.Run> runs = Himmelblau.run(Himmelblau.Options.defaults().withOut(out),
+        List<HimmelblauExample.Run> runs = HimmelblauExample.run(HimmelblauExample.Options.defaults().withOut(out),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
 
         assertThat(runs).hasSize(4);
-        for (Himmelblau.Run r : runs) {
+        for (HimmelblauExample.Run r : runs) {
             assertThat(r.end()[0]).isCloseTo(r.nearestMinimum()[0], within(1e-3f));
             assertThat(r.end()[1]).isCloseTo(r.nearestMinimum()[1], within(1e-3f));
             assertThat(r.f()).isLessThan(1e-6f);
