@@ -46,6 +46,7 @@ public final class Autograd implements AutoCloseable {
     private final Set<String> names = new HashSet<>();
     private final ExprCompiler main;
     private final List<Minimizer> minimizers = new ArrayList<>();
+    private final Map<Expr, Map<Var, Operand<TFloat32>>> gradients = new IdentityHashMap<>();
 
     private Autograd(long seed, Device device) {
         this.rt = new TfRuntime("Autograd", device);
@@ -190,6 +191,47 @@ public final class Autograd implements AutoCloseable {
                 Session.Runner r = rt.session().runner();
                 feed(r, feeds, ins, fed);
                 try (Result result = rt.run(r.fetch(out), "evaluate " + e)) {
+                    return TfRuntime.floats((TFloat32) result.get(0));
+                }
+            } finally {
+                fed.forEach(Tensor::close);
+            }
+        });
+    }
+
+    /**
+     * The gradient of the scalar {@code f} with respect to {@code v} at the current values
+     * ({@code torch.autograd.grad(f, v)}), same shape as {@code v}, row-major.
+     *
+     * @throws IllegalArgumentException if {@code f} is not a scalar or does not depend on {@code v}
+     */
+    public float[] gradient(Expr f, Var v) {
+        return gradient(f, v, Feeds.none());
+    }
+
+    /** {@link #gradient(Expr, Var)} with {@code feeds} for the inputs {@code f} reads. */
+    public float[] gradient(Expr f, Var v, Feeds feeds) {
+        Objects.requireNonNull(f, "f");
+        Objects.requireNonNull(v, "v");
+        if (Expr.size(f.shape) != 1) {
+            throw new IllegalArgumentException("gradient: f must be a scalar but has shape " + Arrays.toString(f.shape)
+                    + "; reduce it with .sum() or .mean()");
+        }
+        List<Var> vars = new ArrayList<>();
+        List<Input> ins = new ArrayList<>();
+        leaves(f, vars, ins);
+        if (!vars.contains(v)) {
+            throw new IllegalArgumentException("gradient: " + f + " does not depend on " + v);
+        }
+        Operand<TFloat32> g = inGraph("differentiate", () -> gradients
+                .computeIfAbsent(f, k -> new IdentityHashMap<>())
+                .computeIfAbsent(v, k -> rt.tf().gradients(main.compile(f), List.of(v.slot.read())).<TFloat32>dy(0)));
+        return rt.shared("differentiate", () -> {
+            List<Tensor> fed = new ArrayList<>();
+            try {
+                Session.Runner r = rt.session().runner();
+                feed(r, feeds, ins, fed);
+                try (Result result = rt.run(r.fetch(g), "differentiate " + f)) {
                     return TfRuntime.floats((TFloat32) result.get(0));
                 }
             } finally {

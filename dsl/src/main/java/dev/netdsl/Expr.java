@@ -18,6 +18,7 @@ public class Expr {
         VAR, INPUT, CONST,
         ADD, SUB, MUL, DIV, POW, MATMUL,
         NEG, SQUARE, SQRT, EXP, LOG, ABS, RELU, TANH, SIGMOID, SOFTMAX, LOG_SOFTMAX, TRANSPOSE,
+        HARDTANH, LEAKY_RELU, ELU, GELU, SOFTPLUS, ERF, MODEL_INPUT, LINEAR,
         SUM, MEAN, MAX, SUM_AXIS, MEAN_AXIS, AT, RESHAPE
     }
 
@@ -206,6 +207,94 @@ public class Expr {
     /** Element-wise logistic sigmoid. */
     public Expr sigmoid() {
         return node(Op.SIGMOID, shape, this);
+    }
+
+    /** Itself: the identity function, for symmetry with the activation layers. */
+    public Expr identity() {
+        return this;
+    }
+
+    /** {@code x} clipped to [-1, 1] ({@code nn.Hardtanh()}). */
+    public Expr hardtanh() {
+        return hardtanh(-1, 1);
+    }
+
+    /** {@code x} clipped to [{@code min}, {@code max}]; the gradient is 0 on the flat parts. */
+    public Expr hardtanh(double min, double max) {
+        checkHardtanh(min, max);
+        return new Expr(Op.HARDTANH, shape, new Expr[] {this}, new float[] {(float) min, (float) max}, 0);
+    }
+
+    /** {@code x} above zero, {@code slope * x} below ({@code nn.LeakyReLU}). */
+    public Expr leakyRelu(double slope) {
+        checkFinite("leakyRelu", "slope", slope);
+        return new Expr(Op.LEAKY_RELU, shape, new Expr[] {this}, new float[] {(float) slope}, 0);
+    }
+
+    /** ELU with alpha 1. */
+    public Expr elu() {
+        return elu(1);
+    }
+
+    /** {@code x} above zero, {@code alpha * (exp(x) - 1)} below ({@code nn.ELU(alpha)}). */
+    public Expr elu(double alpha) {
+        checkFinite("elu", "alpha", alpha);
+        return new Expr(Op.ELU, shape, new Expr[] {this}, new float[] {(float) alpha}, 0);
+    }
+
+    /** The error function. */
+    public Expr erf() {
+        return node(Op.ERF, shape, this);
+    }
+
+    /** GELU, exact form {@code 0.5 * x * (1 + erf(x / sqrt(2)))} (PyTorch's default). */
+    public Expr gelu() {
+        return node(Op.GELU, shape, this);
+    }
+
+    /** {@code log(1 + exp(x))}. */
+    public Expr softplus() {
+        return node(Op.SOFTPLUS, shape, this);
+    }
+
+    static void checkHardtanh(double min, double max) {
+        if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
+            throw new IllegalArgumentException("hardtanh(" + min + ", " + max + "): needs finite min < max, e.g. hardtanh(-1, 1)");
+        }
+    }
+
+    static void checkFinite(String where, String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be finite");
+        }
+    }
+
+    /** The input of a model's forward pass, bound to the model's placeholder when compiled. */
+    static Expr modelInput(long... shape) {
+        return new Expr(Op.MODEL_INPUT, shape.clone(), new Expr[0], null, 0);
+    }
+
+    /** {@code linear} applied to {@code x}: {@code x W^T + b}, bound to the model's variables when compiled. */
+    static Expr linear(Linear linear, Expr x) {
+        if (x.shape.length != 2) {
+            throw new IllegalArgumentException(linear + ": needs a [batch, " + linear.in() + "] input but got shape "
+                    + Arrays.toString(x.shape));
+        }
+        if (x.shape[1] != -1 && x.shape[1] != linear.in()) {
+            throw new IllegalArgumentException(linear + " expects " + linear.in() + " input features but receives "
+                    + x.shape[1] + " (shape " + Arrays.toString(x.shape) + ")");
+        }
+        return new LinearExpr(linear, x);
+    }
+
+    /** A LINEAR node remembers which layer it applies. */
+    static final class LinearExpr extends Expr {
+        final Linear layer;
+
+        LinearExpr(Linear layer, Expr x) {
+            super(Op.LINEAR, new long[] {x.shape[0], layer.out()}, new Expr[] {x}, null, 0);
+            this.layer = layer;
+        }
     }
 
     /** Softmax over the last dimension. */

@@ -24,10 +24,24 @@ final class ExprCompiler {
     /** Unpacked rows of an expression indexed with at(i), so all at() calls share one Unpack op. */
     private final Map<Expr, List<Output<TFloat32>>> unpacked = new IdentityHashMap<>();
 
+    private final Operand<TFloat32> modelInput;
+    private final Function<Linear, List<Operand<TFloat32>>> layers;
+
     ExprCompiler(Ops tf, Function<Var, Operand<TFloat32>> vars, Function<Input, Operand<TFloat32>> inputs) {
+        this(tf, vars, inputs, null, null);
+    }
+
+    /**
+     * A compiler for a model's forward pass: {@code modelInput} is the model's placeholder and
+     * {@code layers} gives each {@link Linear}'s kernel ([in, out]) and bias.
+     */
+    ExprCompiler(Ops tf, Function<Var, Operand<TFloat32>> vars, Function<Input, Operand<TFloat32>> inputs,
+                 Operand<TFloat32> modelInput, Function<Linear, List<Operand<TFloat32>>> layers) {
         this.tf = tf;
         this.vars = vars;
         this.inputs = inputs;
+        this.modelInput = modelInput;
+        this.layers = layers;
     }
 
     Operand<TFloat32> compile(Expr e) {
@@ -45,6 +59,11 @@ final class ExprCompiler {
                 return vars.apply((Var) e);
             case INPUT:
                 return inputs.apply((Input) e);
+            case MODEL_INPUT:
+                if (modelInput == null) {
+                    throw new IllegalArgumentException("a model's forward pass can only be compiled inside its Model");
+                }
+                return modelInput;
             case CONST:
                 return e.shape.length == 0 ? tf.constant(e.values[0])
                         : tf.constant(Shape.of(e.shape), DataBuffers.of(e.values, true, false));
@@ -77,6 +96,16 @@ final class ExprCompiler {
             case SUM_AXIS: return tf.sum(a, tf.constant(e.index));
             case MEAN_AXIS: return tf.math.mean(a, tf.constant(e.index));
             case AT: return at(e.args[0], a, e.index);
+            case LINEAR: return linear((Expr.LinearExpr) e, a);
+            case HARDTANH: return tf.clipByValue(a, tf.constant(e.values[0]), tf.constant(e.values[1]));
+            case LEAKY_RELU: return tf.nn.leakyRelu(a, org.tensorflow.op.nn.LeakyRelu.alpha(e.values[0]));
+            case ELU: return e.values[0] == 1f ? tf.nn.elu(a)
+                    // alpha * (exp(x) - 1) below zero: relu(x) + alpha * min(elu(x), 0)
+                    : tf.math.add(tf.nn.relu(a), tf.math.mul(tf.constant(e.values[0]), tf.math.minimum(tf.nn.elu(a), tf.constant(0f))));
+            case ERF: return tf.math.erf(a);
+            case GELU: return tf.math.mul(tf.math.mul(tf.constant(0.5f), a),
+                    tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(a, tf.constant((float) (1 / Math.sqrt(2)))))));
+            case SOFTPLUS: return tf.math.softplus(a);
             case RESHAPE: return tf.reshape(a, tf.constant(toInts(e.shape)));
             default: throw new IllegalStateException("no compiler for " + e.op);
         }
@@ -94,6 +123,15 @@ final class ExprCompiler {
         Operand<TFloat32> rows = tf.reshape(a, tf.constant(new int[] {-1, (int) input.shape[input.shape.length - 1]}));
         Operand<TFloat32> out = softmax ? tf.nn.softmax(rows) : tf.nn.logSoftmax(rows);
         return tf.reshape(out, tf.shape(a));
+    }
+
+    private Operand<TFloat32> linear(Expr.LinearExpr e, Operand<TFloat32> a) {
+        if (layers == null) {
+            throw new IllegalArgumentException(e.layer + ".apply(...) can only be compiled inside a Model built from"
+                    + " Net.module(...) or Net.sequential(...)");
+        }
+        List<Operand<TFloat32>> kb = layers.apply(e.layer);
+        return tf.nn.biasAdd(tf.linalg.matMul(a, kb.get(0)), kb.get(1));
     }
 
     private Operand<TFloat32> at(Expr parent, Operand<TFloat32> a, int index) {

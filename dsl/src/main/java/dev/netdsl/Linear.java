@@ -32,6 +32,16 @@ public final class Linear implements Layer {
         return out;
     }
 
+    /**
+     * This layer applied to {@code x} ({@code [batch, in]} to {@code [batch, out]}), for a
+     * {@link Module}'s forward pass; the weights are the model's once it is built.
+     *
+     * @throws IllegalArgumentException if {@code x} is not {@code [batch, in]}
+     */
+    public Expr apply(Expr x) {
+        return Expr.linear(this, x);
+    }
+
     @Override
     public String typeName() {
         return "Linear";

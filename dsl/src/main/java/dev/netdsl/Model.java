@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.tensorflow.Operand;
@@ -73,13 +75,28 @@ public final class Model implements AutoCloseable {
             boolean labels = net.loss().orElse(Loss.MSE) == Loss.CROSS_ENTROPY;
             y = labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
                     : rt.placeholder("y", -1, net.outputSize());
-            Operand<TFloat32> h = x;
+            // One implementation of the forward pass: the net's layers (or its module) as an Expr, compiled
+            // with each Linear bound to its variables.
+            Map<Linear, List<Operand<TFloat32>>> weights = new IdentityHashMap<>();
             List<Layer> layers = net.layers();
             for (int i = 0; i < layers.size(); i++) {
-                String name = net.layerNames().get(i);
-                Layer layer = layers.get(i);
-                h = layer instanceof Linear l ? linear(tf, name, l, h, init) : activation(tf, name, (Activation) layer, h);
+                if (layers.get(i) instanceof Linear l) {
+                    weights.put(l, linear(net.layerNames().get(i), l, init));
+                }
             }
+            Expr forward = net.forward(Expr.modelInput(-1, net.inputSize()));
+            Operand<TFloat32> h = new ExprCompiler(tf, v -> {
+                throw new IllegalArgumentException(v + " belongs to an Autograd, not to this model");
+            }, i -> {
+                throw new IllegalArgumentException(i + " belongs to an Autograd, not to this model");
+            }, x, l -> {
+                List<Operand<TFloat32>> kb = weights.get(l);
+                if (kb == null) {
+                    throw new IllegalArgumentException(l + " is used in forward() but not registered; register it with"
+                            + " add(\"name\", layer) (a plain Java list of layers is not registered, use addList)");
+                }
+                return kb;
+            }).compile(forward);
             output = tf.withName("output").identity(h);
             if (net.loss().isPresent()) {
                 perExample = switch (net.loss().get()) {
@@ -96,11 +113,25 @@ public final class Model implements AutoCloseable {
                 loss = null;
             }
             if (loss != null && net.optimizer().isPresent()) {
+                // Only layers the forward pass uses are trained (like PyTorch, whose unused parameters get no
+                // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
+                Set<Linear> used = usedLayers(forward);
+                List<Slot> trained = new ArrayList<>();
+                for (Map.Entry<Linear, List<Operand<TFloat32>>> e : weights.entrySet()) {
+                    if (used.contains(e.getKey())) {
+                        for (Slot p : params) {
+                            if (e.getValue().contains(p.read())) {
+                                trained.add(p);
+                            }
+                        }
+                    }
+                }
+                trained.sort(java.util.Comparator.comparingInt(params::indexOf));
                 List<Operand<?>> reads = new ArrayList<>();
-                params.forEach(p -> reads.add(p.read()));
+                trained.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
-                train = Updates.compile(rt, net.optimizer().get(), params, grads,
-                        Updates.state(rt, net.optimizer().get(), params));
+                train = Updates.compile(rt, net.optimizer().get(), trained, grads,
+                        Updates.state(rt, net.optimizer().get(), trained));
             } else {
                 train = null;
             }
@@ -111,7 +142,7 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    private Operand<TFloat32> linear(Ops tf, String name, Linear l, Operand<TFloat32> h, SplittableRandom init) {
+    private List<Operand<TFloat32>> linear(String name, Linear l, SplittableRandom init) {
         // PyTorch's nn.Linear.reset_parameters: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(in), 1/sqrt(in))
         // for the weight, and the bias uses the same bound. Values are drawn in PyTorch's [out, in] order;
         // the graph stores the kernel as [in, out], TensorFlow's own layout, so the forward pass is a plain
@@ -122,7 +153,27 @@ public final class Model implements AutoCloseable {
         Slot b = rt.variable(name + "/bias", new long[] {l.out()}, uniform(init, l.out(), bound));
         params.add(w);
         params.add(b);
-        return rt.named(name + "/add").nn.biasAdd(rt.named(name + "/matmul").linalg.matMul(h, w.read()), b.read());
+        return List.of(w.read(), b.read());
+    }
+
+    /** The Linear layers the expression applies. */
+    private static Set<Linear> usedLayers(Expr e) {
+        Set<Linear> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Expr> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        java.util.ArrayDeque<Expr> todo = new java.util.ArrayDeque<>();
+        todo.push(e);
+        while (!todo.isEmpty()) {
+            Expr x = todo.pop();
+            if (seen.add(x)) {
+                if (x instanceof Expr.LinearExpr l) {
+                    used.add(l.layer);
+                }
+                for (Expr a : x.args) {
+                    todo.push(a);
+                }
+            }
+        }
+        return used;
     }
 
     /** The transpose of a row-major {@code rows x cols} matrix. */
@@ -142,16 +193,6 @@ public final class Model implements AutoCloseable {
             v[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
         }
         return v;
-    }
-
-    private static Operand<TFloat32> activation(Ops tf, String name, Activation a, Operand<TFloat32> h) {
-        Ops named = tf.withName(name);
-        return switch (a) {
-            case RELU -> named.nn.relu(h);
-            case TANH -> named.math.tanh(h);
-            case SIGMOID -> named.math.sigmoid(h);
-            case IDENTITY -> named.identity(h);
-        };
     }
 
     /** The spec this model was built from. */
@@ -568,7 +609,8 @@ public final class Model implements AutoCloseable {
         List<Layer> layers = net.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            width = layer.outputSize(width);
+            // A module's layers are not a chain: each Linear shows its own output width.
+            width = layer instanceof Linear l && net.isModule() ? l.out() : layer.outputSize(width);
             String type = layer instanceof Linear l ? "Linear(" + l.in() + " -> " + l.out() + ")" : layer.typeName();
             s.append(String.format("%-16s %-26s %-12s %,8d%n", net.layerNames().get(i), type, "[-1, " + width + "]",
                     layer.parameterCount()));

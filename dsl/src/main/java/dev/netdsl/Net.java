@@ -32,9 +32,19 @@ public final class Net {
     private final Loss loss;
     private final Optimizer optimizer;
     private final Long seed;
+    /** The module of {@link #module(Module)} nets, else null. */
+    private final Module module;
+    private final int moduleOutputs;
 
     private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss,
                 Optimizer optimizer, Long seed) {
+        this(sizes, hidden, names, layers, loss, optimizer, seed, null, 0);
+    }
+
+    private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss,
+                Optimizer optimizer, Long seed, Module module, int moduleOutputs) {
+        this.module = module;
+        this.moduleOutputs = moduleOutputs;
         this.sizes = sizes;
         this.hidden = hidden;
         this.names = List.copyOf(names);
@@ -99,6 +109,37 @@ public final class Net {
     }
 
     /**
+     * A net whose forward pass is {@code module}'s own ({@code nn.Module}); its layers are the ones
+     * the module registered. The input size is the first registered {@code Linear}'s; the output size
+     * comes from running {@code forward} on the shapes.
+     *
+     * @throws IllegalArgumentException if the module registers no Linear layer or its forward pass
+     *     does not return a {@code [batch, outputs]} tensor
+     */
+    public static Net module(Module module) {
+        Objects.requireNonNull(module, "module");
+        List<Layer> layers = module.layers();
+        int in = -1;
+        for (Layer l : layers) {
+            if (l instanceof Linear linear) {
+                in = linear.in();
+                break;
+            }
+        }
+        String name = module.getClass().getSimpleName();
+        if (in < 0) {
+            throw new IllegalArgumentException("Net.module(" + name + "): the module registers no Linear layer; register"
+                    + " layers with add(\"name\", linear(in, out)) so they get weights");
+        }
+        Expr out = module.forward(Expr.modelInput(-1, in));
+        if (out == null || out.rank() != 2 || out.shape()[1] < 1) {
+            throw new IllegalArgumentException("Net.module(" + name + "): forward() must return a [batch, outputs] tensor but"
+                    + " returned " + (out == null ? "null" : java.util.Arrays.toString(out.shape())));
+        }
+        return new Net(null, null, module.layerNames(), layers, null, null, null, module, (int) out.shape()[1]);
+    }
+
+    /**
      * A copy with {@code layer} appended under {@code name}, like an entry of
      * {@code nn.Sequential(OrderedDict(...))}. Parameters are then named {@code name.weight},
      * {@code name.bias}.
@@ -110,9 +151,10 @@ public final class Net {
     public Net add(String name, Layer layer) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(layer, "layer");
-        if (sizes != null) {
+        if (sizes != null || module != null) {
             throw new IllegalStateException("add(\"" + name + "\", " + layer + "): " + this
-                    + " takes its layers from its sizes; use Net.sequential(...) to list layers yourself");
+                    + " takes its layers from its " + (module != null ? "module" : "sizes")
+                    + "; use Net.sequential(...) to list layers yourself");
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("add(\"" + name + "\", ...): a layer name may hold only letters, digits and '_'"
@@ -166,9 +208,9 @@ public final class Net {
 
     private Net hidden(Activation activation) {
         if (sizes == null) {
-            throw new IllegalStateException(activation.typeName().toLowerCase() + "() picks the hidden activation of a Net.of(...)"
+            throw new IllegalStateException(activation.callName() + "() picks the hidden activation of a Net.of(...)"
                     + " net; a sequential net lists its activations as layers, e.g. Net.sequential(linear(2, 4), "
-                    + activation.typeName().toLowerCase() + "(), linear(4, 1))");
+                    + activation.callName() + "(), linear(4, 1))");
         }
         return mlp(sizes, activation, loss, optimizer, seed);
     }
@@ -185,7 +227,7 @@ public final class Net {
 
     /** A copy that minimises {@code loss}. */
     public Net loss(Loss loss) {
-        return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed);
+        return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed, module, moduleOutputs);
     }
 
     /** A copy trained with plain SGD; see {@link Optimizers#sgd(double)}. */
@@ -205,7 +247,8 @@ public final class Net {
 
     /** A copy trained with {@code optimizer}. */
     public Net optimizer(Optimizer optimizer) {
-        return new Net(sizes, hidden, names, layers, loss, Objects.requireNonNull(optimizer, "optimizer"), seed);
+        return new Net(sizes, hidden, names, layers, loss, Objects.requireNonNull(optimizer, "optimizer"), seed, module,
+                moduleOutputs);
     }
 
     /**
@@ -213,7 +256,7 @@ public final class Net {
      * identical models. Without a seed every build starts from fresh random weights, as in PyTorch.
      */
     public Net seed(long seed) {
-        return new Net(sizes, hidden, names, layers, loss, optimizer, seed);
+        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, moduleOutputs);
     }
 
     /**
@@ -265,8 +308,11 @@ public final class Net {
         throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown");
     }
 
-    /** Output features: the last {@code Linear} layer's output size. */
+    /** Output features: the last {@code Linear} layer's output size (a module's: its forward's). */
     public int outputSize() {
+        if (module != null) {
+            return moduleOutputs;
+        }
         return lastWidth().orElseThrow(() -> new IllegalStateException(this + " has no Linear layer"));
     }
 
@@ -302,7 +348,8 @@ public final class Net {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Net n && Arrays.equals(sizes, n.sizes) && hidden == n.hidden && names.equals(n.names)
+        return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
+                && names.equals(n.names)
                 && layers.equals(n.layers) && loss == n.loss && Objects.equals(optimizer, n.optimizer)
                 && Objects.equals(seed, n.seed);
     }
@@ -317,7 +364,9 @@ public final class Net {
     public String toString() {
         StringBuilder s = new StringBuilder();
         if (sizes != null) {
-            s.append("Net.of(").append(join(sizes)).append(").").append(hidden.typeName().toLowerCase()).append("()");
+            s.append("Net.of(").append(join(sizes)).append(").").append(hidden.callName()).append("()");
+        } else if (module != null) {
+            s.append("Net.module(").append(module.getClass().getSimpleName()).append(')');
         } else {
             s.append("Net.sequential()");
             for (int i = 0; i < layers.size(); i++) {
@@ -353,6 +402,23 @@ public final class Net {
             s.append(i == 0 ? "" : ", ").append(values[i]);
         }
         return s.toString();
+    }
+
+    /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
+    Expr forward(Expr x) {
+        if (module != null) {
+            return module.forward(x);
+        }
+        Expr h = x;
+        for (Layer layer : layers) {
+            h = layer instanceof Linear linear ? linear.apply(h) : ((Activation) layer).apply(h);
+        }
+        return h;
+    }
+
+    /** True for {@link #module(Module)} nets. */
+    boolean isModule() {
+        return module != null;
     }
 
     /** Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}. */

@@ -1,0 +1,148 @@
+package dev.netdsl;
+
+import static dev.netdsl.Layers.linear;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModuleTest {
+
+    static Dataset xor() {
+        return Dataset.of(new float[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, new float[][] {{0}, {1}, {1}, {0}});
+    }
+
+    static class TwoLayer extends Module {
+        final Linear layer1 = add("layer1", linear(2, 4));
+        final Linear layer3 = add("layer3", linear(4, 1));
+
+        @Override
+        public Expr forward(Expr x) {
+            return layer3.apply(layer1.apply(x).tanh());
+        }
+    }
+
+    @Test
+    void a_module_with_its_own_forward_trains_and_names_its_parameters() {
+        try (Model model = Net.module(new TwoLayer()).mse().sgd(0.5).seed(2).build()) {
+            float before = model.loss(xor());
+
+            model.fit(xor(), 2000);
+
+            assertThat(model.loss(xor())).isLessThan(before).isLessThan(0.05f);
+            assertThat(model.parameters()).extracting(Parameter::toString)
+                    .containsExactly("layer1.weight [4, 2]", "layer1.bias [4]", "layer3.weight [1, 4]", "layer3.bias [1]");
+            assertThat(model.spec()).hasToString("Net.module(TwoLayer).mse().sgd(0.5).seed(2)");
+        }
+    }
+
+    /** Hidden layers built in a loop and registered as a list, like nn.ModuleList. */
+    static class Deep extends Module {
+        final Linear input = add("input", linear(2, 8));
+        final List<Linear> hidden;
+        final Linear output;
+
+        Deep(int depth) {
+            List<Linear> layers = new ArrayList<>();
+            for (int i = 0; i < depth; i++) {
+                layers.add(linear(8, 8));
+            }
+            hidden = addList("hidden", layers);
+            output = add("output", linear(8, 1));
+        }
+
+        @Override
+        public Expr forward(Expr x) {
+            Expr h = input.apply(x).tanh();
+            for (Linear l : hidden) {
+                h = l.apply(h).tanh();
+            }
+            return output.apply(h);
+        }
+    }
+
+    @Test
+    void a_layer_list_built_in_a_loop_is_registered_and_trained() {
+        try (Model model = Net.module(new Deep(3)).mse().sgd(0.2).seed(1).build()) {
+            float[] before = weight(model, "hidden.2.weight");
+
+            model.fit(xor(), 50);
+
+            assertThat(model.parameters()).extracting(Parameter::name).contains("hidden.0.weight", "hidden.1.bias", "hidden.2.weight");
+            assertThat(weight(model, "hidden.2.weight")).isNotEqualTo(before);
+        }
+    }
+
+    private static float[] weight(Model model, String name) {
+        return model.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().values();
+    }
+
+    /** The seed's warning: layers kept in a plain list are not registered. */
+    static class Unregistered extends Module {
+        final Linear first = add("first", linear(2, 4));
+        final List<Linear> plain = List.of(linear(4, 1));
+
+        @Override
+        public Expr forward(Expr x) {
+            return plain.get(0).apply(first.apply(x).relu());
+        }
+    }
+
+    @Test
+    void a_layer_in_a_plain_list_is_not_registered_and_the_build_says_so() {
+        assertThatThrownBy(() -> Net.module(new Unregistered()).mse().sgd(0.1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is used in forward() but not registered")
+                .hasMessageContaining("use addList");
+    }
+
+    static class Branches extends Module {
+        final Map<String, Linear> heads;
+        final Linear trunk = add("trunk", linear(2, 3));
+        final Linear unused = add("unused", linear(3, 3));
+
+        Branches() {
+            Map<String, Linear> m = new LinkedHashMap<>();
+            m.put("left", linear(3, 1));
+            m.put("right", linear(3, 1));
+            heads = addDict("heads", m);
+        }
+
+        @Override
+        public Expr forward(Expr x) {
+            Expr h = trunk.apply(x).relu();
+            return heads.get("left").apply(h).plus(heads.get("right").apply(h));
+        }
+    }
+
+    @Test
+    void a_layer_dict_is_registered_and_an_unused_layer_keeps_its_weights() {
+        try (Model model = Net.module(new Branches()).mse().sgd(0.1).seed(3).build()) {
+            float[] unused = weight(model, "unused.weight");
+            float[] left = weight(model, "heads.left.weight");
+
+            model.fit(xor(), 20);
+
+            assertThat(weight(model, "unused.weight")).containsExactly(unused);
+            assertThat(weight(model, "heads.left.weight")).isNotEqualTo(left);
+            assertThat(model.spec().outputSize()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void named_sequential_layers_name_their_parameters() {
+        Net named = Net.sequential()
+                .add("hidden_linear", linear(1, 13))
+                .add("hidden_activation", Layers.tanh())
+                .add("output_linear", linear(13, 1))
+                .mse().adam(1e-2);
+        try (Model model = named.build()) {
+            assertThat(model.parameters()).extracting(Parameter::toString).containsExactly(
+                    "hidden_linear.weight [13, 1]", "hidden_linear.bias [13]", "output_linear.weight [1, 13]", "output_linear.bias [1]");
+        }
+    }
+}
