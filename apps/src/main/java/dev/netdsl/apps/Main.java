@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
-        subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class})
+        subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
+            Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -159,6 +160,71 @@ public final class Main implements Callable<Integer> {
         @Override
         boolean raw() {
             return true;
+        }
+    }
+
+    @Command(name = "poly", mixinStandardHelpOptions = true,
+            description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < 1e-3 (seed 004).")
+    static final class PolyCommand implements Callable<Integer> {
+        @Option(names = "--max-steps", defaultValue = "200000", description = "Give up after this many batches (default: ${DEFAULT-VALUE}).")
+        int maxSteps;
+        @Option(names = "--batch-size", defaultValue = "32", description = "Fresh random samples per step (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--threshold", defaultValue = "1e-3", description = "Stop at the first batch whose loss is below this (default: ${DEFAULT-VALUE}).")
+        double threshold;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for the samples and the initial weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            PolyExample.Result r = PolyExample.run(new PolyExample.Options(maxSteps, batchSize, lr, threshold, seed, out),
+                    System.out);
+            return r.converged() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "thermometer", mixinStandardHelpOptions = true,
+            description = "The book's thermometer: Linear(1, 1), then hidden_linear/tanh/output_linear, with a train/validation split (seed 003).")
+    static final class ThermometerCommand implements Callable<Integer> {
+        @Option(names = "--linear-epochs", defaultValue = "3000", description = "Epochs for Linear(1, 1) (default: ${DEFAULT-VALUE}).")
+        int linearEpochs;
+        @Option(names = "--linear-lr", defaultValue = "1e-2", description = "SGD learning rate of the linear model (default: ${DEFAULT-VALUE}).")
+        double linearLr;
+        @Option(names = "--epochs", defaultValue = "5000", description = "Epochs for the net (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate of the net (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--hidden", defaultValue = "13", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+        int hidden;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for the split and the initial weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (linearEpochs < 1 || epochs < 1) {
+                throw new IllegalArgumentException("--linear-epochs and --epochs must be at least 1");
+            }
+            ThermometerExample.run(new ThermometerExample.Options(linearEpochs, linearLr, epochs, lr, hidden, seed, out), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "activations", mixinStandardHelpOptions = true,
+            description = "Plot every activation and its derivative on [-5, 5], computed by the DSL (seed 003).")
+    static final class ActivationsCommand implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            ActivationsExample.run(out, System.out);
+            return 0;
         }
     }
 }

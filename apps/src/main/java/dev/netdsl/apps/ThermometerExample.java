@@ -1,0 +1,166 @@
+package dev.netdsl.apps;
+
+import dev.netdsl.Dataset;
+import dev.netdsl.Model;
+import dev.netdsl.Net;
+import dev.netdsl.Parameter;
+import dev.netdsl.models.Regression;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The thermometer of <i>Deep Learning with PyTorch</i> chapter 6 (seed 003): eleven readings of an
+ * unknown unit {@code t_u} against Celsius {@code t_c}, inputs scaled by 0.1, a seeded 9/2
+ * train/validation split, first {@code Linear(1, 1)} then the named
+ * {@code hidden_linear -> hidden_activation -> output_linear} net.
+ */
+public final class ThermometerExample {
+    static final float[] T_C = {0.5f, 14.0f, 15.0f, 28.0f, 11.0f, 8.0f, 3.0f, -4.0f, 6.0f, 13.0f, 21.0f};
+    static final float[] T_U = {35.7f, 55.9f, 58.2f, 81.9f, 56.3f, 48.9f, 33.9f, 21.8f, 48.4f, 60.4f, 68.4f};
+
+    /** What to run; defaults are the book's. */
+    public record Options(int linearEpochs, double linearLr, int netEpochs, double netLr, int hidden, long seed, Path out) {
+        /** Linear: SGD 1e-2, 3000 epochs; net: 13 hidden units, SGD 1e-3, 5000 epochs. */
+        public static Options defaults() {
+            return new Options(3000, 1e-2, 5000, 1e-3, 13, 1, Path.of("out"));
+        }
+
+        /** A copy writing under {@code dir}. */
+        public Options withOut(Path dir) {
+            return new Options(linearEpochs, linearLr, netEpochs, netLr, hidden, seed, dir);
+        }
+    }
+
+    /** Final losses of both models. */
+    public record Result(float linearTrain, float linearVal, float netTrain, float netVal, Path dir) {
+    }
+
+    private ThermometerExample() {
+    }
+
+    /** Trains both models, prints the book's lines, writes fit.png and metrics.json. */
+    public static Result run(Options o, PrintStream console) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < T_C.length; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(o.seed()));
+        int nVal = (int) (0.2 * T_C.length);
+        int[] val = order.subList(0, nVal).stream().mapToInt(Integer::intValue).toArray();
+        int[] train = order.subList(nVal, order.size()).stream().mapToInt(Integer::intValue).toArray();
+        Dataset trainSet = rows(train);
+        Dataset valSet = rows(val);
+        console.println("train indices " + Arrays.toString(train) + ", validation indices " + Arrays.toString(val));
+        Path dir = Outputs.directory(o.out().resolve("thermometer"));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("example", "thermometer");
+        metrics.put("train_indices", train);
+        metrics.put("validation_indices", val);
+        float[][] curves = new float[2][];
+        float[] losses = new float[4];
+        Net[] specs = {Regression.thermometerLinear().mse().sgd(o.linearLr()).seed(o.seed()),
+            Regression.thermometerNet(o.hidden()).mse().sgd(o.netLr()).seed(o.seed())};
+        int[] epochs = {o.linearEpochs(), o.netEpochs()};
+        String[] names = {"linear", "net"};
+        double[] grid = new double[141];
+        float[][] gridX = new float[grid.length][1];
+        for (int i = 0; i < grid.length; i++) {
+            grid[i] = 20 + 0.5 * i;
+            gridX[i][0] = (float) (0.1 * grid[i]);
+        }
+        for (int k = 0; k < 2; k++) {
+            console.println("== " + specs[k]);
+            try (Model model = specs[k].build().progress(false)) {
+                float trainLoss = Float.NaN;
+                for (int e = 1; e <= epochs[k]; e++) {
+                    trainLoss = model.step(trainSet);
+                    if (e == 1 || e % 1000 == 0) {
+                        console.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, trainLoss,
+                                model.loss(valSet));
+                    }
+                }
+                trainLoss = model.loss(trainSet);
+                float valLoss = model.loss(valSet);
+                losses[2 * k] = trainLoss;
+                losses[2 * k + 1] = valLoss;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("spec", specs[k].toString());
+                m.put("epochs", epochs[k]);
+                m.put("train_loss", trainLoss);
+                m.put("validation_loss", valLoss);
+                Map<String, Object> params = new LinkedHashMap<>();
+                for (Parameter p : model.parameters()) {
+                    console.println(p.name() + " " + p.shape());
+                    params.put(p.name(), p.shape());
+                }
+                m.put("parameters", params);
+                metrics.put(names[k], m);
+                float[][] predicted = model.predict(gridX);
+                curves[k] = new float[predicted.length];
+                for (int i = 0; i < predicted.length; i++) {
+                    curves[k][i] = predicted[i][0];
+                }
+            }
+        }
+        console.printf(Locale.ROOT, "final: linear train %.4f / validation %.4f; net train %.4f / validation %.4f%n",
+                losses[0], losses[1], losses[2], losses[3]);
+        Outputs.png(dir.resolve("fit.png"), chart(train, val, grid, curves));
+        Outputs.json(dir.resolve("metrics.json"), metrics);
+        console.println("wrote " + dir);
+        return new Result(losses[0], losses[1], losses[2], losses[3], dir);
+    }
+
+    private static Dataset rows(int[] idx) {
+        float[][] x = new float[idx.length][1];
+        float[][] y = new float[idx.length][1];
+        for (int i = 0; i < idx.length; i++) {
+            x[i][0] = 0.1f * T_U[idx[i]];
+            y[i][0] = T_C[idx[i]];
+        }
+        return Dataset.of(x, y);
+    }
+
+    private static XYChart chart(int[] train, int[] val, double[] grid, float[][] curves) {
+        XYChart chart = new XYChartBuilder().width(820).height(560).title("Thermometer: linear model vs. neural net")
+                .xAxisTitle("Fahrenheit-like reading t_u").yAxisTitle("Celsius t_c").build();
+        chart.getStyler().setMarkerSize(9);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        String[] names = {"linear model", "neural net (hidden_linear, tanh, output_linear)"};
+        Color[] colors = {new Color(44, 160, 44), new Color(214, 39, 40)};
+        for (int k = 0; k < 2; k++) {
+            double[] ys = new double[grid.length];
+            for (int i = 0; i < grid.length; i++) {
+                ys[i] = curves[k][i];
+            }
+            XYSeries s = chart.addSeries(names[k], grid, ys);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(colors[k]);
+            s.setLineStyle(new BasicStroke(2.5f));
+        }
+        points(chart, "training readings", train, new Color(31, 119, 180));
+        points(chart, "validation readings", val, new Color(255, 127, 14));
+        return chart;
+    }
+
+    private static void points(XYChart chart, String name, int[] idx, Color color) {
+        XYSeries s = chart.addSeries(name, Arrays.stream(idx).mapToDouble(i -> T_U[i]).toArray(),
+                Arrays.stream(idx).mapToDouble(i -> T_C[i]).toArray());
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarkerColor(color);
+    }
+}
