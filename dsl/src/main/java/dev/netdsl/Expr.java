@@ -297,6 +297,17 @@ public class Expr {
         }
     }
 
+    /**
+     * The per-element binary cross-entropy of these logits against 0/1 {@code targets}
+     * ({@code BCEWithLogitsLoss(reduction='none')}), computed stably as
+     * {@code max(z, 0) - z*y + log(1 + exp(-|z|))}; take {@code .mean()} for PyTorch's default.
+     */
+    public Expr bceWithLogits(Expr targets) {
+        Objects.requireNonNull(targets, "targets");
+        broadcast("bceWithLogits", shape, targets.shape);
+        return relu().minus(times(targets)).plus(abs().neg().exp().plus(1).log());
+    }
+
     /** Softmax over the last dimension. */
     public Expr softmax() {
         requireRank("softmax", 1);

@@ -8,7 +8,12 @@ public enum Loss {
      * Softmax cross-entropy on logits with integer class labels, averaged over the batch: PyTorch's
      * {@code nn.CrossEntropyLoss()}. The net's output size is the number of classes.
      */
-    CROSS_ENTROPY("CrossEntropyLoss", "crossEntropy()");
+    CROSS_ENTROPY("CrossEntropyLoss", "crossEntropy()"),
+    /**
+     * Binary cross-entropy on logits with 0/1 float targets, averaged: PyTorch's
+     * {@code nn.BCEWithLogitsLoss()}, computed stably as {@code max(z, 0) - z*y + log(1 + exp(-|z|))}.
+     */
+    BCE_WITH_LOGITS("BCEWithLogitsLoss", "bceWithLogits()");
 
     private final String typeName;
     private final String call;

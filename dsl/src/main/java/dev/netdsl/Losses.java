@@ -14,4 +14,9 @@ public final class Losses {
     public static Loss crossEntropy() {
         return Loss.CROSS_ENTROPY;
     }
+
+    /** Binary cross-entropy on logits with 0/1 targets ({@code nn.BCEWithLogitsLoss()}). */
+    public static Loss bceWithLogits() {
+        return Loss.BCE_WITH_LOGITS;
+    }
 }

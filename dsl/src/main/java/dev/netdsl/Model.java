@@ -106,6 +106,13 @@ public final class Model implements AutoCloseable {
                     // in TF Java 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
                     case CROSS_ENTROPY -> tf.nn.softmaxCrossEntropyWithLogits(output, tf.oneHot(
                             y.asOutput().expect(TInt32.class), tf.constant(net.outputSize()), tf.constant(1f), tf.constant(0f))).loss();
+                    // max(z, 0) - z*y + log(1 + exp(-|z|)), averaged over the outputs of each example.
+                    case BCE_WITH_LOGITS -> {
+                        Operand<TFloat32> t = y.asOutput().expect(TFloat32.class);
+                        Operand<TFloat32> bce = tf.math.add(tf.math.sub(tf.nn.relu(output), tf.math.mul(output, t)),
+                                tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(output)))));
+                        yield tf.math.mean(bce, tf.constant(1));
+                    }
                 };
                 loss = tf.withName("loss").math.mean(perExample, tf.constant(0));
             } else {
@@ -559,8 +566,10 @@ public final class Model implements AutoCloseable {
             throw new IllegalStateException("evaluate: " + net + " has no loss; add one, e.g. .crossEntropy()");
         }
         checkData("evaluate", data);
-        if (!data.hasLabels()) {
-            throw new IllegalArgumentException("evaluate: accuracy needs class labels; use loss(data) for float targets");
+        boolean binary = net.loss().get() == Loss.BCE_WITH_LOGITS;
+        if (!data.hasLabels() && !binary) {
+            throw new IllegalArgumentException("evaluate: accuracy needs class labels (or 0/1 targets with bceWithLogits());"
+                    + " use loss(data) for regression targets");
         }
         return rt.shared("evaluate", () -> {
             double sum = 0;
@@ -575,6 +584,15 @@ public final class Model implements AutoCloseable {
                      Result r = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(perExample).fetch(output), "evaluate")) {
                     float[] losses = TfRuntime.floats((TFloat32) r.get(0));
                     float[] out = TfRuntime.floats((TFloat32) r.get(1));
+                    if (binary) {
+                        // A logit above 0 means class 1 (sigmoid above 0.5), as the seed's plot functions decide.
+                        float[] targets = chunk.yData();
+                        for (int i = 0; i < out.length; i++) {
+                            sum += i % width == 0 ? losses[i / width] : 0;
+                            correct += (out[i] > 0) == (targets[i] > 0.5f) ? 1 : 0;
+                        }
+                        continue;
+                    }
                     int[] labels = chunk.labelData();
                     for (int i = 0; i < losses.length; i++) {
                         sum += losses[i];
@@ -590,7 +608,8 @@ public final class Model implements AutoCloseable {
                     }
                 }
             }
-            return new Evaluation(sum / data.size(), correct, data.size());
+            int total = binary ? data.size() * width : data.size();
+            return new Evaluation(sum / data.size(), correct, total);
         });
     }
 

@@ -225,6 +225,11 @@ public final class Net {
         return loss(Loss.CROSS_ENTROPY);
     }
 
+    /** A copy that minimises binary cross-entropy on logits ({@code nn.BCEWithLogitsLoss}). */
+    public Net bceWithLogits() {
+        return loss(Loss.BCE_WITH_LOGITS);
+    }
+
     /** A copy that minimises {@code loss}. */
     public Net loss(Loss loss) {
         return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed, module, moduleOutputs);

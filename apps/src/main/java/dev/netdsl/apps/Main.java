@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
-            Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class})
+            Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -224,6 +224,23 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             ActivationsExample.run(out, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "planar", mixinStandardHelpOptions = true,
+            description = "Seed 002 on the planar flower data: logistic, two-layer, sequential, module and deep nets with BCEWithLogits.")
+    static final class PlanarCommand implements Callable<Integer> {
+        @Option(names = "--only", paramLabel = "NAME", description = "Run only these models (repeatable): logistic, two-layer, sequential, module, deep (default: all).")
+        List<String> only;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            PlanarExample.run(only == null ? List.of() : only, seed, out, System.out);
             return 0;
         }
     }
