@@ -412,6 +412,49 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * Layer {@code index} as the spec lists it, with its current weights (PyTorch's {@code seq_net[0]}).
+     *
+     * @throws IllegalArgumentException if there is no such layer
+     */
+    public LayerView layer(int index) {
+        List<Layer> layers = net.layers();
+        if (index < 0 || index >= layers.size()) {
+            throw new IllegalArgumentException("layer(" + index + "): " + net + " has layers 0.." + (layers.size() - 1));
+        }
+        return view(index);
+    }
+
+    /**
+     * The layer named {@code name} with its current weights (PyTorch's {@code mo_net.layer1}).
+     *
+     * @throws IllegalArgumentException listing the names there are if none matches
+     */
+    public LayerView layer(String name) {
+        int index = net.layerNames().indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("layer(\"" + name + "\"): no such layer; the layers are " + net.layerNames());
+        }
+        return view(index);
+    }
+
+    private LayerView view(int index) {
+        String name = net.layerNames().get(index);
+        Layer layer = net.layers().get(index);
+        Parameter weight = null;
+        Parameter bias = null;
+        if (layer instanceof Linear) {
+            for (Parameter p : parameters()) {
+                if (p.name().equals(name + ".weight")) {
+                    weight = p;
+                } else if (p.name().equals(name + ".bias")) {
+                    bias = p;
+                }
+            }
+        }
+        return new LayerView(index, name, layer, weight, bias);
+    }
+
+    /**
      * Overwrites the parameters with {@code values} (PyTorch's {@code load_state_dict}): every
      * parameter of this model must appear once, with its name and shape.
      *
@@ -476,6 +519,37 @@ public final class Model implements AutoCloseable {
     public void load(Path path) {
         Objects.requireNonNull(path, "path");
         setParameters(WeightsFile.read(path));
+    }
+
+    /**
+     * Saves the whole model (PyTorch's {@code torch.save(model, path)}): the spec (a module's forward
+     * pass as the expression it built), the loss, optimizer, seed, steps trained, and the weights.
+     * {@link #open(Path)} rebuilds it without the code that defined it. Written atomically.
+     */
+    public void saveAll(Path path) {
+        Objects.requireNonNull(path, "path");
+        ModelFile.write(path, net, seed, stepsTaken, parameters());
+    }
+
+    /**
+     * Opens a model written by {@link #saveAll(Path)}: the same spec, weights, seed and step count,
+     * predicting exactly what the saved model predicted. The caller closes it.
+     *
+     * @throws IllegalArgumentException if the file is missing, foreign, truncated, corrupt or of
+     *     another format version
+     */
+    public static Model open(Path path) {
+        Objects.requireNonNull(path, "path");
+        ModelFile.Contents c = ModelFile.read(path);
+        Model model = c.net().build();
+        try {
+            model.setParameters(c.parameters());
+            model.stepsTaken = c.stepsTaken();
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /**

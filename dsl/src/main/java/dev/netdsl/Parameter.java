@@ -35,6 +35,27 @@ public record Parameter(String name, List<Integer> shape, float[] values) {
         return shape.toString().replace('[', '(').replace(']', ')');
     }
 
+    /**
+     * The values laid out like PyTorch prints a tensor: one row per line for a matrix, e.g.
+     * {@code [[ 0.1492,  0.4150], [ 0.3403, -0.4084]]}.
+     */
+    public String format() {
+        StringBuilder s = new StringBuilder("[");
+        int cols = shape.size() == 2 ? shape.get(1) : values.length;
+        for (int i = 0; i < values.length; i++) {
+            if (shape.size() == 2 && i % cols == 0) {
+                s.append(i == 0 ? "[" : ",\n [");
+            } else if (i > 0) {
+                s.append(", ");
+            }
+            s.append(String.format(java.util.Locale.ROOT, "%7.4f", values[i]));
+            if (shape.size() == 2 && i % cols == cols - 1) {
+                s.append(']');
+            }
+        }
+        return s.append(']').toString();
+    }
+
     @Override
     public String toString() {
         return name + " " + shape;

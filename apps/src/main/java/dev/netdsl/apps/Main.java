@@ -172,7 +172,8 @@ public final class Main implements Callable<Integer> {
         int batchSize;
         @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--threshold", defaultValue = "1e-3", description = "Stop at the first batch whose loss is below this (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--threshold", defaultValue = "1e-4",
+                description = "Stop at the first batch whose loss is below this; the seed uses 1e-3 (default: ${DEFAULT-VALUE}).")
         double threshold;
         @Option(names = "--seed", defaultValue = "1", description = "Seed for the samples and the initial weights (default: ${DEFAULT-VALUE}).")
         long seed;

@@ -133,6 +133,9 @@ public final class PlanarExample {
                         if (name.equals("module")) {
                             console.println("layer1.weight " + model.parameters().get(0).shape());
                         }
+                        if (name.equals("sequential")) {
+                            saveAndReload(model, spec, dir, console);
+                        }
                     }
                 }
             }
@@ -165,6 +168,22 @@ public final class PlanarExample {
         Outputs.json(dir.resolve("metrics.json"), m);
         console.println("wrote " + dir);
         return outcomes;
+    }
+
+    /** The seed's two ways to save: the whole model (torch.save(seq_net)) and the weights (state_dict). */
+    private static void saveAndReload(Model model, Net spec, Path dir, PrintStream console) {
+        Path whole = dir.resolve("save_seq_net.netdsl");
+        Path weights = dir.resolve("save_seq_net_params.weights");
+        model.saveAll(whole);
+        model.save(weights);
+        try (Model seqNet1 = Model.open(whole); Model seqNet2 = spec.seed(0).build()) {
+            seqNet2.load(weights);
+            console.println("reopened " + whole.getFileName() + ": " + seqNet1.layer(0) + ", weight:");
+            console.println(seqNet1.layer(0).weight().format());
+            boolean same = java.util.Arrays.equals(seqNet2.layer(0).weight().values(), model.layer(0).weight().values());
+            console.println("loaded " + weights.getFileName() + " into a new " + spec.layers().get(0) + "...: same first-layer"
+                    + " weight: " + same);
+        }
     }
 
     private static double accuracy(float[] logits, float[] y) {
