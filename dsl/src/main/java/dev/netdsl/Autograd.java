@@ -185,12 +185,17 @@ public final class Autograd implements AutoCloseable {
         List<Input> ins = new ArrayList<>();
         leaves(e, new ArrayList<>(), ins);
         Operand<TFloat32> out = inGraph("evaluate", () -> main.compile(e));
-        return rt.shared("evaluate", () -> {
+        return fetch(out, feeds, ins, "evaluate " + e);
+    }
+
+    /** Runs the graph up to {@code out} with {@code feeds} for {@code needed} and returns its values. */
+    private float[] fetch(Operand<TFloat32> out, Feeds feeds, List<Input> needed, String what) {
+        return rt.shared(what, () -> {
             List<Tensor> fed = new ArrayList<>();
             try {
                 Session.Runner r = rt.session().runner();
-                feed(r, feeds, ins, fed);
-                try (Result result = rt.run(r.fetch(out), "evaluate " + e)) {
+                feed(r, feeds, needed, fed);
+                try (Result result = rt.run(r.fetch(out), what)) {
                     return TfRuntime.floats((TFloat32) result.get(0));
                 }
             } finally {
@@ -226,18 +231,7 @@ public final class Autograd implements AutoCloseable {
         Operand<TFloat32> g = inGraph("differentiate", () -> gradients
                 .computeIfAbsent(f, k -> new IdentityHashMap<>())
                 .computeIfAbsent(v, k -> rt.tf().gradients(main.compile(f), List.of(v.slot.read())).<TFloat32>dy(0)));
-        return rt.shared("differentiate", () -> {
-            List<Tensor> fed = new ArrayList<>();
-            try {
-                Session.Runner r = rt.session().runner();
-                feed(r, feeds, ins, fed);
-                try (Result result = rt.run(r.fetch(g), "differentiate " + f)) {
-                    return TfRuntime.floats((TFloat32) result.get(0));
-                }
-            } finally {
-                fed.forEach(Tensor::close);
-            }
-        });
+        return fetch(g, feeds, ins, "differentiate " + f);
     }
 
     /** Feeds every needed input; the tensors it opens go to {@code opened} for the caller to close. */

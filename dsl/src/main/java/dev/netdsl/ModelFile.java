@@ -1,23 +1,15 @@
 package dev.netdsl;
 
-import dev.netdsl.internal.AtomicFiles;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.netdsl.internal.CheckedFile;
+import dev.netdsl.internal.WeightsFile;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * The whole-model file of {@link Model#saveAll} / {@link Model#open}: the spec (layers, names, a
@@ -37,10 +29,7 @@ final class ModelFile {
     }
 
     static void write(Path target, Net net, long seed, long stepsTaken, List<Parameter> params) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(MAGIC);
-            out.writeInt(VERSION);
+        CheckedFile.write(target, MAGIC, VERSION, out -> {
             out.writeUTF(net.toString());
             if (net.sizes().isPresent()) {
                 out.writeByte(0);
@@ -65,112 +54,53 @@ final class ModelFile {
             writeOptimizer(out, net.optimizer().orElse(null));
             out.writeLong(seed);
             out.writeLong(stepsTaken);
-            out.writeInt(params.size());
-            for (Parameter p : params) {
-                out.writeUTF(p.name());
-                out.writeInt(p.shape().size());
-                for (int d : p.shape()) {
-                    out.writeInt(d);
-                }
-                for (float v : p.values()) {
-                    out.writeFloat(v);
-                }
-            }
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeLong(crc.getValue());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFiles.write(target, bytes.toByteArray());
+            WeightsFile.writeParameters(out, params);
+        });
     }
 
     static Contents read(Path source) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(source);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("can't open " + source + ": no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't read " + source + ": " + e, e);
-        }
-        if (all.length < MAGIC.length + 12 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException("can't open " + source + ": not a NetDSL model file (no NETDSLM header);"
-                    + " pass a file written by Model.saveAll (weights-only files from Model.save load with Model.load)");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong()) {
-            throw new IllegalArgumentException("can't open " + source + ": checksum mismatch, the file is truncated or corrupt");
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
-            in.skipNBytes(MAGIC.length);
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("can't open " + source + ": model format version " + version
-                        + ", this NetDSL reads version " + VERSION);
-            }
-            in.readUTF();
-            int kind = in.readByte();
-            Net net;
-            if (kind == 0) {
-                int[] sizes = new int[in.readInt()];
-                for (int i = 0; i < sizes.length; i++) {
-                    sizes[i] = in.readInt();
-                }
-                Activation hidden = (Activation) readLayer(in);
-                net = Net.of(sizes);
-                net = hidden.equals(Activation.TANH) ? net.tanh() : hidden.equals(Activation.SIGMOID) ? net.sigmoid() : net.relu();
-            } else {
-                int count = in.readInt();
-                List<String> names = new ArrayList<>();
-                List<Layer> layers = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    names.add(in.readUTF());
-                    layers.add(readLayer(in));
-                }
-                if (kind == 1) {
-                    net = Net.sequential();
-                    for (int i = 0; i < count; i++) {
-                        net = net.add(names.get(i), layers.get(i));
+        return CheckedFile.read(source, MAGIC, VERSION, "model", "not a NetDSL model file (no NETDSLM header); pass a file"
+                + " written by Model.saveAll (weights-only files from Model.save load with Model.load)", in -> {
+                    in.readUTF();
+                    int kind = in.readByte();
+                    Net net;
+                    if (kind == 0) {
+                        int[] sizes = new int[in.readInt()];
+                        for (int i = 0; i < sizes.length; i++) {
+                            sizes[i] = in.readInt();
+                        }
+                        Activation hidden = (Activation) readLayer(in);
+                        net = Net.of(sizes);
+                        net = hidden.equals(Activation.TANH) ? net.tanh() : hidden.equals(Activation.SIGMOID) ? net.sigmoid() : net.relu();
+                    } else {
+                        int count = in.readInt();
+                        List<String> names = new ArrayList<>();
+                        List<Layer> layers = new ArrayList<>();
+                        for (int i = 0; i < count; i++) {
+                            names.add(in.readUTF());
+                            layers.add(readLayer(in));
+                        }
+                        if (kind == 1) {
+                            net = Net.sequential();
+                            for (int i = 0; i < count; i++) {
+                                net = net.add(names.get(i), layers.get(i));
+                            }
+                        } else {
+                            net = Net.module(new SavedModule(names, layers, readExpr(in, layers)));
+                        }
                     }
-                } else {
-                    net = Net.module(new SavedModule(names, layers, readExpr(in, layers)));
-                }
-            }
-            int loss = in.readByte();
-            if (loss >= 0) {
-                net = net.loss(Loss.values()[loss]);
-            }
-            Optimizer optimizer = readOptimizer(in);
-            if (optimizer != null) {
-                net = net.optimizer(optimizer);
-            }
-            net = net.seed(in.readLong());
-            long steps = in.readLong();
-            int count = in.readInt();
-            List<Parameter> params = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                List<Integer> shape = new ArrayList<>();
-                int rank = in.readInt();
-                int size = 1;
-                for (int d = 0; d < rank; d++) {
-                    shape.add(in.readInt());
-                    size *= shape.get(d);
-                }
-                float[] values = new float[size];
-                for (int v = 0; v < size; v++) {
-                    values[v] = in.readFloat();
-                }
-                params.add(new Parameter(name, shape, values));
-            }
-            return new Contents(net, steps, params);
-        } catch (EOFException e) {
-            throw new IllegalArgumentException("can't open " + source + ": the file is truncated");
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't read " + source + ": " + e, e);
-        }
+                    int loss = in.readByte();
+                    if (loss >= 0) {
+                        net = net.loss(Loss.values()[loss]);
+                    }
+                    Optimizer optimizer = readOptimizer(in);
+                    if (optimizer != null) {
+                        net = net.optimizer(optimizer);
+                    }
+                    net = net.seed(in.readLong());
+                    long steps = in.readLong();
+                    return new Contents(net, steps, WeightsFile.readParameters(in));
+                });
     }
 
     private static void writeLayer(DataOutputStream out, Layer layer) throws IOException {

@@ -1,25 +1,16 @@
 package dev.netdsl.internal;
 
 import dev.netdsl.Parameter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
- * The weights-only file ({@code state_dict}): magic {@code NETDSLW}, format version, then each
- * parameter's name, shape and float values, and a CRC32 of everything before it. Written to a temp
- * file beside the target and moved into place, so an interrupted save never leaves half a file.
+ * The weights-only file ({@code state_dict}): a {@link CheckedFile} with magic {@code NETDSLW} whose
+ * body is each parameter's name, shape and float values.
  */
 public final class WeightsFile {
     private static final byte[] MAGIC = {'N', 'E', 'T', 'D', 'S', 'L', 'W', 0};
@@ -30,28 +21,7 @@ public final class WeightsFile {
 
     /** Writes {@code params} to {@code target} atomically. */
     public static void write(Path target, List<Parameter> params) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(MAGIC);
-            out.writeInt(VERSION);
-            out.writeInt(params.size());
-            for (Parameter p : params) {
-                out.writeUTF(p.name());
-                out.writeInt(p.shape().size());
-                for (int d : p.shape()) {
-                    out.writeInt(d);
-                }
-                for (float v : p.values()) {
-                    out.writeFloat(v);
-                }
-            }
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeLong(crc.getValue());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFiles.write(target, bytes.toByteArray());
+        CheckedFile.write(target, MAGIC, VERSION, out -> writeParameters(out, params));
     }
 
     /**
@@ -61,54 +31,48 @@ public final class WeightsFile {
      *     version, truncated or corrupt
      */
     public static List<Parameter> read(Path source) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(source);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("can't load " + source + ": no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't read " + source + ": " + e, e);
-        }
-        if (all.length < MAGIC.length + 16 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException("can't load " + source + ": not a NetDSL weights file (no NETDSLW header);"
-                    + " pass a file written by Model.save");
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
-            in.skipNBytes(MAGIC.length);
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("can't load " + source + ": weights format version " + version
-                        + ", this NetDSL reads version " + VERSION);
+        return CheckedFile.read(source, MAGIC, VERSION, "weights",
+                "not a NetDSL weights file (no NETDSLW header); pass a file written by Model.save", WeightsFile::readParameters);
+    }
+
+    /** Writes the parameters' count, then each name, shape and values. */
+    public static void writeParameters(DataOutputStream out, List<Parameter> params) throws IOException {
+        out.writeInt(params.size());
+        for (Parameter p : params) {
+            out.writeUTF(p.name());
+            out.writeInt(p.shape().size());
+            for (int d : p.shape()) {
+                out.writeInt(d);
             }
-            CRC32 crc = new CRC32();
-            crc.update(all, 0, all.length - 8);
-            long stored = java.nio.ByteBuffer.wrap(all, all.length - 8, 8).getLong();
-            if (crc.getValue() != stored) {
-                throw new IllegalArgumentException("can't load " + source + ": checksum mismatch, the file is truncated or corrupt");
+            for (float v : p.values()) {
+                out.writeFloat(v);
             }
-            int count = in.readInt();
-            List<Parameter> params = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                int rank = in.readInt();
-                List<Integer> shape = new ArrayList<>();
-                long size = 1;
-                for (int d = 0; d < rank; d++) {
-                    int dim = in.readInt();
-                    shape.add(dim);
-                    size *= dim;
-                }
-                float[] values = new float[(int) size];
-                for (int v = 0; v < values.length; v++) {
-                    values[v] = in.readFloat();
-                }
-                params.add(new Parameter(name, shape, values));
-            }
-            return params;
-        } catch (EOFException e) {
-            throw new IllegalArgumentException("can't load " + source + ": the file is truncated");
-        } catch (IOException e) {
-            throw new UncheckedIOException("can't read " + source + ": " + e, e);
         }
+    }
+
+    /** Reads what {@link #writeParameters} wrote. */
+    public static List<Parameter> readParameters(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<Parameter> params = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            int rank = in.readInt();
+            List<Integer> shape = new ArrayList<>();
+            long size = 1;
+            for (int d = 0; d < rank; d++) {
+                int dim = in.readInt();
+                shape.add(dim);
+                size *= dim;
+            }
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                throw new IOException("parameter " + name + " has an impossible shape " + shape);
+            }
+            float[] values = new float[(int) size];
+            for (int v = 0; v < values.length; v++) {
+                values[v] = in.readFloat();
+            }
+            params.add(new Parameter(name, shape, values));
+        }
+        return params;
     }
 }
