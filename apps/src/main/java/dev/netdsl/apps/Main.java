@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "poly", mixinStandardHelpOptions = true,
-            description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < 1e-3 (seed 004).")
+            description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < --threshold (seed 004).")
     static final class PolyCommand implements Callable<Integer> {
         @Option(names = "--max-steps", defaultValue = "200000", description = "Give up after this many batches (default: ${DEFAULT-VALUE}).")
         int maxSteps;
