@@ -152,10 +152,7 @@ public final class Autograd implements AutoCloseable {
     public Minimizer minimize(Expr loss, Optimizer optimizer) {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(optimizer, "optimizer");
-        if (Expr.size(loss.shape) != 1) {
-            throw new IllegalArgumentException("minimize: the loss must be a scalar but has shape " + Arrays.toString(loss.shape)
-                    + "; reduce it with .sum() or .mean()");
-        }
+        requireScalar("minimize", "the loss", loss);
         List<Var> vars = new ArrayList<>();
         List<Input> ins = new ArrayList<>();
         leaves(loss, vars, ins);
@@ -218,10 +215,7 @@ public final class Autograd implements AutoCloseable {
     public float[] gradient(Expr f, Var v, Feeds feeds) {
         Objects.requireNonNull(f, "f");
         Objects.requireNonNull(v, "v");
-        if (Expr.size(f.shape) != 1) {
-            throw new IllegalArgumentException("gradient: f must be a scalar but has shape " + Arrays.toString(f.shape)
-                    + "; reduce it with .sum() or .mean()");
-        }
+        requireScalar("gradient", "f", f);
         List<Var> vars = new ArrayList<>();
         List<Input> ins = new ArrayList<>();
         leaves(f, vars, ins);
@@ -232,6 +226,13 @@ public final class Autograd implements AutoCloseable {
                 .computeIfAbsent(f, k -> new IdentityHashMap<>())
                 .computeIfAbsent(v, k -> rt.tf().gradients(main.compile(f), List.of(v.slot.read())).<TFloat32>dy(0)));
         return fetch(g, feeds, ins, "differentiate " + f);
+    }
+
+    private static void requireScalar(String where, String name, Expr e) {
+        if (Expr.size(e.shape) != 1) {
+            throw new IllegalArgumentException(where + ": " + name + " must be a scalar but has shape " + Arrays.toString(e.shape)
+                    + "; reduce it with .sum() or .mean()");
+        }
     }
 
     /** Feeds every needed input; the tensors it opens go to {@code opened} for the caller to close. */

@@ -658,18 +658,19 @@ public final class Model implements AutoCloseable {
                      Result r = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(perExample).fetch(output), "evaluate")) {
                     float[] losses = TfRuntime.floats((TFloat32) r.get(0));
                     float[] out = TfRuntime.floats((TFloat32) r.get(1));
+                    for (float l : losses) {
+                        sum += l;
+                    }
                     if (binary) {
                         // A logit above 0 means class 1 (sigmoid above 0.5), as the seed's plot functions decide.
                         float[] targets = chunk.yData();
                         for (int i = 0; i < out.length; i++) {
-                            sum += i % width == 0 ? losses[i / width] : 0;
                             correct += (out[i] > 0) == (targets[i] > 0.5f) ? 1 : 0;
                         }
                         continue;
                     }
                     int[] labels = chunk.labelData();
                     for (int i = 0; i < losses.length; i++) {
-                        sum += losses[i];
                         int best = 0;
                         for (int c = 1; c < width; c++) {
                             if (out[i * width + c] > out[i * width + best]) {
