@@ -77,7 +77,7 @@ public final class Model implements AutoCloseable {
                     : rt.placeholder("y", -1, net.outputSize());
             // One implementation of the forward pass: the net's layers (or its module) as an Expr, compiled
             // with each Linear bound to its variables.
-            Map<Linear, List<Operand<TFloat32>>> weights = new IdentityHashMap<>();
+            Map<Linear, List<Slot>> weights = new IdentityHashMap<>();
             List<Layer> layers = net.layers();
             for (int i = 0; i < layers.size(); i++) {
                 if (layers.get(i) instanceof Linear l) {
@@ -90,12 +90,12 @@ public final class Model implements AutoCloseable {
             }, i -> {
                 throw new IllegalArgumentException(i + " belongs to an Autograd, not to this model");
             }, x, l -> {
-                List<Operand<TFloat32>> kb = weights.get(l);
+                List<Slot> kb = weights.get(l);
                 if (kb == null) {
                     throw new IllegalArgumentException(l + " is used in forward() but not registered; register it with"
                             + " add(\"name\", layer) (a plain Java list of layers is not registered, use addList)");
                 }
-                return kb;
+                return List.of(kb.get(0).read(), kb.get(1).read());
             }).compile(forward);
             output = tf.withName("output").identity(h);
             if (net.loss().isPresent()) {
@@ -124,16 +124,11 @@ public final class Model implements AutoCloseable {
                 // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
                 Set<Linear> used = usedLayers(forward);
                 List<Slot> trained = new ArrayList<>();
-                for (Map.Entry<Linear, List<Operand<TFloat32>>> e : weights.entrySet()) {
-                    if (used.contains(e.getKey())) {
-                        for (Slot p : params) {
-                            if (e.getValue().contains(p.read())) {
-                                trained.add(p);
-                            }
-                        }
+                for (Layer layer : layers) {
+                    if (layer instanceof Linear l && used.contains(l)) {
+                        trained.addAll(weights.get(l));
                     }
                 }
-                trained.sort(java.util.Comparator.comparingInt(params::indexOf));
                 List<Operand<?>> reads = new ArrayList<>();
                 trained.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
@@ -149,7 +144,7 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    private List<Operand<TFloat32>> linear(String name, Linear l, SplittableRandom init) {
+    private List<Slot> linear(String name, Linear l, SplittableRandom init) {
         // PyTorch's nn.Linear.reset_parameters: kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(in), 1/sqrt(in))
         // for the weight, and the bias uses the same bound. Values are drawn in PyTorch's [out, in] order;
         // the graph stores the kernel as [in, out], TensorFlow's own layout, so the forward pass is a plain
@@ -160,7 +155,7 @@ public final class Model implements AutoCloseable {
         Slot b = rt.variable(name + "/bias", new long[] {l.out()}, uniform(init, l.out(), bound));
         params.add(w);
         params.add(b);
-        return List.of(w.read(), b.read());
+        return List.of(w, b);
     }
 
     /** The Linear layers the expression applies. */
