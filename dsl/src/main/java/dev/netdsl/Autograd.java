@@ -305,6 +305,7 @@ public final class Autograd implements AutoCloseable {
         checkFinite(v + ".set", values);
         inGraph("write a variable", () -> {
             rt.assign(List.of(v.slot), List.of(values.clone()));
+            minimizers.forEach(Minimizer::keepCurrent);
             return null;
         });
     }

@@ -1,5 +1,6 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.internal.Updates;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class Minimizer {
     private final Updates.State state;
     private final Operand<TFloat32> lossOut;
     private final Op train;
+    private final Guard guard;
+    private long stepsTaken;
+    private float lastLoss = Float.NaN;
     private final List<ConcreteFunction> functions = new ArrayList<>();
     private Fused fused;
 
@@ -65,7 +69,10 @@ public final class Minimizer {
         }
         List<Output<?>> grads = tf.gradients(lossOut, reads).dy();
         state = Updates.state(rt, optimizer, params);
-        train = Updates.compile(rt, optimizer, params, grads, state);
+        List<TfRuntime.Slot> kept = new ArrayList<>(params);
+        kept.addAll(state.all());
+        guard = Guard.create(rt, lossOut, kept);
+        train = Updates.compile(rt, optimizer, params, grads, state, guard);
     }
 
     /** The variables this minimizer trains, in the order the loss first uses them. */
@@ -76,6 +83,8 @@ public final class Minimizer {
     /**
      * One update; returns the loss before it (PyTorch's {@code pred.item()} in the seed's loop).
      *
+     * @throws TrainingDivergedException if the loss is NaN or infinite; the variables are put back
+     *     to the values of the last step with a finite loss
      * @throws IllegalArgumentException if the loss needs inputs; use {@link #step(Feeds)}
      */
     public float step() {
@@ -90,7 +99,28 @@ public final class Minimizer {
                 Session.Runner r = ag.rt.session().runner();
                 ag.feed(r, feeds, inputs, opened);
                 try (Result result = ag.rt.run(r.addTarget(train).fetch(lossOut), "run a step")) {
-                    return ((TFloat32) result.get(0)).getFloat();
+                    lastLoss = ((TFloat32) result.get(0)).getFloat();
+                    stepsTaken++;
+                    return lastLoss;
+                } catch (NetDslException e) {
+                    if (!Guard.isNonFiniteLoss(e)) {
+                        throw e;
+                    }
+                    float bad = Float.NaN;
+                    Session.Runner again = ag.rt.session().runner();
+                    ag.feed(again, feeds, inputs, opened);
+                    try (Result value = ag.rt.run(again.fetch(lossOut), "compute the loss")) {
+                        bad = ((TFloat32) value.get(0)).getFloat();
+                    }
+                    guard.restore();
+                    long failed = stepsTaken + 1;
+                    String kept = stepsTaken == 0 ? "the variables keep their values"
+                            : "the variables are back to their values at step " + stepsTaken + ", the last with a finite loss ("
+                            + lastLoss + ")";
+                    stepsTaken = Math.max(0, stepsTaken - 1);
+                    throw new TrainingDivergedException("step: the loss became " + bad + " at step " + failed + "; "
+                            + kept + ". The learning rate " + optimizer.learningRate() + " is probably too large: try "
+                            + optimizer.learningRate() / 10, failed, bad);
                 }
             } finally {
                 opened.forEach(Tensor::close);
@@ -119,9 +149,23 @@ public final class Minimizer {
             try (TFloat32 count = TFloat32.scalarOf(n)) {
                 Session.Runner r = ag.rt.session().runner().feed(loop.count(), count);
                 ag.feed(r, feeds, inputs, opened);
+                float last;
                 try (Result result = ag.rt.run(r.addTarget(loop.writeBack()).fetch(loop.lastLoss()), "run " + n + " fused steps")) {
-                    return ((TFloat32) result.get(0)).getFloat();
+                    last = ((TFloat32) result.get(0)).getFloat();
+                } catch (NetDslException e) {
+                    if (!Guard.isNonFiniteLoss(e)) {
+                        throw e;
+                    }
+                    // Nothing was written back: the variables hold what they held before this call.
+                    throw new TrainingDivergedException("steps(" + n + "): a loss or a value became NaN or infinite within"
+                            + " steps " + (stepsTaken + 1) + ".." + (stepsTaken + n) + "; the variables keep their values from"
+                            + " before this call. Lower the learning rate " + optimizer.learningRate() + ", e.g. to "
+                            + optimizer.learningRate() / 10 + ", or run fewer steps per call", stepsTaken + 1, Float.NaN);
                 }
+                stepsTaken += n;
+                lastLoss = last;
+                guard.keepCurrent();
+                return last;
             } finally {
                 opened.forEach(Tensor::close);
             }
@@ -252,8 +296,15 @@ public final class Minimizer {
         if (counts) {
             targets.add(state.step());
         }
+        // Every final value and the last loss are checked first: one NaN or infinity fails the run before
+        // anything is written, so a diverged loop leaves the variables as they were.
+        List<Op> checks = new ArrayList<>();
+        for (int j = 0; j < results; j++) {
+            checks.add(Guard.check(rt, tf, call.output(j).expect(TFloat32.class)));
+        }
+        Ops checked = tf.withControlDependencies(checks);
         for (int j = 0; j < targets.size(); j++) {
-            writes.add(tf.assign(targets.get(j).variable(), call.output(j).expect(TFloat32.class)));
+            writes.add(checked.assign(targets.get(j).variable(), call.output(j).expect(TFloat32.class)));
         }
         Op writeBack = tf.withName(rt.unique("fused_write_back")).withControlDependencies(writes).noOp();
         return new Fused(count, call.output(results - 1).expect(TFloat32.class), writeBack);
@@ -276,6 +327,11 @@ public final class Minimizer {
             }
             return sig.build();
         });
+    }
+
+    /** Makes the current values the ones a diverged {@link #step()} goes back to. */
+    void keepCurrent() {
+        guard.keepCurrent();
     }
 
     /** Frees the native functions of the fused loop (the graph keeps its own copies). */

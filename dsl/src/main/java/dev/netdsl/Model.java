@@ -1,5 +1,6 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.Progress;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.internal.TfRuntime.Slot;
@@ -58,10 +59,13 @@ public final class Model implements AutoCloseable {
     /** The loss of each example, [-1], for {@link #evaluate}. */
     private final Operand<TFloat32> perExample;
     private final Op train;
+    /** Keeps the weights of the last step with a finite loss. */
+    private final Guard guard;
     private final List<Slot> params = new ArrayList<>();
     private final SplittableRandom shuffler;
     private volatile boolean progress = true;
     private long stepsTaken;
+    private float lastLoss = Float.NaN;
 
     Model(Net net, Device device) {
         this.net = net;
@@ -132,10 +136,14 @@ public final class Model implements AutoCloseable {
                 List<Operand<?>> reads = new ArrayList<>();
                 trained.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
-                train = Updates.compile(rt, net.optimizer().get(), trained, grads,
-                        Updates.state(rt, net.optimizer().get(), trained));
+                Updates.State state = Updates.state(rt, net.optimizer().get(), trained);
+                List<Slot> kept = new ArrayList<>(trained);
+                kept.addAll(state.all());
+                guard = Guard.create(rt, loss, kept);
+                train = Updates.compile(rt, net.optimizer().get(), trained, grads, state, guard);
             } else {
                 train = null;
+                guard = null;
             }
             rt.start();
         } catch (RuntimeException e) {
@@ -250,7 +258,7 @@ public final class Model implements AutoCloseable {
                  Tensor yt = targets(data);
                  Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
                 for (int i = 0; i < steps; i++) {
-                    losses[i] = runStep(xt, yt);
+                    losses[i] = runStep(xt, yt, "fit");
                     listener.onStep(i, losses[i]);
                     if ((i & 63) == 0 || i == steps - 1) {
                         bar.update(i + 1, losses[i]);
@@ -293,7 +301,7 @@ public final class Model implements AutoCloseable {
                         Dataset batch = data.subset(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
                         try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
                              Tensor yt = targets(batch)) {
-                            losses[step] = runStep(xt, yt);
+                            losses[step] = runStep(xt, yt, "fit (epoch " + (e + 1) + ", batch " + (b + 1) + ")");
                         }
                         listener.onStep(step, losses[step]);
                         bar.update(step + 1, losses[step]);
@@ -325,7 +333,7 @@ public final class Model implements AutoCloseable {
         return rt.exclusive("step", () -> {
             try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
                  Tensor yt = targets(batch)) {
-                return runStep(xt, yt);
+                return runStep(xt, yt, "step");
             }
         });
     }
@@ -338,14 +346,43 @@ public final class Model implements AutoCloseable {
         return TfRuntime.tensor(data.yData(), data.size(), data.targets());
     }
 
-    private float runStep(TFloat32 xt, Tensor yt) {
+    /**
+     * One training step; {@code where} names it in the error if its loss is not finite, in which
+     * case the weights of the previous step (the last with a finite loss) are put back.
+     */
+    private float runStep(TFloat32 xt, Tensor yt, String where) {
         Session.Runner r = rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
         float value;
         try (Result result = rt.run(r, "run a training step")) {
             value = ((TFloat32) result.get(0)).getFloat();
+        } catch (NetDslException e) {
+            if (!Guard.isNonFiniteLoss(e)) {
+                throw e;
+            }
+            throw diverged(xt, yt, where);
         }
         stepsTaken++;
+        lastLoss = value;
         return value;
+    }
+
+    private TrainingDivergedException diverged(TFloat32 xt, Tensor yt, String where) {
+        float bad;
+        try (Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
+            bad = ((TFloat32) result.get(0)).getFloat();
+        }
+        guard.restore();
+        long failed = stepsTaken + 1;
+        if (stepsTaken == 0) {
+            return new TrainingDivergedException(where + ": the loss is " + bad + " with the starting weights (training step "
+                    + failed + "), before any update, so the learning rate is not the cause: look for huge values in the data"
+                    + " and scale it (e.g. to mean 0, standard deviation 1); the weights are unchanged", failed, bad);
+        }
+        String kept = "the model is back to the weights of step " + stepsTaken + ", the last with a finite loss (" + lastLoss + ")";
+        stepsTaken--;
+        double lr = net.optimizer().get().learningRate();
+        return new TrainingDivergedException(where + ": the loss became " + bad + " at training step " + failed + "; " + kept
+                + ". The learning rate " + lr + " is probably too large: try " + (lr / 10) + " (or scale the data)", failed, bad);
     }
 
     /**
@@ -491,6 +528,9 @@ public final class Model implements AutoCloseable {
         }
         rt.exclusive("set parameters", () -> {
             rt.assign(params, stored);
+            if (guard != null) {
+                guard.keepCurrent();
+            }
             return null;
         });
     }

@@ -33,6 +33,15 @@ import org.tensorflow.types.TFloat32;
  * variable crashes TF Java 1.1.0's gradient code (docs/tensorflow-notes.md).
  */
 public final class TfRuntime implements AutoCloseable {
+    static {
+        // JavaCPP (under TF Java) reads /proc/self/statm on every native allocation to enforce maxPhysicalBytes;
+        // that check took more than half the time of building a small model (docs/tensorflow-notes.md). NetDSL
+        // closes every tensor it opens, so the check buys nothing here. A value set by the user wins.
+        if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        }
+    }
+
     private final Graph graph = new Graph();
     private final Ops tf;
     private final Device device;

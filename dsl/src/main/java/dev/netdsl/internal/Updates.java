@@ -71,11 +71,13 @@ public final class Updates {
      * them all. Every update has a control edge from the whole backward pass: a variable's read
      * aliases its buffer, so an in-place update that ran while another gradient still reads the weight
      * would corrupt that gradient (docs/tensorflow-notes.md). An IdentityN barrier is not enough
-     * (Grappler removes it); control edges stay.
+     * (Grappler removes it); control edges stay. Updates also wait for {@code guard}'s check and
+     * backups.
      */
     public static Op compile(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params, List<Output<?>> gradients,
-                             State state) {
+                             State state, Guard guard) {
         List<Operation> producers = new ArrayList<>();
+        producers.add(guard.ready().op());
         List<Operand<TFloat32>> grads = new ArrayList<>();
         for (Output<?> g : gradients) {
             producers.add(g.op());

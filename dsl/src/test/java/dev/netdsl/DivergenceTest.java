@@ -1,0 +1,116 @@
+package dev.netdsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A NaN or infinite loss stops training, names the step and keeps the last good weights. */
+class DivergenceTest {
+
+    private static Dataset sine() {
+        float[][] x = new float[200][1];
+        float[][] y = new float[200][1];
+        for (int i = 0; i < 200; i++) {
+            x[i][0] = (float) (-Math.PI + 2 * Math.PI * i / 199);
+            y[i][0] = (float) Math.sin(x[i][0]);
+        }
+        return Dataset.of(x, y);
+    }
+
+    private static boolean allFinite(List<Parameter> ps) {
+        for (Parameter p : ps) {
+            for (float v : p.values()) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void a_huge_learning_rate_stops_fit_at_the_step_that_diverged_and_keeps_the_last_good_weights() {
+        Dataset data = sine();
+        try (Model model = Net.of(1, 20, 1).relu().mse().sgd(1e6).seed(3).build().progress(false)) {
+            // Record every step's weights and loss until training fails.
+            List<List<Parameter>> before = new java.util.ArrayList<>();
+            List<Float> losses = new java.util.ArrayList<>();
+            TrainingDivergedException e = null;
+            for (int i = 0; i < 100 && e == null; i++) {
+                before.add(model.parameters());
+                try {
+                    losses.add(model.step(data));
+                } catch (TrainingDivergedException d) {
+                    e = d;
+                }
+            }
+            assertThat(e).as("sgd(1e6) must diverge within 100 steps").isNotNull();
+            long failed = e.step();
+            assertThat(Float.isFinite(e.loss())).isFalse();
+            assertThat(e).hasMessageContaining("training step " + failed).hasMessageContaining("learning rate 1000000.0")
+                    .hasMessageContaining("try 100000.0");
+            // The failed step's weights gave a non-finite loss; the model holds those of the step before.
+            assertThat(failed).isGreaterThanOrEqualTo(2);
+            List<Parameter> lastGood = before.get((int) failed - 2);
+            assertThat(model.parameters()).usingRecursiveComparison().isEqualTo(lastGood);
+            assertThat(allFinite(model.parameters())).isTrue();
+            assertThat(model.loss(data)).isEqualTo(losses.get((int) failed - 2));
+            assertThat(model.stepsTaken()).isEqualTo(failed - 2);
+        }
+    }
+
+    @Test
+    void fit_reports_the_diverged_step_and_the_model_stays_usable() {
+        Dataset data = sine();
+        try (Model model = Net.of(1, 20, 1).relu().mse().sgd(1e6).seed(3).build().progress(false)) {
+            assertThatThrownBy(() -> model.fit(data, 1000)).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageStartingWith("fit: the loss became").hasMessageContaining("last with a finite loss");
+            float[][] out = model.predict(new float[][] {{0.5f}});
+            assertThat(Float.isFinite(out[0][0])).isTrue();
+            // Loading fresh weights makes them the new "last good" ones.
+            try (Model other = Net.of(1, 20, 1).relu().mse().sgd(1e6).seed(4).build()) {
+                model.setParameters(other.parameters());
+                assertThatThrownBy(() -> model.fit(data, 1000)).isInstanceOf(TrainingDivergedException.class);
+                assertThat(allFinite(model.parameters())).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void mini_batch_fit_names_epoch_and_batch() {
+        try (Model model = Net.of(1, 20, 1).relu().mse().sgd(1e6).seed(3).build().progress(false)) {
+            assertThatThrownBy(() -> model.fit(sine(), 50, 20)).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageMatching("fit \\(epoch \\d+, batch \\d+\\): the loss became .*");
+            assertThat(allFinite(model.parameters())).isTrue();
+        }
+    }
+
+    @Test
+    void minimizer_step_and_fused_steps_keep_the_variables_when_the_loss_explodes() {
+        try (Autograd ag = Autograd.open(1)) {
+            Var v = ag.variable("v", 3f);
+            // v^4 with SGD lr 1: 3 -> -105 -> 4.6e6 -> overflow
+            Minimizer m = ag.minimize(v.square().square(), Optimizers.sgd(1));
+            float[] last = v.value();
+            TrainingDivergedException e = null;
+            for (int i = 0; i < 20 && e == null; i++) {
+                try {
+                    last = v.value();
+                    m.step();
+                } catch (TrainingDivergedException d) {
+                    e = d;
+                }
+            }
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage()).startsWith("step: the loss became").contains("try 0.1");
+            assertThat(Float.isFinite(v.value()[0])).isTrue();
+
+            v.set(3f);
+            assertThatThrownBy(() -> m.steps(50)).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("keep their values from before this call");
+            assertThat(v.value()).containsExactly(3f);
+        }
+    }
+}
