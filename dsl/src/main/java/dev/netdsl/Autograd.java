@@ -318,6 +318,75 @@ public final class Autograd implements AutoCloseable {
         }
     }
 
+    /**
+     * Exports this graph as a TensorFlow SavedModel (tag {@code serve}, signature
+     * {@code serving_default}) that maps the named {@code inputs} to the named {@code outputs}, e.g.
+     * {@code exportSavedModel(dir, Map.of("x", x), Map.of("y", logits))}. Shapes and dtypes are the
+     * inputs' and outputs' own; a {@code -1} batch dimension stays unknown. The variables are saved
+     * with their current values. Written beside {@code dir} and renamed into place.
+     *
+     * @throws IllegalArgumentException if a map is empty, a name is not a valid signature key, an
+     *     output reads an input that is not in {@code inputs}, or {@code dir} is a file or a
+     *     non-empty directory
+     */
+    public void exportSavedModel(java.nio.file.Path dir, Map<String, Input> inputs, Map<String, Expr> outputs) {
+        exportSavedModel(dir, inputs, outputs, false);
+    }
+
+    /** {@link #exportSavedModel(java.nio.file.Path, Map, Map)}, replacing an old export if {@code overwrite}. */
+    public void exportSavedModel(java.nio.file.Path dir, Map<String, Input> inputs, Map<String, Expr> outputs,
+                                 boolean overwrite) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(outputs, "outputs");
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("exportSavedModel: no outputs; name at least one, e.g. Map.of(\"y\", logits)");
+        }
+        Set<String> keys = new HashSet<>();
+        for (String name : inputs.keySet()) {
+            checkSignatureName(name, keys);
+            if (inputs.get(name).owner() != this) {
+                throw new IllegalArgumentException("exportSavedModel: input '" + name + "' belongs to another Autograd");
+            }
+        }
+        List<Input> given = new ArrayList<>(inputs.values());
+        for (Map.Entry<String, Expr> out : outputs.entrySet()) {
+            checkSignatureName(out.getKey(), keys);
+            List<Input> needed = new ArrayList<>();
+            leaves(out.getValue(), new ArrayList<>(), needed);
+            for (Input in : needed) {
+                if (!given.contains(in)) {
+                    throw new IllegalArgumentException("exportSavedModel: output '" + out.getKey() + "' reads input '"
+                            + in.name() + "' " + Arrays.toString(in.shape) + ", which is not among the inputs " + inputs.keySet()
+                            + "; add it to the inputs map");
+                }
+            }
+        }
+        org.tensorflow.Signature.Builder sig = org.tensorflow.Signature.builder().key(org.tensorflow.Signature.DEFAULT_KEY)
+                .methodName("tensorflow/serving/predict");
+        inputs.forEach((name, in) -> sig.input(name, in.placeholder));
+        inGraph("export", () -> {
+            outputs.forEach((name, e) -> sig.output(name, main.compile(e)));
+            return null;
+        });
+        rt.exclusive("export", () -> {
+            dev.netdsl.internal.SavedModels.export(rt, sig.build(), dir, overwrite, "the Autograd graph");
+            return null;
+        });
+    }
+
+    private static void checkSignatureName(String name, Set<String> taken) {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("exportSavedModel: signature name '" + name
+                    + "' must be letters, digits and '_', not starting with a digit (it becomes a serving key)");
+        }
+        if (!taken.add(name)) {
+            throw new IllegalArgumentException("exportSavedModel: the name '" + name + "' is used twice; inputs and outputs"
+                    + " need distinct names");
+        }
+    }
+
     /** Frees the graph and session; safe to call more than once. */
     @Override
     public void close() {

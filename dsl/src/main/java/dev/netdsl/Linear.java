@@ -18,6 +18,10 @@ public final class Linear implements Layer {
             throw new IllegalArgumentException("linear(" + in + ", " + out + "): the output size " + out
                     + " must be at least 1; pass the number of features the layer produces");
         }
+        if ((long) in * out > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("linear(" + in + ", " + out + "): " + (long) in * out
+                    + " weights do not fit one Java array (at most 2^31 - 9); make the layer smaller");
+        }
         this.in = in;
         this.out = out;
     }

@@ -300,7 +300,7 @@ public final class Minimizer {
         // anything is written, so a diverged loop leaves the variables as they were.
         List<Op> checks = new ArrayList<>();
         for (int j = 0; j < results; j++) {
-            checks.add(Guard.check(rt, tf, call.output(j).expect(TFloat32.class)));
+            checks.add(Guard.check(rt, call.output(j).expect(TFloat32.class)));
         }
         Ops checked = tf.withControlDependencies(checks);
         for (int j = 0; j < targets.size(); j++) {

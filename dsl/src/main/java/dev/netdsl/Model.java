@@ -2,17 +2,14 @@ package dev.netdsl;
 
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.Progress;
+import dev.netdsl.internal.SavedModels;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.internal.TfRuntime.Slot;
 import dev.netdsl.internal.Updates;
 import dev.netdsl.internal.WeightsFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,17 +19,14 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.Signature;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -287,9 +281,13 @@ public final class Model implements AutoCloseable {
         checkData("fit", data);
         checkCount("fit", "epochs", epochs);
         checkCount("fit", "batchSize", batchSize);
+        int batches = (data.size() + batchSize - 1) / batchSize;
+        if ((long) epochs * batches > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("fit: " + epochs + " epochs of " + batches + " batches are more steps than a"
+                    + " History holds (2^31 - 9); train in several fit calls");
+        }
         return rt.exclusive("fit", () -> {
             long start = System.nanoTime();
-            int batches = (data.size() + batchSize - 1) / batchSize;
             float[] losses = new float[epochs * batches];
             int[] order = new int[data.size()];
             Arrays.setAll(order, i -> i);
@@ -591,57 +589,26 @@ public final class Model implements AutoCloseable {
      * Exports the model's forward pass as a TensorFlow SavedModel with tag {@code serve} and signature
      * {@code serving_default}: input {@code x} {@code [-1, inputSize]} float32, output {@code y}
      * {@code [-1, outputSize]} float32. The export is written beside {@code dir} and renamed into
-     * place.
+     * place, so a failed export never leaves a half-written directory under that name.
      *
-     * @throws IllegalArgumentException if {@code dir} exists and is not empty
+     * @throws IllegalArgumentException if {@code dir} is a file or a non-empty directory
      */
     public void exportSavedModel(Path dir) {
+        exportSavedModel(dir, false);
+    }
+
+    /**
+     * {@link #exportSavedModel(Path)}; with {@code overwrite}, an existing export in {@code dir} is
+     * replaced once the new one is complete.
+     */
+    public void exportSavedModel(Path dir, boolean overwrite) {
         Objects.requireNonNull(dir, "dir");
-        Path target = dir.toAbsolutePath();
-        try {
-            if (Files.isDirectory(target)) {
-                try (var entries = Files.list(target)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new IllegalArgumentException("exportSavedModel: " + dir
-                                + " is not empty; pick a new directory or delete the old export first");
-                    }
-                }
-            } else if (Files.exists(target)) {
-                throw new IllegalArgumentException("exportSavedModel: " + dir + " is a file; pass a directory path");
-            }
-            Files.createDirectories(target.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("exportSavedModel: can't prepare " + dir + ": " + e, e);
-        }
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         rt.exclusive("export", () -> {
             Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
                     .input("x", x).output("y", output).build();
-            try {
-                SavedModelBundle.exporter(tmp.toString()).withSession(rt.session()).withSignature(signature).export();
-                Files.deleteIfExists(target);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new UncheckedIOException("exportSavedModel: can't write " + dir + ": " + e, e);
-            } catch (TensorFlowException e) {
-                throw new NetDslException("exportSavedModel: TensorFlow failed to export " + net + " to " + dir + ": "
-                        + e.getMessage(), e);
-            } finally {
-                deleteTree(tmp);
-            }
+            SavedModels.export(rt, signature, dir, overwrite, net.toString());
             return null;
         });
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover temp folder is named as such
-        }
     }
 
     /**

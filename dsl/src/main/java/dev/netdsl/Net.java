@@ -291,6 +291,14 @@ public final class Net {
         if (lastLinearIndex() < 0) {
             throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown; add linear(in, out)");
         }
+        // Initial values are drawn in Java (and copied once on their way to TensorFlow): about 12 bytes a weight.
+        long needed = parameterCount() * 12;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new IllegalArgumentException(this + " has " + parameterCount() + " parameters; initialising them needs about "
+                    + needed / (1 << 20) + " MB of Java heap but the limit is " + heap / (1 << 20)
+                    + " MB; raise it (java -Xmx...) or make the layers smaller");
+        }
     }
 
     /** The layers in order. */

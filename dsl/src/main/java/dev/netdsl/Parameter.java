@@ -11,9 +11,25 @@ import java.util.List;
  * @param values a copy of the values in row-major order
  */
 public record Parameter(String name, List<Integer> shape, float[] values) {
+    /**
+     * @throws IllegalArgumentException if a dimension is below 1 or the shape does not hold exactly
+     *     {@code values.length} values
+     */
     public Parameter {
+        java.util.Objects.requireNonNull(name, "name");
         shape = List.copyOf(shape);
         values = values.clone();
+        long n = 1;
+        for (int d : shape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("Parameter " + name + ": dimension " + d + " in " + shape + " must be at least 1");
+            }
+            n *= d;
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("Parameter " + name + ": shape " + shape + " holds " + n + " values but "
+                    + values.length + " were given");
+        }
     }
 
     /** The values; a fresh copy on each call. */

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
-            Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class})
+            Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
+            Main.ExportCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -41,9 +42,13 @@ public final class Main implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean debug = parsed.matchedOption("--debug") != null;
+            boolean debug = false;
+            // --debug may be given before or after the sub-command: look at every level of the parse.
+            for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+                debug |= level.matchedOption("--debug") != null;
+            }
             if (debug) {
-                e.printStackTrace();
+                e.printStackTrace(cmd.getErr());
             }
             String name = cmd.getCommandName().equals("netdsl") ? "netdsl" : "netdsl " + cmd.getCommandName();
             cmd.getErr().println(name + ": " + (e.getMessage() != null ? e.getMessage() : e));
@@ -229,6 +234,43 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Train an example (its defaults, or fewer --steps/--epochs) and export the trained model as a"
+                    + " TensorFlow SavedModel (tag serve, signature serving_default) to --out.",
+                "Sample inputs and NetDSL's outputs for them go to OUT/assets.extra/netdsl-check.json."})
+    static final class ExportCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "EXAMPLE", description = "sine, mnist, mnist-raw, planar, poly or thermometer.")
+        String example;
+        @Option(names = "--out", required = true, description = "The SavedModel directory to create.")
+        Path out;
+        @Option(names = "--model", description = "Which of the example's models: planar: logistic, two-layer, sequential,"
+                + " module, deep (default: sequential); thermometer: linear, net (default: net).")
+        String model;
+        @Option(names = "--steps", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
+        Integer steps;
+        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw (default 10), planar (default: the seed's per model)"
+                + " and thermometer (default 5000).")
+        Integer epochs;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--overwrite", description = "Replace an existing export in --out (once the new one is complete).")
+        boolean overwrite;
+        @Option(names = "--data-dir", description = "mnist, mnist-raw: directory with the four IDX files.")
+        Path dataDir;
+        @Option(names = "--offline", description = "mnist, mnist-raw: never try to download the data set.")
+        boolean offline;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String command = "./netdsl export " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            ExportExample.run(new ExportExample.Options(example, model, steps, epochs, seed, overwrite, out, dataDir, offline,
+                    command), System.out);
+            return 0;
+        }
+    }
+
     @Command(name = "planar", mixinStandardHelpOptions = true,
             description = "Seed 002 on the planar flower data: logistic, two-layer, sequential, module and deep nets with BCEWithLogits.")
     static final class PlanarCommand implements Callable<Integer> {
@@ -236,12 +278,15 @@ public final class Main implements Callable<Integer> {
         List<String> only;
         @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--epochs", defaultValue = "0", description = "Epochs for every model (default: the seed's: logistic 100,"
+                + " two-layer, sequential and module 10000, deep 20000).")
+        int epochs;
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
 
         @Override
         public Integer call() {
-            PlanarExample.run(only == null ? List.of() : only, seed, out, System.out);
+            PlanarExample.run(only == null ? List.of() : only, seed, epochs, out, System.out, Trained.NONE);
             return 0;
         }
     }

@@ -67,6 +67,9 @@ public final class MnistExample {
 
         int[] predict(Dataset data);
 
+        /** Hands the trained model or graph to {@code trained}. */
+        void handOver(Trained trained);
+
         String device();
 
         @Override
@@ -78,6 +81,11 @@ public final class MnistExample {
 
     /** Trains, prints the seed's lines, and writes plots and metrics. */
     public static Result run(Options o, PrintStream console) {
+        return run(o, console, Trained.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream)}, handing the trained model ("mnist" or "mnist-raw") to {@code trained}. */
+    public static Result run(Options o, PrintStream console, Trained trained) {
         if (o.epochs() < 1 || o.batchSize() < 1) {
             throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
                     + o.batchSize() + ")");
@@ -154,6 +162,7 @@ public final class MnistExample {
             m.put("final_relu", o.finalRelu());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
             Outputs.json(dir.resolve("metrics.json"), m);
+            t.handOver(trained);
             console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
@@ -182,6 +191,11 @@ public final class MnistExample {
             @Override
             public String device() {
                 return model.device().toString();
+            }
+
+            @Override
+            public void handOver(Trained trained) {
+                trained.model("mnist", model);
             }
 
             @Override
@@ -229,6 +243,11 @@ public final class MnistExample {
             @Override
             public String device() {
                 return ag.device().toString();
+            }
+
+            @Override
+            public void handOver(Trained trained) {
+                trained.graph("mnist-raw", ag, Map.of("x", x), Map.of("y", out));
             }
 
             @Override

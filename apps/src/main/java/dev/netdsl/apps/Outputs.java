@@ -23,7 +23,7 @@ public final class Outputs {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("can't create output directory " + dir + ": " + e.getMessage()
+            throw new UncheckedIOException("can't create output directory " + dir + ": " + AtomicFiles.describe(e)
                     + "; pick a writable --out directory", e);
         }
     }

@@ -48,6 +48,18 @@ public final class PlanarExample {
 
     /** Runs the models named in {@code only} (all if empty) and writes the plots and metrics. */
     public static List<Outcome> run(List<String> only, long seed, Path out, PrintStream console) {
+        return run(only, seed, 0, out, console, Trained.NONE);
+    }
+
+    /**
+     * {@link #run(List, long, Path, PrintStream)} with every model trained for {@code epochs} epochs
+     * instead of the seed's (0 keeps the seed's), handing each trained model to {@code trained}.
+     */
+    public static List<Outcome> run(List<String> only, long seed, int epochsOverride, Path out, PrintStream console,
+                                    Trained trained) {
+        if (epochsOverride < 0) {
+            throw new IllegalArgumentException("--epochs " + epochsOverride + " must be positive (or 0 for the seed's)");
+        }
         for (String name : only) {
             if (!NAMES.contains(name)) {
                 throw new IllegalArgumentException("--only " + name + ": pick one of " + String.join(", ", NAMES));
@@ -96,17 +108,19 @@ public final class PlanarExample {
                             epochs = 10_000;
                             lr = 1.0;
                         }
+                        epochs = epochsOverride > 0 ? epochsOverride : epochs;
                         Minimizer opt = ag.minimize(z.bceWithLogits(t).mean(), Optimizers.sgd(lr));
                         Feeds feeds = Feeds.of(x, xs, 400, 2).and(t, y, 400, 1);
                         int every = epochs == 100 ? 20 : 1000;
                         loss = Float.NaN;
                         for (int e = 0; e < epochs; e += every) {
                             // One fused call per printed line: its result is the loss of epoch e + every.
-                            loss = opt.steps(every, feeds);
-                            console.printf("epoch: %d, loss: %s%n", e + every, loss);
+                            loss = opt.steps(Math.min(every, epochs - e), feeds);
+                            console.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
                         }
                         logits = ag.eval(z, Feeds.of(x, grid.points, grid.count(), 2));
                         accuracy = accuracy(ag.eval(z, feeds), y);
+                        trained.graph(name, ag, java.util.Map.of("x", x), java.util.Map.of("y", z));
                     }
                 }
                 default -> {
@@ -115,7 +129,7 @@ public final class PlanarExample {
                         case "module" -> Net.module(new Planar.ModuleNet(2, 4, 1)).bceWithLogits().sgd(1.0);
                         default -> Planar.deep().bceWithLogits().sgd(0.1);
                     };
-                    int epochs = name.equals("deep") ? 20_000 : 10_000;
+                    int epochs = epochsOverride > 0 ? epochsOverride : name.equals("deep") ? 20_000 : 10_000;
                     try (Model model = spec.seed(seed).build().progress(false)) {
                         model.fit(data, epochs, (i, l) -> {
                             if ((i + 1) % 1000 == 0) {
@@ -133,6 +147,7 @@ public final class PlanarExample {
                         if (name.equals("module")) {
                             console.println("layer1.weight " + model.parameters().get(0).shape());
                         }
+                        trained.model(name, model);
                         if (name.equals("sequential")) {
                             saveAndReload(model, spec, dir, console);
                         }

@@ -69,6 +69,11 @@ public final class PolyExample {
 
     /** Trains until the batch loss is below the threshold or the guard trips; prints like the seed's source. */
     public static Result run(Options o, PrintStream console) {
+        return run(o, console, Trained.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream)}, handing the trained model ("poly") to {@code trained}. */
+    public static Result run(Options o, PrintStream console, Trained trained) {
         if (o.maxSteps() < 1 || o.batchSize() < 1) {
             throw new IllegalArgumentException("--max-steps and --batch-size must be at least 1");
         }
@@ -116,6 +121,7 @@ public final class PolyExample {
             m.put("threshold", o.threshold());
             m.put("seconds", seconds);
             Outputs.json(dir.resolve("metrics.json"), m);
+            trained.model("poly", model);
             return new Result(weights, bias, steps, loss, converged, dir);
         }
     }

@@ -48,6 +48,11 @@ public final class Sine {
 
     /** Trains, prints and writes the example's files. */
     public static Result run(Options o, PrintStream console) {
+        return run(o, console, Trained.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream)}, handing the trained model ("sine") to {@code trained}. */
+    public static Result run(Options o, PrintStream console, Trained trained) {
         Net spec = Mlp.sineRegressor(o.cfg(), o.lr()).seed(o.seed());
         Dataset data = SineWave.of(1000, -10, 10);
         Path dir = Outputs.directory(o.out().resolve("sine"));
@@ -95,6 +100,7 @@ public final class Sine {
             Outputs.json(dir.resolve("metrics.json"), m);
             console.printf("final_loss %.6f after %d steps in %.2f s (%.0f steps/s); wrote %s%n", last, h.steps(),
                     h.seconds(), h.stepsPerSecond(), dir);
+            trained.model("sine", net);
             return new Result(last, h.steps(), h.seconds(), dir);
         }
     }

@@ -54,6 +54,11 @@ public final class ThermometerExample {
 
     /** Trains both models, prints the book's lines, writes fit.png and metrics.json. */
     public static Result run(Options o, PrintStream console) {
+        return run(o, console, Trained.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream)}, handing the trained models ("linear", "net") to {@code trained}. */
+    public static Result run(Options o, PrintStream console, Trained trained) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < T_C.length; i++) {
             order.add(i);
@@ -95,6 +100,7 @@ public final class ThermometerExample {
                 }
                 trainLoss = model.loss(trainSet);
                 float valLoss = model.loss(valSet);
+                trained.model(names[k], model);
                 losses[2 * k] = trainLoss;
                 losses[2 * k + 1] = valLoss;
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -58,4 +58,46 @@ class MainTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("--start 4;0: write a start as x,y, e.g. --start -4,0").doesNotContain("Exception");
     }
+
+    @Test
+    void a_missing_data_directory_is_one_line_with_exit_2() {
+        String[] r = run("mnist", "--data-dir", "/nonexistent-netdsl-data", "--epochs", "1", "--offline");
+
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].lines().findFirst().orElseThrow())
+                .startsWith("netdsl mnist: no train-images-idx3-ubyte[.gz] in /nonexistent-netdsl-data");
+        assertThat(r[2]).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void a_corrupt_data_file_is_named_with_exit_2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte"}) {
+            java.nio.file.Files.write(dir.resolve(f), new byte[] {0, 0, 8, 3, 0, 0});
+        }
+        String[] r = run("mnist-raw", "--data-dir", dir.toString(), "--epochs", "1");
+
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("netdsl mnist-raw: IDX file " + dir.resolve("train-images-idx3-ubyte"))
+                .contains("shorter than an IDX image header").doesNotContain("Exception");
+    }
+
+    @Test
+    void an_unwritable_out_directory_is_one_line_with_exit_1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        String[] r = run("sine", "--steps", "5", "--quiet", "--out", file.resolve("out").toString());
+
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2].strip()).isEqualTo("netdsl sine: can't create output directory " + file.resolve("out").resolve("sine")
+                + ": " + file.resolve("out") + ": Not a directory; pick a writable --out directory");
+    }
+
+    @Test
+    void debug_prints_the_stack_trace() {
+        String[] r = run("sine", "--lr", "-1", "--debug");
+
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("java.lang.IllegalArgumentException").contains("\tat dev.netdsl");
+    }
 }

@@ -25,6 +25,10 @@ public final class AtomicFiles {
     /** Writes {@code bytes} to {@code target} atomically, creating parent directories. */
     public static void write(Path target, byte[] bytes) {
         Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IllegalArgumentException("can't write " + target + ": it is a directory; pass a file path such as "
+                    + target.resolve("model.bin"));
+        }
         // A fresh name beside the target, not Files.createTempFile, whose 0600 mode would stick to the result.
         Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
@@ -46,7 +50,7 @@ public final class AtomicFiles {
             }
             syncDirectory(abs.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("can't write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("can't write " + target + ": " + describe(e), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -54,6 +58,23 @@ public final class AtomicFiles {
                 // the move succeeded, or the write already failed with a better message
             }
         }
+    }
+
+    /**
+     * What went wrong with a file, in words: {@code NoSuchFileException: /a/b} says only the path,
+     * this says "/a/b does not exist".
+     */
+    public static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return n.getFile() + " does not exist";
+        } else if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied on " + a.getFile();
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a directory";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** Makes the rename durable where the platform allows opening a directory (Linux does). */

@@ -35,9 +35,7 @@ public final class Guard {
      * {@link #ready()} as a control input.
      */
     public static Guard create(TfRuntime rt, Operand<TFloat32> loss, List<TfRuntime.Slot> slots) {
-        Ops tf = rt.tf();
-        Operand<TFloat32> checked = check(rt, tf, loss);
-        Ops afterCheck = tf.withControlDependencies(List.of(checked));
+        Operand<TFloat32> checked = check(rt, loss);
         List<Op> saves = new ArrayList<>();
         List<Op> restores = new ArrayList<>();
         List<Op> syncs = new ArrayList<>();
@@ -45,9 +43,9 @@ public final class Guard {
             // The backup starts equal to the variable (TfRuntime writes both from Java), so Assign copies into
             // its existing buffer instead of aliasing the variable's.
             TfRuntime.Slot backup = rt.variable(s.name() + "/last_good", s.shape(), s.initial());
-            saves.add(TfRuntime.named(afterCheck, rt.unique(s.name() + "/keep")).assign(backup.variable(), s.read()));
-            syncs.add(TfRuntime.named(tf, rt.unique(s.name() + "/keep_now")).assign(backup.variable(), s.read()));
-            restores.add(TfRuntime.named(tf, rt.unique(s.name() + "/restore")).assign(s.variable(), backup.read()));
+            saves.add(rt.named(rt.unique(s.name() + "/keep"), List.of(checked)).assign(backup.variable(), s.read()));
+            syncs.add(rt.named(rt.unique(s.name() + "/keep_now")).assign(backup.variable(), s.read()));
+            restores.add(rt.named(rt.unique(s.name() + "/restore")).assign(s.variable(), backup.read()));
         }
         saves.add(checked);
         Op ready = rt.named(rt.unique("guard/kept")).withControlDependencies(saves).noOp();
@@ -62,8 +60,8 @@ public final class Guard {
     }
 
     /** An op that fails the session run, with a message {@link #isNonFiniteLoss} recognises, if {@code value} holds a NaN or infinity. */
-    public static Operand<TFloat32> check(TfRuntime rt, Ops tf, Operand<TFloat32> value) {
-        return TfRuntime.named(tf, rt.unique("guard/is_finite")).debugging.checkNumerics(value, MARK);
+    public static Operand<TFloat32> check(TfRuntime rt, Operand<TFloat32> value) {
+        return rt.named(rt.unique("guard/is_finite")).debugging.checkNumerics(value, MARK);
     }
 
     /** Runs once the loss is known finite and every variable is backed up. */

@@ -47,6 +47,7 @@ public final class TfRuntime implements AutoCloseable {
     private final Device device;
     private final List<Slot> slots = new ArrayList<>();
     private final java.util.Set<String> names = new java.util.HashSet<>();
+    private final java.util.Map<String, Ops> scopes = new java.util.HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final String owner;
     private Session session;
@@ -97,7 +98,24 @@ public final class TfRuntime implements AutoCloseable {
      * puts the op {@code weight} in the name scope {@code 0}.
      */
     public Ops named(String path) {
-        return named(tf, path);
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return tf.withName(path);
+        }
+        // withSubScope reads the name of every op in the graph (NameScope.importIdsFrom), which made building
+        // a graph quadratic in its size; each scope is opened once and reused (docs/tensorflow-notes.md).
+        return scopes.computeIfAbsent(path.substring(0, slash), prefix -> {
+            Ops scoped = tf;
+            for (String part : prefix.split("/")) {
+                scoped = scoped.withSubScope(part);
+            }
+            return scoped;
+        }).withName(path.substring(slash + 1));
+    }
+
+    /** {@link #named(String)} for an op that runs only after {@code after}. */
+    public Ops named(String path, List<? extends Op> after) {
+        return named(path).withControlDependencies(new ArrayList<Op>(after));
     }
 
     /** {@link #named(String)} on {@code base}, keeping its control dependencies and device. */

@@ -90,7 +90,7 @@ public final class Updates {
             Operand<TFloat32> lr = tf.constant((float) sgd.learningRate());
             for (int i = 0; i < params.size(); i++) {
                 TfRuntime.Slot p = params.get(i);
-                Ops named = TfRuntime.named(tf, rt.unique(p.name() + "/sgd"));
+                Ops named = rt.named(rt.unique(p.name() + "/sgd"), List.of(done));
                 if (sgd.momentum() == 0) {
                     updates.add(named.train.applyGradientDescent(p.variable(), lr, grads.get(i)));
                 } else {
@@ -101,7 +101,7 @@ public final class Updates {
         } else if (optimizer instanceof Optimizer.Adam adam) {
             // TF's ApplyAdam uses lr_t = lr*sqrt(1-b2^t)/(1-b1^t) and divides by sqrt(v)+eps; PyTorch divides
             // by sqrt(v)/sqrt(1-b2^t)+eps. Feeding eps*sqrt(1-b2^t) as ApplyAdam's epsilon makes them equal.
-            Operand<TFloat32> t = tf.identity(TfRuntime.named(tf, rt.unique("optimizer/next_step"))
+            Operand<TFloat32> t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done))
                     .assignAdd(state.step().variable(), tf.constant(1f)));
             Operand<TFloat32> b1 = tf.constant((float) adam.beta1());
             Operand<TFloat32> b2 = tf.constant((float) adam.beta2());
@@ -113,7 +113,7 @@ public final class Updates {
             for (int i = 0; i < params.size(); i++) {
                 TfRuntime.Slot p = params.get(i);
                 List<TfRuntime.Slot> s = state.perParam().get(i);
-                updates.add(TfRuntime.named(tf, rt.unique(p.name() + "/adam")).train.applyAdam(p.variable(),
+                updates.add(rt.named(rt.unique(p.name() + "/adam"), List.of(done)).train.applyAdam(p.variable(),
                         s.get(0).variable(), s.get(1).variable(), b1Power, b2Power, lr, b1, b2, eps, grads.get(i)));
             }
         } else {
@@ -133,11 +133,11 @@ public final class Updates {
             List<Operand<TFloat32>> next = next(tf, optimizer, null, reads, grads, stateReads);
             List<Operation> computed = new ArrayList<>();
             next.forEach(n -> computed.add(n.asOutput().op()));
-            Ops after = rt.tf().withControlDependencies(List.of(
-                    NoOp.create(rt.tf().scope().withName(rt.unique("updates_computed")).withControlDependencyOps(computed))));
+            List<Op> after = List.of(
+                    NoOp.create(rt.tf().scope().withName(rt.unique("updates_computed")).withControlDependencyOps(computed)));
             // next() returns the parameters, then each parameter's slots: the order of `targets`.
             for (int i = 0; i < targets.size(); i++) {
-                updates.add(TfRuntime.named(after, rt.unique(targets.get(i).name() + "/update"))
+                updates.add(rt.named(rt.unique(targets.get(i).name() + "/update"), after)
                         .assign(targets.get(i).variable(), next.get(i)));
             }
         }

@@ -1,0 +1,230 @@
+package dev.netdsl.apps;
+
+import dev.netdsl.Autograd;
+import dev.netdsl.Expr;
+import dev.netdsl.Feeds;
+import dev.netdsl.Input;
+import dev.netdsl.Model;
+import dev.netdsl.internal.SavedModels;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code netdsl export EXAMPLE --out DIR}: trains an example (its defaults, or fewer steps/epochs),
+ * exports the chosen trained model as a TensorFlow SavedModel to {@code DIR}, and stores sample
+ * inputs with the outputs NetDSL computed for them in {@code DIR/assets.extra/netdsl-check.json}
+ * (TensorFlow's loaders ignore {@code assets.extra}), so any runtime that loads the export can check
+ * that it predicts the same.
+ */
+public final class ExportExample {
+    /** Examples with a model, and the model exported when {@code --model} is not given. */
+    static final Map<String, String> DEFAULT_MODEL = defaults();
+    /** Rows of sample input stored with the export. */
+    static final int SAMPLE_ROWS = 8;
+
+    /** What to export. */
+    public record Options(String example, String model, Integer steps, Integer epochs, long seed, boolean overwrite,
+                          Path out, Path dataDir, boolean offline, String command) {
+    }
+
+    private ExportExample() {
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sine", "sine");
+        m.put("mnist", "mnist");
+        m.put("mnist-raw", "mnist-raw");
+        m.put("planar", "sequential");
+        m.put("poly", "poly");
+        m.put("thermometer", "net");
+        return m;
+    }
+
+    /** Trains, exports, and returns the export directory. */
+    public static Path run(Options o, PrintStream console) {
+        if (o.example().equals("himmelblau") || o.example().equals("activations")) {
+            throw new IllegalArgumentException("export " + o.example() + ": this example has no model to export ("
+                    + (o.example().equals("himmelblau") ? "it minimises over two raw numbers" : "it only plots functions")
+                    + "); pick one of " + String.join(", ", DEFAULT_MODEL.keySet()));
+        }
+        if (!DEFAULT_MODEL.containsKey(o.example())) {
+            throw new IllegalArgumentException("export " + o.example() + ": no such example; pick one of "
+                    + String.join(", ", DEFAULT_MODEL.keySet()));
+        }
+        String model = o.model() != null ? o.model() : DEFAULT_MODEL.get(o.example());
+        List<String> models = switch (o.example()) {
+            case "planar" -> PlanarExample.NAMES;
+            case "thermometer" -> List.of("linear", "net");
+            default -> List.of(DEFAULT_MODEL.get(o.example()));
+        };
+        if (!models.contains(model)) {
+            throw new IllegalArgumentException("export " + o.example() + " --model " + model + ": pick one of " + models);
+        }
+        checkPositive("--steps", o.steps());
+        checkPositive("--epochs", o.epochs());
+        Path target = o.out().toAbsolutePath();
+        checkTarget(target, o.overwrite());
+        Path work;
+        try {
+            work = Files.createTempDirectory("netdsl-export");
+        } catch (IOException e) {
+            throw new UncheckedIOException("export: can't create a work directory: " + e.getMessage(), e);
+        }
+        Exporter exporter = new Exporter(o, model, target);
+        try {
+            train(o, model, work, console, exporter);
+        } finally {
+            SavedModels.deleteTree(work);
+        }
+        if (!exporter.done) {
+            throw new IllegalStateException("export " + o.example() + ": the example finished without handing over model '"
+                    + model + "'");
+        }
+        console.printf("exported %s (%s) to %s: signature serving_default, input %s -> output %s%n", o.example(), model,
+                target, exporter.input, exporter.output);
+        console.println("(the example's plots went to a temporary directory, now deleted; run ./netdsl " + o.example()
+                + " for them)");
+        return target;
+    }
+
+    private static void checkPositive(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(option + " " + value + " must be at least 1");
+        }
+    }
+
+    /** Fails before training, not after, when the export could not be written anyway. */
+    private static void checkTarget(Path target, boolean overwrite) {
+        if (Files.isRegularFile(target)) {
+            throw new IllegalArgumentException("export --out " + target + " is a file; pass a directory path");
+        }
+        if (Files.isDirectory(target) && !overwrite) {
+            try (var entries = Files.list(target)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("export --out " + target + " is not empty; pick a new directory or"
+                            + " pass --overwrite");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("export: can't read " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void train(Options o, String model, Path work, PrintStream console, Trained exporter) {
+        switch (o.example()) {
+            case "sine" -> {
+                Sine.Options d = Sine.Options.defaults();
+                Sine.run(new Sine.Options(d.cfg(), o.steps() != null ? o.steps() : d.steps(), d.lr(), o.seed(), work, true, 0,
+                        d.printEvery()), console, exporter);
+            }
+            case "mnist", "mnist-raw" -> MnistExample.run(new MnistExample.Options(o.example().equals("mnist-raw"),
+                    o.epochs() != null ? o.epochs() : 10, 200, 0.01, o.seed(), o.dataDir(), false, dev.netdsl.Device.AUTO, work,
+                    true, o.offline()), console, exporter);
+            case "planar" -> PlanarExample.run(List.of(model), o.seed(), o.epochs() != null ? o.epochs() : 0, work, console,
+                    exporter);
+            case "poly" -> {
+                PolyExample.Options d = PolyExample.Options.defaults();
+                PolyExample.run(new PolyExample.Options(o.steps() != null ? o.steps() : d.maxSteps(), d.batchSize(), d.lr(),
+                        d.threshold(), o.seed(), work), console, exporter);
+            }
+            default -> {
+                ThermometerExample.Options d = ThermometerExample.Options.defaults();
+                int epochs = o.epochs() != null ? o.epochs() : d.netEpochs();
+                ThermometerExample.run(new ThermometerExample.Options(Math.min(epochs, d.linearEpochs()), d.linearLr(), epochs,
+                        d.netLr(), d.hidden(), o.seed(), work), console, exporter);
+            }
+        }
+    }
+
+    /** Exports the wanted model when the example hands it over. */
+    private static final class Exporter implements Trained {
+        private final Options o;
+        private final String wanted;
+        private final Path target;
+        private boolean done;
+        private String input;
+        private String output;
+
+        Exporter(Options o, String wanted, Path target) {
+            this.o = o;
+            this.wanted = wanted;
+            this.target = target;
+        }
+
+        @Override
+        public void model(String name, Model model) {
+            if (!name.equals(wanted)) {
+                return;
+            }
+            model.exportSavedModel(target, o.overwrite());
+            int width = model.spec().inputSize();
+            float[][] x = sample(width);
+            float[][] y = model.predict(x);
+            input = "x [-1, " + width + "]";
+            output = "y [-1, " + model.spec().outputSize() + "]";
+            writeCheck(name, "x", x, "y", y);
+            done = true;
+        }
+
+        @Override
+        public void graph(String name, Autograd ag, Map<String, Input> inputs, Map<String, Expr> outputs) {
+            if (!name.equals(wanted)) {
+                return;
+            }
+            ag.exportSavedModel(target, inputs, outputs, o.overwrite());
+            // The examples' graphs have one input [-1, width] and one output.
+            Map.Entry<String, Input> in = inputs.entrySet().iterator().next();
+            Map.Entry<String, Expr> out = outputs.entrySet().iterator().next();
+            int width = (int) in.getValue().shape()[1];
+            float[][] x = sample(width);
+            float[] flat = new float[SAMPLE_ROWS * width];
+            for (int r = 0; r < SAMPLE_ROWS; r++) {
+                System.arraycopy(x[r], 0, flat, r * width, width);
+            }
+            float[] values = ag.eval(out.getValue(), Feeds.of(in.getValue(), flat, SAMPLE_ROWS, width));
+            int outWidth = values.length / SAMPLE_ROWS;
+            float[][] y = new float[SAMPLE_ROWS][];
+            for (int r = 0; r < SAMPLE_ROWS; r++) {
+                y[r] = Arrays.copyOfRange(values, r * outWidth, (r + 1) * outWidth);
+            }
+            input = in.getKey() + " " + Arrays.toString(in.getValue().shape());
+            output = out.getKey() + " [-1, " + outWidth + "]";
+            writeCheck(name, in.getKey(), x, out.getKey(), y);
+            done = true;
+        }
+
+        /** Sample rows: standard normal values, the same for every export of a given width. */
+        private static float[][] sample(int width) {
+            SplittableRandom r = new SplittableRandom(width);
+            float[][] x = new float[SAMPLE_ROWS][width];
+            for (float[] row : x) {
+                for (int c = 0; c < width; c++) {
+                    row[c] = (float) r.nextGaussian();
+                }
+            }
+            return x;
+        }
+
+        private void writeCheck(String model, String inName, float[][] x, String outName, float[][] y) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("example", o.example());
+            check.put("model", model);
+            check.put("command", o.command());
+            check.put("signature", "serving_default");
+            check.put("inputs", Map.of(inName, x));
+            check.put("outputs", Map.of(outName, y));
+            check.put("note", "outputs are what NetDSL computed for inputs before exporting; a runtime that loads this"
+                    + " SavedModel should reproduce them to about 1e-6");
+            Outputs.json(target.resolve("assets.extra").resolve("netdsl-check.json"), check);
+        }
+    }
+}

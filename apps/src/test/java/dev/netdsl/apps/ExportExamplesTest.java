@@ -1,0 +1,63 @@
+package dev.netdsl.apps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's check: exports of sine, planar's sequential net, mnist and mnist-raw load in a fresh
+ * JVM through TensorFlow's SavedModelBundle and predict what NetDSL predicted.
+ */
+class ExportExamplesTest {
+
+    @Test
+    void exported_examples_predict_the_same_in_a_fresh_jvm(@TempDir Path tmp) throws Exception {
+        String[][] exports = {
+            {"sine", "--steps", "300"},
+            {"planar", "--model", "sequential", "--epochs", "300"},
+            {"mnist", "--epochs", "1", "--offline"},
+            {"mnist-raw", "--epochs", "1", "--offline"},
+        };
+        List<String> dirs = new ArrayList<>();
+        for (String[] e : exports) {
+            Path dir = tmp.resolve(e[0]);
+            List<String> args = new ArrayList<>(List.of("export"));
+            args.addAll(List.of(e));
+            args.addAll(List.of("--out", dir.toString()));
+            assertThat(Main.execute(args.toArray(new String[0]))).as(String.join(" ", args)).isZero();
+            dirs.add(dir.toString());
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ExportCheck.class.getName()));
+        cmd.addAll(dirs);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        List<String> lines = out.lines().filter(l -> l.startsWith("MAXDIFF ")).toList();
+        System.out.println(String.join("\n", lines));
+        assertThat(lines).hasSize(4);
+        String[] shapes = {"8x1", "8x1", "8x10", "8x10"};
+        for (int i = 0; i < 4; i++) {
+            String[] f = lines.get(i).split(" ");
+            assertThat(f[1]).isEqualTo(dirs.get(i));
+            assertThat(Double.parseDouble(f[2])).as(lines.get(i)).isLessThanOrEqualTo(1e-6);
+            assertThat(f[3]).isEqualTo(shapes[i]);
+        }
+    }
+
+    @Test
+    void exporting_an_example_without_a_model_or_over_an_old_export_is_a_one_line_error(@TempDir Path tmp) {
+        assertThat(Main.execute("export", "himmelblau", "--out", tmp.resolve("h").toString())).isEqualTo(2);
+        assertThat(Main.execute("export", "planar", "--model", "nope", "--out", tmp.resolve("p").toString())).isEqualTo(2);
+        assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isZero();
+        assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isEqualTo(2);
+        assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString(), "--overwrite")).isZero();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.netdsl.internal;
+
+import dev.netdsl.NetDslException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
+
+/**
+ * Writes a runtime's graph and variables as a TensorFlow SavedModel (tag {@code serve}). The export
+ * goes to a temp directory beside the target and is renamed into place; an old export is replaced
+ * only when asked, and only after the new one is complete.
+ */
+public final class SavedModels {
+    private SavedModels() {
+    }
+
+    /**
+     * Exports {@code rt}'s session with {@code signature} to {@code dir}.
+     *
+     * @param what names the exported thing in messages, e.g. "Net.of(1, 20, 1)"
+     * @throws IllegalArgumentException if {@code dir} is a file, or a non-empty directory and
+     *     {@code overwrite} is false
+     */
+    public static void export(TfRuntime rt, Signature signature, Path dir, boolean overwrite, String what) {
+        Path target = dir.toAbsolutePath();
+        boolean replace = false;
+        try {
+            if (Files.isDirectory(target)) {
+                try (var entries = Files.list(target)) {
+                    replace = entries.findAny().isPresent();
+                }
+                if (replace && !overwrite) {
+                    throw new IllegalArgumentException("exportSavedModel: " + dir + " is not empty; pick a new directory,"
+                            + " delete the old export, or pass overwrite = true");
+                }
+            } else if (Files.exists(target)) {
+                throw new IllegalArgumentException("exportSavedModel: " + dir + " is a file; pass a directory path");
+            }
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("exportSavedModel: can't prepare " + dir + ": " + AtomicFiles.describe(e), e);
+        }
+        String id = UUID.randomUUID().toString();
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + id + ".tmp");
+        Path old = target.resolveSibling("." + target.getFileName() + "." + id + ".old");
+        try {
+            SavedModelBundle.exporter(tmp.toString()).withSession(rt.session()).withSignature(signature).export();
+            if (replace) {
+                // Two renames: the old export moves aside whole, the new one moves in whole.
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(target);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("exportSavedModel: can't write " + dir + ": " + AtomicFiles.describe(e), e);
+        } catch (TensorFlowException e) {
+            throw new NetDslException("exportSavedModel: TensorFlow failed to export " + what + " to " + dir + ": "
+                    + e.getMessage(), e);
+        } finally {
+            deleteTree(tmp);
+            deleteTree(old);
+        }
+    }
+
+    /** Deletes {@code root} and everything under it, best effort. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover temp folder is named as such
+        }
+    }
+}
