@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
-            Main.ExportCommand.class})
+            Main.ExportCommand.class, Main.AllCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -231,6 +231,22 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             ActivationsExample.run(out, System.out);
             return 0;
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = "Run every example into --out and write OUT/index.html: each example's figures, key numbers,"
+                    + " the command that reproduces it, and the seed's printed numbers.")
+    static final class AllCommand implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the seeds: about a minute in all.")
+        boolean quick;
+
+        @Override
+        public Integer call() {
+            int failed = AllExamples.run(out, quick, Main::execute, System.out);
+            return failed == 0 ? 0 : 1;
         }
     }
 
