@@ -3,7 +3,7 @@
 Reads the IDX files directly (no torchvision), normalises like the seed, trains with SGD(lr 0.01)
 on shuffled batches of 200. Prints one JSON line: {"torch", "threads", "seconds": [per epoch],
 "accuracy": test accuracy after the last epoch}.
-Usage: python3 mnist.py DATA_DIR [epochs] [final_relu 0|1]
+Usage: python3 mnist.py DATA_DIR|random [epochs] [final_relu 0|1]
 """
 import gzip
 import json
@@ -45,8 +45,14 @@ def main():
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     final_relu = len(sys.argv) <= 3 or sys.argv[3] == "1"
     torch.manual_seed(1)
-    x, y = load(directory, "train")
-    tx, ty = load(directory, "t10k")
+    if directory == "random":
+        # No data set installed: random data of MNIST's shape (the timing does not depend on the values).
+        g = torch.Generator().manual_seed(0)
+        x, y = torch.randn(60000, 784, generator=g), torch.randint(0, 10, (60000,), generator=g)
+        tx, ty = torch.randn(10000, 784, generator=g), torch.randint(0, 10, (10000,), generator=g)
+    else:
+        x, y = load(directory, "train")
+        tx, ty = load(directory, "t10k")
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=200, shuffle=True)
     layers = [nn.Linear(784, 200), nn.ReLU(inplace=True), nn.Linear(200, 200), nn.ReLU(inplace=True), nn.Linear(200, 10)]
     if final_relu:

@@ -72,6 +72,10 @@ public final class Minimizer {
         List<TfRuntime.Slot> kept = new ArrayList<>(params);
         kept.addAll(state.all());
         guard = Guard.create(rt, lossOut, kept);
+        if (rt.started()) {
+            // Built on a running graph (a second minimizer): checkpoint the current values, not the initial ones.
+            guard.keepCurrent(0);
+        }
         train = Updates.compile(rt, optimizer, params, grads, state, guard);
     }
 
@@ -96,6 +100,7 @@ public final class Minimizer {
         return ag.rt.exclusive("step", () -> {
             List<Tensor> opened = new ArrayList<>();
             try {
+                guard.beforeStep(stepsTaken, () -> replay(feeds));
                 Session.Runner r = ag.rt.session().runner();
                 ag.feed(r, feeds, inputs, opened);
                 try (Result result = ag.rt.run(r.addTarget(train).fetch(lossOut), "run a step")) {
@@ -112,12 +117,13 @@ public final class Minimizer {
                     try (Result value = ag.rt.run(again.fetch(lossOut), "compute the loss")) {
                         bad = ((TFloat32) value.get(0)).getFloat();
                     }
-                    guard.restore();
                     long failed = stepsTaken + 1;
-                    String kept = stepsTaken == 0 ? "the variables keep their values"
-                            : "the variables are back to their values at step " + stepsTaken + ", the last with a finite loss ("
-                            + lastLoss + ")";
-                    stepsTaken = Math.max(0, stepsTaken - 1);
+                    String kept = "the variables keep their values";
+                    if (stepsTaken > 0 && guard.rollBackTo(stepsTaken - 1)) {
+                        kept = "the variables are back to their values at step " + stepsTaken + ", the last with a finite loss ("
+                                + lastLoss + ")";
+                        stepsTaken--;
+                    }
                     throw new TrainingDivergedException("step: the loss became " + bad + " at step " + failed + "; "
                             + kept + ". The learning rate " + optimizer.learningRate() + " is probably too large: try "
                             + optimizer.learningRate() / 10, failed, bad);
@@ -126,6 +132,18 @@ public final class Minimizer {
                 opened.forEach(Tensor::close);
             }
         });
+    }
+
+    /** Redoes a step that succeeded before, with the same feeds. */
+    private void replay(Feeds feeds) {
+        List<Tensor> opened = new ArrayList<>();
+        try {
+            Session.Runner r = ag.rt.session().runner();
+            ag.feed(r, feeds, inputs, opened);
+            ag.rt.run(r.addTarget(train), "replay a step").close();
+        } finally {
+            opened.forEach(Tensor::close);
+        }
     }
 
     /**
@@ -164,7 +182,7 @@ public final class Minimizer {
                 }
                 stepsTaken += n;
                 lastLoss = last;
-                guard.keepCurrent();
+                guard.keepCurrent(stepsTaken);
                 return last;
             } finally {
                 opened.forEach(Tensor::close);
@@ -331,7 +349,7 @@ public final class Minimizer {
 
     /** Makes the current values the ones a diverged {@link #step()} goes back to. */
     void keepCurrent() {
-        guard.keepCurrent();
+        guard.keepCurrent(stepsTaken);
     }
 
     /** Frees the native functions of the fused loop (the graph keeps its own copies). */

@@ -131,7 +131,7 @@ public final class Model implements AutoCloseable {
                 trained.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
                 Updates.State state = Updates.state(rt, net.optimizer().get(), trained);
-                List<Slot> kept = new ArrayList<>(trained);
+                List<Slot> kept = new ArrayList<>(params);
                 kept.addAll(state.all());
                 guard = Guard.create(rt, loss, kept);
                 train = Updates.compile(rt, net.optimizer().get(), trained, grads, state, guard);
@@ -252,7 +252,7 @@ public final class Model implements AutoCloseable {
                  Tensor yt = targets(data);
                  Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
                 for (int i = 0; i < steps; i++) {
-                    losses[i] = runStep(xt, yt, "fit");
+                    losses[i] = runStep(xt, yt, "fit", () -> replay(data));
                     listener.onStep(i, losses[i]);
                     if ((i & 63) == 0 || i == steps - 1) {
                         bar.update(i + 1, losses[i]);
@@ -296,10 +296,12 @@ public final class Model implements AutoCloseable {
                 for (int e = 0; e < epochs; e++) {
                     shuffle(order);
                     for (int b = 0; b < batches; b++) {
-                        Dataset batch = data.subset(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
+                        int[] rows = Arrays.copyOfRange(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
+                        Dataset batch = data.subset(rows);
                         try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
                              Tensor yt = targets(batch)) {
-                            losses[step] = runStep(xt, yt, "fit (epoch " + (e + 1) + ", batch " + (b + 1) + ")");
+                            losses[step] = runStep(xt, yt, "fit (epoch " + (e + 1) + ", batch " + (b + 1) + ")",
+                                    () -> replay(data.subset(rows)));
                         }
                         listener.onStep(step, losses[step]);
                         bar.update(step + 1, losses[step]);
@@ -331,7 +333,7 @@ public final class Model implements AutoCloseable {
         return rt.exclusive("step", () -> {
             try (TFloat32 xt = TfRuntime.tensor(batch.xData(), batch.size(), batch.features());
                  Tensor yt = targets(batch)) {
-                return runStep(xt, yt, "step");
+                return runStep(xt, yt, "step", () -> replay(batch));
             }
         });
     }
@@ -347,8 +349,10 @@ public final class Model implements AutoCloseable {
     /**
      * One training step; {@code where} names it in the error if its loss is not finite, in which
      * case the weights of the previous step (the last with a finite loss) are put back.
+     * {@code replay} redoes this step (the guard may need to, to go back to an earlier step).
      */
-    private float runStep(TFloat32 xt, Tensor yt, String where) {
+    private float runStep(TFloat32 xt, Tensor yt, String where, Runnable replay) {
+        guard.beforeStep(stepsTaken, replay);
         Session.Runner r = rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
         float value;
         try (Result result = rt.run(r, "run a training step")) {
@@ -364,20 +368,32 @@ public final class Model implements AutoCloseable {
         return value;
     }
 
+    /** Redoes a step that succeeded before, on the same data. */
+    private void replay(Dataset data) {
+        try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
+             Tensor yt = targets(data)) {
+            rt.run(rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train), "replay a training step").close();
+        }
+    }
+
     private TrainingDivergedException diverged(TFloat32 xt, Tensor yt, String where) {
         float bad;
         try (Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
             bad = ((TFloat32) result.get(0)).getFloat();
         }
-        guard.restore();
         long failed = stepsTaken + 1;
         if (stepsTaken == 0) {
             return new TrainingDivergedException(where + ": the loss is " + bad + " with the starting weights (training step "
                     + failed + "), before any update, so the learning rate is not the cause: look for huge values in the data"
                     + " and scale it (e.g. to mean 0, standard deviation 1); the weights are unchanged", failed, bad);
         }
-        String kept = "the model is back to the weights of step " + stepsTaken + ", the last with a finite loss (" + lastLoss + ")";
-        stepsTaken--;
+        String kept;
+        if (guard.rollBackTo(stepsTaken - 1)) {
+            kept = "the model is back to the weights of step " + stepsTaken + ", the last with a finite loss (" + lastLoss + ")";
+            stepsTaken--;
+        } else {
+            kept = "the model keeps the weights it was given before this step (its first since they were set)";
+        }
         double lr = net.optimizer().get().learningRate();
         return new TrainingDivergedException(where + ": the loss became " + bad + " at training step " + failed + "; " + kept
                 + ". The learning rate " + lr + " is probably too large: try " + (lr / 10) + " (or scale the data)", failed, bad);
@@ -395,26 +411,18 @@ public final class Model implements AutoCloseable {
         if (x.length == 0) {
             throw new IllegalArgumentException("predict: x has no rows; pass at least one row of " + in + " features");
         }
-        float[] flat = new float[x.length * in];
         for (int r = 0; r < x.length; r++) {
             if (x[r] == null || x[r].length != in) {
                 throw new IllegalArgumentException("predict: row " + r + " has " + (x[r] == null ? "no array" : x[r].length
                         + " features") + " but the net takes " + in + " (" + net + ")");
             }
-            System.arraycopy(x[r], 0, flat, r * in, in);
         }
         return rt.shared("predict", () -> {
-            float[] out;
-            try (TFloat32 xt = TfRuntime.tensor(flat, x.length, in);
+            // Rows go straight into the tensor and come straight out of the result: one copy each way.
+            try (TFloat32 xt = TfRuntime.tensor(x, in);
                  Result result = rt.run(rt.session().runner().feed(this.x, xt).fetch(output), "predict")) {
-                out = TfRuntime.floats((TFloat32) result.get(0));
+                return TfRuntime.rows((TFloat32) result.get(0), net.outputSize());
             }
-            int width = net.outputSize();
-            float[][] rows = new float[x.length][width];
-            for (int r = 0; r < rows.length; r++) {
-                System.arraycopy(out, r * width, rows[r], 0, width);
-            }
-            return rows;
         });
     }
 
@@ -527,7 +535,7 @@ public final class Model implements AutoCloseable {
         rt.exclusive("set parameters", () -> {
             rt.assign(params, stored);
             if (guard != null) {
-                guard.keepCurrent();
+                guard.keepCurrent(stepsTaken);
             }
             return null;
         });
@@ -576,8 +584,8 @@ public final class Model implements AutoCloseable {
         ModelFile.Contents c = ModelFile.read(path);
         Model model = c.net().build();
         try {
-            model.setParameters(c.parameters());
             model.stepsTaken = c.stepsTaken();
+            model.setParameters(c.parameters());
             return model;
         } catch (RuntimeException e) {
             model.close();

@@ -62,6 +62,36 @@ class DivergenceTest {
     }
 
     @Test
+    void a_bad_batch_after_many_steps_rolls_back_exactly_one_step_through_the_checkpoints() {
+        // Three different batches in turn, so going back means replaying the right batch at the right step.
+        Dataset all = sine();
+        Dataset[] batches = new Dataset[3];
+        for (int k = 0; k < 3; k++) {
+            int[] rows = new int[50];
+            for (int i = 0; i < 50; i++) {
+                rows[i] = (i * 3 + k) % 200;
+            }
+            batches[k] = all.subset(rows);
+        }
+        Dataset huge = Dataset.of(new float[][] {{1e30f}, {-1e30f}}, new float[][] {{1e30f}, {0f}});
+        try (Model model = Net.of(1, 20, 1).tanh().mse().adam(0.01).seed(5).build()) {
+            List<List<Parameter>> before = new java.util.ArrayList<>();
+            for (int i = 0; i < 2 * dev.netdsl.internal.Guard.EVERY + 7; i++) {
+                before.add(model.parameters());
+                model.step(batches[i % 3]);
+            }
+            int s = before.size(); // updates applied so far
+            assertThatThrownBy(() -> model.step(huge)).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("training step " + (s + 1));
+            // Back to the weights after s - 1 updates: those the last step with a finite loss started from.
+            assertThat(model.parameters()).usingRecursiveComparison().isEqualTo(before.get(s - 1));
+            assertThat(model.stepsTaken()).isEqualTo(s - 1);
+            // Training goes on from there.
+            assertThat(Float.isFinite(model.step(batches[0]))).isTrue();
+        }
+    }
+
+    @Test
     void fit_reports_the_diverged_step_and_the_model_stays_usable() {
         Dataset data = sine();
         try (Model model = Net.of(1, 20, 1).relu().mse().sgd(1e6).seed(3).build().progress(false)) {

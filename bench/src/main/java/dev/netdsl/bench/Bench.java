@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau|mnist] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
+ * {@code Bench [all|sine|himmelblau|planar|mnist] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
  * {@code --append} the tables are added to FILE without the header.
  */
 public final class Bench {
@@ -30,32 +30,35 @@ public final class Bench {
             md.add("# Benchmark results");
             md.add("");
             md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + ".");
-            md.add("Each row: median of the timed repeats after warm-up, (min-max) spread. Each section runs in a JVM of its"
-                    + " own; the columns of a section are measured side by side in that run.");
+            md.add("Each row: median of the timed repeats after warm-up, (min-max) spread; lower is better. Ratios are of"
+                    + " medians (NetDSL / hand-written TensorFlow Java, NetDSL / PyTorch running the seed's code). Each section"
+                    + " runs in a JVM of its own; its columns are measured side by side in that run. GFLOP/s counts the"
+                    + " training FLOPs of the matrix multiplies (forward 2mnk, backward twice that, none for the first"
+                    + " layer's input gradient).");
         }
         if (which.equals("all") || which.equals("sine")) {
-            md.add("");
-            md.add("## Sine MLP, full-batch SGD step on 1000 points (seed 000)");
-            md.add("");
-            md.add("| net | NetDSL us/step | hand-written TF Java us/step | ratio of medians | paired ratio per repeat, median (min-max) |");
-            md.add("|---|---|---|---|---|");
-            md.addAll(SineBench.run(Math.max(repeats, 31), 500, 50));
+            double peak = MatmulPeak.measure(2048, 10);
+            section(md, "Sine MLP, full-batch SGD step on 1000 points (seed 000)", peak);
+            md.addAll(SineBench.run(Math.max(repeats, 31), 500, 50, python, peers, peak));
+            notes(md, SineBench.pairedNotes);
         }
         if (which.equals("all") || which.equals("himmelblau")) {
-            md.add("");
-            md.add("## Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (seed 001)");
-            md.add("");
-            md.add("| implementation | seconds | / PyTorch | note |");
-            md.add("|---|---|---|---|");
+            section(md, "Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (seed 001)", 0);
             md.addAll(HimmelblauBench.run(Math.max(5, Math.min(repeats, 9)), peers, python));
+            notes(md, HimmelblauBench.notes);
+        }
+        if (which.equals("all") || which.equals("planar")) {
+            section(md, "Planar two-layer net, 10,000 SGD steps on 400 points (seed 002)", 0);
+            md.addAll(PlanarBench.run(Math.max(5, Math.min(repeats, 7)), peers, python));
+            notes(md, PlanarBench.notes);
         }
         if (which.equals("all") || which.equals("mnist")) {
-            md.add("");
-            md.add("## MNIST MLP 784-200-200-10, one training epoch on Fashion-MNIST, batch 200 (seed 001)");
-            md.add("");
-            md.add("| implementation | seconds per epoch | / PyTorch |");
-            md.add("|---|---|---|");
-            md.addAll(MnistBench.run(Math.max(3, Math.min(repeats, 5)), peers, python));
+            double peak = MatmulPeak.measure(2048, 10);
+            section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (seed 001)", peak);
+            SineBench.pairedNotes.clear();
+            md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 7)), peers, python, peak));
+            md.addAll(MnistBench.predict(Math.max(5, Math.min(repeats, 7)), peers, python));
+            notes(md, SineBench.pairedNotes);
         }
         String text = String.join("\n", md) + "\n";
         System.out.print(text);
@@ -63,6 +66,24 @@ public final class Bench {
             Files.writeString(out, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         } else {
             Files.writeString(out, text, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void section(List<String> md, String title, double peak) {
+        md.add("");
+        md.add("## " + title);
+        md.add("");
+        if (peak > 0) {
+            md.add(String.format("Matrix-multiply peak measured in this run (TensorFlow MatMul 2048 x 2048, best of 10): %.1f GFLOP/s.", peak));
+            md.add("");
+        }
+        md.add(Row.HEADER);
+    }
+
+    private static void notes(List<String> md, List<String> notes) {
+        if (!notes.isEmpty()) {
+            md.add("");
+            notes.forEach(n -> md.add("- " + n));
         }
     }
 

@@ -17,26 +17,43 @@ import org.tensorflow.op.core.NoOp;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The same MLP written directly against TensorFlow Java, the way a TF Java user would: placeholders,
- * {@code [in, out]} weights, MatMul + BiasAdd (as Keras's Dense does), MSE, {@code tf.gradients} and ApplyGradientDescent, one
- * {@code Session.run} per step feeding x and y. Updates wait for the whole backward pass (control
- * edges), which correctness needs (docs/tensorflow-notes.md).
+ * {@code [in, out]} weights, MatMul + BiasAdd (as Keras's Dense does), the loss (MSE, softmax
+ * cross-entropy on in-graph one-hot labels, or BCE with logits), {@code tf.gradients} and
+ * ApplyGradientDescent, one {@code Session.run} per step feeding x and y. Updates wait for the whole
+ * backward pass (control edges), which correctness needs (docs/tensorflow-notes.md).
  */
 final class HandWrittenMlp implements AutoCloseable {
     private final Graph graph = new Graph();
     private final Session session;
     private final Placeholder<TFloat32> x;
-    private final Placeholder<TFloat32> y;
+    private final Placeholder<?> y;
+    private final Operand<TFloat32> output;
     private final Operand<TFloat32> loss;
     private final Op train;
 
+    /** Loss kinds. */
+    enum Loss { MSE, CROSS_ENTROPY, BCE }
+
+    /** A ReLU MLP with MSE, as the sine seed. */
     HandWrittenMlp(int[] cfg, float lr, long seed) {
+        this(cfg, false, false, Loss.MSE, lr, seed);
+    }
+
+    /**
+     * @param tanh tanh between layers instead of ReLU
+     * @param finalRelu a ReLU on the output too (the MNIST seed's)
+     */
+    HandWrittenMlp(int[] cfg, boolean tanh, boolean finalRelu, Loss kind, float lr, long seed) {
         Ops tf = Ops.create(graph);
         SplittableRandom random = new SplittableRandom(seed);
         x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, cfg[0])));
-        y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, cfg[cfg.length - 1])));
+        int out = cfg[cfg.length - 1];
+        y = kind == Loss.CROSS_ENTROPY ? tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
+                : tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, out)));
         List<Variable<TFloat32>> vars = new ArrayList<>();
         List<Operand<?>> reads = new ArrayList<>();
         List<Op> inits = new ArrayList<>();
@@ -54,11 +71,22 @@ final class HandWrittenMlp implements AutoCloseable {
             reads.add(wr);
             reads.add(br);
             h = tf.nn.biasAdd(tf.linalg.matMul(h, wr), br);
-            if (i + 2 < cfg.length) {
-                h = tf.nn.relu(h);
+            if (i + 2 < cfg.length || finalRelu) {
+                h = tanh && i + 2 < cfg.length ? tf.math.tanh(h) : tf.nn.relu(h);
             }
         }
-        loss = tf.math.mean(tf.math.square(tf.math.sub(h, y)), tf.constant(new int[] {0, 1}));
+        output = h;
+        loss = switch (kind) {
+            case MSE -> tf.math.mean(tf.math.square(tf.math.sub(h, y.asOutput().expect(TFloat32.class))),
+                    tf.constant(new int[] {0, 1}));
+            case CROSS_ENTROPY -> tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(h, tf.oneHot(y.asOutput().expect(TInt32.class),
+                    tf.constant(out), tf.constant(1f), tf.constant(0f))).loss(), tf.constant(0));
+            case BCE -> {
+                Operand<TFloat32> t = y.asOutput().expect(TFloat32.class);
+                yield tf.math.mean(tf.math.add(tf.math.sub(tf.nn.relu(h), tf.math.mul(h, t)),
+                        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(h))))), tf.constant(new int[] {0, 1}));
+            }
+        };
         List<Output<?>> grads = tf.gradients(loss, reads).dy();
         List<Operation> producers = new ArrayList<>();
         grads.forEach(g -> producers.add(g.op()));
@@ -83,8 +111,18 @@ final class HandWrittenMlp implements AutoCloseable {
         return v;
     }
 
+    /** The outputs for {@code xt}, copied into a Java array as a caller would need them. */
+    float[] predict(TFloat32 xt) {
+        try (Result r = session.runner().feed(x, xt).fetch(output).run()) {
+            TFloat32 t = (TFloat32) r.get(0);
+            float[] out = new float[(int) t.shape().size()];
+            t.copyTo(DataBuffers.of(out, false, false));
+            return out;
+        }
+    }
+
     /** One SGD step on fed tensors; returns the loss. */
-    float step(TFloat32 xt, TFloat32 yt) {
+    float step(TFloat32 xt, org.tensorflow.Tensor yt) {
         try (Result r = session.runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss).run()) {
             return ((TFloat32) r.get(0)).getFloat();
         }

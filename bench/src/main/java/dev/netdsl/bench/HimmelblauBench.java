@@ -5,13 +5,9 @@ import dev.netdsl.Minimizer;
 import dev.netdsl.Optimizers;
 import dev.netdsl.Var;
 import dev.netdsl.models.Himmelblau;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * 20,000 Adam steps on Himmelblau's function from [0, 0] (seed 001): NetDSL fused
@@ -71,58 +67,21 @@ final class HimmelblauBench {
                 hand[r] = (System.nanoTime() - t) / 1e9;
             }
         }
-        Peer peer = pytorch(python, peers.resolve("himmelblau.py"), hand.length);
-        Stats torch = peer == null ? null : peer.stats();
+        Peer peer = Peer.run(python, peers.resolve("himmelblau.py"), Integer.toString(hand.length), Integer.toString(STEPS));
+        Stats torch = peer == null ? null : peer.stats(1);
         Stats f = Stats.of(fused);
         Stats s = Stats.of(stepped);
         Stats h = Stats.of(hand);
-        rows.add(row("NetDSL `steps(20000)` (fused, XLA)", f, torch, String.format("warm-up (build + XLA compile + first run) %.2f s", warmUp)));
-        rows.add(row("NetDSL 20,000 x `step()`", s, torch, ""));
-        rows.add(row("hand-written TF Java, 1 `Session.run` per step", h, torch, ""));
-        rows.add(torch == null ? "| PyTorch (seed's loop) | not available | | `python3-torch` missing |"
-                : row("PyTorch " + peer.version() + " (seed's loop)", torch, torch, ""));
-        rows.add(String.format("| fused vs PyTorch | %.0fx faster | | |", torch == null ? Double.NaN : torch.median() / f.median()));
+        rows.add(new Row("Himmelblau 20,000 Adam steps: NetDSL `steps(20000)` (fused, XLA) vs TF and PyTorch step by step", "s", f, h,
+                torch, 0, 0).markdown(3));
+        rows.add(new Row("Himmelblau 20,000 Adam steps, one call per step", "s", s, h, torch, 0, 0).markdown(3));
+        notes.clear();
+        notes.add(String.format("Himmelblau: fused warm-up (build + XLA compile + first run) %.2f s; fused is %.0fx faster than"
+                + " PyTorch%s", warmUp, torch == null ? Double.NaN : torch.median() / f.median(), peer == null ? "" : " (" + peer.label() + ")"));
         return rows;
     }
 
-    /** The PyTorch peer's timings and version. */
-    private record Peer(Stats stats, String version) {
-    }
+    /** Lines for under the table. */
+    static final List<String> notes = new ArrayList<>();
 
-    private static String row(String name, Stats s, Stats torch, String note) {
-        String ratio = torch == null ? "n/a" : String.format("%.3f", s.median() / torch.median());
-        return String.format("| %s | %s | %s | %s |", name, s.format(3), ratio, note);
-    }
-
-    /** Runs the PyTorch peer, or returns null if it can't run here. */
-    private static Peer pytorch(String python, Path script, int repeats) {
-        try {
-            Process p = new ProcessBuilder(python, script.toString(), Integer.toString(repeats), Integer.toString(STEPS))
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                System.err.println("PyTorch peer failed: " + out.strip());
-                return null;
-            }
-            Matcher version = Pattern.compile("\"torch\": \"([^\"]+)\"").matcher(out);
-            String torchVersion = version.find() ? version.group(1) : "";
-            Matcher m = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]").matcher(out);
-            if (!m.find()) {
-                System.err.println("PyTorch peer printed no timings: " + out.strip());
-                return null;
-            }
-            String[] parts = m.group(1).split(",");
-            double[] v = new double[parts.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Double.parseDouble(parts[i].trim());
-            }
-            return new Peer(Stats.of(v), torchVersion);
-        } catch (IOException e) {
-            System.err.println("PyTorch peer not runnable (" + e.getMessage() + ")");
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
 }

@@ -4,75 +4,169 @@ import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.MnistMlp;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.SplittableRandom;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
- * Seconds per training epoch of the seed's MNIST MLP 784-200-200-10 (SGD 0.01, shuffled batches of
- * 200) on Fashion-MNIST: NetDSL's {@code Model.fit(train, 1, 200)} next to PyTorch running the seed's
- * code ({@code bench/peers/mnist.py}).
+ * The seed's MNIST MLP 784-200-200-10 (final ReLU, SGD 0.01, shuffled batches of 200): seconds per
+ * training epoch of 60,000 samples for NetDSL's {@code Model.fit(train, 1, 200)}, the same loop
+ * hand-written in TF Java (gather a batch, make its tensors, one {@code Session.run}), and PyTorch
+ * running the seed's code; and prediction throughput at batch 1 and 1000.
  */
 final class MnistBench {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+    private static final int[] CFG = {784, 200, 200, 10};
 
     private MnistBench() {
     }
 
-    static List<String> run(int repeats, Path peers, String python) {
-        List<String> rows = new ArrayList<>();
-        if (!Files.isDirectory(FASHION)) {
-            rows.add("| Fashion-MNIST not installed (apt-get install dataset-fashion-mnist) | | | |");
-            return rows;
+    /** Fashion-MNIST's training set when installed, else random data of its shape. */
+    static Dataset train() {
+        if (Files.isDirectory(FASHION)) {
+            return Mnist.load(FASHION, Mnist.Kind.FASHION).train();
         }
-        Mnist data = Mnist.load(FASHION, Mnist.Kind.FASHION);
-        Dataset train = data.train();
-        double[] epochs = new double[repeats];
-        try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build().progress(false)) {
+        SplittableRandom r = new SplittableRandom(0);
+        float[] x = new float[60_000 * 784];
+        int[] labels = new int[60_000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = r.nextInt(10);
+        }
+        return Dataset.of(x, 784, labels);
+    }
+
+    static String dataName() {
+        return Files.isDirectory(FASHION) ? "Fashion-MNIST" : "random data of MNIST's shape (Fashion-MNIST not installed)";
+    }
+
+    static List<String> epoch(int repeats, Path peers, String python, double peak) {
+        Dataset train = train();
+        double[] dsl = new double[repeats];
+        double[] hand = new double[repeats];
+        try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build().progress(false);
+             HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
             model.fit(train, 1, 200);
+            handEpoch(tf, train, new SplittableRandom(1));
+            SplittableRandom shuffle = new SplittableRandom(2);
             for (int r = 0; r < repeats; r++) {
-                epochs[r] = model.fit(train, 1, 200).seconds();
+                if (r % 2 == 0) {
+                    dsl[r] = model.fit(train, 1, 200).seconds();
+                    hand[r] = handEpoch(tf, train, shuffle);
+                } else {
+                    hand[r] = handEpoch(tf, train, shuffle);
+                    dsl[r] = model.fit(train, 1, 200).seconds();
+                }
             }
         }
-        Stats netdsl = Stats.of(epochs);
-        Stats torch = pytorch(python, peers.resolve("mnist.py"), repeats + 1);
-        rows.add(String.format("| NetDSL `Model.fit(train, 1, 200)` | %s | %s |", netdsl.format(3),
-                torch == null ? "n/a" : String.format("%.2f", netdsl.median() / torch.median())));
-        rows.add(torch == null ? "| PyTorch (seed's code) | not available | |"
-                : String.format("| PyTorch (seed's code, DataLoader) | %s | 1.00 |", torch.format(3)));
+        Peer torch = Peer.run(python, peers.resolve("mnist.py"), Files.isDirectory(FASHION) ? FASHION.toString() : "random",
+                Integer.toString(repeats + 1), "1");
+        Stats torchStats = null;
+        if (torch != null) {
+            // The peer's first epoch is its warm-up.
+            double[] v = java.util.Arrays.copyOfRange(torch.seconds(), 1, torch.seconds().length);
+            torchStats = Stats.of(v);
+        }
+        double gflop = SineBench.flopsPerStep(CFG, 60_000) / 1e9;
+        List<String> rows = new ArrayList<>();
+        rows.add(new Row("MNIST MLP 784-200-200-10, one epoch of 60,000 in batches of 200", "s/epoch", Stats.of(dsl), Stats.of(hand),
+                torchStats, gflop, peak).markdown(3));
+        double[] paired = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            paired[r] = dsl[r] / hand[r];
+        }
+        SineBench.pairedNotes.add("MNIST epoch: paired NetDSL/TF ratio per repeat (alternating order) " + Stats.of(paired).format(2)
+                + (torch == null ? "" : "; " + torch.label()) + "; data: " + dataName());
         return rows;
     }
 
-    /** Runs the peer for {@code epochs} epochs and keeps all but the first (warm-up). */
-    private static Stats pytorch(String python, Path script, int epochs) {
-        try {
-            Process p = new ProcessBuilder(python, script.toString(), FASHION.toString(), Integer.toString(epochs), "1")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                System.err.println("PyTorch MNIST peer failed: " + out.strip());
-                return null;
+    /** One epoch the way a TF Java user writes it: shuffle, gather each batch, two tensors, one run. */
+    private static double handEpoch(HandWrittenMlp tf, Dataset train, SplittableRandom random) {
+        long t0 = System.nanoTime();
+        int n = train.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        float[] x = train.xRowMajor();
+        int[] labels = train.labels();
+        for (int from = 0; from < n; from += 200) {
+            int rows = Math.min(200, n - from);
+            float[] bx = new float[rows * 784];
+            int[] by = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, order[from + r] * 784, bx, r * 784, 784);
+                by[r] = labels[order[from + r]];
             }
-            Matcher m = Pattern.compile("\"seconds\": \\[([^\\]]*)\\]").matcher(out);
-            if (!m.find()) {
-                return null;
+            try (TFloat32 xt = TFloat32.tensorOf(Shape.of(rows, 784), DataBuffers.of(bx, true, false));
+                 TInt32 yt = TInt32.tensorOf(Shape.of(rows), DataBuffers.of(by, true, false))) {
+                tf.step(xt, yt);
             }
-            String[] parts = m.group(1).split(",");
-            double[] v = new double[parts.length - 1];
-            for (int i = 1; i < parts.length; i++) {
-                v[i - 1] = Double.parseDouble(parts[i].trim());
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Samples per second of {@code predict} at batch 1 and 1000, as time per sample for the ratios. */
+    static List<String> predict(int repeats, Path peers, String python) {
+        List<String> rows = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int batch : new int[] {1, 1000}) {
+            int calls = batch == 1 ? 5000 : 100;
+            float[][] rowsX = new float[batch][784];
+            float[] flat = new float[batch * 784];
+            for (int r = 0; r < batch; r++) {
+                for (int c = 0; c < 784; c++) {
+                    rowsX[r][c] = (float) random.nextGaussian();
+                    flat[r * 784 + c] = rowsX[r][c];
+                }
             }
-            return Stats.of(v);
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+            double[] dsl = new double[repeats];
+            double[] hand = new double[repeats];
+            try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build();
+                 HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
+                for (int i = 0; i < calls; i++) {
+                    model.predict(rowsX);
+                    handPredict(tf, flat, batch);
+                }
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                        model.predict(rowsX);
+                    }
+                    dsl[r] = (System.nanoTime() - t0) / 1e3 / calls / batch;
+                    t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                        handPredict(tf, flat, batch);
+                    }
+                    hand[r] = (System.nanoTime() - t0) / 1e3 / calls / batch;
+                }
+            }
+            Peer torch = Peer.run(python, peers.resolve("workloads.py"), "predict", Integer.toString(batch), Integer.toString(calls),
+                    Integer.toString(repeats));
+            Stats d = Stats.of(dsl);
+            rows.add(new Row(String.format("MNIST MLP predict, batch %d (NetDSL: %,.0f samples/s)", batch, 1e6 / d.median()),
+                    "us/sample", d, Stats.of(hand), torch == null ? null : torch.stats((double) calls * batch / 1e6), 0, 0).markdown(2));
+        }
+        return rows;
+    }
+
+    private static void handPredict(HandWrittenMlp tf, float[] flat, int batch) {
+        try (TFloat32 xt = TFloat32.tensorOf(Shape.of(batch, 784), DataBuffers.of(flat, true, false))) {
+            tf.predict(xt);
         }
     }
 }

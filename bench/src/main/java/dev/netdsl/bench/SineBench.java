@@ -13,15 +13,26 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
  * Per-step time of a full-batch SGD step on the seed's sine data (1000 points): NetDSL's
- * {@code Model.fit} next to {@link HandWrittenMlp}, measured alternately in one JVM.
+ * {@code Model.fit} next to {@link HandWrittenMlp}, measured alternately in one JVM, and PyTorch
+ * running the seed's loop ({@code peers/workloads.py sine}).
  */
 final class SineBench {
     private SineBench() {
     }
 
-    static List<String> run(int repeats, int stepsSmall, int stepsLarge) {
+    /** Training FLOPs of one full-batch step: forward 2 n in out per layer, backward twice that (no input gradient for the first layer). */
+    static double flopsPerStep(int[] cfg, int n) {
+        double f = 0;
+        for (int i = 0; i + 1 < cfg.length; i++) {
+            f += (i == 0 ? 4.0 : 6.0) * n * cfg[i] * cfg[i + 1];
+        }
+        return f;
+    }
+
+    static List<String> run(int repeats, int stepsSmall, int stepsLarge, String python, java.nio.file.Path peers, double peak) {
         Dataset data = SineWave.of(1000, -10, 10);
         List<String> rows = new ArrayList<>();
+        pairedNotes.clear();
         for (int[] cfg : new int[][] {{1, 20, 50, 20, 1}, {1, 20, 50, 100, 500, 100, 50, 20, 1}}) {
             int steps = cfg.length > 5 ? stepsLarge : stepsSmall;
             double[] dsl = new double[repeats];
@@ -57,11 +68,20 @@ final class SineBench {
                 ratios[r] = dsl[r] / hand[r];
             }
             Stats q = Stats.of(ratios);
-            rows.add(String.format("| sine %s | %s | %s | %.2f | %s |", cfgText, d.format(1), h.format(1), d.median() / h.median(),
-                    q.format(2)));
+            Peer torch = Peer.run(python, peers.resolve("workloads.py"),
+                    "sine", cfgText, Integer.toString(steps), Integer.toString(Math.min(repeats, 7)));
+            boolean large = cfg.length > 5;
+            rows.add(new Row("sine " + cfgText + " full-batch SGD step (1000 points)", "us/step", d, h,
+                    torch == null ? null : torch.stats(steps / 1e6), large ? flopsPerStep(cfg, 1000) / 1e3 : 0, large ? peak : 0)
+                    .markdown(1));
+            pairedNotes.add(String.format("sine %s: paired NetDSL/TF ratio per repeat %s%s", cfgText, q.format(2),
+                    torch == null ? "" : "; " + torch.label()));
         }
         return rows;
     }
+
+    /** One line per net: the median of the per-repeat NetDSL/TF ratios (steadier than the ratio of medians). */
+    static final List<String> pairedNotes = new ArrayList<>();
 
     private static double handWritten(HandWrittenMlp tf, TFloat32 xt, TFloat32 yt, int steps) {
         long t0 = System.nanoTime();

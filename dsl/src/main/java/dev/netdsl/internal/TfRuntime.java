@@ -300,6 +300,35 @@ public final class TfRuntime implements AutoCloseable {
         return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
     }
 
+    /**
+     * A {@code [rows.length, width]} float tensor holding {@code rows}, written row by row straight
+     * into the tensor's memory (no intermediate flat array). Rows must have {@code width} values.
+     */
+    public static TFloat32 tensor(float[][] rows, int width) {
+        TFloat32 t = TFloat32.tensorOf(Shape.of(rows.length, width));
+        try {
+            org.tensorflow.ndarray.buffer.FloatDataBuffer data = t.asRawTensor().data().asFloats();
+            for (int r = 0; r < rows.length; r++) {
+                data.offset((long) r * width).write(rows[r]);
+            }
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /** The rows of a {@code [n, width]} float tensor, read straight from its memory. */
+    public static float[][] rows(TFloat32 t, int width) {
+        int n = (int) (t.shape().size() / width);
+        float[][] out = new float[n][width];
+        org.tensorflow.ndarray.buffer.FloatDataBuffer data = t.asRawTensor().data().asFloats();
+        for (int r = 0; r < n; r++) {
+            data.offset((long) r * width).read(out[r]);
+        }
+        return out;
+    }
+
     /** A copy of a float tensor's values in row-major order. */
     public static float[] floats(TFloat32 t) {
         float[] out = new float[(int) t.shape().size()];

@@ -1,0 +1,110 @@
+package dev.netdsl.bench;
+
+import dev.netdsl.Autograd;
+import dev.netdsl.Dataset;
+import dev.netdsl.Expr;
+import dev.netdsl.Feeds;
+import dev.netdsl.Initializers;
+import dev.netdsl.Input;
+import dev.netdsl.Minimizer;
+import dev.netdsl.Model;
+import dev.netdsl.Net;
+import dev.netdsl.Optimizers;
+import dev.netdsl.Var;
+import dev.netdsl.datasets.PlanarFlower;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+import static dev.netdsl.Layers.linear;
+import static dev.netdsl.Layers.tanh;
+
+/**
+ * Seed 002's two-layer tanh net (2-4-1, BCE with logits, SGD lr 1) on the 400 planar points, 10,000
+ * full-batch steps: NetDSL's {@code Model.fit(data, 10000)} (one call per step) and its fused
+ * {@code Minimizer.steps(10000)} on the seed's raw weights, hand-written TF Java, PyTorch.
+ */
+final class PlanarBench {
+    static final int STEPS = 10_000;
+
+    private PlanarBench() {
+    }
+
+    static List<String> run(int repeats, Path peers, String python) {
+        Dataset data = PlanarFlower.generate(400, 1);
+        float[] xs = data.xRowMajor();
+        float[] ys = new float[400];
+        for (int i = 0; i < 400; i++) {
+            ys[i] = data.y()[i][0];
+        }
+        double[] model = new double[repeats];
+        double[] hand = new double[repeats];
+        try (Model net = Net.sequential(linear(2, 4), tanh(), linear(4, 1)).bceWithLogits().sgd(1.0).seed(1).build().progress(false);
+             HandWrittenMlp tf = new HandWrittenMlp(new int[] {2, 4, 1}, true, false, HandWrittenMlp.Loss.BCE, 1f, 1);
+             TFloat32 xt = TFloat32.tensorOf(Shape.of(400, 2), DataBuffers.of(xs));
+             TFloat32 yt = TFloat32.tensorOf(Shape.of(400, 1), DataBuffers.of(ys))) {
+            net.fit(data, 1000);
+            for (int i = 0; i < 1000; i++) {
+                tf.step(xt, yt);
+            }
+            for (int r = 0; r < repeats; r++) {
+                // Alternate which side goes first so the machine's drift cancels out.
+                if (r % 2 == 0) {
+                    model[r] = net.fit(data, STEPS).seconds();
+                    hand[r] = handWritten(tf, xt, yt);
+                } else {
+                    hand[r] = handWritten(tf, xt, yt);
+                    model[r] = net.fit(data, STEPS).seconds();
+                }
+            }
+        }
+        double[] fused = new double[repeats];
+        try (Autograd ag = Autograd.open(1)) {
+            Input x = ag.input("x", -1, 2);
+            Input t = ag.input("y", -1, 1);
+            Var w1 = ag.variable("w1", new long[] {2, 4}, Initializers.normal(0, 0.01));
+            Var b1 = ag.variable("b1", new long[] {4}, Initializers.zeros());
+            Var w2 = ag.variable("w2", new long[] {4, 1}, Initializers.normal(0, 0.01));
+            Var b2 = ag.variable("b2", new long[] {1}, Initializers.zeros());
+            Expr z = x.matmul(w1).plus(b1).tanh().matmul(w2).plus(b2);
+            Minimizer opt = ag.minimize(z.bceWithLogits(t).mean(), Optimizers.sgd(1.0));
+            Feeds feeds = Feeds.of(x, xs, 400, 2).and(t, ys, 400, 1);
+            opt.steps(STEPS, feeds);
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                opt.steps(STEPS, feeds);
+                fused[r] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        Peer torch = Peer.run(python, peers.resolve("workloads.py"), "planar", Integer.toString(STEPS), Integer.toString(repeats));
+        Stats tfStats = Stats.of(hand);
+        Stats torchStats = torch == null ? null : torch.stats(1);
+        double[] paired = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            paired[r] = model[r] / hand[r];
+        }
+        notes.clear();
+        notes.add("planar `Model.fit`: paired NetDSL/TF ratio per repeat (alternating order) " + Stats.of(paired).format(2)
+                + (torch == null ? "" : "; " + torch.label()));
+        List<String> rows = new ArrayList<>();
+        rows.add(new Row("planar two-layer tanh 2-4-1, 10,000 SGD steps: NetDSL `Model.fit`, one call per step", "s",
+                Stats.of(model), tfStats, torchStats, 0, 0).markdown(3));
+        rows.add(new Row("planar two-layer, 10,000 SGD steps: NetDSL `Minimizer.steps(10000)` (fused, XLA)", "s",
+                Stats.of(fused), tfStats, torchStats, 0, 0).markdown(3));
+        return rows;
+    }
+
+    /** Lines for under the table. */
+    static final List<String> notes = new ArrayList<>();
+
+    private static double handWritten(HandWrittenMlp tf, TFloat32 xt, TFloat32 yt) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < STEPS; i++) {
+            tf.step(xt, yt);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
