@@ -97,22 +97,27 @@ public final class Model implements AutoCloseable {
             }).compile(forward);
             output = tf.withName("output").identity(h);
             if (net.loss().isPresent()) {
-                perExample = switch (net.loss().get()) {
-                    case MSE -> tf.math.mean(tf.math.square(tf.math.sub(output, y.asOutput().expect(TFloat32.class))),
-                            tf.constant(1));
+                // The training loss is one reduction of the elementwise loss (a mean over every element equals the
+                // mean of the per-example means: rows have equal width); every extra node costs a few microseconds
+                // per step, which is most of a small net's step (docs/tensorflow-notes.md). perExample is for
+                // evaluate() only.
+                Operand<TFloat32> elementwise;
+                switch (net.loss().get()) {
+                    case MSE -> elementwise = tf.math.square(tf.math.sub(h, y.asOutput().expect(TFloat32.class)));
                     // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient
                     // in TF Java 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
-                    case CROSS_ENTROPY -> tf.nn.softmaxCrossEntropyWithLogits(output, tf.oneHot(
+                    case CROSS_ENTROPY -> elementwise = tf.nn.softmaxCrossEntropyWithLogits(h, tf.oneHot(
                             y.asOutput().expect(TInt32.class), tf.constant(net.outputSize()), tf.constant(1f), tf.constant(0f))).loss();
-                    // max(z, 0) - z*y + log(1 + exp(-|z|)), averaged over the outputs of each example.
-                    case BCE_WITH_LOGITS -> {
+                    // max(z, 0) - z*y + log(1 + exp(-|z|)), elementwise.
+                    default -> {
                         Operand<TFloat32> t = y.asOutput().expect(TFloat32.class);
-                        Operand<TFloat32> bce = tf.math.add(tf.math.sub(tf.nn.relu(output), tf.math.mul(output, t)),
-                                tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(output)))));
-                        yield tf.math.mean(bce, tf.constant(1));
+                        elementwise = tf.math.add(tf.math.sub(tf.nn.relu(h), tf.math.mul(h, t)),
+                                tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(h)))));
                     }
-                };
-                loss = tf.withName("loss").math.mean(perExample, tf.constant(0));
+                }
+                boolean rows = net.loss().get() != Loss.CROSS_ENTROPY;
+                perExample = rows ? tf.math.mean(elementwise, tf.constant(1)) : elementwise;
+                loss = tf.withName("loss").math.mean(elementwise, tf.constant(rows ? new int[] {0, 1} : new int[] {0}));
             } else {
                 perExample = null;
                 loss = null;

@@ -78,13 +78,8 @@ final class MnistBench {
         double gflop = SineBench.flopsPerStep(CFG, 60_000) / 1e9;
         List<String> rows = new ArrayList<>();
         rows.add(new Row("MNIST MLP 784-200-200-10, one epoch of 60,000 in batches of 200", "s/epoch", Stats.of(dsl), Stats.of(hand),
-                torchStats, gflop, peak).markdown(3));
-        double[] paired = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            paired[r] = dsl[r] / hand[r];
-        }
-        SineBench.pairedNotes.add("MNIST epoch: paired NetDSL/TF ratio per repeat (alternating order) " + Stats.of(paired).format(2)
-                + (torch == null ? "" : "; " + torch.label()) + "; data: " + dataName());
+                torchStats, gflop, peak, Row.pairs(dsl, hand)).markdown(3));
+        SineBench.pairedNotes.add("MNIST epoch: " + (torch == null ? "" : torch.label() + "; ") + "data: " + dataName());
         return rows;
     }
 
@@ -143,23 +138,32 @@ final class MnistBench {
                     handPredict(tf, flat, batch);
                 }
                 for (int r = 0; r < repeats; r++) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++) {
-                        model.predict(rowsX);
+                    // Alternate which side goes first so the machine's drift cancels out.
+                    for (int side = 0; side < 2; side++) {
+                        boolean netdsl = (side == 0) == (r % 2 == 0);
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < calls; i++) {
+                            if (netdsl) {
+                                model.predict(rowsX);
+                            } else {
+                                handPredict(tf, flat, batch);
+                            }
+                        }
+                        double us = (System.nanoTime() - t0) / 1e3 / calls / batch;
+                        if (netdsl) {
+                            dsl[r] = us;
+                        } else {
+                            hand[r] = us;
+                        }
                     }
-                    dsl[r] = (System.nanoTime() - t0) / 1e3 / calls / batch;
-                    t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++) {
-                        handPredict(tf, flat, batch);
-                    }
-                    hand[r] = (System.nanoTime() - t0) / 1e3 / calls / batch;
                 }
             }
             Peer torch = Peer.run(python, peers.resolve("workloads.py"), "predict", Integer.toString(batch), Integer.toString(calls),
                     Integer.toString(repeats));
             Stats d = Stats.of(dsl);
             rows.add(new Row(String.format("MNIST MLP predict, batch %d (NetDSL: %,.0f samples/s)", batch, 1e6 / d.median()),
-                    "us/sample", d, Stats.of(hand), torch == null ? null : torch.stats((double) calls * batch / 1e6), 0, 0).markdown(2));
+                    "us/sample", d, Stats.of(hand), torch == null ? null : torch.stats((double) calls * batch / 1e6), 0, 0,
+                    Row.pairs(dsl, hand)).markdown(2));
         }
         return rows;
     }

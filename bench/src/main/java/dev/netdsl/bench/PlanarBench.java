@@ -82,16 +82,13 @@ final class PlanarBench {
         Peer torch = Peer.run(python, peers.resolve("workloads.py"), "planar", Integer.toString(STEPS), Integer.toString(repeats));
         Stats tfStats = Stats.of(hand);
         Stats torchStats = torch == null ? null : torch.stats(1);
-        double[] paired = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            paired[r] = model[r] / hand[r];
-        }
         notes.clear();
-        notes.add("planar `Model.fit`: paired NetDSL/TF ratio per repeat (alternating order) " + Stats.of(paired).format(2)
-                + (torch == null ? "" : "; " + torch.label()));
+        if (torch != null) {
+            notes.add("PyTorch peer: " + torch.label());
+        }
         List<String> rows = new ArrayList<>();
         rows.add(new Row("planar two-layer tanh 2-4-1, 10,000 SGD steps: NetDSL `Model.fit`, one call per step", "s",
-                Stats.of(model), tfStats, torchStats, 0, 0).markdown(3));
+                Stats.of(model), tfStats, torchStats, 0, 0, Row.pairs(model, hand)).markdown(3));
         rows.add(new Row("planar two-layer, 10,000 SGD steps: NetDSL `Minimizer.steps(10000)` (fused, XLA)", "s",
                 Stats.of(fused), tfStats, torchStats, 0, 0).markdown(3));
         return rows;

@@ -72,10 +72,11 @@ final class SineBench {
                     "sine", cfgText, Integer.toString(steps), Integer.toString(Math.min(repeats, 7)));
             boolean large = cfg.length > 5;
             rows.add(new Row("sine " + cfgText + " full-batch SGD step (1000 points)", "us/step", d, h,
-                    torch == null ? null : torch.stats(steps / 1e6), large ? flopsPerStep(cfg, 1000) / 1e3 : 0, large ? peak : 0)
+                    torch == null ? null : torch.stats(steps / 1e6), large ? flopsPerStep(cfg, 1000) / 1e3 : 0, large ? peak : 0, q)
                     .markdown(1));
-            pairedNotes.add(String.format("sine %s: paired NetDSL/TF ratio per repeat %s%s", cfgText, q.format(2),
-                    torch == null ? "" : "; " + torch.label()));
+            if (torch != null && pairedNotes.isEmpty()) {
+                pairedNotes.add("PyTorch peer: " + torch.label());
+            }
         }
         return rows;
     }
