@@ -362,17 +362,30 @@ public final class Autograd implements AutoCloseable {
                 }
             }
         }
-        org.tensorflow.Signature.Builder sig = org.tensorflow.Signature.builder().key(org.tensorflow.Signature.DEFAULT_KEY)
-                .methodName("tensorflow/serving/predict");
-        inputs.forEach((name, in) -> sig.input(name, in.placeholder));
-        inGraph("export", () -> {
-            outputs.forEach((name, e) -> sig.output(name, main.compile(e)));
-            return null;
-        });
-        rt.exclusive("export", () -> {
-            dev.netdsl.internal.SavedModels.export(rt, sig.build(), dir, overwrite, "the Autograd graph");
-            return null;
-        });
+        // A fresh graph with only what the outputs compute, the variables they read holding their current values:
+        // no minimizer state, gradients or guard checkpoints in the SavedModel.
+        List<Var> vars = new ArrayList<>();
+        outputs.values().forEach(e -> leaves(e, vars, new ArrayList<>()));
+        Map<Var, float[]> values = new IdentityHashMap<>();
+        for (Var v : new LinkedHashSet<>(vars)) {
+            values.put(v, read(v));
+        }
+        try (TfRuntime serving = new TfRuntime("Autograd export", rt.device())) {
+            Map<Var, Operand<TFloat32>> bound = new IdentityHashMap<>();
+            values.forEach((v, data) -> bound.put(v, serving.variable(v.name(), v.shape(), data).read()));
+            Map<Input, Operand<TFloat32>> fed = new IdentityHashMap<>();
+            org.tensorflow.Signature.Builder sig = org.tensorflow.Signature.builder().key(org.tensorflow.Signature.DEFAULT_KEY)
+                    .methodName("tensorflow/serving/predict");
+            inputs.forEach((name, in) -> {
+                org.tensorflow.op.core.Placeholder<TFloat32> ph = serving.placeholder(in.name(), in.shape());
+                fed.put(in, ph);
+                sig.input(name, ph);
+            });
+            ExprCompiler compiler = new ExprCompiler(serving.tf(), bound::get, fed::get);
+            outputs.forEach((name, e) -> sig.output(name, compiler.compile(e)));
+            serving.start();
+            dev.netdsl.internal.SavedModels.export(serving, sig.build(), dir, overwrite, "the Autograd graph");
+        }
     }
 
     private static void checkSignatureName(String name, Set<String> taken) {

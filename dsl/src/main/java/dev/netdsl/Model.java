@@ -616,12 +616,15 @@ public final class Model implements AutoCloseable {
      */
     public void exportSavedModel(Path dir, boolean overwrite) {
         Objects.requireNonNull(dir, "dir");
-        rt.exclusive("export", () -> {
+        // The export is a graph of the forward pass alone with the current weights: no loss, gradients,
+        // optimizer slots or guard checkpoints, so the SavedModel holds exactly the model's parameters.
+        List<Parameter> weights = parameters();
+        try (Model serving = new Model(net.forwardOnly(), rt.device())) {
+            serving.setParameters(weights);
             Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
-                    .input("x", x).output("y", output).build();
-            SavedModels.export(rt, signature, dir, overwrite, net.toString());
-            return null;
-        });
+                    .input("x", serving.x).output("y", serving.output).build();
+            SavedModels.export(serving.rt, signature, dir, overwrite, net.toString());
+        }
     }
 
     /**

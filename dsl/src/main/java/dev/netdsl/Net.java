@@ -284,6 +284,11 @@ public final class Net {
         return new Model(this, Objects.requireNonNull(device, "device"));
     }
 
+    /** This net without loss and optimizer: the forward pass only, for a serving export. */
+    Net forwardOnly() {
+        return new Net(sizes, hidden, names, layers, null, null, seed, module, moduleOutputs);
+    }
+
     void validateBuildable() {
         if (layers.isEmpty()) {
             throw new IllegalStateException("Net.sequential() has no layers; add some with .add(\"name\", linear(in, out))");

@@ -30,8 +30,10 @@ public final class Bench {
             md.add("# Benchmark results");
             md.add("");
             md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + ".");
-            md.add("Each row: median of the timed repeats after warm-up, (min-max) spread; lower is better. Ratios are of"
-                    + " medians (NetDSL / hand-written TensorFlow Java, NetDSL / PyTorch running the seed's code). Each section"
+            md.add("Each row: median of the timed repeats after warm-up, (min-max) spread; lower is better. NetDSL / TF:"
+                    + " NetDSL and hand-written TensorFlow Java timed in alternating pairs, the median (min-max) of the per-pair"
+                    + " ratios where marked \"paired\", else the ratio of medians; NetDSL / PyTorch (running the seed's code):"
+                    + " ratio of medians. Each section"
                     + " runs in a JVM of its own; its columns are measured side by side in that run. GFLOP/s counts the"
                     + " training FLOPs of the matrix multiplies (forward 2mnk, backward twice that, none for the first"
                     + " layer's input gradient).");

@@ -80,6 +80,13 @@ final class MnistBench {
         rows.add(new Row("MNIST MLP 784-200-200-10, one epoch of 60,000 in batches of 200", "s/epoch", Stats.of(dsl), Stats.of(hand),
                 torchStats, gflop, peak, Row.pairs(dsl, hand)).markdown(3));
         SineBench.pairedNotes.add("MNIST epoch: " + (torch == null ? "" : torch.label() + "; ") + "data: " + dataName());
+        // The limit: the step's eight matrix multiplies alone (forward, weight gradients, input gradients) at batch 200.
+        int[][] shapes = {{200, 784, 200}, {200, 200, 200}, {200, 200, 10}, {784, 200, 200}, {200, 200, 200}, {200, 200, 10},
+            {200, 10, 200}, {200, 200, 200}};
+        double alone = MatmulPeak.measureShapes(shapes, 200);
+        SineBench.pairedNotes.add(String.format("MNIST epoch: the step's eight matrix multiplies alone, same shapes, one graph,"
+                + " nothing else: %.1f GFLOP/s (%.0f%% of the peak), an upper bound for any TensorFlow step at batch 200",
+                alone, 100 * alone / peak));
         return rows;
     }
 
