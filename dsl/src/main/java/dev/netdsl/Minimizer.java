@@ -101,7 +101,7 @@ public final class Minimizer {
             List<Tensor> opened = new ArrayList<>();
             try {
                 guard.beforeStep(stepsTaken, () -> replay(feeds));
-                Session.Runner r = ag.rt.session().runner();
+                Session.Runner r = ag.rt.runner(work(feeds));
                 ag.feed(r, feeds, inputs, opened);
                 try (Result result = ag.rt.run(r.addTarget(train).fetch(lossOut), "run a step")) {
                     lastLoss = ((TFloat32) result.get(0)).getFloat();
@@ -134,11 +134,27 @@ public final class Minimizer {
         });
     }
 
+    /**
+     * A rough size of one step for choosing where it runs: six operations per variable element and
+     * fed row (forward, and twice that backward, for a matrix-multiply-shaped loss).
+     */
+    private double work(Feeds feeds) {
+        double elements = 0;
+        for (Var v : vars) {
+            elements += v.slot.size();
+        }
+        double rows = 1;
+        for (Feeds.Value value : feeds.values().values()) {
+            rows = Math.max(rows, value.shape().length > 1 ? value.shape()[0] : 1);
+        }
+        return 6 * elements * rows;
+    }
+
     /** Redoes a step that succeeded before, with the same feeds. */
     private void replay(Feeds feeds) {
         List<Tensor> opened = new ArrayList<>();
         try {
-            Session.Runner r = ag.rt.session().runner();
+            Session.Runner r = ag.rt.runner(work(feeds));
             ag.feed(r, feeds, inputs, opened);
             ag.rt.run(r.addTarget(train), "replay a step").close();
         } finally {

@@ -59,10 +59,14 @@ public final class Model implements AutoCloseable {
     private final SplittableRandom shuffler;
     private volatile boolean progress = true;
     private long stepsTaken;
+    /** Forward-pass FLOPs per example (2 in out per Linear): small runs execute on the calling thread. */
+    private final double flopsPerRow;
     private float lastLoss = Float.NaN;
 
     Model(Net net, Device device) {
         this.net = net;
+        this.flopsPerRow = 2.0 * net.layers().stream().filter(l -> l instanceof Linear)
+                .mapToDouble(l -> (double) ((Linear) l).in() * ((Linear) l).out()).sum();
         this.rt = new TfRuntime("Model", device);
         this.seed = net.seed().orElseGet(() -> new Random().nextLong());
         SplittableRandom init = new SplittableRandom(seed);
@@ -358,7 +362,7 @@ public final class Model implements AutoCloseable {
      */
     private float runStep(TFloat32 xt, Tensor yt, String where, Runnable replay) {
         guard.beforeStep(stepsTaken, replay);
-        Session.Runner r = rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
+        Session.Runner r = rt.runner(trainFlops(xt)).feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
         float value;
         try (Result result = rt.run(r, "run a training step")) {
             value = ((TFloat32) result.get(0)).getFloat();
@@ -373,17 +377,22 @@ public final class Model implements AutoCloseable {
         return value;
     }
 
+    /** A training step's FLOPs on the rows of {@code xt}: forward, and twice that backward. */
+    private double trainFlops(TFloat32 xt) {
+        return 3 * flopsPerRow * xt.shape().get(0);
+    }
+
     /** Redoes a step that succeeded before, on the same data. */
     private void replay(Dataset data) {
         try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
              Tensor yt = targets(data)) {
-            rt.run(rt.session().runner().feed(x, xt).feed(y, yt).addTarget(train), "replay a training step").close();
+            rt.run(rt.runner(trainFlops(xt)).feed(x, xt).feed(y, yt).addTarget(train), "replay a training step").close();
         }
     }
 
     private TrainingDivergedException diverged(TFloat32 xt, Tensor yt, String where) {
         float bad;
-        try (Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
+        try (Result result = rt.run(rt.runner(trainFlops(xt)).feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
             bad = ((TFloat32) result.get(0)).getFloat();
         }
         long failed = stepsTaken + 1;
@@ -425,7 +434,7 @@ public final class Model implements AutoCloseable {
         return rt.shared("predict", () -> {
             // Rows go straight into the tensor and come straight out of the result: one copy each way.
             try (TFloat32 xt = TfRuntime.tensor(x, in);
-                 Result result = rt.run(rt.session().runner().feed(this.x, xt).fetch(output), "predict")) {
+                 Result result = rt.run(rt.runner(flopsPerRow * x.length).feed(this.x, xt).fetch(output), "predict")) {
                 return TfRuntime.rows((TFloat32) result.get(0), net.outputSize());
             }
         });
@@ -641,7 +650,8 @@ public final class Model implements AutoCloseable {
         return rt.shared("compute the loss", () -> {
             try (TFloat32 xt = TfRuntime.tensor(data.xData(), data.size(), data.features());
                  Tensor yt = targets(data);
-                 Result result = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(loss), "compute the loss")) {
+                 Result result = rt.run(rt.runner(flopsPerRow * data.size()).feed(x, xt).feed(y, yt).fetch(loss),
+                         "compute the loss")) {
                 return ((TFloat32) result.get(0)).getFloat();
             }
         });
@@ -673,7 +683,8 @@ public final class Model implements AutoCloseable {
                 Dataset chunk = data.subset(order, from, Math.min(data.size(), from + 1000));
                 try (TFloat32 xt = TfRuntime.tensor(chunk.xData(), chunk.size(), chunk.features());
                      Tensor yt = targets(chunk);
-                     Result r = rt.run(rt.session().runner().feed(x, xt).feed(y, yt).fetch(perExample).fetch(output), "evaluate")) {
+                     Result r = rt.run(rt.runner(flopsPerRow * chunk.size()).feed(x, xt).feed(y, yt).fetch(perExample)
+                             .fetch(output), "evaluate")) {
                     float[] losses = TfRuntime.floats((TFloat32) r.get(0));
                     float[] out = TfRuntime.floats((TFloat32) r.get(1));
                     for (float l : losses) {

@@ -21,6 +21,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -188,6 +189,24 @@ public final class TfRuntime implements AutoCloseable {
             values.add(s.initial());
         }
         assign(slots, values);
+    }
+
+    /**
+     * Work below this many floating-point operations per run executes on the calling thread
+     * ({@code RunOptions.inter_op_thread_pool = -1}): handing each op to TensorFlow's inter-op pool
+     * costs more than a small op itself (docs/tensorflow-notes.md, "Thread pools").
+     */
+    public static final double INLINE_FLOPS = 50e6;
+
+    private static final RunOptions INLINE = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
+
+    /**
+     * A runner for work of about {@code flops} floating-point operations: on the calling thread
+     * below {@link #INLINE_FLOPS}, else on TensorFlow's thread pools.
+     */
+    public Session.Runner runner(double flops) {
+        Session.Runner r = session().runner();
+        return flops < INLINE_FLOPS ? r.setOptions(INLINE) : r;
     }
 
     /** Overwrites {@code targets} with {@code values} in one session run. */
