@@ -337,13 +337,12 @@ public final class TfRuntime implements AutoCloseable {
         }
     }
 
-    /** The rows of a {@code [n, width]} float tensor, read straight from its memory. */
+    /** The rows of a {@code [n, width]} float tensor: one bulk read, then split (narrow rows make per-row views slow). */
     public static float[][] rows(TFloat32 t, int width) {
-        int n = (int) (t.shape().size() / width);
-        float[][] out = new float[n][width];
-        org.tensorflow.ndarray.buffer.FloatDataBuffer data = t.asRawTensor().data().asFloats();
-        for (int r = 0; r < n; r++) {
-            data.offset((long) r * width).read(out[r]);
+        float[] flat = floats(t);
+        float[][] out = new float[flat.length / width][width];
+        for (int r = 0; r < out.length; r++) {
+            System.arraycopy(flat, r * width, out[r], 0, width);
         }
         return out;
     }
