@@ -58,7 +58,7 @@ public final class Bench {
             double peak = MatmulPeak.measure(2048, 10);
             section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (seed 001)", peak);
             SineBench.pairedNotes.clear();
-            md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 7)), peers, python, peak));
+            md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 11)), peers, python, peak));
             md.addAll(MnistBench.predict(Math.max(5, Math.min(repeats, 7)), peers, python));
             notes(md, SineBench.pairedNotes);
         }
