@@ -38,8 +38,9 @@ final class HimmelblauBench {
             }
         }
         // One call per step: NetDSL and the hand-written graph in alternating order, both open at once.
-        double[] stepped = new double[Math.max(5, Math.min(repeats, 7))];
-        double[] hand = new double[stepped.length];
+        int pairs = Math.max(5, Math.min(repeats, 7));
+        double[] stepped;
+        double[] hand;
         try (Autograd ag = Autograd.open(0); HandWrittenHimmelblau tf = new HandWrittenHimmelblau(1e-3f)) {
             Var xy = ag.variable("x_y", 0f, 0f);
             Minimizer opt = ag.minimize(Himmelblau.of(xy), Optimizers.adam(1e-3));
@@ -47,30 +48,23 @@ final class HimmelblauBench {
                 opt.step();
                 tf.step();
             }
-            for (int r = 0; r < stepped.length; r++) {
-                for (int side = 0; side < 2; side++) {
-                    boolean netdsl = (side == 0) == (r % 2 == 0);
-                    if (netdsl) {
-                        xy.set(0f, 0f);
-                    } else {
-                        tf.reset();
-                    }
-                    long t = System.nanoTime();
+            Pairs p = Pairs.measure(pairs, () -> {
+                xy.set(0f, 0f);
+                return Pairs.seconds(() -> {
                     for (int i = 0; i < STEPS; i++) {
-                        if (netdsl) {
-                            opt.step();
-                        } else {
-                            tf.step();
-                        }
+                        opt.step();
                     }
-                    double sec = (System.nanoTime() - t) / 1e9;
-                    if (netdsl) {
-                        stepped[r] = sec;
-                    } else {
-                        hand[r] = sec;
+                });
+            }, () -> {
+                tf.reset();
+                return Pairs.seconds(() -> {
+                    for (int i = 0; i < STEPS; i++) {
+                        tf.step();
                     }
-                }
-            }
+                });
+            });
+            stepped = p.netdsl();
+            hand = p.peer();
         }
         Peer peer = Peer.run(python, peers.resolve("himmelblau.py"), Integer.toString(hand.length), Integer.toString(STEPS));
         Stats torch = peer == null ? null : peer.stats(1);

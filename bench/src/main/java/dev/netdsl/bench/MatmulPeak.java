@@ -21,9 +21,10 @@ final class MatmulPeak {
     /**
      * Best GFLOP/s of {@code runs} runs of one graph holding a MatMul of each {@code m x k} by
      * {@code k x n} shape in {@code shapes} (rows of {m, k, n}): what TensorFlow's matrix multiplies
-     * alone reach at a workload's sizes, with nothing else in the step.
+     * alone reach at a workload's sizes, with nothing else in the step. Fetches one number of each
+     * product, so the results are not copied out.
      */
-    static double measureShapes(int[][] shapes, int runs) {
+    static double measureShapes(int[][] shapes, int warmUps, int runs) {
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
             SplittableRandom r = new SplittableRandom(2);
@@ -37,13 +38,13 @@ final class MatmulPeak {
             }
             s.initialize();
             double best = 0;
-            for (int i = 0; i < runs + 20; i++) {
+            for (int i = 0; i < warmUps + runs; i++) {
                 Session.Runner runner = s.runner();
                 outs.forEach(runner::fetch);
                 long t0 = System.nanoTime();
                 runner.run().close();
                 double sec = (System.nanoTime() - t0) / 1e9;
-                if (i >= 20) {
+                if (i >= warmUps) {
                     best = Math.max(best, flops / sec / 1e9);
                 }
             }
@@ -59,31 +60,8 @@ final class MatmulPeak {
         return v;
     }
 
-    /** Best GFLOP/s of {@code runs} runs. */
+    /** Best GFLOP/s of {@code runs} runs of an {@code n x n} by {@code n x n} MatMul, after one warm-up run. */
     static double measure(int n, int runs) {
-        try (Graph g = new Graph(); Session s = new Session(g)) {
-            Ops tf = Ops.create(g);
-            SplittableRandom r = new SplittableRandom(1);
-            float[] a = new float[n * n];
-            float[] b = new float[n * n];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) r.nextGaussian();
-                b[i] = (float) r.nextGaussian();
-            }
-            Operand<TFloat32> va = tf.variable(tf.constant(Shape.of(n, n), DataBuffers.of(a)));
-            Operand<TFloat32> vb = tf.variable(tf.constant(Shape.of(n, n), DataBuffers.of(b)));
-            // Fetch one number of the product, so the 16 MB result is not copied out.
-            Operand<TFloat32> c = tf.slice(tf.linalg.matMul(va, vb), tf.constant(new int[] {0, 0}), tf.constant(new int[] {1, 1}));
-            s.initialize();
-            s.runner().fetch(c).run().close();
-            double best = 0;
-            for (int i = 0; i < runs; i++) {
-                long t0 = System.nanoTime();
-                s.runner().fetch(c).run().close();
-                double sec = (System.nanoTime() - t0) / 1e9;
-                best = Math.max(best, 2.0 * n * n * n / sec / 1e9);
-            }
-            return best;
-        }
+        return measureShapes(new int[][] {{n, n, n}}, 1, runs);
     }
 }

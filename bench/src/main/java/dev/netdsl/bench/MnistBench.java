@@ -50,22 +50,16 @@ final class MnistBench {
 
     static List<String> epoch(int repeats, Path peers, String python, double peak) {
         Dataset train = train();
-        double[] dsl = new double[repeats];
-        double[] hand = new double[repeats];
+        double[] dsl;
+        double[] hand;
         try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build().progress(false);
              HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
             model.fit(train, 1, 200);
             handEpoch(tf, train, new SplittableRandom(1));
             SplittableRandom shuffle = new SplittableRandom(2);
-            for (int r = 0; r < repeats; r++) {
-                if (r % 2 == 0) {
-                    dsl[r] = model.fit(train, 1, 200).seconds();
-                    hand[r] = handEpoch(tf, train, shuffle);
-                } else {
-                    hand[r] = handEpoch(tf, train, shuffle);
-                    dsl[r] = model.fit(train, 1, 200).seconds();
-                }
-            }
+            Pairs p = Pairs.measure(repeats, () -> model.fit(train, 1, 200).seconds(), () -> handEpoch(tf, train, shuffle));
+            dsl = p.netdsl();
+            hand = p.peer();
         }
         Peer torch = Peer.run(python, peers.resolve("mnist.py"), Files.isDirectory(FASHION) ? FASHION.toString() : "random",
                 Integer.toString(repeats + 1), "1");
@@ -83,7 +77,7 @@ final class MnistBench {
         // The limit: the step's eight matrix multiplies alone (forward, weight gradients, input gradients) at batch 200.
         int[][] shapes = {{200, 784, 200}, {200, 200, 200}, {200, 200, 10}, {784, 200, 200}, {200, 200, 200}, {200, 200, 10},
             {200, 10, 200}, {200, 200, 200}};
-        double alone = MatmulPeak.measureShapes(shapes, 200);
+        double alone = MatmulPeak.measureShapes(shapes, 20, 200);
         SineBench.pairedNotes.add(String.format("MNIST epoch: the step's eight matrix multiplies with the same shapes, independent"
                 + " of each other in one graph: %.1f GFLOP/s (%.0f%% of the peak). In a step they run one after another (forward,"
                 + " then backward); a TensorFlow trace puts 89%% of the step's op time in them.", alone, 100 * alone / peak));
@@ -136,34 +130,26 @@ final class MnistBench {
                     flat[r * 784 + c] = rowsX[r][c];
                 }
             }
-            double[] dsl = new double[repeats];
-            double[] hand = new double[repeats];
+            double[] dsl;
+            double[] hand;
             try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build();
                  HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
                 for (int i = 0; i < calls; i++) {
                     model.predict(rowsX);
                     handPredict(tf, flat, batch);
                 }
-                for (int r = 0; r < repeats; r++) {
-                    // Alternate which side goes first so the machine's drift cancels out.
-                    for (int side = 0; side < 2; side++) {
-                        boolean netdsl = (side == 0) == (r % 2 == 0);
-                        long t0 = System.nanoTime();
-                        for (int i = 0; i < calls; i++) {
-                            if (netdsl) {
-                                model.predict(rowsX);
-                            } else {
-                                handPredict(tf, flat, batch);
-                            }
-                        }
-                        double us = (System.nanoTime() - t0) / 1e3 / calls / batch;
-                        if (netdsl) {
-                            dsl[r] = us;
-                        } else {
-                            hand[r] = us;
-                        }
+                double perSample = 1e6 / calls / batch;
+                Pairs p = Pairs.measure(repeats, () -> perSample * Pairs.seconds(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        model.predict(rowsX);
                     }
-                }
+                }), () -> perSample * Pairs.seconds(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        handPredict(tf, flat, batch);
+                    }
+                }));
+                dsl = p.netdsl();
+                hand = p.peer();
             }
             Peer torch = Peer.run(python, peers.resolve("workloads.py"), "predict", Integer.toString(batch), Integer.toString(calls),
                     Integer.toString(repeats));

@@ -40,8 +40,8 @@ final class PlanarBench {
         for (int i = 0; i < 400; i++) {
             ys[i] = data.y()[i][0];
         }
-        double[] model = new double[repeats];
-        double[] hand = new double[repeats];
+        double[] model;
+        double[] hand;
         try (Model net = Net.sequential(linear(2, 4), tanh(), linear(4, 1)).bceWithLogits().sgd(1.0).seed(1).build().progress(false);
              HandWrittenMlp tf = new HandWrittenMlp(new int[] {2, 4, 1}, true, false, HandWrittenMlp.Loss.BCE, 1f, 1);
              TFloat32 xt = TFloat32.tensorOf(Shape.of(400, 2), DataBuffers.of(xs));
@@ -50,16 +50,9 @@ final class PlanarBench {
             for (int i = 0; i < 1000; i++) {
                 tf.step(xt, yt);
             }
-            for (int r = 0; r < repeats; r++) {
-                // Alternate which side goes first so the machine's drift cancels out.
-                if (r % 2 == 0) {
-                    model[r] = net.fit(data, STEPS).seconds();
-                    hand[r] = handWritten(tf, xt, yt);
-                } else {
-                    hand[r] = handWritten(tf, xt, yt);
-                    model[r] = net.fit(data, STEPS).seconds();
-                }
-            }
+            Pairs p = Pairs.measure(repeats, () -> net.fit(data, STEPS).seconds(), () -> tf.seconds(xt, yt, STEPS));
+            model = p.netdsl();
+            hand = p.peer();
         }
         double[] fused = new double[repeats];
         try (Autograd ag = Autograd.open(1)) {
@@ -96,12 +89,4 @@ final class PlanarBench {
 
     /** Lines for under the table. */
     static final List<String> notes = new ArrayList<>();
-
-    private static double handWritten(HandWrittenMlp tf, TFloat32 xt, TFloat32 yt) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < STEPS; i++) {
-            tf.step(xt, yt);
-        }
-        return (System.nanoTime() - t0) / 1e9;
-    }
 }

@@ -35,8 +35,8 @@ final class SineBench {
         pairedNotes.clear();
         for (int[] cfg : new int[][] {{1, 20, 50, 20, 1}, {1, 20, 50, 100, 500, 100, 50, 20, 1}}) {
             int steps = cfg.length > 5 ? stepsLarge : stepsSmall;
-            double[] dsl = new double[repeats];
-            double[] hand = new double[repeats];
+            double[] dsl;
+            double[] hand;
             float[] xs = flat(data.x());
             float[] ys = flat(data.y());
             try (Model model = Net.of(cfg).relu().mse().sgd(0.05).seed(1).build().progress(false);
@@ -47,16 +47,10 @@ final class SineBench {
                 for (int i = 0; i < steps / 4; i++) {
                     tf.step(xt, yt);
                 }
-                for (int r = 0; r < repeats; r++) {
-                    // Alternate which side goes first (ABBA) so slow drift of the machine cancels out.
-                    if (r % 2 == 0) {
-                        dsl[r] = model.fit(data, steps).seconds() / steps * 1e6;
-                        hand[r] = handWritten(tf, xt, yt, steps);
-                    } else {
-                        hand[r] = handWritten(tf, xt, yt, steps);
-                        dsl[r] = model.fit(data, steps).seconds() / steps * 1e6;
-                    }
-                }
+                Pairs p = Pairs.measure(repeats, () -> model.fit(data, steps).seconds() / steps * 1e6,
+                        () -> tf.seconds(xt, yt, steps) / steps * 1e6);
+                dsl = p.netdsl();
+                hand = p.peer();
             }
             String cfgText = Arrays.toString(cfg).replace(" ", "").replace("[", "").replace("]", "");
             Stats d = Stats.of(dsl);
@@ -83,14 +77,6 @@ final class SineBench {
 
     /** One line per net: the median of the per-repeat NetDSL/TF ratios (steadier than the ratio of medians). */
     static final List<String> pairedNotes = new ArrayList<>();
-
-    private static double handWritten(HandWrittenMlp tf, TFloat32 xt, TFloat32 yt, int steps) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            tf.step(xt, yt);
-        }
-        return (System.nanoTime() - t0) / 1e3 / steps;
-    }
 
     private static float[] flat(float[][] m) {
         float[] f = new float[m.length * m[0].length];
