@@ -374,8 +374,7 @@ public final class Autograd implements AutoCloseable {
             Map<Var, Operand<TFloat32>> bound = new IdentityHashMap<>();
             values.forEach((v, data) -> bound.put(v, serving.variable(v.name(), v.shape(), data).read()));
             Map<Input, Operand<TFloat32>> fed = new IdentityHashMap<>();
-            org.tensorflow.Signature.Builder sig = org.tensorflow.Signature.builder().key(org.tensorflow.Signature.DEFAULT_KEY)
-                    .methodName("tensorflow/serving/predict");
+            org.tensorflow.Signature.Builder sig = dev.netdsl.internal.SavedModels.servingSignature();
             inputs.forEach((name, in) -> {
                 org.tensorflow.op.core.Placeholder<TFloat32> ph = serving.placeholder(in.name(), in.shape());
                 fed.put(in, ph);

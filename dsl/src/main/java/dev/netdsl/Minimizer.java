@@ -39,6 +39,8 @@ public final class Minimizer {
     private final List<Var> vars;
     private final List<Input> inputs;
     private final List<TfRuntime.Slot> params = new ArrayList<>();
+    /** Elements in all trained variables, for {@link #work}. */
+    private final double variableElements;
     private final Updates.State state;
     private final Operand<TFloat32> lossOut;
     private final Op train;
@@ -67,6 +69,7 @@ public final class Minimizer {
             params.add(v.slot);
             reads.add(v.slot.read());
         }
+        variableElements = params.stream().mapToDouble(TfRuntime.Slot::size).sum();
         List<Output<?>> grads = tf.gradients(lossOut, reads).dy();
         state = Updates.state(rt, optimizer, params);
         List<TfRuntime.Slot> kept = new ArrayList<>(params);
@@ -139,15 +142,11 @@ public final class Minimizer {
      * fed row (forward, and twice that backward, for a matrix-multiply-shaped loss).
      */
     private double work(Feeds feeds) {
-        double elements = 0;
-        for (Var v : vars) {
-            elements += v.slot.size();
-        }
         double rows = 1;
         for (Feeds.Value value : feeds.values().values()) {
             rows = Math.max(rows, value.shape().length > 1 ? value.shape()[0] : 1);
         }
-        return 6 * elements * rows;
+        return 6 * variableElements * rows;
     }
 
     /** Redoes a step that succeeded before, with the same feeds. */

@@ -630,8 +630,7 @@ public final class Model implements AutoCloseable {
         List<Parameter> weights = parameters();
         try (Model serving = new Model(net.forwardOnly(), rt.device())) {
             serving.setParameters(weights);
-            Signature signature = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
-                    .input("x", serving.x).output("y", serving.output).build();
+            Signature signature = SavedModels.servingSignature().input("x", serving.x).output("y", serving.output).build();
             SavedModels.export(serving.rt, signature, dir, overwrite, net.toString());
         }
     }

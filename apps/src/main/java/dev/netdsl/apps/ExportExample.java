@@ -72,7 +72,8 @@ public final class ExportExample {
         checkPositive("--steps", o.steps());
         checkPositive("--epochs", o.epochs());
         Path target = o.out().toAbsolutePath();
-        checkTarget(target, o.overwrite());
+        // Fail before training, not after, when the export could not be written anyway.
+        SavedModels.checkTarget(target, o.overwrite(), "export --out " + target, " or pass --overwrite");
         Path work;
         try {
             work = Files.createTempDirectory("netdsl-export");
@@ -99,23 +100,6 @@ public final class ExportExample {
     private static void checkPositive(String option, Integer value) {
         if (value != null && value < 1) {
             throw new IllegalArgumentException(option + " " + value + " must be at least 1");
-        }
-    }
-
-    /** Fails before training, not after, when the export could not be written anyway. */
-    private static void checkTarget(Path target, boolean overwrite) {
-        if (Files.isRegularFile(target)) {
-            throw new IllegalArgumentException("export --out " + target + " is a file; pass a directory path");
-        }
-        if (Files.isDirectory(target) && !overwrite) {
-            try (var entries = Files.list(target)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("export --out " + target + " is not empty; pick a new directory or"
-                            + " pass --overwrite");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("export: can't read " + target + ": " + e.getMessage(), e);
-            }
         }
     }
 

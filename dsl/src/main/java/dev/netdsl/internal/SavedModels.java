@@ -30,19 +30,8 @@ public final class SavedModels {
      */
     public static void export(TfRuntime rt, Signature signature, Path dir, boolean overwrite, String what) {
         Path target = dir.toAbsolutePath();
-        boolean replace = false;
+        boolean replace = checkTarget(dir, overwrite, "exportSavedModel: " + dir, ", delete the old export, or pass overwrite = true");
         try {
-            if (Files.isDirectory(target)) {
-                try (var entries = Files.list(target)) {
-                    replace = entries.findAny().isPresent();
-                }
-                if (replace && !overwrite) {
-                    throw new IllegalArgumentException("exportSavedModel: " + dir + " is not empty; pick a new directory,"
-                            + " delete the old export, or pass overwrite = true");
-                }
-            } else if (Files.exists(target)) {
-                throw new IllegalArgumentException("exportSavedModel: " + dir + " is a file; pass a directory path");
-            }
             Files.createDirectories(target.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("exportSavedModel: can't prepare " + dir + ": " + AtomicFiles.describe(e), e);
@@ -67,6 +56,38 @@ public final class SavedModels {
         } finally {
             deleteTree(tmp);
             deleteTree(old);
+        }
+    }
+
+    /** A builder for the {@code serving_default} predict signature every NetDSL export uses. */
+    public static Signature.Builder servingSignature() {
+        return Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
+    }
+
+    /**
+     * Checks that an export can go to {@code dir} and returns true if it holds an old export that
+     * {@code overwrite} allows replacing. {@code who} starts the messages ("exportSavedModel: DIR");
+     * {@code overwriteHint} ends the non-empty one, naming how to ask for overwriting.
+     *
+     * @throws IllegalArgumentException if {@code dir} is a file, or a non-empty directory and
+     *     {@code overwrite} is false
+     */
+    public static boolean checkTarget(Path dir, boolean overwrite, String who, String overwriteHint) {
+        Path target = dir.toAbsolutePath();
+        if (!Files.isDirectory(target)) {
+            if (Files.exists(target)) {
+                throw new IllegalArgumentException(who + " is a file; pass a directory path");
+            }
+            return false;
+        }
+        try (var entries = Files.list(target)) {
+            boolean old = entries.findAny().isPresent();
+            if (old && !overwrite) {
+                throw new IllegalArgumentException(who + " is not empty; pick a new directory" + overwriteHint);
+            }
+            return old;
+        } catch (IOException e) {
+            throw new UncheckedIOException(who + ": can't read it: " + AtomicFiles.describe(e), e);
         }
     }
 

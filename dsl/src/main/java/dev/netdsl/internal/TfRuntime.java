@@ -119,16 +119,6 @@ public final class TfRuntime implements AutoCloseable {
         return named(path).withControlDependencies(new ArrayList<Op>(after));
     }
 
-    /** {@link #named(String)} on {@code base}, keeping its control dependencies and device. */
-    public static Ops named(Ops base, String path) {
-        Ops scoped = base;
-        String[] parts = path.split("/");
-        for (int i = 0; i < parts.length - 1; i++) {
-            scoped = scoped.withSubScope(parts[i]);
-        }
-        return scoped.withName(parts[parts.length - 1]);
-    }
-
     /**
      * {@code path} if no op of this runtime was given that name yet, else {@code path_1},
      * {@code path_2}, ...: for ops built more than once (two minimizers in one graph).
