@@ -42,14 +42,18 @@ public final class Autograd implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]*");
 
     final TfRuntime rt;
+    /** Guards every minimizer's variables and state (one journal for the whole graph). */
+    final dev.netdsl.internal.Guard guard;
     private final SplittableRandom random;
     private final Set<String> names = new HashSet<>();
     private final ExprCompiler main;
     private final List<Minimizer> minimizers = new ArrayList<>();
-    private final Map<Expr, Map<Var, Operand<TFloat32>>> gradients = new IdentityHashMap<>();
+    /** Gradients built so far, by the compiled value of f (equal expressions compile to the same value). */
+    private final Map<Operand<TFloat32>, Map<Var, Operand<TFloat32>>> gradients = new IdentityHashMap<>();
 
     private Autograd(long seed, Device device) {
         this.rt = new TfRuntime("Autograd", device);
+        this.guard = new dev.netdsl.internal.Guard(rt);
         this.random = new SplittableRandom(seed);
         this.main = new ExprCompiler(rt.tf(), v -> v.slot.read(), i -> i.placeholder);
     }
@@ -168,7 +172,11 @@ public final class Autograd implements AutoCloseable {
     }
 
     /**
-     * The value of {@code e} with the current variables, row-major.
+     * The value of {@code e} with the current variables, row-major. The first evaluation of an
+     * expression adds its ops to this Autograd's graph; an equal expression (same operations, shapes
+     * and constants over the same variables and inputs), even one rebuilt in Java, reuses them, so
+     * evaluating it again does not grow the graph. Each new, different expression (and each new
+     * {@link #gradient} or {@link #minimize}) adds ops that stay until {@link #close()}.
      *
      * @throws IllegalArgumentException if {@code e} needs inputs; use {@link #eval(Expr, Feeds)}
      */
@@ -222,9 +230,11 @@ public final class Autograd implements AutoCloseable {
         if (!vars.contains(v)) {
             throw new IllegalArgumentException("gradient: " + f + " does not depend on " + v);
         }
-        Operand<TFloat32> g = inGraph("differentiate", () -> gradients
-                .computeIfAbsent(f, k -> new IdentityHashMap<>())
-                .computeIfAbsent(v, k -> rt.tf().gradients(main.compile(f), List.of(v.slot.read())).<TFloat32>dy(0)));
+        Operand<TFloat32> g = inGraph("differentiate", () -> {
+            Operand<TFloat32> value = main.compile(f);
+            return gradients.computeIfAbsent(value, k -> new IdentityHashMap<>())
+                    .computeIfAbsent(v, k -> rt.tf().gradients(value, List.of(v.slot.read())).<TFloat32>dy(0));
+        });
         return fetch(g, feeds, ins, "differentiate " + f);
     }
 
@@ -305,7 +315,7 @@ public final class Autograd implements AutoCloseable {
         checkFinite(v + ".set", values);
         inGraph("write a variable", () -> {
             rt.assign(List.of(v.slot), List.of(values.clone()));
-            minimizers.forEach(Minimizer::keepCurrent);
+            guard.keepCurrent();
             return null;
         });
     }

@@ -300,12 +300,13 @@ public class Expr {
     /**
      * The per-element binary cross-entropy of these logits against 0/1 {@code targets}
      * ({@code BCEWithLogitsLoss(reduction='none')}), computed stably as
-     * {@code max(z, 0) - z*y + log(1 + exp(-|z|))}; take {@code .mean()} for PyTorch's default.
+     * {@code softplus(z) - z*y} (= {@code max(z, 0) - z*y + log(1 + exp(-|z|))}), whose derivative is
+     * {@code sigmoid(z) - y} everywhere, at {@code z = 0} too; take {@code .mean()} for PyTorch's default.
      */
     public Expr bceWithLogits(Expr targets) {
         Objects.requireNonNull(targets, "targets");
         broadcast("bceWithLogits", shape, targets.shape);
-        return relu().minus(times(targets)).plus(abs().neg().exp().plus(1).log());
+        return softplus().minus(times(targets));
     }
 
     /** Softmax over the last dimension. */

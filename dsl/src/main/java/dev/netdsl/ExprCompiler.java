@@ -1,6 +1,10 @@
 package dev.netdsl;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,9 +24,51 @@ final class ExprCompiler {
     private final Ops tf;
     private final Function<Var, Operand<TFloat32>> vars;
     private final Function<Input, Operand<TFloat32>> inputs;
-    private final Map<Expr, Operand<TFloat32>> built = new IdentityHashMap<>();
-    /** Unpacked rows of an expression indexed with at(i), so all at() calls share one Unpack op. */
-    private final Map<Expr, List<Output<TFloat32>>> unpacked = new IdentityHashMap<>();
+    /**
+     * Every node built so far, by structure: equal expressions (same ops, shapes, constants, and the
+     * same variables, inputs and layers) map to one id and so to the ops built the first time, however
+     * often the expression is rebuilt in Java.
+     */
+    private final Map<Key, Integer> ids = new HashMap<>();
+    private final List<Operand<TFloat32>> operands = new ArrayList<>();
+    /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
+    private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
+    /** The ids of the nodes of the expression being compiled. */
+    private Map<Expr, Integer> current;
+
+    /** A node's structure: its children by id, leaves (variables, inputs, layers) by identity. */
+    private static final class Key {
+        final Expr.Op op;
+        final long[] shape;
+        final float[] values;
+        final int index;
+        final int[] args;
+        final Object identity;
+        final int hash;
+
+        Key(Expr e, int[] args) {
+            this.op = e.op;
+            this.shape = e.shape;
+            this.values = e.values;
+            this.index = e.index;
+            this.args = args;
+            this.identity = e.op == Expr.Op.VAR || e.op == Expr.Op.INPUT ? e
+                    : e instanceof Expr.LinearExpr l ? l.layer : null;
+            this.hash = Objects.hash(op, index, System.identityHashCode(identity), Arrays.hashCode(shape),
+                    Arrays.hashCode(values), Arrays.hashCode(args));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.op == op && k.index == index && k.identity == identity
+                    && Arrays.equals(k.shape, shape) && Arrays.equals(k.values, values) && Arrays.equals(k.args, args);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     private final Operand<TFloat32> modelInput;
     private final Function<Linear, List<Operand<TFloat32>>> layers;
@@ -44,13 +90,40 @@ final class ExprCompiler {
         this.layers = layers;
     }
 
+    /** The graph value of {@code e}, built once per distinct structure. */
     Operand<TFloat32> compile(Expr e) {
-        Operand<TFloat32> done = built.get(e);
-        if (done == null) {
-            done = build(e);
-            built.put(e, done);
+        boolean outer = current == null;
+        if (outer) {
+            current = new IdentityHashMap<>();
         }
-        return done;
+        try {
+            return operands.get(id(e));
+        } finally {
+            if (outer) {
+                current = null;
+            }
+        }
+    }
+
+    private int id(Expr e) {
+        Integer known = current.get(e);
+        if (known != null) {
+            return known;
+        }
+        int[] args = new int[e.args.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = id(e.args[i]);
+        }
+        Key key = new Key(e, args);
+        Integer id = ids.get(key);
+        if (id == null) {
+            Operand<TFloat32> built = build(e);
+            id = operands.size();
+            operands.add(built);
+            ids.put(key, id);
+        }
+        current.put(e, id);
+        return id;
     }
 
     private Operand<TFloat32> build(Expr e) {
@@ -97,7 +170,7 @@ final class ExprCompiler {
             case MEAN_AXIS: return tf.math.mean(a, tf.constant(e.index));
             case AT: return at(e.args[0], a, e.index);
             case LINEAR: return linear((Expr.LinearExpr) e, a);
-            case HARDTANH: return tf.clipByValue(a, tf.constant(e.values[0]), tf.constant(e.values[1]));
+            case HARDTANH: return hardtanh(a, e.values[0], e.values[1]);
             case LEAKY_RELU: return tf.nn.leakyRelu(a, org.tensorflow.op.nn.LeakyRelu.alpha(e.values[0]));
             case ELU: return e.values[0] == 1f ? tf.nn.elu(a)
                     // alpha * (exp(x) - 1) below zero: relu(x) + alpha * min(elu(x), 0)
@@ -125,6 +198,19 @@ final class ExprCompiler {
         return tf.reshape(out, tf.shape(a));
     }
 
+    /**
+     * {@code x} clipped to [lo, hi] with PyTorch's derivative: 1 strictly inside, 0 at and beyond the
+     * bounds. TensorFlow's ClipByValue passes the gradient at the bounds too; nested SelectV2 ops with
+     * scalar bounds (no path back to {@code x}) give PyTorch's, and keep NaN as NaN like {@code clamp}.
+     */
+    private Operand<TFloat32> hardtanh(Operand<TFloat32> a, float lo, float hi) {
+        Operand<TFloat32> low = tf.constant(lo);
+        Operand<TFloat32> high = tf.constant(hi);
+        Operand<org.tensorflow.types.TBool> inside = tf.math.logicalAnd(tf.math.greater(a, low), tf.math.less(a, high));
+        Operand<TFloat32> outside = tf.select(tf.math.lessEqual(a, low), low, tf.select(tf.math.greaterEqual(a, high), high, a));
+        return tf.select(inside, a, outside);
+    }
+
     private Operand<TFloat32> linear(Expr.LinearExpr e, Operand<TFloat32> a) {
         if (layers == null) {
             throw new IllegalArgumentException(e.layer + ".apply(...) can only be compiled inside a Model built from"
@@ -138,7 +224,7 @@ final class ExprCompiler {
         long n = parent.shape[0];
         if (n > 0 && n <= 64) {
             // One Unpack for every at(i) of the same tensor: one op forward, one Pack in the gradient.
-            return unpacked.computeIfAbsent(parent, p -> tf.unstack(a, n).output()).get(index);
+            return unpacked.computeIfAbsent(current.get(parent), p -> tf.unstack(a, n).output()).get(index);
         }
         return tf.gather(a, tf.constant(index), tf.constant(0));
     }

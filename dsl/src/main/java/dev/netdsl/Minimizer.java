@@ -24,6 +24,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Minimises one scalar {@link Expr} over the variables it uses. {@link #step()} is one
@@ -51,7 +52,7 @@ public final class Minimizer {
     private Fused fused;
 
     /** The while-loop form, built on the first {@link #steps} call. */
-    private record Fused(Placeholder<TFloat32> count, Operand<TFloat32> lastLoss, Op writeBack) {
+    private record Fused(Placeholder<TInt32> count, Operand<TFloat32> lastLoss, Op writeBack) {
     }
 
     Minimizer(Autograd ag, Expr loss, Optimizer optimizer, List<Var> vars, List<Input> inputs) {
@@ -74,12 +75,15 @@ public final class Minimizer {
         state = Updates.state(rt, optimizer, params);
         List<TfRuntime.Slot> kept = new ArrayList<>(params);
         kept.addAll(state.all());
-        guard = Guard.create(rt, lossOut, kept);
+        // One guard per Autograd covers every minimizer's variables and state, so a rollback restores exactly the
+        // values the variables had, whichever minimizer changed them since.
+        guard = ag.guard;
+        guard.cover(kept);
         if (rt.started()) {
             // Built on a running graph (a second minimizer): checkpoint the current values, not the initial ones.
-            guard.keepCurrent(0);
+            guard.keepCurrent();
         }
-        train = Updates.compile(rt, optimizer, params, grads, state, guard);
+        train = Updates.compile(rt, optimizer, params, grads, state, Guard.check(rt, lossOut));
     }
 
     /** The variables this minimizer trains, in the order the loss first uses them. */
@@ -103,11 +107,12 @@ public final class Minimizer {
         return ag.rt.exclusive("step", () -> {
             List<Tensor> opened = new ArrayList<>();
             try {
-                guard.beforeStep(stepsTaken, () -> replay(feeds));
+                guard.beforeUpdate();
                 Session.Runner r = ag.rt.runner(work(feeds));
                 ag.feed(r, feeds, inputs, opened);
                 try (Result result = ag.rt.run(r.addTarget(train).fetch(lossOut), "run a step")) {
                     lastLoss = ((TFloat32) result.get(0)).getFloat();
+                    guard.afterUpdate(this, () -> replay(feeds));
                     stepsTaken++;
                     return lastLoss;
                 } catch (NetDslException e) {
@@ -122,10 +127,14 @@ public final class Minimizer {
                     }
                     long failed = stepsTaken + 1;
                     String kept = "the variables keep their values";
-                    if (stepsTaken > 0 && guard.rollBackTo(stepsTaken - 1)) {
-                        kept = "the variables are back to their values at step " + stepsTaken + ", the last with a finite loss ("
-                                + lastLoss + ")";
-                        stepsTaken--;
+                    long last = guard.lastUpdateOf(this);
+                    List<Object> undone = last < 0 ? null : guard.rollBackTo(last);
+                    if (undone != null) {
+                        // Later updates by other minimizers of this Autograd are undone too: count them off theirs.
+                        undone.forEach(owner -> ((Minimizer) owner).stepsTaken--);
+                        kept = "the variables are back to their values at step " + (stepsTaken + 1) + ", the last with a finite"
+                                + " loss (" + lastLoss + ")" + (undone.size() > 1 ? ", undoing " + (undone.size() - 1)
+                                + " later update(s) by other minimizers" : "");
                     }
                     throw new TrainingDivergedException("step: the loss became " + bad + " at step " + failed + "; "
                             + kept + ". The learning rate " + optimizer.learningRate() + " is probably too large: try "
@@ -179,7 +188,7 @@ public final class Minimizer {
         Fused loop = ag.inGraph("build the fused loop", () -> fused == null ? fused = buildLoop() : fused);
         return ag.rt.exclusive("steps", () -> {
             List<Tensor> opened = new ArrayList<>();
-            try (TFloat32 count = TFloat32.scalarOf(n)) {
+            try (TInt32 count = TInt32.scalarOf(n)) {
                 Session.Runner r = ag.rt.session().runner().feed(loop.count(), count);
                 ag.feed(r, feeds, inputs, opened);
                 float last;
@@ -197,7 +206,7 @@ public final class Minimizer {
                 }
                 stepsTaken += n;
                 lastLoss = last;
-                guard.keepCurrent(stepsTaken);
+                guard.keepCurrent();
                 return last;
             } finally {
                 opened.forEach(Tensor::close);
@@ -206,7 +215,8 @@ public final class Minimizer {
     }
 
     /**
-     * Loop variables: [i, n, params..., state..., (step count), inputs..., loss]. The body rebuilds
+     * Loop variables: [i, n, params..., state..., (step count), inputs..., loss], the counters int32
+     * (a float32 counter stops at 2^24, where i + 1 == i), the rest float32. The body rebuilds
      * the loss from the loop's own copies of the variables, differentiates it there, applies
      * {@link Updates#next} and hands the new values to the next iteration; after the loop, the final
      * values are written back to the variables.
@@ -238,20 +248,20 @@ public final class Minimizer {
         int i0 = c0 + (counts ? 1 : 0);
         int l0 = i0 + inputs.size();
 
-        ConcreteFunction cond = function(shapes, (b, in) -> {
+        ConcreteFunction cond = function(2, shapes, (b, in) -> {
             List<Operand<?>> out = new ArrayList<>();
-            out.add(b.math.less(in.get(0), in.get(1)));
+            out.add(b.math.less(counter(in, 0), counter(in, 1)));
             return out;
         });
-        ConcreteFunction body = function(shapes, (b, in) -> {
-            List<Operand<TFloat32>> p = in.subList(p0, s0);
+        ConcreteFunction body = function(2, shapes, (b, in) -> {
+            List<Operand<TFloat32>> p = floats(in, p0, s0);
             Map<Var, Operand<TFloat32>> bound = new HashMap<>();
             for (int k = 0; k < vars.size(); k++) {
                 bound.put(vars.get(k), p.get(k));
             }
             Map<Input, Operand<TFloat32>> fed = new HashMap<>();
             for (int k = 0; k < inputs.size(); k++) {
-                fed.put(inputs.get(k), in.get(i0 + k));
+                fed.put(inputs.get(k), floats(in, i0 + k, i0 + k + 1).get(0));
             }
             Operand<TFloat32> l = new ExprCompiler(b, bound::get, fed::get).compile(loss);
             Output<?>[] pv = new Output<?>[p.size()];
@@ -265,13 +275,13 @@ public final class Minimizer {
             List<List<Operand<TFloat32>>> st = new ArrayList<>();
             int k = s0;
             for (List<TfRuntime.Slot> per : state.perParam()) {
-                st.add(new ArrayList<>(in.subList(k, k + per.size())));
+                st.add(floats(in, k, k + per.size()));
                 k += per.size();
             }
-            Operand<TFloat32> t = counts ? b.math.add(in.get(c0), b.constant(1f)) : null;
+            Operand<TFloat32> t = counts ? b.math.add(floats(in, c0, c0 + 1).get(0), b.constant(1f)) : null;
             List<Operand<?>> out = new ArrayList<>();
-            out.add(b.math.add(in.get(0), b.constant(1f)));
-            out.add(b.identity(in.get(1)));
+            out.add(b.math.add(counter(in, 0), b.constant(1)));
+            out.add(b.identity(counter(in, 1)));
             out.addAll(Updates.next(b, optimizer, t, new ArrayList<>(p), gs, st));
             if (counts) {
                 out.add(t);
@@ -284,9 +294,9 @@ public final class Minimizer {
         });
         // The function that runs the whole loop: (n, loop values...) -> final loop values.
         List<long[]> callShapes = shapes.subList(1, l0);
-        ConcreteFunction loop = function(callShapes, (b, in) -> {
+        ConcreteFunction loop = function(1, callShapes, (b, in) -> {
             List<Operand<?>> start = new ArrayList<>();
-            start.add(b.constant(0f));
+            start.add(b.constant(0));
             start.addAll(in);
             start.add(b.constant(0f));
             List<Operand<?>> out = new ArrayList<>();
@@ -299,7 +309,8 @@ public final class Minimizer {
         functions.add(body);
         functions.add(loop);
 
-        Placeholder<TFloat32> count = rt.placeholder(rt.unique("fused_steps"));
+        Placeholder<TInt32> count = rt.named(rt.unique("fused_steps")).placeholder(TInt32.class,
+                Placeholder.shape(Shape.scalar()));
         List<Output<?>> args = new ArrayList<>();
         args.add(count.asOutput());
         params.forEach(p -> args.add(p.read().asOutput()));
@@ -311,6 +322,7 @@ public final class Minimizer {
         int results = l0 - p0 + 1;
         DataType[] tin = new DataType[args.size()];
         Arrays.fill(tin, DataType.DT_FLOAT);
+        tin[0] = DataType.DT_INT32;
         DataType[] tout = new DataType[results];
         Arrays.fill(tout, DataType.DT_FLOAT);
         rt.graph().attachFunction(loop);
@@ -343,14 +355,18 @@ public final class Minimizer {
         return new Fused(count, call.output(results - 1).expect(TFloat32.class), writeBack);
     }
 
-    /** A graph function with float inputs of {@code shapes} and the outputs {@code body} returns. */
-    private static ConcreteFunction function(List<long[]> shapes,
-                                             BiFunction<Ops, List<Operand<TFloat32>>, List<Operand<?>>> body) {
+    /**
+     * A graph function with inputs of {@code shapes}: the first {@code counters} int32 scalars (the
+     * loop counters), the rest float32; its outputs are what {@code body} returns.
+     */
+    private static ConcreteFunction function(int counters, List<long[]> shapes,
+                                             BiFunction<Ops, List<Operand<?>>, List<Operand<?>>> body) {
         return ConcreteFunction.create(b -> {
-            List<Operand<TFloat32>> in = new ArrayList<>();
+            List<Operand<?>> in = new ArrayList<>();
             Signature.Builder sig = Signature.builder();
             for (int k = 0; k < shapes.size(); k++) {
-                Placeholder<TFloat32> ph = b.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shapes.get(k))));
+                Placeholder<?> ph = k < counters ? b.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()))
+                        : b.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shapes.get(k))));
                 in.add(ph);
                 sig.input("in" + k, ph);
             }
@@ -362,9 +378,18 @@ public final class Minimizer {
         });
     }
 
-    /** Makes the current values the ones a diverged {@link #step()} goes back to. */
-    void keepCurrent() {
-        guard.keepCurrent(stepsTaken);
+    @SuppressWarnings("unchecked")
+    private static Operand<TInt32> counter(List<Operand<?>> in, int k) {
+        return (Operand<TInt32>) in.get(k);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Operand<TFloat32>> floats(List<Operand<?>> in, int from, int to) {
+        List<Operand<TFloat32>> out = new ArrayList<>();
+        for (Operand<?> o : in.subList(from, to)) {
+            out.add((Operand<TFloat32>) o);
+        }
+        return out;
     }
 
     /** Frees the native functions of the fused loop (the graph keeps its own copies). */

@@ -3,6 +3,7 @@ package dev.netdsl;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.Progress;
 import dev.netdsl.internal.SavedModels;
+import dev.netdsl.internal.Shuffler;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.internal.TfRuntime.Slot;
 import dev.netdsl.internal.Updates;
@@ -56,7 +57,11 @@ public final class Model implements AutoCloseable {
     /** Keeps the weights of the last step with a finite loss. */
     private final Guard guard;
     private final List<Slot> params = new ArrayList<>();
-    private final SplittableRandom shuffler;
+    /** Shuffles mini-batches; its state is saved by saveAll, so resumed training shuffles the same way. */
+    private Shuffler shuffler;
+    /** The optimizer's state variables and the parameters they belong to (null without an optimizer). */
+    private Updates.State optimizerState;
+    private List<Slot> trainedParams;
     private volatile boolean progress = true;
     private long stepsTaken;
     /** Forward-pass FLOPs per example (2 in out per Linear): small runs execute on the calling thread. */
@@ -70,7 +75,8 @@ public final class Model implements AutoCloseable {
         this.rt = new TfRuntime("Model", device);
         this.seed = net.seed().orElseGet(() -> new Random().nextLong());
         SplittableRandom init = new SplittableRandom(seed);
-        this.shuffler = init.split();
+        init.split(); // the shuffler's draw, kept so that initial weights stay what they were for a seed
+        this.shuffler = Shuffler.splitOf(seed);
         Ops tf = rt.tf();
         try {
             x = rt.placeholder("x", -1, net.inputSize());
@@ -82,7 +88,8 @@ public final class Model implements AutoCloseable {
             Map<Linear, List<Slot>> weights = new IdentityHashMap<>();
             List<Layer> layers = net.layers();
             for (int i = 0; i < layers.size(); i++) {
-                if (layers.get(i) instanceof Linear l) {
+                // A layer instance used twice shares its weights (PyTorch's semantics): created once, first name.
+                if (layers.get(i) instanceof Linear l && !weights.containsKey(l)) {
                     weights.put(l, linear(net.layerNames().get(i), l, init));
                 }
             }
@@ -105,20 +112,17 @@ public final class Model implements AutoCloseable {
                 // mean of the per-example means: rows have equal width); every extra node costs a few microseconds
                 // per step, which is most of a small net's step (docs/tensorflow-notes.md). perExample is for
                 // evaluate() only.
-                Operand<TFloat32> elementwise;
-                switch (net.loss().get()) {
-                    case MSE -> elementwise = tf.math.square(tf.math.sub(h, y.asOutput().expect(TFloat32.class)));
+                Operand<TFloat32> elementwise = switch (net.loss().get()) {
+                    case MSE -> tf.math.square(tf.math.sub(h, y.asOutput().expect(TFloat32.class)));
                     // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient
                     // in TF Java 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
-                    case CROSS_ENTROPY -> elementwise = tf.nn.softmaxCrossEntropyWithLogits(h, tf.oneHot(
+                    case CROSS_ENTROPY -> tf.nn.softmaxCrossEntropyWithLogits(h, tf.oneHot(
                             y.asOutput().expect(TInt32.class), tf.constant(net.outputSize()), tf.constant(1f), tf.constant(0f))).loss();
-                    // max(z, 0) - z*y + log(1 + exp(-|z|)), elementwise.
-                    default -> {
-                        Operand<TFloat32> t = y.asOutput().expect(TFloat32.class);
-                        elementwise = tf.math.add(tf.math.sub(tf.nn.relu(h), tf.math.mul(h, t)),
-                                tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(h)))));
-                    }
-                }
+                    // softplus(z) - z*y: the stable max(z, 0) - z*y + log(1 + exp(-|z|)) with the derivative
+                    // sigmoid(z) - y everywhere (relu and abs have derivative 0 at 0 in TensorFlow, which gave -y at z = 0).
+                    case BCE_WITH_LOGITS -> tf.math.sub(tf.math.softplus(h),
+                            tf.math.mul(h, y.asOutput().expect(TFloat32.class)));
+                };
                 boolean rows = net.loss().get() != Loss.CROSS_ENTROPY;
                 perExample = rows ? tf.math.mean(elementwise, tf.constant(1)) : elementwise;
                 loss = tf.withName("loss").math.mean(elementwise, tf.constant(rows ? new int[] {0, 1} : new int[] {0}));
@@ -131,8 +135,9 @@ public final class Model implements AutoCloseable {
                 // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
                 Set<Linear> used = usedLayers(forward);
                 List<Slot> trained = new ArrayList<>();
+                Set<Linear> added = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
                 for (Layer layer : layers) {
-                    if (layer instanceof Linear l && used.contains(l)) {
+                    if (layer instanceof Linear l && used.contains(l) && added.add(l)) {
                         trained.addAll(weights.get(l));
                     }
                 }
@@ -140,10 +145,13 @@ public final class Model implements AutoCloseable {
                 trained.forEach(p -> reads.add(p.read()));
                 List<Output<?>> grads = tf.gradients(loss, reads).dy();
                 Updates.State state = Updates.state(rt, net.optimizer().get(), trained);
+                optimizerState = state;
+                trainedParams = trained;
                 List<Slot> kept = new ArrayList<>(params);
                 kept.addAll(state.all());
-                guard = Guard.create(rt, loss, kept);
-                train = Updates.compile(rt, net.optimizer().get(), trained, grads, state, guard);
+                guard = new Guard(rt);
+                guard.cover(kept);
+                train = Updates.compile(rt, net.optimizer().get(), trained, grads, state, Guard.check(rt, loss));
             } else {
                 train = null;
                 guard = null;
@@ -303,6 +311,9 @@ public final class Model implements AutoCloseable {
             int step = 0;
             try (Progress bar = Progress.open("fit", losses.length, progress)) {
                 for (int e = 0; e < epochs; e++) {
+                    // A fresh permutation each epoch (PyTorch's RandomSampler draws randperm(n) per epoch), from the
+                    // model's shuffler alone, so training resumed from saveAll shuffles as if it never stopped.
+                    Arrays.setAll(order, i -> i);
                     shuffle(order);
                     for (int b = 0; b < batches; b++) {
                         int[] rows = Arrays.copyOfRange(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
@@ -323,12 +334,7 @@ public final class Model implements AutoCloseable {
     }
 
     private void shuffle(int[] order) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = shuffler.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        shuffler.shuffle(order);
     }
 
     /**
@@ -361,7 +367,7 @@ public final class Model implements AutoCloseable {
      * {@code replay} redoes this step (the guard may need to, to go back to an earlier step).
      */
     private float runStep(TFloat32 xt, Tensor yt, String where, Runnable replay) {
-        guard.beforeStep(stepsTaken, replay);
+        guard.beforeUpdate();
         Session.Runner r = rt.runner(trainFlops(xt)).feed(x, xt).feed(y, yt).addTarget(train).fetch(loss);
         float value;
         try (Result result = rt.run(r, "run a training step")) {
@@ -372,6 +378,7 @@ public final class Model implements AutoCloseable {
             }
             throw diverged(xt, yt, where);
         }
+        guard.afterUpdate(this, replay);
         stepsTaken++;
         lastLoss = value;
         return value;
@@ -402,9 +409,11 @@ public final class Model implements AutoCloseable {
                     + " and scale it (e.g. to mean 0, standard deviation 1); the weights are unchanged", failed, bad);
         }
         String kept;
-        if (guard.rollBackTo(stepsTaken - 1)) {
-            kept = "the model is back to the weights of step " + stepsTaken + ", the last with a finite loss (" + lastLoss + ")";
-            stepsTaken--;
+        long last = guard.lastUpdateOf(this);
+        List<Object> undone = last < 0 ? null : guard.rollBackTo(last);
+        if (undone != null) {
+            stepsTaken -= undone.size();
+            kept = "the model is back to the weights of step " + (stepsTaken + 1) + ", the last with a finite loss (" + lastLoss + ")";
         } else {
             kept = "the model keeps the weights it was given before this step (its first since they were set)";
         }
@@ -450,14 +459,8 @@ public final class Model implements AutoCloseable {
             List<String> names = net.parameterNames();
             List<Parameter> out = new ArrayList<>();
             for (int i = 0; i < params.size(); i++) {
-                long[] dims = params.get(i).shape();
-                if (dims.length == 2) {
-                    // Kernels are stored [in, out]; users see PyTorch's [out, in] weight.
-                    out.add(new Parameter(names.get(i), List.of((int) dims[1], (int) dims[0]),
-                            transpose(values.get(i), (int) dims[0], (int) dims[1])));
-                } else {
-                    out.add(new Parameter(names.get(i), List.of((int) dims[0]), values.get(i)));
-                }
+                // Kernels are stored [in, out]; users see PyTorch's [out, in] weight.
+                out.add(userLayout(names.get(i), params.get(i).shape(), values.get(i)));
             }
             return out;
         });
@@ -492,13 +495,15 @@ public final class Model implements AutoCloseable {
     private LayerView view(int index) {
         String name = net.layerNames().get(index);
         Layer layer = net.layers().get(index);
+        // A shared layer's weights are named after its first use.
+        String owner = net.layerNames().get(net.firstUses()[index]);
         Parameter weight = null;
         Parameter bias = null;
         if (layer instanceof Linear) {
             for (Parameter p : parameters()) {
-                if (p.name().equals(name + ".weight")) {
+                if (p.name().equals(owner + ".weight")) {
                     weight = p;
-                } else if (p.name().equals(name + ".bias")) {
+                } else if (p.name().equals(owner + ".bias")) {
                     bias = p;
                 }
             }
@@ -549,7 +554,7 @@ public final class Model implements AutoCloseable {
         rt.exclusive("set parameters", () -> {
             rt.assign(params, stored);
             if (guard != null) {
-                guard.keepCurrent(stepsTaken);
+                guard.keepCurrent();
             }
             return null;
         });
@@ -583,7 +588,93 @@ public final class Model implements AutoCloseable {
      */
     public void saveAll(Path path) {
         Objects.requireNonNull(path, "path");
-        ModelFile.write(path, net, seed, stepsTaken, parameters());
+        rt.exclusive("save", () -> {
+            ModelFile.write(path, net, seed, stepsTaken, parameters(), optimizerState(), shuffler.state());
+            return null;
+        });
+    }
+
+    /**
+     * The optimizer's state (momentum buffers, Adam's moments and step count, ...) named
+     * {@code <parameter>.<key>} with {@code torch.optim}'s keys ({@code 0.weight.exp_avg}) in the
+     * parameters' layout, and {@code step}; empty without an optimizer.
+     */
+    List<Parameter> optimizerState() {
+        if (optimizerState == null || optimizerState.all().isEmpty()) {
+            return List.of();
+        }
+        return rt.shared("read the optimizer state", () -> {
+            List<Slot> slots = optimizerState.all();
+            List<float[]> values = rt.read(slots);
+            List<String> names = stateNames();
+            List<Parameter> out = new ArrayList<>();
+            for (int i = 0; i < slots.size(); i++) {
+                out.add(userLayout(names.get(i), slots.get(i).shape(), values.get(i)));
+            }
+            return out;
+        });
+    }
+
+    /** Overwrites the optimizer's state with what {@link #optimizerState()} returned for the same spec. */
+    void setOptimizerState(List<Parameter> values) {
+        List<Slot> slots = optimizerState == null ? List.of() : optimizerState.all();
+        List<String> names = stateNames();
+        Map<String, Parameter> given = new LinkedHashMap<>();
+        values.forEach(p -> given.put(p.name(), p));
+        List<float[]> stored = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            Parameter p = given.remove(names.get(i));
+            long[] dims = slots.get(i).shape();
+            if (p == null) {
+                problems.add(names.get(i) + " is missing");
+            } else if (p.size() != slots.get(i).size()) {
+                problems.add(names.get(i) + " has shape " + p.shape() + ", not the optimizer's");
+            } else {
+                float[] v = p.values();
+                stored.add(dims.length == 2 ? transpose(v, (int) dims[1], (int) dims[0]) : v);
+            }
+        }
+        given.keySet().forEach(n -> problems.add(n + " is not part of this optimizer's state"));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the saved optimizer state does not fit " + net + ": " + String.join("; ", problems));
+        }
+        rt.exclusive("set the optimizer state", () -> {
+            rt.assign(slots, stored);
+            guard.keepCurrent();
+            return null;
+        });
+    }
+
+    /** The names of {@link Updates.State#all()}'s slots, e.g. {@code 0.weight.exp_avg}, then {@code step}. */
+    private List<String> stateNames() {
+        List<String> names = new ArrayList<>();
+        if (optimizerState == null) {
+            return names;
+        }
+        List<String> paramNames = net.parameterNames();
+        for (int i = 0; i < trainedParams.size(); i++) {
+            String owner = paramNames.get(params.indexOf(trainedParams.get(i)));
+            for (String kind : optimizerState.kinds()) {
+                names.add(owner + "." + kind);
+            }
+        }
+        if (optimizerState.step() != null) {
+            names.add("step");
+        }
+        return names;
+    }
+
+    /** A variable's values as users see them: kernels stored [in, out] come out as PyTorch's [out, in]. */
+    private static Parameter userLayout(String name, long[] dims, float[] values) {
+        if (dims.length == 2) {
+            return new Parameter(name, List.of((int) dims[1], (int) dims[0]), transpose(values, (int) dims[0], (int) dims[1]));
+        }
+        List<Integer> shape = new ArrayList<>();
+        for (long d : dims) {
+            shape.add((int) d);
+        }
+        return new Parameter(name, shape, values);
     }
 
     /**
@@ -600,6 +691,13 @@ public final class Model implements AutoCloseable {
         try {
             model.stepsTaken = c.stepsTaken();
             model.setParameters(c.parameters());
+            // Files written before 2026-11-24 (format 1) hold no optimizer state: it starts from zero then.
+            if (!c.optimizerState().isEmpty()) {
+                model.setOptimizerState(c.optimizerState());
+            }
+            if (c.shuffler() != null) {
+                model.shuffler = Shuffler.restore(c.shuffler());
+            }
             return model;
         } catch (RuntimeException e) {
             model.close();

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * {@link #add} (or lists and maps of layers with {@link #addList} / {@link #addDict}, PyTorch's
  * {@code ModuleList} / {@code ModuleDict}) and write {@link #forward(Expr)} with them. Only
  * registered layers get weights; a layer kept in a plain Java list is not registered, and using it
- * in {@code forward} fails when the model is built.
+ * in {@code forward} fails when the model is built. A layer may be registered under several names:
+ * it is the same layer, so one with weights shares them, like a PyTorch module registered twice.
  *
  * <pre>{@code
  * class TwoLayer extends Module {
@@ -86,19 +87,28 @@ public abstract class Module {
         if (names.contains(name)) {
             throw new IllegalArgumentException("layer name '" + name + "' is already registered in " + getClass().getSimpleName());
         }
-        for (Layer l : layers) {
-            if (l == layer) {
-                throw new IllegalArgumentException(layer + " is registered twice in " + getClass().getSimpleName()
-                        + "; create one layer per name");
-            }
-        }
+        // The same layer under several names is allowed, as in PyTorch: a stateless one (relu() is one shared
+        // instance) costs nothing, and one with weights shares them (listed once, under its first name).
         names.add(name);
         layers.add(layer);
         return layer;
     }
 
+    /**
+     * Registers {@code layer} under a name read back from a saved model, which may hold dots
+     * ({@code hidden.0}, written by {@link #addList}).
+     */
+    final void restore(String name, Layer layer) {
+        register(name, layer);
+    }
+
     /** The forward pass: {@code x} is {@code [batch, inputs]}; return {@code [batch, outputs]}. */
     public abstract Expr forward(Expr x);
+
+    /** The name {@code Net.toString()} shows: the class's simple name. */
+    String displayName() {
+        return getClass().getSimpleName();
+    }
 
     /** Registered layer names, in registration order. */
     final List<String> layerNames() {

@@ -359,22 +359,45 @@ public final class Net {
         return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
     }
 
-    /** Trainable numbers across all layers. */
+    /** Trainable numbers across all layers; a layer used more than once counts once. */
     public long parameterCount() {
-        return layers.stream().mapToLong(Layer::parameterCount).sum();
+        long n = 0;
+        int[] first = firstUses();
+        for (int i = 0; i < layers.size(); i++) {
+            n += first[i] == i ? layers.get(i).parameterCount() : 0;
+        }
+        return n;
+    }
+
+    /**
+     * For each layer, the index of its first use: {@code i} for a layer used once, the earlier
+     * index for a layer instance that appears again (its weights are shared, as in PyTorch).
+     */
+    int[] firstUses() {
+        int[] first = new int[layers.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+            for (int j = 0; j < i; j++) {
+                if (layers.get(j) == layers.get(i)) {
+                    first[i] = j;
+                    break;
+                }
+            }
+        }
+        return first;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
                 && names.equals(n.names)
-                && layers.equals(n.layers) && loss == n.loss && Objects.equals(optimizer, n.optimizer)
-                && Objects.equals(seed, n.seed);
+                && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses()) && loss == n.loss
+                && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(sizes), names, layers, loss, optimizer, seed);
+        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(firstUses()), loss, optimizer, seed);
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */
@@ -384,7 +407,7 @@ public final class Net {
         if (sizes != null) {
             s.append("Net.of(").append(join(sizes)).append(").").append(hidden.callName()).append("()");
         } else if (module != null) {
-            s.append("Net.module(").append(module.getClass().getSimpleName()).append(')');
+            s.append("Net.module(").append(module.displayName()).append(')');
         } else {
             s.append("Net.sequential()");
             for (int i = 0; i < layers.size(); i++) {
@@ -434,16 +457,25 @@ public final class Net {
         return h;
     }
 
+    /** The module of a {@link #module(Module)} net, else null. */
+    Module module() {
+        return module;
+    }
+
     /** True for {@link #module(Module)} nets. */
     boolean isModule() {
         return module != null;
     }
 
-    /** Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}. */
+    /**
+     * Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}; a layer
+     * used again under another name keeps its first name (PyTorch's {@code named_parameters()}).
+     */
     List<String> parameterNames() {
         List<String> out = new ArrayList<>();
+        int[] first = firstUses();
         for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Linear) {
+            if (layers.get(i) instanceof Linear && first[i] == i) {
                 out.add(names.get(i) + ".weight");
                 out.add(names.get(i) + ".bias");
             }

@@ -39,9 +39,24 @@ public final class Optimizers {
         return new Optimizer.RmsProp(learningRate, 0.99, 1e-8);
     }
 
+    /** RMSprop, {@code torch.optim.RMSprop(lr, alpha, eps)}: eps is added after the square root. */
+    public static Optimizer.RmsProp rmsprop(double learningRate, double alpha, double epsilon) {
+        return new Optimizer.RmsProp(learningRate, alpha, epsilon);
+    }
+
     /** Adagrad with PyTorch's default eps 1e-10 (PyTorch's default lr is 0.01). */
     public static Optimizer.AdaGrad adagrad(double learningRate) {
         return new Optimizer.AdaGrad(learningRate, 1e-10);
+    }
+
+    /** Adagrad, {@code torch.optim.Adagrad(lr, eps=eps)}: eps is added after the square root. */
+    public static Optimizer.AdaGrad adagrad(double learningRate, double epsilon) {
+        return new Optimizer.AdaGrad(learningRate, epsilon);
+    }
+
+    /** Adadelta, {@code torch.optim.Adadelta(lr, rho, eps)}: eps inside both square roots. */
+    public static Optimizer.AdaDelta adadelta(double learningRate, double rho, double epsilon) {
+        return new Optimizer.AdaDelta(learningRate, rho, epsilon);
     }
 
     /** Adadelta with PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6. */

@@ -95,4 +95,37 @@ class ActivationTest {
             }
         });
     }
+
+    @Test
+    void derivatives_at_the_kinks_are_pytorchs() {
+        try (Autograd ag = Autograd.open(1)) {
+            // PyTorch: hardtanh_backward passes the gradient only strictly inside (min, max); relu's is 0 at 0;
+            // leaky_relu's is the slope at 0; elu's is alpha at 0.
+            Var x = ag.variable("x", -1f, 1f, 0f, -2f, 2f);
+            assertThat(ag.gradient(x.hardtanh(-1, 1).sum(), x)).containsExactly(0f, 0f, 1f, 0f, 0f);
+            Var y = ag.variable("y", 0f);
+            assertThat(ag.gradient(y.relu().sum(), y)).containsExactly(0f);
+            assertThat(ag.gradient(y.leakyRelu(0.2).sum(), y)).containsExactly(0.2f);
+            assertThat(ag.gradient(y.elu(0.5).sum(), y)).containsExactly(0.5f);
+            assertThat(ag.gradient(y.elu().sum(), y)).containsExactly(1f);
+            // Values keep NaN like PyTorch's clamp.
+            float[] clipped = ag.eval(Expr.constant(Float.NaN, -5f, 5f).hardtanh(-1, 1));
+            assertThat(clipped[0]).isNaN();
+            assertThat(clipped[1]).isEqualTo(-1f);
+            assertThat(clipped[2]).isEqualTo(1f);
+        }
+    }
+
+    @Test
+    void a_hardtanh_layer_at_its_bounds_passes_no_gradient_in_a_model() {
+        // Linear(1,1) with w = 1, b = 0 feeds x straight into hardtanh(-1, 1); at x = 1 and x = -1 PyTorch's
+        // gradient is zero, so an SGD step leaves the weights alone.
+        try (Model model = Net.sequential(Layers.linear(1, 1), Layers.hardtanh(-1, 1)).mse().sgd(1).build()) {
+            model.setParameters(java.util.List.of(new Parameter("0.weight", java.util.List.of(1, 1), new float[] {1f}),
+                    new Parameter("0.bias", java.util.List.of(1), new float[] {0f})));
+            model.step(Dataset.of(new float[][] {{1f}, {-1f}}, new float[][] {{0f}, {0f}}));
+            assertThat(model.parameters().get(0).values()).containsExactly(1f);
+            assertThat(model.parameters().get(1).values()).containsExactly(0f);
+        }
+    }
 }

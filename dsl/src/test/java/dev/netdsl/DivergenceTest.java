@@ -143,4 +143,93 @@ class DivergenceTest {
             assertThat(v.value()).containsExactly(3f);
         }
     }
+
+    /** A batch whose loss is infinite whatever the weights. */
+    private static Dataset huge() {
+        return Dataset.of(new float[][] {{1e30f}, {-1e30f}}, new float[][] {{1e30f}, {0f}});
+    }
+
+    private static Model rolling() {
+        return Net.of(1, 20, 1).tanh().mse().adam(0.01).seed(5).build();
+    }
+
+    /** The weights after each update: weights.get(k) is the state after k updates. */
+    private static List<List<Parameter>> trainAndRecord(Model model, Dataset batch, int steps, List<List<Parameter>> seen) {
+        for (int i = 0; i < steps; i++) {
+            model.step(batch);
+            seen.add(model.parameters());
+        }
+        return seen;
+    }
+
+    @Test
+    void a_second_divergence_after_a_rollback_goes_back_to_the_last_good_step_again() {
+        Dataset good = sine();
+        Dataset huge = huge();
+        try (Model model = rolling()) {
+            List<List<Parameter>> after = new java.util.ArrayList<>();
+            after.add(model.parameters());
+            trainAndRecord(model, good, 5, after);
+            // GIVEN a rollback to the state after 4 updates
+            assertThatThrownBy(() -> model.step(huge)).isInstanceOf(TrainingDivergedException.class);
+            assertThat(model.stepsTaken()).isEqualTo(4);
+            assertThat(model.parameters()).usingRecursiveComparison().isEqualTo(after.get(4));
+            List<List<Parameter>> again = new java.util.ArrayList<>(after.subList(0, 5));
+            // WHEN two good steps and the bad batch follow
+            trainAndRecord(model, good, 2, again);
+            assertThatThrownBy(() -> model.step(huge)).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("training step 7");
+            // THEN the model is back to the state after 5 updates, and says so
+            assertThat(model.stepsTaken()).isEqualTo(5);
+            assertThat(model.parameters()).usingRecursiveComparison().isEqualTo(again.get(5));
+        }
+    }
+
+    @Test
+    void repeated_divergences_with_many_good_steps_between_always_roll_back_one_step() {
+        Dataset good = sine();
+        Dataset huge = huge();
+        try (Model model = rolling()) {
+            List<List<Parameter>> after = new java.util.ArrayList<>();
+            after.add(model.parameters());
+            trainAndRecord(model, good, 5, after);
+            // Gaps shorter and longer than the guard's checkpoint interval (32 updates).
+            int[] gaps = {10, 3, 20, 41, 70};
+            for (int round = 0; round < gaps.length; round++) {
+                trainAndRecord(model, good, gaps[round], after);
+                int updates = after.size() - 1;
+                assertThatThrownBy(() -> model.step(huge)).as("round %d", round)
+                        .isInstanceOf(TrainingDivergedException.class);
+                assertThat(model.stepsTaken()).as("round %d", round).isEqualTo(updates - 1);
+                assertThat(model.parameters()).as("round %d", round).usingRecursiveComparison()
+                        .isEqualTo(after.get(updates - 1));
+                after.remove(after.size() - 1);
+            }
+        }
+    }
+
+    @Test
+    void a_minimizer_rolls_back_to_values_that_existed_even_when_another_minimizer_moved_them() {
+        try (Autograd ag = Autograd.open(1)) {
+            Var v = ag.variable("v", 0.5f);
+            // a: v^4 (blows up for large v); b: pulls v towards 2; push: throws v far away in one step.
+            Minimizer a = ag.minimize(v.square().square(), Optimizers.sgd(0.01));
+            Minimizer b = ag.minimize(v.minus(2).square(), Optimizers.sgd(0.1));
+            Minimizer push = ag.minimize(v.times(-1e10), Optimizers.sgd(1));
+            float beforeLastA = Float.NaN;
+            for (int i = 0; i < 2 * dev.netdsl.internal.Guard.EVERY + 5; i++) {
+                beforeLastA = v.value()[0];
+                a.step();
+                b.step();
+            }
+            push.step();
+            assertThat(v.value()[0]).isGreaterThan(1e9f);
+            // a's loss is now (1e10)^4: infinite in float32
+            assertThatThrownBy(a::step).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("back to their values");
+            // The values a's last finite loss was computed from, exactly: b's and push's later updates are undone too.
+            assertThat(v.value()[0]).isEqualTo(beforeLastA);
+            assertThat(a.step()).isFinite();
+        }
+    }
 }

@@ -345,8 +345,12 @@ class ModelTest {
             assertThatThrownBy(() -> model.load(dir.resolve("missing.bin"))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no such file");
             assertThat(model.parameters().get(0).values()).containsExactly(before);
-            model.load(file);
-            assertThat(model.parameters().get(0).values()).containsExactly(before);
+            // The good file still loads, into a model that holds other weights.
+            try (Model other = Net.of(1, 4, 1).mse().sgd(0.1).seed(2).build()) {
+                assertThat(other.parameters().get(0).values()).isNotEqualTo(before);
+                other.load(file);
+                assertThat(other.parameters()).usingRecursiveComparison().isEqualTo(model.parameters());
+            }
         }
     }
 
@@ -385,6 +389,139 @@ class ModelTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("label 3 is out of range for 3 classes")
                     .hasMessageContaining("labels must be 0..2");
+        }
+    }
+
+    @Test
+    void bce_with_logits_takes_pytorchs_first_step_from_zero_weights() {
+        // Logistic regression from zeros, the textbook start: z = 0, so d loss / dz = sigmoid(0) - y = 0.5 for y = 0.
+        try (Model model = Net.of(1, 1).bceWithLogits().sgd(1).build()) {
+            model.setParameters(List.of(new Parameter("0.weight", List.of(1, 1), new float[] {0f}),
+                    new Parameter("0.bias", List.of(1), new float[] {0f})));
+            model.step(Dataset.of(new float[][] {{1f}}, new float[][] {{0f}}));
+            assertThat(model.parameters().get(0).values()).containsExactly(-0.5f);
+            assertThat(model.parameters().get(1).values()).containsExactly(-0.5f);
+        }
+    }
+
+    /** One parameter, loss 0.5 * (w - 1)^2 * scale through Linear(1,1) without bias effect: gradients ~1e-4. */
+    private static double[] trainTiny(Optimizer optimizer, int steps) {
+        // x = 1e-2, y = 0: gradient of mean((w x + b)^2) w.r.t. w is 2 (w x + b) x, tiny for small x.
+        Dataset data = Dataset.of(new float[][] {{1e-2f}}, new float[][] {{0f}});
+        try (Model model = Net.of(1, 1).mse().optimizer(optimizer).build()) {
+            model.setParameters(List.of(new Parameter("0.weight", List.of(1, 1), new float[] {0.5f}),
+                    new Parameter("0.bias", List.of(1), new float[] {0.01f})));
+            model.fit(data, steps);
+            List<Parameter> p = model.parameters();
+            return new double[] {p.get(0).values()[0], p.get(1).values()[0]};
+        }
+    }
+
+    /** PyTorch's rules on the same problem, in double precision: s = {w, b}. */
+    private static double[] referenceTiny(Function<double[], double[]> update, int steps) {
+        double[] p = {0.5, 0.01};
+        for (int s = 0; s < steps; s++) {
+            double r = p[0] * 1e-2 + p[1];
+            p = update.apply(new double[] {p[0], p[1], 2 * r * 1e-2, 2 * r});
+        }
+        return p;
+    }
+
+    @Test
+    void epsilon_sits_where_pytorch_puts_it_in_every_adaptive_optimizer() {
+        // Large eps (0.1) next to gradients of 1e-4..1e-2: inside vs outside the square root, or TensorFlow's
+        // placement for Adam, changes the result by far more than the tolerance.
+        double eps = 0.1;
+        double[] sq = new double[2];
+        double[] rms = referenceTiny(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                sq[k] = 0.9 * sq[k] + 0.1 * s[2 + k] * s[2 + k];
+                out[k] = s[k] - 0.5 * s[2 + k] / (Math.sqrt(sq[k]) + eps);
+            }
+            return out;
+        }, 4);
+        double[] sum = new double[2];
+        double[] ada = referenceTiny(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                sum[k] += s[2 + k] * s[2 + k];
+                out[k] = s[k] - 0.5 * s[2 + k] / (Math.sqrt(sum[k]) + eps);
+            }
+            return out;
+        }, 4);
+        double[] m = new double[2];
+        double[] v = new double[2];
+        int[] t = {0};
+        double[] adam = referenceTiny(s -> {
+            t[0]++;
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                double g = s[2 + k];
+                m[k] = 0.9 * m[k] + 0.1 * g;
+                v[k] = 0.999 * v[k] + 0.001 * g * g;
+                double denom = Math.sqrt(v[k]) / Math.sqrt(1 - Math.pow(0.999, t[0])) + eps;
+                out[k] = s[k] - 0.5 / (1 - Math.pow(0.9, t[0])) * m[k] / denom;
+            }
+            return out;
+        }, 4);
+        double[] sa = new double[2];
+        double[] acc = new double[2];
+        double[] delta = referenceTiny(s -> {
+            double[] out = new double[2];
+            for (int k = 0; k < 2; k++) {
+                double g = s[2 + k];
+                sa[k] = 0.9 * sa[k] + 0.1 * g * g;
+                double d = Math.sqrt(acc[k] + eps) / Math.sqrt(sa[k] + eps) * g;
+                acc[k] = 0.9 * acc[k] + 0.1 * d * d;
+                out[k] = s[k] - 1.0 * d;
+            }
+            return out;
+        }, 4);
+
+        assertThat(trainTiny(Optimizers.rmsprop(0.5, 0.9, eps), 4)).containsExactly(rms, within(1e-6));
+        assertThat(trainTiny(Optimizers.adagrad(0.5, eps), 4)).containsExactly(ada, within(1e-6));
+        assertThat(trainTiny(Optimizers.adam(0.5, 0.9, 0.999, eps), 4)).containsExactly(adam, within(1e-6));
+        assertThat(trainTiny(Optimizers.adadelta(1.0, 0.9, eps), 4)).containsExactly(delta, within(1e-6));
+    }
+
+    @Test
+    void training_calls_from_several_threads_take_turns() throws Exception {
+        // SGD on one fixed batch: the result of 4 x 25 steps does not depend on their order, only on each step
+        // seeing the weights the previous one left. Interleaved steps would lose or double updates.
+        Dataset data = randomData(64, 3, 2, 9);
+        Net spec = Net.of(3, 16, 2).tanh().mse().sgd(0.05).seed(8);
+        float[][] probe = data.x();
+        float[][] serial;
+        try (Model model = spec.build()) {
+            for (int i = 0; i < 100; i++) {
+                model.step(data);
+            }
+            serial = model.predict(probe);
+        }
+        try (Model model = spec.build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        model.step(data);
+                    }
+                }));
+            }
+            for (int t = 0; t < 2; t++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        assertThat(model.predict(probe)).hasNumberOfRows(64);
+                    }
+                }));
+            }
+            for (var f : work) {
+                f.get();
+            }
+            pool.shutdown();
+            assertThat(model.stepsTaken()).isEqualTo(100);
+            assertThat(model.predict(probe)).isDeepEqualTo(serial);
         }
     }
 }

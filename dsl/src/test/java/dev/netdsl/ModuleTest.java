@@ -3,6 +3,7 @@ package dev.netdsl;
 import static dev.netdsl.Layers.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,15 +29,17 @@ class ModuleTest {
 
     @Test
     void a_module_with_its_own_forward_trains_and_names_its_parameters() {
-        try (Model model = Net.module(new TwoLayer()).mse().sgd(0.5).seed(2).build()) {
+        // sgd(0.1): with four saturated tanh units the stable limit is about 0.25; 0.5 diverged for 9 of 30 seeds
+        // (and for seed 2 only where oneDNN rounds), 0.1 reaches ~0 for all 30 on both kernel families.
+        try (Model model = Net.module(new TwoLayer()).mse().sgd(0.1).seed(2).build()) {
             float before = model.loss(xor());
 
-            model.fit(xor(), 2000);
+            model.fit(xor(), 3000);
 
             assertThat(model.loss(xor())).isLessThan(before).isLessThan(0.05f);
             assertThat(model.parameters()).extracting(Parameter::toString)
                     .containsExactly("layer1.weight [4, 2]", "layer1.bias [4]", "layer3.weight [1, 4]", "layer3.bias [1]");
-            assertThat(model.spec()).hasToString("Net.module(TwoLayer).mse().sgd(0.5).seed(2)");
+            assertThat(model.spec()).hasToString("Net.module(TwoLayer).mse().sgd(0.1).seed(2)");
         }
     }
 
@@ -143,6 +146,63 @@ class ModuleTest {
         try (Model model = named.build()) {
             assertThat(model.parameters()).extracting(Parameter::toString).containsExactly(
                     "hidden_linear.weight [13, 1]", "hidden_linear.bias [13]", "output_linear.weight [1, 13]", "output_linear.bias [1]");
+        }
+    }
+
+    @Test
+    void a_linear_used_twice_in_a_sequential_shares_its_weights_like_pytorch() {
+        Linear shared = linear(2, 2);
+        Dataset data = Dataset.of(new float[][] {{0.5f, -1f}, {2f, 0.25f}}, new float[][] {{0f, 1f}, {1f, 0f}});
+        try (Model model = Net.sequential(shared, Layers.identity(), shared).mse().sgd(0.1).seed(4).build()) {
+            // PyTorch's named_parameters() lists a shared layer's tensors once, under the first name.
+            assertThat(model.parameters()).extracting(Parameter::toString).containsExactly("0.weight [2, 2]", "0.bias [2]");
+            float[] w = model.parameters().get(0).values();
+            float[] b = model.parameters().get(1).values();
+            float[][] out = model.predict(new float[][] {{0.5f, -1f}});
+            float[] h = {w[0] * 0.5f + w[1] * -1f + b[0], w[2] * 0.5f + w[3] * -1f + b[1]};
+            assertThat(out[0]).containsExactly(new float[] {w[0] * h[0] + w[1] * h[1] + b[0], w[2] * h[0] + w[3] * h[1] + b[1]},
+                    within(1e-6f));
+            float before = model.loss(data);
+            model.fit(data, 20);
+            assertThat(model.loss(data)).isLessThan(before);
+            assertThat(model.layer(2).weight().values()).containsExactly(model.layer(0).weight().values());
+        }
+    }
+
+    static class SharedInModule extends Module {
+        final Linear twice = add("twice", linear(2, 2));
+        final Linear alias = add("alias", twice);
+        final Linear out = add("out", linear(2, 1));
+
+        @Override
+        public Expr forward(Expr x) {
+            return out.apply(alias.apply(twice.apply(x).tanh()).tanh());
+        }
+    }
+
+    static class TwoRelus extends Module {
+        final Linear a = add("a", linear(2, 3));
+        final Activation act1 = add("act1", Layers.relu());
+        final Linear b = add("b", linear(3, 1));
+        final Activation act2 = add("act2", Layers.relu());
+
+        @Override
+        public Expr forward(Expr x) {
+            return act2.apply(b.apply(act1.apply(a.apply(x))));
+        }
+    }
+
+    @Test
+    void a_module_may_register_a_stateless_layer_or_a_shared_one_under_several_names() {
+        try (Model model = Net.module(new TwoRelus()).mse().sgd(0.1).seed(1).build()) {
+            assertThat(model.parameters()).extracting(Parameter::name).containsExactly("a.weight", "a.bias", "b.weight", "b.bias");
+            model.fit(xor(), 5);
+        }
+        try (Model model = Net.module(new SharedInModule()).mse().sgd(0.1).seed(1).build()) {
+            assertThat(model.parameters()).extracting(Parameter::name).containsExactly("twice.weight", "twice.bias", "out.weight",
+                    "out.bias");
+            model.fit(xor(), 5);
+            assertThat(model.layer("alias").weight().values()).containsExactly(model.layer("twice").weight().values());
         }
     }
 }

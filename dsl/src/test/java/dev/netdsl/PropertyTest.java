@@ -11,8 +11,16 @@ import org.junit.jupiter.api.Test;
 /** Random specs and data never crash the JVM: every failure is a documented exception. */
 class PropertyTest {
 
-    /** Runs {@code main} of {@code type} in a fresh JVM with the test class path; returns its stdout. */
+    /**
+     * Runs {@code main} of {@code type} in a fresh JVM with the test class path and returns its exit code
+     * and stdout. The child writes to a file, not a pipe, so waiting for it can time out: a hung child is
+     * killed after {@code timeoutSeconds} and the test fails instead of hanging the build.
+     */
     static Forked fork(Class<?> type, List<String> jvmArgs, String... args) throws Exception {
+        return fork(300, type, jvmArgs, args);
+    }
+
+    static Forked fork(long timeoutSeconds, Class<?> type, List<String> jvmArgs, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -20,10 +28,33 @@ class PropertyTest {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(type.getName());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("forked JVM finished").isTrue();
-        return new Forked(p.exitValue(), out);
+        Path out = java.nio.file.Files.createTempFile("netdsl-fork", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                throw new AssertionError(type.getSimpleName() + " did not finish within " + timeoutSeconds + " s; its output:\n"
+                        + java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+            }
+            return new Forked(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
+    void a_hung_child_fails_the_test_instead_of_hanging_it() {
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fork(2, Sleeper.class, List.of()))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("did not finish within 2 s");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
+    }
+
+    /** Sleeps far longer than any test waits. */
+    public static final class Sleeper {
+        public static void main(String[] args) throws InterruptedException {
+            Thread.sleep(600_000);
+        }
     }
 
     record Forked(int exit, String out) {

@@ -30,6 +30,9 @@ class HimmelblauExampleTest {
             assertThat(r.end()[1]).isCloseTo(r.nearestMinimum()[1], within(1e-3f));
             assertThat(r.f()).isLessThan(1e-6f);
         }
+        // Each start ends in its own basin, as PyTorch's Adam does from the tutorial's starts.
+        assertThat(runs.get(0).nearestMinimum()).containsExactly(3f, 2f);
+        assertThat(runs.get(1).nearestMinimum()).containsExactly(3f, 2f);
         assertThat(runs.get(2).nearestMinimum()).containsExactly(-3.779310f, -3.283186f);
         assertThat(runs.get(3).nearestMinimum()).containsExactly(3.584428f, -1.848126f);
         String text = console.toString(StandardCharsets.UTF_8);

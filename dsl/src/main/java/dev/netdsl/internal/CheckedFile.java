@@ -34,6 +34,13 @@ public final class CheckedFile {
         T read(DataInputStream in) throws IOException;
     }
 
+    /** Reads a body of one of several format versions. */
+    @FunctionalInterface
+    public interface VersionedReader<T> {
+        /** Reads the body of format {@code version} from {@code in}. */
+        T read(int version, DataInputStream in) throws IOException;
+    }
+
     private CheckedFile() {
     }
 
@@ -62,6 +69,19 @@ public final class CheckedFile {
      *     truncated or corrupt
      */
     public static <T> T read(Path source, byte[] magic, int version, String kind, String foreign, Reader<T> reader) {
+        return read(source, magic, version, version, kind, foreign, (v, in) -> reader.read(in));
+    }
+
+    /**
+     * Reads a file written by {@link #write} with the same magic and a version from
+     * {@code oldest} to {@code newest}. A reader's {@link IllegalArgumentException} comes out with the
+     * file's name in front.
+     *
+     * @throws IllegalArgumentException if the file is missing, foreign, of another version,
+     *     truncated or corrupt, or the reader rejects what it holds
+     */
+    public static <T> T read(Path source, byte[] magic, int oldest, int newest, String kind, String foreign,
+                             VersionedReader<T> reader) {
         byte[] all;
         try {
             all = Files.readAllBytes(source);
@@ -74,9 +94,10 @@ public final class CheckedFile {
             throw new IllegalArgumentException("can't load " + source + ": " + foreign);
         }
         int found = ByteBuffer.wrap(all, magic.length, 4).getInt();
-        if (found != version) {
+        if (found < oldest || found > newest) {
             throw new IllegalArgumentException("can't load " + source + ": " + kind + " format version " + found
-                    + ", this NetDSL reads version " + version);
+                    + ", this NetDSL reads " + (oldest == newest ? "version " + newest : "versions " + oldest + " to " + newest)
+                    + (found > newest ? "; it was written by a newer NetDSL, upgrade to read it" : ""));
         }
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
@@ -84,7 +105,9 @@ public final class CheckedFile {
             throw new IllegalArgumentException("can't load " + source + ": checksum mismatch, the file is truncated or corrupt");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, magic.length + 4, all.length - magic.length - 12))) {
-            return reader.read(in);
+            return reader.read(found, in);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("can't load " + source + ": " + e.getMessage(), e);
         } catch (EOFException e) {
             throw new IllegalArgumentException("can't load " + source + ": the file is truncated");
         } catch (IOException e) {

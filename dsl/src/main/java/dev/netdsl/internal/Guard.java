@@ -3,79 +3,97 @@ package dev.netdsl.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Stops training on a NaN or infinite loss and brings back the last good weights, at almost no cost
- * per step.
+ * Stops training on a NaN or infinite loss and brings back earlier values of the variables, at almost
+ * no cost per step.
  *
- * <p>Each step's updates wait for {@code CheckNumerics(loss)}: a non-finite loss fails the whole
- * session run, so that step changes nothing. To go back one more step (to the weights whose loss
- * was last finite) the guard keeps two checkpoints of every variable, taken every
- * {@value #EVERY} steps in a run of their own, and the steps since the older one as replayable
- * actions; {@link #rollBackTo} restores a checkpoint and replays the steps after it, which on the
- * CPU reproduces the weights exactly. A per-step copy of every weight cost about 11% of an MNIST
- * epoch (docs/tensorflow-notes.md); this costs one copy per {@value #EVERY} steps.
+ * <p>Each step's updates wait for {@code CheckNumerics(loss)} ({@link #check}): a non-finite loss fails
+ * the whole session run, so that step changes nothing. To go back further (to the values whose loss
+ * was last finite) the guard keeps two checkpoints of every guarded variable, taken every
+ * {@value #EVERY} updates in a run of their own, and a journal of the updates since the older one as
+ * replayable actions; {@link #rollBackTo} restores a checkpoint and replays the journal up to the
+ * wanted position, which on the CPU reproduces the values exactly. A per-step copy of every weight
+ * cost about 11% of an MNIST epoch (docs/tensorflow-notes.md); this costs one copy per
+ * {@value #EVERY} updates.
+ *
+ * <p>One guard covers every variable that the trainers of one graph update (several minimizers may
+ * update the same variable): positions count updates by any of them, and a rollback restores exactly
+ * the values the variables had at that position, whoever changed them since.
  */
 public final class Guard {
     /** The text the loss check puts in its error, to tell it from other native errors. */
     static final String MARK = "netdsl: non-finite loss";
-    /** Steps between checkpoints. */
+    /** Updates between checkpoints. */
     public static final int EVERY = 32;
 
     private final TfRuntime rt;
-    private final Op check;
-    private final Checkpoint[] checkpoints = new Checkpoint[2];
-    /** The steps since the older checkpoint, oldest first. */
-    private final Deque<Replay> history = new ArrayDeque<>();
-    /** Index into {@link #checkpoints} of the newest one with a step, or -1. */
-    private int newest = -1;
+    private final Set<TfRuntime.Slot> guarded = new LinkedHashSet<>();
+    /** Each guarded slot's two checkpoint copies. */
+    private final List<TfRuntime.Slot[]> copies = new ArrayList<>();
+    private final Checkpoint[] checkpoints = {new Checkpoint(), new Checkpoint()};
+    /** The updates since the older checkpoint, oldest first. */
+    private final Deque<Entry> journal = new ArrayDeque<>();
+    /** Updates applied to the guarded variables so far. */
+    private long position;
 
     private static final class Checkpoint {
-        final Op save;
-        final Op restore;
-        long step = -1;
-
-        Checkpoint(Op save, Op restore) {
-            this.save = save;
-            this.restore = restore;
-        }
+        Op save;
+        Op restore;
+        long position = -1;
     }
 
-    private record Replay(long step, Runnable action) {
+    /** One successful update: where it started, who made it, and how to make it again. */
+    private record Entry(long position, Object owner, Runnable replay) {
     }
 
-    private Guard(TfRuntime rt, Op check, Checkpoint a, Checkpoint b) {
+    /** A guard over no variables yet; {@link #cover} adds them. */
+    public Guard(TfRuntime rt) {
         this.rt = rt;
-        this.check = check;
-        checkpoints[0] = a;
-        checkpoints[1] = b;
     }
 
     /**
-     * Adds the loss check and two checkpoint copies of {@code slots}. Updates must have
-     * {@link #ready()} as a control input.
+     * Adds checkpoint copies for those of {@code slots} not yet guarded. Forgets the journal (the
+     * checkpoint ops change); call while building, or call {@link #keepCurrent} afterwards.
      */
-    public static Guard create(TfRuntime rt, Operand<TFloat32> loss, List<TfRuntime.Slot> slots) {
-        Operand<TFloat32> checked = check(rt, loss);
-        Checkpoint[] made = new Checkpoint[2];
+    public void cover(List<TfRuntime.Slot> slots) {
+        boolean added = false;
+        for (TfRuntime.Slot s : slots) {
+            if (guarded.add(s)) {
+                TfRuntime.Slot[] pair = new TfRuntime.Slot[2];
+                for (int k = 0; k < 2; k++) {
+                    // The copy starts equal to the variable (written from Java), so Assign copies into its own buffer
+                    // instead of aliasing the variable's (an Assign into an uninitialised variable may share the buffer).
+                    pair[k] = rt.variable(s.name() + "/checkpoint_" + k, s.shape(), s.initial());
+                }
+                copies.add(pair);
+                added = true;
+            }
+        }
+        if (!added) {
+            return;
+        }
+        List<TfRuntime.Slot> all = new ArrayList<>(guarded);
         for (int k = 0; k < 2; k++) {
             List<Op> saves = new ArrayList<>();
             List<Op> restores = new ArrayList<>();
-            for (TfRuntime.Slot s : slots) {
-                // The copy starts equal to the variable (written from Java), so Assign copies into its own buffer
-                // instead of aliasing the variable's (an Assign into an uninitialised variable may share the buffer).
-                TfRuntime.Slot copy = rt.variable(s.name() + "/checkpoint_" + k, s.shape(), s.initial());
+            for (int i = 0; i < all.size(); i++) {
+                TfRuntime.Slot s = all.get(i);
+                TfRuntime.Slot copy = copies.get(i)[k];
                 saves.add(rt.named(rt.unique(s.name() + "/save_" + k)).assign(copy.variable(), s.read()));
                 restores.add(rt.named(rt.unique(s.name() + "/restore_" + k)).assign(s.variable(), copy.read()));
             }
-            made[k] = new Checkpoint(rt.named(rt.unique("guard/save_" + k)).withControlDependencies(saves).noOp(),
-                    rt.named(rt.unique("guard/restore_" + k)).withControlDependencies(restores).noOp());
+            checkpoints[k].save = rt.named(rt.unique("guard/save_" + k)).withControlDependencies(saves).noOp();
+            checkpoints[k].restore = rt.named(rt.unique("guard/restore_" + k)).withControlDependencies(restores).noOp();
         }
-        return new Guard(rt, checked, made[0], made[1]);
+        forget();
     }
 
     /** An op that fails the session run, with a message {@link #isNonFiniteLoss} recognises, if {@code value} holds a NaN or infinity. */
@@ -83,69 +101,111 @@ public final class Guard {
         return rt.named(rt.unique("guard/is_finite")).debugging.checkNumerics(value, MARK);
     }
 
-    /** Runs once the loss is known to be finite. */
-    public Op ready() {
-        return check;
+    /** Updates applied to the guarded variables so far (by any owner). */
+    public long position() {
+        return position;
     }
 
-    /**
-     * Call before training step {@code step} (the number of updates applied so far) runs;
-     * {@code replay} must redo exactly that step's update (same data) if asked.
-     */
-    public void beforeStep(long step, Runnable replay) {
-        if (newest < 0 || step - checkpoints[newest].step >= EVERY) {
+    /** Call before an update runs: takes a checkpoint when one is due. */
+    public void beforeUpdate() {
+        int newest = newest();
+        if (newest < 0 || position - checkpoints[newest].position >= EVERY) {
             int slot = newest < 0 ? 0 : 1 - newest;
-            save(slot, step);
-            long older = checkpoints[1 - slot].step;
-            long keepFrom = older >= 0 ? older : step;
-            while (!history.isEmpty() && history.peekFirst().step() < keepFrom) {
-                history.removeFirst();
+            save(slot);
+            long older = checkpoints[1 - slot].position;
+            long keepFrom = older >= 0 ? older : position;
+            while (!journal.isEmpty() && journal.peekFirst().position() < keepFrom) {
+                journal.removeFirst();
             }
         }
-        history.addLast(new Replay(step, replay));
     }
 
     /**
-     * Brings the variables to their values after {@code target} updates (the step before the one
-     * whose loss was not finite). Returns false if no checkpoint reaches back that far (the failing
-     * step was the first since the weights were loaded); the variables then stay as they are.
+     * Call after an update by {@code owner} succeeded; {@code replay} must redo exactly that update
+     * (same data) if asked.
      */
-    public boolean rollBackTo(long target) {
+    public void afterUpdate(Object owner, Runnable replay) {
+        journal.addLast(new Entry(position, owner, replay));
+        position++;
+    }
+
+    /**
+     * The position at which {@code owner}'s latest update still in the journal started, or -1 if
+     * there is none (none made, or it lies before the last {@link #keepCurrent}).
+     */
+    public long lastUpdateOf(Object owner) {
+        for (Iterator<Entry> it = journal.descendingIterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.owner() == owner) {
+                return e.position();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Brings the variables back to their values at {@code target} (a position, at most the current
+     * one) and forgets every update after it. Returns the owners of the undone updates, one entry per
+     * update, or null if no checkpoint reaches back that far; the variables then stay as they are.
+     */
+    public List<Object> rollBackTo(long target) {
         int best = -1;
         for (int k = 0; k < 2; k++) {
-            long s = checkpoints[k].step;
-            if (s >= 0 && s <= target && (best < 0 || s > checkpoints[best].step)) {
+            long p = checkpoints[k].position;
+            if (p >= 0 && p <= target && (best < 0 || p > checkpoints[best].position)) {
                 best = k;
             }
         }
-        if (best < 0) {
-            return false;
+        if (best < 0 || target > position) {
+            return null;
         }
         Checkpoint c = checkpoints[best];
         rt.run(rt.session().runner().addTarget(c.restore), "restore a checkpoint").close();
-        for (Replay r : new ArrayList<>(history)) {
-            if (r.step() >= c.step && r.step() < target) {
-                r.action().run();
+        for (Entry e : new ArrayList<>(journal)) {
+            if (e.position() >= c.position && e.position() < target) {
+                e.replay().run();
             }
         }
-        return true;
+        List<Object> undone = new ArrayList<>();
+        while (!journal.isEmpty() && journal.peekLast().position() >= target) {
+            undone.add(0, journal.removeLast().owner());
+        }
+        for (Checkpoint k : checkpoints) {
+            if (k.position > target) {
+                k.position = -1;
+            }
+        }
+        position = target;
+        return undone;
     }
 
-    /** Forgets the checkpoints and history: the current values (after a load) are step {@code step}'s. */
-    public void keepCurrent(long step) {
-        history.clear();
-        checkpoints[0].step = -1;
-        checkpoints[1].step = -1;
-        newest = -1;
-        if (rt.started()) {
-            save(0, step);
+    /** Forgets the checkpoints and journal: the current values (after a load or a write) are the new start. */
+    public void keepCurrent() {
+        forget();
+        if (rt.started() && !guarded.isEmpty()) {
+            save(0);
         }
     }
 
-    private void save(int slot, long step) {
+    private void forget() {
+        journal.clear();
+        checkpoints[0].position = -1;
+        checkpoints[1].position = -1;
+    }
+
+    private int newest() {
+        int newest = -1;
+        for (int k = 0; k < 2; k++) {
+            if (checkpoints[k].position >= 0 && (newest < 0 || checkpoints[k].position > checkpoints[newest].position)) {
+                newest = k;
+            }
+        }
+        return newest;
+    }
+
+    private void save(int slot) {
         rt.run(rt.session().runner().addTarget(checkpoints[slot].save), "save a checkpoint").close();
-        checkpoints[slot].step = step;
-        newest = slot;
+        checkpoints[slot].position = position;
     }
 
     /** True if {@code e} (or its cause) is the loss check failing. */

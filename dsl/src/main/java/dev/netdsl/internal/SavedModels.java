@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.UUID;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -15,7 +12,7 @@ import org.tensorflow.exceptions.TensorFlowException;
 /**
  * Writes a runtime's graph and variables as a TensorFlow SavedModel (tag {@code serve}). The export
  * goes to a temp directory beside the target and is renamed into place; an old export is replaced
- * only when asked, and only after the new one is complete.
+ * only when asked, and only after the new one is complete ({@link AtomicFiles#replaceDirectory}).
  */
 public final class SavedModels {
     private SavedModels() {
@@ -36,18 +33,12 @@ public final class SavedModels {
         } catch (IOException e) {
             throw new UncheckedIOException("exportSavedModel: can't prepare " + dir + ": " + AtomicFiles.describe(e), e);
         }
-        String id = UUID.randomUUID().toString();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + id + ".tmp");
-        Path old = target.resolveSibling("." + target.getFileName() + "." + id + ".old");
+        AtomicFiles.cleanDebris(target);
+        Path tmp = AtomicFiles.claimTemp(target);
         try {
             SavedModelBundle.exporter(tmp.toString()).withSession(rt.session()).withSignature(signature).export();
-            if (replace) {
-                // Two renames: the old export moves aside whole, the new one moves in whole.
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.deleteIfExists(target);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            // The old export (if any) moves aside whole and the new one moves in whole; a failure puts the old back.
+            AtomicFiles.replaceDirectory(tmp, target, replace);
         } catch (IOException e) {
             throw new UncheckedIOException("exportSavedModel: can't write " + dir + ": " + AtomicFiles.describe(e), e);
         } catch (TensorFlowException e) {
@@ -55,7 +46,7 @@ public final class SavedModels {
                     + e.getMessage(), e);
         } finally {
             deleteTree(tmp);
-            deleteTree(old);
+            AtomicFiles.release(tmp);
         }
     }
 
@@ -93,13 +84,6 @@ public final class SavedModels {
 
     /** Deletes {@code root} and everything under it, best effort. */
     public static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover temp folder is named as such
-        }
+        AtomicFiles.deleteTree(root);
     }
 }

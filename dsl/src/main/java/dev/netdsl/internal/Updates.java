@@ -23,9 +23,10 @@ public final class Updates {
 
     /**
      * An optimizer's state: for each parameter its slots (momentum buffer, Adam's moments, ...) in
-     * the order {@link #next} reads and returns them, and the update counter (Adam only, else null).
+     * the order {@link #next} reads and returns them, the update counter (Adam only, else null), and
+     * the slots' names, PyTorch's state keys ({@code exp_avg}, {@code momentum_buffer}, ...).
      */
-    public record State(List<List<TfRuntime.Slot>> perParam, TfRuntime.Slot step) {
+    public record State(List<List<TfRuntime.Slot>> perParam, TfRuntime.Slot step, List<String> kinds) {
         /** Every slot, parameter by parameter, then the counter. */
         public List<TfRuntime.Slot> all() {
             List<TfRuntime.Slot> out = new ArrayList<>();
@@ -49,21 +50,23 @@ public final class Updates {
             perParam.add(slots);
         }
         TfRuntime.Slot step = optimizer instanceof Optimizer.Adam ? rt.variable("optimizer/step", new long[0], new float[1]) : null;
-        return new State(perParam, step);
+        return new State(perParam, step, kinds);
     }
 
+    /** The per-parameter state of each optimizer, named as {@code torch.optim} names it. */
     private static List<String> slotNames(Optimizer optimizer) {
         if (optimizer instanceof Optimizer.Sgd sgd) {
-            return sgd.momentum() == 0 ? List.of() : List.of("momentum");
+            return sgd.momentum() == 0 ? List.of() : List.of("momentum_buffer");
         } else if (optimizer instanceof Optimizer.Adam) {
-            return List.of("adam_m", "adam_v");
+            return List.of("exp_avg", "exp_avg_sq");
         } else if (optimizer instanceof Optimizer.RmsProp) {
-            return List.of("rmsprop_v");
+            return List.of("square_avg");
         } else if (optimizer instanceof Optimizer.AdaGrad) {
-            return List.of("adagrad_sum");
-        } else {
-            return List.of("adadelta_v", "adadelta_u");
+            return List.of("sum");
+        } else if (optimizer instanceof Optimizer.AdaDelta) {
+            return List.of("square_avg", "acc_delta");
         }
+        throw new IllegalArgumentException("no update rule for the optimizer " + optimizer);
     }
 
     /**
@@ -71,13 +74,13 @@ public final class Updates {
      * them all. Every update has a control edge from the whole backward pass: a variable's read
      * aliases its buffer, so an in-place update that ran while another gradient still reads the weight
      * would corrupt that gradient (docs/tensorflow-notes.md). An IdentityN barrier is not enough
-     * (Grappler removes it); control edges stay. Updates also wait for {@code guard}'s check and
-     * backups.
+     * (Grappler removes it); control edges stay. Updates also wait for {@code ready} (the loss check of
+     * {@link Guard#check}), so a non-finite loss changes nothing.
      */
     public static Op compile(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params, List<Output<?>> gradients,
-                             State state, Guard guard) {
+                             State state, Operand<TFloat32> ready) {
         List<Operation> producers = new ArrayList<>();
-        producers.add(guard.ready().op());
+        producers.add(ready.asOutput().op());
         List<Operand<TFloat32>> grads = new ArrayList<>();
         for (Output<?> g : gradients) {
             producers.add(g.op());
