@@ -1,25 +1,26 @@
 package dev.netdsl;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable table of examples: inputs {@code x} (rows × features) and either float targets
- * {@code y} (rows × targets) or integer class labels. Values are copied in and out, so callers can
- * reuse their arrays.
+ * An immutable set of examples: inputs {@code x} of shape {@code [n, ...exampleShape]} and either
+ * float targets {@code [n, ...targetShape]} or integer class labels. Built from flat arrays without
+ * per-row copies (one copy in, so callers can reuse their arrays).
  */
 public final class Dataset {
     private final int rows;
-    private final int features;
+    private final int[] exampleShape;
     private final float[] x;
-    private final int targets;
+    private final int[] targetShape;
     private final float[] y;
     private final int[] labels;
 
-    private Dataset(int rows, int features, float[] x, int targets, float[] y, int[] labels) {
+    private Dataset(int rows, int[] exampleShape, float[] x, int[] targetShape, float[] y, int[] labels) {
         this.rows = rows;
-        this.features = features;
+        this.exampleShape = exampleShape;
         this.x = x;
-        this.targets = targets;
+        this.targetShape = targetShape;
         this.y = y;
         this.labels = labels;
     }
@@ -40,7 +41,8 @@ public final class Dataset {
         }
         int features = width(x, "x");
         int targets = width(y, "y");
-        return new Dataset(rows, features, flatten(x, features, "x"), targets, flatten(y, targets, "y"), null);
+        return new Dataset(rows, new int[] {features}, flatten(x, features, "x"), new int[] {targets}, flatten(y, targets, "y"),
+                null);
     }
 
     /**
@@ -57,44 +59,99 @@ public final class Dataset {
             throw new IllegalArgumentException("Dataset.of: x has " + rows + " rows but there are " + labels.length
                     + " labels; give one label per input row");
         }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0) {
-                throw new IllegalArgumentException("Dataset.of: label " + labels[i] + " at row " + i
-                        + " is negative; class labels count from 0");
-            }
-        }
+        checkLabels(labels);
         int features = width(x, "x");
-        return new Dataset(rows, features, flatten(x, features, "x"), 1, null, labels.clone());
+        return new Dataset(rows, new int[] {features}, flatten(x, features, "x"), null, null, labels.clone());
     }
 
     /**
      * A classification data set from a flat row-major {@code x} of {@code labels.length} rows of
-     * {@code features} values (no per-row arrays: the way to build large image sets). {@code x} is
-     * copied.
+     * {@code features} values.
      *
      * @throws IllegalArgumentException if the sizes disagree, a label is negative, or a value is not
      *     finite
      */
     public static Dataset of(float[] x, int features, int[] labels) {
+        return of(x, labels, features);
+    }
+
+    /**
+     * A classification data set of examples with any shape, e.g. images
+     * {@code Dataset.of(pixels, labels, 1, 28, 28)}: {@code x} holds {@code labels.length} examples of
+     * {@code exampleShape}, row-major (PyTorch's {@code [n, channels, height, width]}).
+     *
+     * @throws IllegalArgumentException if the sizes disagree, a label is negative, or a value is not
+     *     finite
+     */
+    public static Dataset of(float[] x, int[] labels, int... exampleShape) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
-        if (features < 1 || labels.length < 1 || (long) features * labels.length != x.length) {
-            throw new IllegalArgumentException("Dataset.of: " + x.length + " values are not " + labels.length + " rows of "
-                    + features + " features; give x.length == labels.length * features");
+        int[] shape = checkShape(exampleShape, "example");
+        checkSize(x, labels.length, shape, "x", labels.length + " labels");
+        checkLabels(labels);
+        return new Dataset(labels.length, shape, x.clone(), null, null, labels.clone());
+    }
+
+    /**
+     * A data set of float targets with any shapes: {@code x} holds {@code n} examples of
+     * {@code exampleShape} and {@code y} the {@code n} targets of {@code targetShape}, both row-major.
+     *
+     * @throws IllegalArgumentException if the sizes disagree or a value is not finite
+     */
+    public static Dataset of(float[] x, int[] exampleShape, float[] y, int... targetShape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        int[] in = checkShape(exampleShape, "example");
+        int[] out = checkShape(targetShape, "target");
+        int perExample = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+        int n = x.length / Math.max(1, perExample);
+        checkSize(x, n, in, "x", "");
+        checkSize(y, n, out, "y", n + " examples");
+        return new Dataset(n, in, x.clone(), out, y.clone(), null);
+    }
+
+    /** A data set from tensors: {@code x} {@code [n, ...]} and float targets {@code y} {@code [n, ...]}. */
+    public static Dataset of(Tensor x, Tensor y) {
+        int[] xs = x.shape();
+        int[] ys = y.shape();
+        if (xs.length < 2 || ys.length < 2 || xs[0] != ys[0]) {
+            throw new IllegalArgumentException("Dataset.of: needs x [n, ...] and y [n, ...] with the same n but got "
+                    + Arrays.toString(xs) + " and " + Arrays.toString(ys));
         }
-        for (int i = 0; i < x.length; i++) {
-            if (!Float.isFinite(x[i])) {
-                throw new IllegalArgumentException("Dataset.of: x[" + i / features + "][" + i % features + "] is " + x[i]
+        return of(x.data(), Arrays.copyOfRange(xs, 1, xs.length), y.data(), Arrays.copyOfRange(ys, 1, ys.length));
+    }
+
+    private static int[] checkShape(int[] shape, String what) {
+        Objects.requireNonNull(shape, what + "Shape");
+        if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("Dataset.of: the " + what + " shape " + Arrays.toString(shape)
+                    + " needs one or more dimensions, each at least 1");
+        }
+        return shape.clone();
+    }
+
+    private static void checkSize(float[] v, int n, int[] shape, String what, String against) {
+        long per = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        if (n < 1 || per * n != v.length) {
+            throw new IllegalArgumentException("Dataset.of: " + v.length + " values in " + what + " are not " + (n < 1 ? "any" : n)
+                    + " examples of shape " + Arrays.toString(shape) + (against.isEmpty() ? "" : " (for " + against + ")")
+                    + "; give " + what + ".length == examples * " + per);
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("Dataset.of: " + what + "[" + i / per + "][" + i % per + "] is " + v[i]
                         + "; clean or drop non-finite values before training");
             }
         }
+    }
+
+    private static void checkLabels(int[] labels) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0) {
                 throw new IllegalArgumentException("Dataset.of: label " + labels[i] + " at row " + i
                         + " is negative; class labels count from 0");
             }
         }
-        return new Dataset(labels.length, features, x.clone(), 1, null, labels.clone());
     }
 
     private static int checkRows(float[][] m, String what) {
@@ -136,24 +193,34 @@ public final class Dataset {
         return rows;
     }
 
-    /** Input features per example. */
+    /** The shape of one example, e.g. {@code [784]} or {@code [1, 28, 28]}; a copy. */
+    public int[] exampleShape() {
+        return exampleShape.clone();
+    }
+
+    /** Input values per example (the product of {@link #exampleShape()}). */
     public int features() {
-        return features;
+        return x.length / rows;
     }
 
-    /** Target columns per example (1 for labelled data). */
+    /** The shape of one float target, e.g. {@code [1]}; {@code [1]} for labelled data too. */
+    public int[] targetShape() {
+        return targetShape == null ? new int[] {1} : targetShape.clone();
+    }
+
+    /** Target values per example (1 for labelled data). */
     public int targets() {
-        return targets;
+        return y == null ? 1 : y.length / rows;
     }
 
-    /** True when targets are integer class labels rather than a float matrix. */
+    /** True when targets are integer class labels rather than float values. */
     public boolean hasLabels() {
         return labels != null;
     }
 
-    /** A copy of the inputs, rows × features. */
+    /** A copy of the inputs, one row per example (an image's pixels flattened). */
     public float[][] x() {
-        return unflatten(x, features);
+        return unflatten(x, features());
     }
 
     /** A copy of the inputs as one row-major array ({@code size() * features()} values). */
@@ -161,8 +228,16 @@ public final class Dataset {
         return x.clone();
     }
 
+    /** The inputs as a tensor {@code [n, ...exampleShape]}. */
+    public Tensor xTensor() {
+        int[] shape = new int[exampleShape.length + 1];
+        shape[0] = rows;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        return Tensor.wrap(x.clone(), shape);
+    }
+
     /**
-     * A copy of the float targets, rows × targets.
+     * A copy of the float targets, one row per example.
      *
      * @throws IllegalStateException for labelled data; use {@link #labels()}
      */
@@ -170,7 +245,7 @@ public final class Dataset {
         if (y == null) {
             throw new IllegalStateException("this data set holds class labels, not float targets; call labels()");
         }
-        return unflatten(y, targets);
+        return unflatten(y, targets());
     }
 
     /**
@@ -202,6 +277,8 @@ public final class Dataset {
         if (n < 1) {
             throw new IllegalArgumentException("subset: no indices given; a data set needs at least one example");
         }
+        int features = features();
+        int targets = targets();
         float[] sx = new float[n * features];
         float[] sy = y == null ? null : new float[n * targets];
         int[] sl = labels == null ? null : new int[n];
@@ -217,7 +294,7 @@ public final class Dataset {
                 sl[i] = labels[r];
             }
         }
-        return new Dataset(n, features, sx, targets, sy, sl);
+        return new Dataset(n, exampleShape, sx, targetShape, sy, sl);
     }
 
     /** The flat row-major inputs, not copied: callers in this package must not modify it. */
@@ -256,6 +333,8 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + rows + " x " + features + (labels != null ? ", labels" : " -> " + targets) + "]";
+        String in = exampleShape.length == 1 ? Integer.toString(exampleShape[0]) : Arrays.toString(exampleShape);
+        return "Dataset[" + rows + " x " + in + (labels != null ? ", labels" : " -> " + (targetShape.length == 1
+                ? Integer.toString(targetShape[0]) : Arrays.toString(targetShape))) + "]";
     }
 }

@@ -1,56 +1,69 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Check;
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
+import dev.netdsl.internal.Shapes;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A symbolic float32 tensor: an immutable expression over {@link Var variables}, {@link Input
- * inputs} and constants, with fluent math like PyTorch's tensor methods. Shapes are checked in Java
- * as the expression is written, so a mismatch fails here, with both shapes in the message, and never
- * inside TensorFlow. An {@code Expr} is compiled to a graph by {@link Autograd#minimize} or
- * {@link Autograd#eval}; it can be compiled more than once (for example into a fused training loop).
+ * A symbolic float32 tensor: an immutable expression over variables, inputs, a layer's parameters and
+ * constants, with fluent math like PyTorch's tensor methods. Shapes are checked in Java as the
+ * expression is written, so a mismatch fails here, with both shapes in the message, and never inside
+ * TensorFlow. An {@code Expr} is compiled to a graph by whatever owns its leaves (an
+ * {@link dev.netdsl.autograd.Autograd}, or a model compiling its layers' forward passes); equal
+ * expressions compile to the same ops.
  *
  * <p>Dimensions are {@code long}s; {@code -1} stands for a size only known at run time (a batch).
  */
 public class Expr {
-    /** What a node computes. */
-    enum Op {
-        VAR, INPUT, CONST,
-        ADD, SUB, MUL, DIV, POW, MATMUL,
-        NEG, SQUARE, SQRT, EXP, LOG, ABS, RELU, TANH, SIGMOID, SOFTMAX, LOG_SOFTMAX, TRANSPOSE,
-        HARDTANH, LEAKY_RELU, ELU, GELU, SOFTPLUS, ERF, MODEL_INPUT, LINEAR,
-        SUM, MEAN, MAX, SUM_AXIS, MEAN_AXIS, AT, RESHAPE
+    static {
+        Nodes.install(new Nodes.Access() {
+            @Override
+            public Node node(Expr e) {
+                return e.node;
+            }
+
+            @Override
+            public Expr expr(Node node) {
+                return new Expr(node);
+            }
+        });
     }
 
-    final Op op;
-    final Expr[] args;
-    final long[] shape;
-    /** CONST values (row-major). */
-    final float[] values;
-    /** AT index, SUM_AXIS/MEAN_AXIS axis. */
-    final int index;
+    private final Node node;
 
-    Expr(Op op, long[] shape, Expr[] args, float[] values, int index) {
-        this.op = op;
-        this.shape = shape;
-        this.args = args;
-        this.values = values;
-        this.index = index;
+    private Expr(Node node) {
+        this.node = node;
     }
 
-    private static Expr node(Op op, long[] shape, Expr... args) {
-        return new Expr(op, shape, args, null, 0);
+    /**
+     * A leaf whose value whoever compiles the expression supplies (an Autograd's variables and inputs
+     * are such leaves).
+     */
+    protected Expr(long[] shape) {
+        this.node = new Node(OpCode.LEAF, shape.clone(), new Expr[0], null, 0, null);
+    }
+
+    private static Expr node(OpCode op, long[] shape, Expr... args) {
+        return new Expr(Node.of(op, shape, args));
+    }
+
+    private static Expr node(OpCode op, long[] shape, Expr[] args, float[] values, int index) {
+        return new Expr(new Node(op, shape, args, values, index, null));
     }
 
     /** A constant scalar. */
     public static Expr scalar(double value) {
-        return new Expr(Op.CONST, new long[0], new Expr[0], new float[] {(float) value}, 0);
+        return node(OpCode.CONST, new long[0], new Expr[0], new float[] {(float) value}, 0);
     }
 
     /** A constant vector. */
     public static Expr constant(float... values) {
         Objects.requireNonNull(values, "values");
-        return new Expr(Op.CONST, new long[] {values.length}, new Expr[0], values.clone(), 0);
+        return node(OpCode.CONST, new long[] {values.length}, new Expr[0], values.clone(), 0);
     }
 
     /**
@@ -59,36 +72,28 @@ public class Expr {
      * @throws IllegalArgumentException if the shape's size differs from the number of values
      */
     public static Expr constant(float[] values, long... shape) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("constant: dimension " + d + " in " + Arrays.toString(shape)
-                        + " must be known (0 or more)");
-            }
-            n *= d;
-        }
-        if (n != values.length) {
-            throw new IllegalArgumentException("constant: shape " + Arrays.toString(shape) + " holds " + n
-                    + " values but " + values.length + " were given");
-        }
-        return new Expr(Op.CONST, shape.clone(), new Expr[0], values.clone(), 0);
+        return node(OpCode.CONST, Shapes.constant(values.length, shape), new Expr[0], values.clone(), 0);
     }
 
     /** The shape, outermost first; {@code -1} marks a size known only at run time. */
     public long[] shape() {
-        return shape.clone();
+        return node.shape().clone();
     }
 
     /** The number of dimensions (0 for a scalar). */
     public int rank() {
-        return shape.length;
+        return node.shape().length;
+    }
+
+    private long[] dims() {
+        return node.shape();
     }
 
     // ---- element-wise arithmetic with NumPy broadcasting ------------------------------------------
 
     /** {@code this + other}, broadcasting like NumPy. */
     public Expr plus(Expr other) {
-        return binary(Op.ADD, "plus", other);
+        return binary(OpCode.ADD, "plus", other);
     }
 
     /** {@code this + value}. */
@@ -98,7 +103,7 @@ public class Expr {
 
     /** {@code this - other}, broadcasting like NumPy. */
     public Expr minus(Expr other) {
-        return binary(Op.SUB, "minus", other);
+        return binary(OpCode.SUB, "minus", other);
     }
 
     /** {@code this - value}. */
@@ -108,7 +113,7 @@ public class Expr {
 
     /** Element-wise {@code this * other}, broadcasting like NumPy. */
     public Expr times(Expr other) {
-        return binary(Op.MUL, "times", other);
+        return binary(OpCode.MUL, "times", other);
     }
 
     /** {@code this * value}. */
@@ -118,7 +123,7 @@ public class Expr {
 
     /** Element-wise {@code this / other}, broadcasting like NumPy. */
     public Expr div(Expr other) {
-        return binary(Op.DIV, "div", other);
+        return binary(OpCode.DIV, "div", other);
     }
 
     /** {@code this / value}. */
@@ -128,7 +133,7 @@ public class Expr {
 
     /** Element-wise {@code this ** exponent}. */
     public Expr pow(Expr exponent) {
-        return binary(Op.POW, "pow", exponent);
+        return binary(OpCode.POW, "pow", exponent);
     }
 
     /** {@code this ** exponent}; {@code pow(2)} is built as {@link #square()}. */
@@ -136,77 +141,87 @@ public class Expr {
         return exponent == 2 ? square() : pow(scalar(exponent));
     }
 
-    private Expr binary(Op op, String name, Expr other) {
-        Objects.requireNonNull(other, name);
-        return node(op, broadcast(name, shape, other.shape), this, other);
+    /** Element-wise {@code max(this, other)}, broadcasting; the gradient goes to the larger (to this on ties). */
+    public Expr maximum(Expr other) {
+        return binary(OpCode.MAXIMUM, "maximum", other);
     }
 
-    static long[] broadcast(String name, long[] a, long[] b) {
-        int rank = Math.max(a.length, b.length);
-        long[] out = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            long da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-            long db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-            if (da == db || db == 1) {
-                out[i] = da;
-            } else if (da == 1) {
-                out[i] = db;
-            } else if (da == -1 || db == -1) {
-                out[i] = Math.max(da, db) == -1 ? -1 : Math.max(da, db);
-            } else {
-                throw new IllegalArgumentException(name + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                        + " don't broadcast (dimension " + i + ": " + da + " vs " + db
-                        + "); sizes must match or one of them must be 1");
-            }
-        }
-        return out;
+    /** Element-wise {@code min(this, other)}, broadcasting; the gradient goes to the smaller (to this on ties). */
+    public Expr minimum(Expr other) {
+        return binary(OpCode.MINIMUM, "minimum", other);
+    }
+
+    /** 1 where {@code this >= other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr greaterEqual(Expr other) {
+        return binary(OpCode.GREATER_EQUAL, "greaterEqual", other);
+    }
+
+    /** 1 where {@code this >= value}, else 0; a mask, with no gradient. */
+    public Expr greaterEqual(double value) {
+        return greaterEqual(scalar(value));
+    }
+
+    private Expr binary(OpCode op, String name, Expr other) {
+        Objects.requireNonNull(other, name);
+        return node(op, Shapes.broadcast(name, dims(), other.dims()), this, other);
+    }
+
+    /**
+     * {@code this + bias} with a vector {@code bias} along the last dimension (TensorFlow's
+     * {@code BiasAdd}: the same values as {@link #plus}, a cheaper gradient).
+     *
+     * @throws IllegalArgumentException unless {@code bias} is a vector as long as the last dimension
+     */
+    public Expr addBias(Expr bias) {
+        Objects.requireNonNull(bias, "bias");
+        return node(OpCode.BIAS_ADD, Shapes.bias(dims(), bias.dims()), this, bias);
     }
 
     // ---- unary ---------------------------------------------------------------------------------------
 
     /** {@code -this}. */
     public Expr neg() {
-        return node(Op.NEG, shape, this);
+        return node(OpCode.NEG, dims(), this);
     }
 
     /** Element-wise square. */
     public Expr square() {
-        return node(Op.SQUARE, shape, this);
+        return node(OpCode.SQUARE, dims(), this);
     }
 
     /** Element-wise square root. */
     public Expr sqrt() {
-        return node(Op.SQRT, shape, this);
+        return node(OpCode.SQRT, dims(), this);
     }
 
     /** Element-wise {@code e^x}. */
     public Expr exp() {
-        return node(Op.EXP, shape, this);
+        return node(OpCode.EXP, dims(), this);
     }
 
     /** Element-wise natural logarithm. */
     public Expr log() {
-        return node(Op.LOG, shape, this);
+        return node(OpCode.LOG, dims(), this);
     }
 
     /** Element-wise absolute value. */
     public Expr abs() {
-        return node(Op.ABS, shape, this);
+        return node(OpCode.ABS, dims(), this);
     }
 
-    /** Element-wise {@code max(0, x)}. */
+    /** Element-wise {@code max(0, x)}; the derivative at 0 is 0, as in PyTorch. */
     public Expr relu() {
-        return node(Op.RELU, shape, this);
+        return node(OpCode.RELU, dims(), this);
     }
 
     /** Element-wise hyperbolic tangent. */
     public Expr tanh() {
-        return node(Op.TANH, shape, this);
+        return node(OpCode.TANH, dims(), this);
     }
 
     /** Element-wise logistic sigmoid. */
     public Expr sigmoid() {
-        return node(Op.SIGMOID, shape, this);
+        return node(OpCode.SIGMOID, dims(), this);
     }
 
     /** Itself: the identity function, for symmetry with the activation layers. */
@@ -219,16 +234,19 @@ public class Expr {
         return hardtanh(-1, 1);
     }
 
-    /** {@code x} clipped to [{@code min}, {@code max}]; the gradient is 0 on the flat parts. */
+    /**
+     * {@code x} clipped to [{@code min}, {@code max}]; the derivative is 1 strictly inside and 0 at
+     * and beyond the bounds, as PyTorch's.
+     */
     public Expr hardtanh(double min, double max) {
-        checkHardtanh(min, max);
-        return new Expr(Op.HARDTANH, shape, new Expr[] {this}, new float[] {(float) min, (float) max}, 0);
+        Check.hardtanh(min, max);
+        return node(OpCode.HARDTANH, dims(), new Expr[] {this}, new float[] {(float) min, (float) max}, 0);
     }
 
     /** {@code x} above zero, {@code slope * x} below ({@code nn.LeakyReLU}). */
     public Expr leakyRelu(double slope) {
-        checkFinite("leakyRelu", "slope", slope);
-        return new Expr(Op.LEAKY_RELU, shape, new Expr[] {this}, new float[] {(float) slope}, 0);
+        Check.finite("leakyRelu", "slope", slope);
+        return node(OpCode.LEAKY_RELU, dims(), new Expr[] {this}, new float[] {(float) slope}, 0);
     }
 
     /** ELU with alpha 1. */
@@ -238,63 +256,23 @@ public class Expr {
 
     /** {@code x} above zero, {@code alpha * (exp(x) - 1)} below ({@code nn.ELU(alpha)}). */
     public Expr elu(double alpha) {
-        checkFinite("elu", "alpha", alpha);
-        return new Expr(Op.ELU, shape, new Expr[] {this}, new float[] {(float) alpha}, 0);
+        Check.finite("elu", "alpha", alpha);
+        return node(OpCode.ELU, dims(), new Expr[] {this}, new float[] {(float) alpha}, 0);
     }
 
     /** The error function. */
     public Expr erf() {
-        return node(Op.ERF, shape, this);
+        return node(OpCode.ERF, dims(), this);
     }
 
     /** GELU, exact form {@code 0.5 * x * (1 + erf(x / sqrt(2)))} (PyTorch's default). */
     public Expr gelu() {
-        return node(Op.GELU, shape, this);
+        return node(OpCode.GELU, dims(), this);
     }
 
     /** {@code log(1 + exp(x))}. */
     public Expr softplus() {
-        return node(Op.SOFTPLUS, shape, this);
-    }
-
-    static void checkHardtanh(double min, double max) {
-        if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
-            throw new IllegalArgumentException("hardtanh(" + min + ", " + max + "): needs finite min < max, e.g. hardtanh(-1, 1)");
-        }
-    }
-
-    static void checkFinite(String where, String name, double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be finite");
-        }
-    }
-
-    /** The input of a model's forward pass, bound to the model's placeholder when compiled. */
-    static Expr modelInput(long... shape) {
-        return new Expr(Op.MODEL_INPUT, shape.clone(), new Expr[0], null, 0);
-    }
-
-    /** {@code linear} applied to {@code x}: {@code x W^T + b}, bound to the model's variables when compiled. */
-    static Expr linear(Linear linear, Expr x) {
-        if (x.shape.length != 2) {
-            throw new IllegalArgumentException(linear + ": needs a [batch, " + linear.in() + "] input but got shape "
-                    + Arrays.toString(x.shape));
-        }
-        if (x.shape[1] != -1 && x.shape[1] != linear.in()) {
-            throw new IllegalArgumentException(linear + " expects " + linear.in() + " input features but receives "
-                    + x.shape[1] + " (shape " + Arrays.toString(x.shape) + ")");
-        }
-        return new LinearExpr(linear, x);
-    }
-
-    /** A LINEAR node remembers which layer it applies. */
-    static final class LinearExpr extends Expr {
-        final Linear layer;
-
-        LinearExpr(Linear layer, Expr x) {
-            super(Op.LINEAR, new long[] {x.shape[0], layer.out()}, new Expr[] {x}, null, 0);
-            this.layer = layer;
-        }
+        return node(OpCode.SOFTPLUS, dims(), this);
     }
 
     /**
@@ -305,20 +283,34 @@ public class Expr {
      */
     public Expr bceWithLogits(Expr targets) {
         Objects.requireNonNull(targets, "targets");
-        broadcast("bceWithLogits", shape, targets.shape);
+        Shapes.broadcast("bceWithLogits", dims(), targets.dims());
         return softplus().minus(times(targets));
+    }
+
+    /**
+     * The softmax cross-entropy of each row of these logits ({@code [batch, classes]}) against rows of
+     * class probabilities of the same shape (one-hot rows for class labels): {@code [batch]}.
+     */
+    public Expr softmaxCrossEntropy(Expr targets) {
+        Objects.requireNonNull(targets, "targets");
+        long[] s = dims();
+        if (s.length != 2 || !Arrays.equals(Shapes.broadcast("softmaxCrossEntropy", s, targets.dims()), s) || targets.rank() != 2) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: needs [batch, classes] logits and targets of the same"
+                    + " shape but got " + Arrays.toString(s) + " and " + Arrays.toString(targets.dims()));
+        }
+        return node(OpCode.SOFTMAX_CROSS_ENTROPY, new long[] {s[0]}, this, targets);
     }
 
     /** Softmax over the last dimension. */
     public Expr softmax() {
-        requireRank("softmax", 1);
-        return node(Op.SOFTMAX, shape, this);
+        Shapes.lastAxis("softmax", dims());
+        return node(OpCode.SOFTMAX, dims(), this);
     }
 
     /** Log-softmax over the last dimension. */
     public Expr logSoftmax() {
-        requireRank("logSoftmax", 1);
-        return node(Op.LOG_SOFTMAX, shape, this);
+        Shapes.lastAxis("logSoftmax", dims());
+        return node(OpCode.LOG_SOFTMAX, dims(), this);
     }
 
     // ---- linear algebra ----------------------------------------------------------------------------
@@ -330,63 +322,62 @@ public class Expr {
      */
     public Expr matmul(Expr other) {
         Objects.requireNonNull(other, "other");
-        if (shape.length != 2 || other.shape.length != 2) {
-            throw new IllegalArgumentException("matmul: needs two matrices but got shapes " + Arrays.toString(shape)
-                    + " and " + Arrays.toString(other.shape) + "; reshape vectors to [1, n] or [n, 1]");
-        }
-        if (shape[1] != -1 && other.shape[0] != -1 && shape[1] != other.shape[0]) {
-            throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(shape) + " and " + Arrays.toString(other.shape)
-                    + " don't chain: " + shape[1] + " columns vs " + other.shape[0] + " rows");
-        }
-        return node(Op.MATMUL, new long[] {shape[0], other.shape[1]}, this, other);
+        return node(OpCode.MATMUL, Shapes.matmul(dims(), other.dims()), this, other);
     }
 
     /** The transpose of a matrix (PyTorch's {@code .t()}). */
     public Expr t() {
-        if (shape.length != 2) {
-            throw new IllegalArgumentException("t(): needs a matrix but the shape is " + Arrays.toString(shape));
+        long[] s = dims();
+        if (s.length != 2) {
+            throw new IllegalArgumentException("t(): needs a matrix but the shape is " + Arrays.toString(s));
         }
-        return node(Op.TRANSPOSE, new long[] {shape[1], shape[0]}, this);
+        return node(OpCode.TRANSPOSE, new long[] {s[1], s[0]}, this);
+    }
+
+    /**
+     * The dimensions reordered ({@code torch.permute}): dimension {@code i} of the result is dimension
+     * {@code order[i]} of this.
+     *
+     * @throws IllegalArgumentException unless {@code order} is a permutation of this rank
+     */
+    public Expr permute(int... order) {
+        long[] out = Shapes.permute(dims(), order);
+        float[] perm = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+            perm[i] = order[i];
+        }
+        return node(OpCode.PERMUTE, out, new Expr[] {this}, perm, 0);
     }
 
     // ---- reductions and indexing -------------------------------------------------------------------
 
     /** The sum of all elements (a scalar). */
     public Expr sum() {
-        return node(Op.SUM, new long[0], this);
+        return node(OpCode.SUM, new long[0], this);
     }
 
     /** The mean of all elements (a scalar). */
     public Expr mean() {
-        return node(Op.MEAN, new long[0], this);
+        return node(OpCode.MEAN, new long[0], this);
     }
 
     /** The largest element (a scalar). */
     public Expr max() {
-        return node(Op.MAX, new long[0], this);
+        return node(OpCode.MAX, new long[0], this);
     }
 
     /** The sum over {@code axis}, which is removed from the shape. */
     public Expr sum(int axis) {
-        return new Expr(Op.SUM_AXIS, dropAxis("sum", axis), new Expr[] {this}, null, axis);
+        return node(OpCode.SUM_AXIS, dropAxis("sum", axis), new Expr[] {this}, null, axis);
     }
 
     /** The mean over {@code axis}, which is removed from the shape. */
     public Expr mean(int axis) {
-        return new Expr(Op.MEAN_AXIS, dropAxis("mean", axis), new Expr[] {this}, null, axis);
+        return node(OpCode.MEAN_AXIS, dropAxis("mean", axis), new Expr[] {this}, null, axis);
     }
 
     private long[] dropAxis(String name, int axis) {
-        if (axis < 0 || axis >= shape.length) {
-            throw new IllegalArgumentException(name + "(" + axis + "): axis out of range for shape " + Arrays.toString(shape));
-        }
-        long[] out = new long[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (i != axis) {
-                out[j++] = shape[i];
-            }
-        }
-        return out;
+        return Shapes.dropAxis(name, dims(), axis);
     }
 
     /**
@@ -396,14 +387,7 @@ public class Expr {
      * @throws IllegalArgumentException for a scalar or an index outside the known size
      */
     public Expr at(int i) {
-        if (shape.length == 0) {
-            throw new IllegalArgumentException("at(" + i + "): a scalar has no elements to index");
-        }
-        if (i < 0 || (shape[0] >= 0 && i >= shape[0])) {
-            throw new IllegalArgumentException("at(" + i + "): index out of range for shape " + Arrays.toString(shape)
-                    + "; use 0.." + (shape[0] - 1));
-        }
-        return new Expr(Op.AT, Arrays.copyOfRange(shape, 1, shape.length), new Expr[] {this}, null, i);
+        return node(OpCode.AT, Shapes.at(dims(), i), new Expr[] {this}, null, i);
     }
 
     /**
@@ -412,61 +396,11 @@ public class Expr {
      * @throws IllegalArgumentException if the element counts differ
      */
     public Expr reshape(long... dims) {
-        long known = 1;
-        int unknown = 0;
-        for (long d : dims) {
-            if (d == -1) {
-                unknown++;
-            } else if (d < 0) {
-                throw new IllegalArgumentException("reshape" + Arrays.toString(dims) + ": dimension " + d + " is invalid");
-            } else {
-                known *= d;
-            }
-        }
-        if (unknown > 1) {
-            throw new IllegalArgumentException("reshape" + Arrays.toString(dims) + ": at most one dimension may be -1");
-        }
-        long size = size(shape);
-        long[] out = dims.clone();
-        if (size >= 0) {
-            if (unknown == 0 && known != size || unknown == 1 && (known == 0 || size % known != 0)) {
-                throw new IllegalArgumentException("reshape: can't reshape " + Arrays.toString(shape) + " (" + size
-                        + " elements) to " + Arrays.toString(dims));
-            }
-            for (int i = 0; i < out.length; i++) {
-                if (out[i] == -1) {
-                    out[i] = size / known;
-                }
-            }
-        }
-        return new Expr(Op.RESHAPE, out, new Expr[] {this}, null, 0);
-    }
-
-    /** The number of elements, or -1 if a dimension is unknown. */
-    static long size(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                return -1;
-            }
-            n *= d;
-        }
-        return n;
-    }
-
-    private void requireRank(String name, int min) {
-        if (shape.length >= min && shape.length != 2 && shape[shape.length - 1] < 0) {
-            throw new IllegalArgumentException(name + ": the last dimension of " + Arrays.toString(shape)
-                    + " must be known (it is the one normalised)");
-        }
-        if (shape.length < min) {
-            throw new IllegalArgumentException(name + ": needs at least " + min + " dimension(s) but the shape is "
-                    + Arrays.toString(shape));
-        }
+        return node(OpCode.RESHAPE, Shapes.reshape(dims(), dims), this);
     }
 
     @Override
     public String toString() {
-        return "Expr[" + op.name().toLowerCase() + " " + Arrays.toString(shape) + "]";
+        return "Expr[" + node.op().fileName() + " " + Arrays.toString(node.shape()) + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.netdsl;
 
-import java.util.Optional;
+import dev.netdsl.layers.Layer;
+import java.util.List;
 
 /**
  * One layer of a built {@link Model} with a snapshot of its parameters: what PyTorch shows for
@@ -9,28 +10,44 @@ import java.util.Optional;
  * @param index position in the spec
  * @param name the layer's name ({@code "0"}, {@code "layer1"}, ...)
  * @param layer the layer spec
- * @param weightOrNull the weight, [out, in], for a Linear layer
- * @param biasOrNull the bias, [out], for a Linear layer
+ * @param parameters its parameters, named {@code name.weight} ... (a shared layer's carry its first name)
  */
-public record LayerView(int index, String name, Layer layer, Parameter weightOrNull, Parameter biasOrNull) {
+public record LayerView(int index, String name, Layer layer, List<Parameter> parameters) {
+    /** @throws NullPointerException if a value is null */
+    public LayerView {
+        parameters = List.copyOf(parameters);
+    }
+
     /**
-     * The weight ({@code [out, in]}, PyTorch's layout).
+     * The parameter called {@code tensor} ({@code weight}, {@code bias}, ...), in PyTorch's layout.
+     *
+     * @throws IllegalStateException if the layer has no such parameter
+     */
+    public Parameter parameter(String tensor) {
+        for (Parameter p : parameters) {
+            if (p.name().endsWith("." + tensor)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("layer " + index + " '" + name + "' " + layer + " has no " + tensor);
+    }
+
+    /**
+     * The weight ({@code [out, in]} for a Linear, PyTorch's layout).
      *
      * @throws IllegalStateException for a layer without weights
      */
     public Parameter weight() {
-        return Optional.ofNullable(weightOrNull).orElseThrow(() -> new IllegalStateException(
-                "layer " + index + " '" + name + "' " + layer + " has no weight"));
+        return parameter("weight");
     }
 
     /**
-     * The bias ({@code [out]}).
+     * The bias.
      *
-     * @throws IllegalStateException for a layer without weights
+     * @throws IllegalStateException for a layer without a bias
      */
     public Parameter bias() {
-        return Optional.ofNullable(biasOrNull).orElseThrow(() -> new IllegalStateException(
-                "layer " + index + " '" + name + "' " + layer + " has no bias"));
+        return parameter("bias");
     }
 
     /** PyTorch's repr of the layer, e.g. {@code Linear(in_features=2, out_features=4)}. */

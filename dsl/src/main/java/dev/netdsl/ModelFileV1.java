@@ -1,6 +1,16 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
 import dev.netdsl.internal.WeightsFile;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Settings;
+import dev.netdsl.training.Losses;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,12 +23,11 @@ import java.util.List;
  * stores names.
  */
 final class ModelFileV1 {
-    /** Activation kinds in their version-1 order. */
-    private static final Activation.Kind[] KINDS = {Activation.Kind.RELU, Activation.Kind.TANH, Activation.Kind.SIGMOID,
-        Activation.Kind.IDENTITY, Activation.Kind.HARDTANH, Activation.Kind.LEAKY_RELU, Activation.Kind.ELU,
-        Activation.Kind.GELU, Activation.Kind.SOFTPLUS};
+    /** Activation type names in their version-1 order. */
+    private static final String[] KINDS = {"ReLU", "Tanh", "Sigmoid", "Identity", "Hardtanh", "LeakyReLU", "ELU", "GELU",
+        "Softplus"};
     /** Losses in their version-1 order. */
-    private static final Loss[] LOSSES = {Loss.MSE, Loss.CROSS_ENTROPY, Loss.BCE_WITH_LOGITS};
+    private static final String[] LOSSES = {"MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss"};
     /** Expression ops in their version-1 order. */
     private static final String[] OPS = {"VAR", "INPUT", "CONST", "ADD", "SUB", "MUL", "DIV", "POW", "MATMUL", "NEG", "SQUARE",
         "SQRT", "EXP", "LOG", "ABS", "RELU", "TANH", "SIGMOID", "SOFTMAX", "LOG_SOFTMAX", "TRANSPOSE", "HARDTANH", "LEAKY_RELU",
@@ -37,7 +46,7 @@ final class ModelFileV1 {
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = in.readInt();
             }
-            Activation hidden = (Activation) readLayer(in);
+            Layer hidden = readLayer(in);
             net = Net.of(sizes);
             net = hidden.equals(Activation.TANH) ? net.tanh() : hidden.equals(Activation.SIGMOID) ? net.sigmoid() : net.relu();
         } else {
@@ -59,7 +68,7 @@ final class ModelFileV1 {
         }
         int loss = in.readByte();
         if (loss >= 0) {
-            net = net.loss(LOSSES[loss]);
+            net = net.loss(Losses.fromSettings(LOSSES[loss], Settings.empty()));
         }
         Optimizer optimizer = readOptimizer(in);
         if (optimizer != null) {
@@ -72,18 +81,21 @@ final class ModelFileV1 {
 
     private static Layer readLayer(DataInputStream in) throws IOException {
         if (in.readByte() == 0) {
-            return new Linear(in.readInt(), in.readInt());
+            return Layers.linear(in.readInt(), in.readInt());
         }
-        return new Activation(KINDS[in.readByte()], in.readDouble(), in.readDouble());
+        String type = KINDS[in.readByte()];
+        double a = in.readDouble();
+        double b = in.readDouble();
+        return Layers.fromSettings(type, Settings.of("min_val", a, "max_val", b, "negative_slope", a, "alpha", a));
     }
 
     private static Optimizer readOptimizer(DataInputStream in) throws IOException {
         return switch (in.readByte()) {
-            case 0 -> new Optimizer.Sgd(in.readDouble(), in.readDouble());
-            case 1 -> new Optimizer.Adam(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
-            case 2 -> new Optimizer.RmsProp(in.readDouble(), in.readDouble(), in.readDouble());
-            case 3 -> new Optimizer.AdaGrad(in.readDouble(), in.readDouble());
-            case 4 -> new Optimizer.AdaDelta(in.readDouble(), in.readDouble(), in.readDouble());
+            case 0 -> Optimizers.sgd(in.readDouble(), in.readDouble());
+            case 1 -> Optimizers.adam(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+            case 2 -> Optimizers.rmsprop(in.readDouble(), in.readDouble(), in.readDouble());
+            case 3 -> Optimizers.adagrad(in.readDouble(), in.readDouble());
+            case 4 -> Optimizers.adadelta(in.readDouble(), in.readDouble(), in.readDouble());
             default -> null;
         };
     }
@@ -92,7 +104,7 @@ final class ModelFileV1 {
         int n = in.readInt();
         Expr[] nodes = new Expr[n];
         for (int k = 0; k < n; k++) {
-            Expr.Op op = Expr.Op.valueOf(OPS[in.readByte()]);
+            String op = OPS[in.readByte()];
             long[] shape = new long[in.readInt()];
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = in.readLong();
@@ -107,10 +119,11 @@ final class ModelFileV1 {
             for (int a = 0; a < args.length; a++) {
                 args[a] = nodes[in.readInt()];
             }
-            nodes[k] = op == Expr.Op.LINEAR ? new Expr.LinearExpr((Linear) layers.get(in.readInt()), args[0])
-                    : new Expr(op, shape, args, values, index);
+            // LINEAR (a Linear applied to its input) is a layer application now.
+            Object layer = op.equals("LINEAR") ? layers.get(in.readInt()) : null;
+            OpCode code = op.equals("LINEAR") ? OpCode.APPLY : OpCode.valueOf(op);
+            nodes[k] = Nodes.expr(new Node(code, shape, args, values, index, layer));
         }
         return nodes[n - 1];
     }
-
 }

@@ -1,12 +1,23 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.LayerNodes;
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Module;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.Losses;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.training.Targets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -24,7 +35,7 @@ import java.util.regex.Pattern;
 public final class Net {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
 
-    /** Layer sizes for {@link #of(int...)} nets; null for sequential nets. */
+    /** Layer sizes for {@link #of(int...)} nets; null otherwise. */
     private final int[] sizes;
     private final Activation hidden;
     private final List<String> names;
@@ -34,17 +45,11 @@ public final class Net {
     private final Long seed;
     /** The module of {@link #module(Module)} nets, else null. */
     private final Module module;
-    private final int moduleOutputs;
+    /** The example shape given with {@link #input(int...)}, else null (then the first layer's). */
+    private final int[] input;
 
-    private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss,
-                Optimizer optimizer, Long seed) {
-        this(sizes, hidden, names, layers, loss, optimizer, seed, null, 0);
-    }
-
-    private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss,
-                Optimizer optimizer, Long seed, Module module, int moduleOutputs) {
-        this.module = module;
-        this.moduleOutputs = moduleOutputs;
+    private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss, Optimizer optimizer,
+                Long seed, Module module, int[] input) {
         this.sizes = sizes;
         this.hidden = hidden;
         this.names = List.copyOf(names);
@@ -52,11 +57,17 @@ public final class Net {
         this.loss = loss;
         this.optimizer = optimizer;
         this.seed = seed;
+        this.module = module;
+        this.input = input;
+    }
+
+    private Net with(Loss loss, Optimizer optimizer, Long seed, int[] input) {
+        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, input);
     }
 
     /**
      * A multi-layer perceptron with the given layer sizes, input first and output last, like the
-     * seed's {@code make_layers(cfg)}: {@code Linear} layers with the hidden activation (ReLU unless
+     * tutorial's {@code make_layers(cfg)}: {@code Linear} layers with the hidden activation (ReLU unless
      * {@link #tanh()} or {@link #sigmoid()} is chosen) between them and none after the last.
      * Layers are named by index, {@code "0"}, {@code "1"}, ... as in PyTorch's {@code nn.Sequential}.
      *
@@ -84,24 +95,24 @@ public final class Net {
             if (i > 0) {
                 layers.add(hidden);
             }
-            layers.add(new Linear(sizes[i], sizes[i + 1]));
+            layers.add(Layers.linear(sizes[i], sizes[i + 1]));
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             names.add(Integer.toString(i));
         }
-        return new Net(sizes, hidden, names, layers, loss, optimizer, seed);
+        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, null, null);
     }
 
     /**
      * A net of explicit layers in order, like {@code nn.Sequential(...)}; layers are named by index.
      * With no arguments it starts an empty net to fill with {@link #add(String, Layer)}.
      *
-     * @throws IllegalArgumentException if consecutive layers' sizes do not match
+     * @throws IllegalArgumentException if a layer cannot take the previous one's output
      */
     public static Net sequential(Layer... layers) {
         Objects.requireNonNull(layers, "layers");
-        Net net = new Net(null, null, List.of(), List.of(), null, null, null);
+        Net net = new Net(null, null, List.of(), List.of(), null, null, null, null, null);
         for (Layer layer : layers) {
             net = net.add(Integer.toString(net.layers.size()), layer);
         }
@@ -110,33 +121,18 @@ public final class Net {
 
     /**
      * A net whose forward pass is {@code module}'s own ({@code nn.Module}); its layers are the ones
-     * the module registered. The input size is the first registered {@code Linear}'s; the output size
-     * comes from running {@code forward} on the shapes.
+     * the module registered. The input shape is the first registered layer's that fixes one (a
+     * {@code Linear}'s), or the one given with {@link #input(int...)}.
      *
-     * @throws IllegalArgumentException if the module registers no Linear layer or its forward pass
-     *     does not return a {@code [batch, outputs]} tensor
+     * @throws IllegalArgumentException if the forward pass fails on that input or does not return a batch
      */
     public static Net module(Module module) {
         Objects.requireNonNull(module, "module");
-        List<Layer> layers = module.layers();
-        int in = -1;
-        for (Layer l : layers) {
-            if (l instanceof Linear linear) {
-                in = linear.in();
-                break;
-            }
+        Net net = new Net(null, null, module.layerNames(), module.layers(), null, null, null, module, null);
+        if (net.knownInput() != null) {
+            net.outputShape(); // checks the forward pass now, as the spec is written
         }
-        String name = module.getClass().getSimpleName();
-        if (in < 0) {
-            throw new IllegalArgumentException("Net.module(" + name + "): the module registers no Linear layer; register"
-                    + " layers with add(\"name\", linear(in, out)) so they get weights");
-        }
-        Expr out = module.forward(Expr.modelInput(-1, in));
-        if (out == null || out.rank() != 2 || out.shape()[1] < 1) {
-            throw new IllegalArgumentException("Net.module(" + name + "): forward() must return a [batch, outputs] tensor but"
-                    + " returned " + (out == null ? "null" : java.util.Arrays.toString(out.shape())));
-        }
-        return new Net(null, null, module.layerNames(), layers, null, null, null, module, (int) out.shape()[1]);
+        return net;
     }
 
     /**
@@ -145,8 +141,8 @@ public final class Net {
      * {@code name.bias}.
      *
      * @throws IllegalArgumentException if the name is taken or not made of letters, digits and
-     *     {@code _}, or the layer's input size does not match the previous layer's output size
-     * @throws IllegalStateException on a {@link #of(int...)} net, whose layers come from its sizes
+     *     {@code _}, or the layer cannot take the previous layer's output
+     * @throws IllegalStateException on a {@link #of(int...)} or {@link #module(Module)} net
      */
     public Net add(String name, Layer layer) {
         Objects.requireNonNull(name, "name");
@@ -164,31 +160,33 @@ public final class Net {
             throw new IllegalArgumentException("add(\"" + name + "\", ...): the name \"" + name
                     + "\" is already taken by layer " + names.indexOf(name) + "; give each layer its own name");
         }
-        OptionalInt previous = lastWidth();
-        if (layer instanceof Linear linear && previous.isPresent() && previous.getAsInt() != linear.in()) {
-            throw new IllegalArgumentException("layer " + layers.size() + " '" + name + "' " + linear + " expects "
-                    + linear.in() + " inputs but layer " + lastLinearIndex() + " '" + names.get(lastLinearIndex())
-                    + "' gives " + previous.getAsInt() + "; make its first size " + previous.getAsInt());
-        }
         List<String> n = new ArrayList<>(names);
         n.add(name);
         List<Layer> l = new ArrayList<>(layers);
         l.add(layer);
-        return new Net(null, null, n, l, loss, optimizer, seed);
-    }
-
-    private OptionalInt lastWidth() {
-        int i = lastLinearIndex();
-        return i < 0 ? OptionalInt.empty() : OptionalInt.of(((Linear) layers.get(i)).out());
-    }
-
-    private int lastLinearIndex() {
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            if (layers.get(i) instanceof Linear) {
-                return i;
-            }
+        Net next = new Net(null, null, n, l, loss, optimizer, seed, null, input);
+        if (next.knownInput() != null) {
+            next.outputShape(); // checks the chain now, naming the layer that does not fit
         }
-        return -1;
+        return next;
+    }
+
+    /**
+     * A copy whose examples have {@code exampleShape} (without the batch dimension), e.g.
+     * {@code .input(1, 28, 28)} for images; needed when the first layer does not fix its input (a
+     * convolution does, a Linear does not need it).
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or the layers cannot take it
+     */
+    public Net input(int... exampleShape) {
+        Objects.requireNonNull(exampleShape, "exampleShape");
+        if (exampleShape.length == 0 || Arrays.stream(exampleShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("input" + Arrays.toString(exampleShape).replace('[', '(').replace(']', ')')
+                    + ": an example shape needs one or more dimensions, each at least 1");
+        }
+        Net next = with(loss, optimizer, seed, exampleShape.clone());
+        next.outputShape();
+        return next;
     }
 
     /** A copy with ReLU between the layers of a {@link #of(int...)} net (the default). */
@@ -217,22 +215,22 @@ public final class Net {
 
     /** A copy that minimises mean squared error. */
     public Net mse() {
-        return loss(Loss.MSE);
+        return loss(Losses.mse());
     }
 
     /** A copy that minimises softmax cross-entropy on integer labels ({@code nn.CrossEntropyLoss}). */
     public Net crossEntropy() {
-        return loss(Loss.CROSS_ENTROPY);
+        return loss(Losses.crossEntropy());
     }
 
     /** A copy that minimises binary cross-entropy on logits ({@code nn.BCEWithLogitsLoss}). */
     public Net bceWithLogits() {
-        return loss(Loss.BCE_WITH_LOGITS);
+        return loss(Losses.bceWithLogits());
     }
 
     /** A copy that minimises {@code loss}. */
     public Net loss(Loss loss) {
-        return new Net(sizes, hidden, names, layers, Objects.requireNonNull(loss, "loss"), optimizer, seed, module, moduleOutputs);
+        return with(Objects.requireNonNull(loss, "loss"), optimizer, seed, input);
     }
 
     /** A copy trained with plain SGD; see {@link Optimizers#sgd(double)}. */
@@ -252,8 +250,7 @@ public final class Net {
 
     /** A copy trained with {@code optimizer}. */
     public Net optimizer(Optimizer optimizer) {
-        return new Net(sizes, hidden, names, layers, loss, Objects.requireNonNull(optimizer, "optimizer"), seed, module,
-                moduleOutputs);
+        return with(loss, Objects.requireNonNull(optimizer, "optimizer"), seed, input);
     }
 
     /**
@@ -261,14 +258,15 @@ public final class Net {
      * identical models. Without a seed every build starts from fresh random weights, as in PyTorch.
      */
     public Net seed(long seed) {
-        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, moduleOutputs);
+        return with(loss, optimizer, seed, input);
     }
 
     /**
      * Compiles this spec into a TensorFlow graph and session with freshly initialised weights, on
      * the GPU if TensorFlow sees one ({@link Device#AUTO}). The caller must close the returned model.
      *
-     * @throws IllegalStateException if the net has no layers or no {@code Linear} layer
+     * @throws IllegalStateException if the net has no layers or no known input shape
+     * @throws IllegalArgumentException if the layers' shapes do not chain or do not fit the loss
      */
     public Model build() {
         return build(Device.AUTO);
@@ -286,27 +284,10 @@ public final class Net {
 
     /** This net without loss and optimizer: the forward pass only, for a serving export. */
     Net forwardOnly() {
-        return new Net(sizes, hidden, names, layers, null, null, seed, module, moduleOutputs);
+        return with(null, null, seed, input);
     }
 
-    void validateBuildable() {
-        if (layers.isEmpty()) {
-            throw new IllegalStateException("Net.sequential() has no layers; add some with .add(\"name\", linear(in, out))");
-        }
-        if (lastLinearIndex() < 0) {
-            throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown; add linear(in, out)");
-        }
-        // Initial values are drawn in Java (and copied once on their way to TensorFlow): about 12 bytes a weight.
-        long needed = parameterCount() * 12;
-        long heap = Runtime.getRuntime().maxMemory();
-        if (needed > heap) {
-            throw new IllegalArgumentException(this + " has " + parameterCount() + " parameters; initialising them needs about "
-                    + needed / (1 << 20) + " MB of Java heap but the limit is " + heap / (1 << 20)
-                    + " MB; raise it (java -Xmx...) or make the layers smaller");
-        }
-    }
-
-    /** The layers in order. */
+    /** The layers in order (a layer used twice appears twice). */
     public List<Layer> layers() {
         return layers;
     }
@@ -316,22 +297,39 @@ public final class Net {
         return names;
     }
 
-    /** Input features: the first {@code Linear} layer's input size. */
-    public int inputSize() {
-        for (Layer layer : layers) {
-            if (layer instanceof Linear linear) {
-                return linear.in();
-            }
-        }
-        throw new IllegalStateException(this + " has no Linear layer, so its input size is unknown");
+    /** The input example shape if it is known yet (given, or fixed by the first layer), else null. */
+    int[] knownInput() {
+        return input != null ? input : NetStructure.knownInput(this);
     }
 
-    /** Output features: the last {@code Linear} layer's output size (a module's: its forward's). */
-    public int outputSize() {
-        if (module != null) {
-            return moduleOutputs;
+    /**
+     * The shape of one example the net takes: the one given with {@link #input(int...)}, else the
+     * first layer's (a Linear's {@code [in]}).
+     *
+     * @throws IllegalStateException if neither fixes it
+     */
+    public int[] inputShape() {
+        int[] in = knownInput();
+        if (in == null) {
+            throw new IllegalStateException(this + ": the input shape is unknown, because the first layer does not fix it;"
+                    + " state the example shape, e.g. .input(1, 28, 28)");
         }
-        return lastWidth().orElseThrow(() -> new IllegalStateException(this + " has no Linear layer"));
+        return in.clone();
+    }
+
+    /** The shape of one output example, from running the forward pass on the shapes. */
+    public int[] outputShape() {
+        return LayerNodes.example(forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(inputShape())))).shape());
+    }
+
+    /** Input features per example: the product of {@link #inputShape()} ({@code 784} for {@code [1, 28, 28]}). */
+    public int inputSize() {
+        return Arrays.stream(inputShape()).reduce(1, (a, b) -> a * b);
+    }
+
+    /** Output features per example: the product of {@link #outputShape()} (the classes of a classifier). */
+    public int outputSize() {
+        return Arrays.stream(outputShape()).reduce(1, (a, b) -> a * b);
     }
 
     /** The hidden activation of a {@link #of(int...)} net; empty for sequential nets. */
@@ -342,6 +340,11 @@ public final class Net {
     /** The sizes given to {@link #of(int...)}; empty for sequential nets. */
     public Optional<int[]> sizes() {
         return Optional.ofNullable(sizes).map(int[]::clone);
+    }
+
+    /** The example shape given with {@link #input(int...)}, if one was. */
+    public Optional<int[]> givenInput() {
+        return Optional.ofNullable(input).map(int[]::clone);
     }
 
     /** The loss, if one was chosen. */
@@ -359,6 +362,11 @@ public final class Net {
         return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
     }
 
+    /** The module of a {@link #module(Module)} net, if this is one. */
+    public Optional<Module> module() {
+        return Optional.ofNullable(module);
+    }
+
     /** Trainable numbers across all layers; a layer used more than once counts once. */
     public long parameterCount() {
         long n = 0;
@@ -369,117 +377,53 @@ public final class Net {
         return n;
     }
 
-    /**
-     * For each layer, the index of its first use: {@code i} for a layer used once, the earlier
-     * index for a layer instance that appears again (its weights are shared, as in PyTorch).
-     */
-    int[] firstUses() {
-        int[] first = new int[layers.size()];
-        for (int i = 0; i < first.length; i++) {
-            first[i] = i;
-            for (int j = 0; j < i; j++) {
-                if (layers.get(j) == layers.get(i)) {
-                    first[i] = j;
-                    break;
-                }
-            }
-        }
-        return first;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
-                && names.equals(n.names)
-                && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses()) && loss == n.loss
-                && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed);
+                && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses())
+                && Objects.equals(loss, n.loss) && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed)
+                && Arrays.equals(input, n.input);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(firstUses()), loss, optimizer, seed);
+        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(firstUses()), loss, optimizer, seed,
+                Arrays.hashCode(input));
+    }
+
+    void validateBuildable() {
+        NetStructure.validate(this);
+    }
+
+    /**
+     * For each layer, the index of its first use: {@code i} for a layer used once, the earlier index for
+     * a layer instance that appears again (its weights are shared, as in PyTorch).
+     */
+    int[] firstUses() {
+        return NetStructure.firstUses(layers);
+    }
+
+    /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
+    Expr forward(Expr x) {
+        return NetStructure.forward(this, x);
+    }
+
+    /** Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}. */
+    List<String> parameterNames() {
+        return NetStructure.parameterNames(this);
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder();
-        if (sizes != null) {
-            s.append("Net.of(").append(join(sizes)).append(").").append(hidden.callName()).append("()");
-        } else if (module != null) {
-            s.append("Net.module(").append(module.displayName()).append(')');
-        } else {
-            s.append("Net.sequential()");
-            for (int i = 0; i < layers.size(); i++) {
-                s.append(".add(\"").append(names.get(i)).append("\", ").append(layers.get(i)).append(')');
-            }
-        }
-        if (loss != null) {
-            s.append('.').append(loss.call());
-        }
-        if (optimizer != null) {
-            s.append('.').append(call(optimizer));
-        }
-        if (seed != null) {
-            s.append(".seed(").append(seed).append(')');
-        }
-        return s.toString();
+        return NetStructure.code(this);
     }
 
-    private static String call(Optimizer optimizer) {
-        if (optimizer instanceof Optimizer.Sgd sgd) {
-            return sgd.momentum() == 0 ? "sgd(" + sgd.learningRate() + ")"
-                    : "sgd(" + sgd.learningRate() + ", " + sgd.momentum() + ")";
-        }
-        if (optimizer instanceof Optimizer.Adam adam && adam.equals(Optimizers.adam(adam.learningRate()))) {
-            return "adam(" + adam.learningRate() + ")";
-        }
-        return "optimizer(" + optimizer + ")";
-    }
-
-    private static String join(int[] values) {
+    static String join(int[] values) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             s.append(i == 0 ? "" : ", ").append(values[i]);
         }
         return s.toString();
-    }
-
-    /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
-    Expr forward(Expr x) {
-        if (module != null) {
-            return module.forward(x);
-        }
-        Expr h = x;
-        for (Layer layer : layers) {
-            h = layer instanceof Linear linear ? linear.apply(h) : ((Activation) layer).apply(h);
-        }
-        return h;
-    }
-
-    /** The module of a {@link #module(Module)} net, else null. */
-    Module module() {
-        return module;
-    }
-
-    /** True for {@link #module(Module)} nets. */
-    boolean isModule() {
-        return module != null;
-    }
-
-    /**
-     * Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}; a layer
-     * used again under another name keeps its first name (PyTorch's {@code named_parameters()}).
-     */
-    List<String> parameterNames() {
-        List<String> out = new ArrayList<>();
-        int[] first = firstUses();
-        for (int i = 0; i < layers.size(); i++) {
-            if (layers.get(i) instanceof Linear && first[i] == i) {
-                out.add(names.get(i) + ".weight");
-                out.add(names.get(i) + ".bias");
-            }
-        }
-        return Collections.unmodifiableList(out);
     }
 }

@@ -1,5 +1,10 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Module;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +27,7 @@ final class SavedModule extends Module {
     }
 
     @Override
-    String displayName() {
+    public String displayName() {
         return className != null ? className : super.displayName();
     }
 
@@ -32,19 +37,19 @@ final class SavedModule extends Module {
     }
 
     private static Expr substitute(Expr e, Expr x, Map<Expr, Expr> done) {
-        if (e.op == Expr.Op.MODEL_INPUT) {
+        Node n = Nodes.of(e);
+        if (n.op() == OpCode.MODEL_INPUT) {
             return x;
         }
         Expr known = done.get(e);
         if (known != null) {
             return known;
         }
-        Expr[] args = new Expr[e.args.length];
+        Expr[] args = new Expr[n.args().length];
         for (int i = 0; i < args.length; i++) {
-            args[i] = substitute(e.args[i], x, done);
+            args[i] = substitute(n.args()[i], x, done);
         }
-        Expr copy = e instanceof Expr.LinearExpr l ? new Expr.LinearExpr(l.layer, args[0])
-                : new Expr(e.op, e.shape, args, e.values, e.index);
+        Expr copy = Nodes.expr(new Node(n.op(), n.shape(), args, n.values(), n.index(), n.ref()));
         done.put(e, copy);
         return copy;
     }

@@ -4,16 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Settings;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.Losses;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * A {@link Net} as JSON and back, by type names and settings (PyTorch's names: {@code Linear} with
  * {@code in_features}, {@code Hardtanh} with {@code min_val}, {@code Adam} with {@code betas}, ...).
- * What the reader does not know fails with an {@link IllegalArgumentException} naming it.
+ * Types are rebuilt through {@link Layers#fromSettings}, {@link Losses#fromSettings} and
+ * {@link Optimizers#fromSettings}: what the reader does not know fails naming it and how to register it.
  */
 final class SpecCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -29,10 +41,10 @@ final class SpecCodec {
             for (int s : net.sizes().get()) {
                 sizes.add(s);
             }
-            n.set("hidden", layer(net.hiddenActivation().get()));
+            n.set("hidden", typed(net.hiddenActivation().get().typeName(), Settings.empty()));
             return n;
         }
-        n.put("kind", net.isModule() ? "module" : "sequential");
+        n.put("kind", net.module().isPresent() ? "module" : "sequential");
         ArrayNode layers = n.putArray("layers");
         int[] first = net.firstUses();
         for (int i = 0; i < net.layers().size(); i++) {
@@ -41,32 +53,39 @@ final class SpecCodec {
             if (first[i] != i) {
                 l.put("same_as", first[i]);
             } else {
-                l.set("layer", layer(net.layers().get(i)));
+                Layer layer = net.layers().get(i);
+                l.set("layer", typed(layer.typeName(), layer.settings()));
             }
         }
-        if (net.isModule()) {
-            n.put("class", net.module().displayName());
-            n.set("forward", expr(net.forward(Expr.modelInput(-1, net.inputSize())), net.layers()));
+        net.givenInput().ifPresent(in -> {
+            ArrayNode shape = n.putArray("input");
+            for (int d : in) {
+                shape.add(d);
+            }
+        });
+        if (net.module().isPresent()) {
+            n.put("class", net.module().get().displayName());
+            n.set("forward", expr(net.forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(net.inputShape())))),
+                    net.layers()));
         }
         return n;
     }
 
     static Net net(JsonNode n) {
         String kind = n.path("kind").asText();
+        Net net;
         switch (kind) {
             case "mlp" -> {
-                int[] sizes = ints(n.path("sizes"));
-                Net net = Net.of(sizes);
-                Layer hidden = layer(n.path("hidden"));
-                if (hidden.equals(Activation.TANH)) {
-                    return net.tanh();
-                } else if (hidden.equals(Activation.SIGMOID)) {
-                    return net.sigmoid();
-                } else if (hidden.equals(Activation.RELU)) {
-                    return net;
+                net = Net.of(ints(n.path("sizes")));
+                String hidden = n.path("hidden").path("type").asText();
+                if (hidden.equals(Activation.TANH.typeName())) {
+                    net = net.tanh();
+                } else if (hidden.equals(Activation.SIGMOID.typeName())) {
+                    net = net.sigmoid();
+                } else if (!hidden.equals(Activation.RELU.typeName())) {
+                    throw new IllegalArgumentException("a Net.of(...) net's hidden activation must be ReLU, Tanh or Sigmoid, not "
+                            + hidden);
                 }
-                throw new IllegalArgumentException("a Net.of(...) net's hidden activation must be ReLU, Tanh or Sigmoid, not "
-                        + hidden);
             }
             case "sequential", "module" -> {
                 List<String> names = new ArrayList<>();
@@ -81,116 +100,106 @@ final class SpecCodec {
                         }
                         layers.add(layers.get(j));
                     } else {
-                        layers.add(layer(l.path("layer")));
+                        JsonNode spec = l.path("layer");
+                        layers.add(Layers.fromSettings(spec.path("type").asText(), settings(spec)));
                     }
                 }
                 if (kind.equals("module")) {
-                    return Net.module(new SavedModule(n.path("class").asText(null), names, layers, expr(n.path("forward"), layers)));
+                    net = Net.module(new SavedModule(n.path("class").asText(null), names, layers, expr(n.path("forward"), layers)));
+                } else {
+                    net = Net.sequential();
+                    for (int i = 0; i < layers.size(); i++) {
+                        net = net.add(names.get(i), layers.get(i));
+                    }
                 }
-                Net net = Net.sequential();
-                for (int i = 0; i < layers.size(); i++) {
-                    net = net.add(names.get(i), layers.get(i));
-                }
-                return net;
             }
             default -> throw new IllegalArgumentException("unknown kind of net '" + kind + "'; this NetDSL reads mlp,"
                     + " sequential and module nets");
         }
-    }
-
-    static ObjectNode layer(Layer layer) {
-        ObjectNode l = NODES.objectNode();
-        l.put("type", layer.typeName());
-        if (layer instanceof Linear lin) {
-            l.put("in_features", lin.in());
-            l.put("out_features", lin.out());
-        } else {
-            Activation a = (Activation) layer;
-            switch (a.kind) {
-                case HARDTANH -> {
-                    l.put("min_val", a.a);
-                    l.put("max_val", a.b);
-                }
-                case LEAKY_RELU -> l.put("negative_slope", a.a);
-                case ELU -> l.put("alpha", a.a);
-                default -> {
-                    // no settings
-                }
-            }
-        }
-        return l;
-    }
-
-    static Layer layer(JsonNode l) {
-        String type = l.path("type").asText();
-        if (type.equals("Linear")) {
-            return Layers.linear(l.path("in_features").asInt(), l.path("out_features").asInt());
-        }
-        for (Activation.Kind kind : Activation.Kind.values()) {
-            if (kind.typeName.equals(type)) {
-                return switch (kind) {
-                    case HARDTANH -> Layers.hardtanh(l.path("min_val").asDouble(), l.path("max_val").asDouble());
-                    case LEAKY_RELU -> Layers.leakyRelu(l.path("negative_slope").asDouble());
-                    case ELU -> Layers.elu(l.path("alpha").asDouble());
-                    default -> new Activation(kind, 0, 0);
-                };
-            }
-        }
-        List<String> known = new ArrayList<>(List.of("Linear"));
-        for (Activation.Kind kind : Activation.Kind.values()) {
-            known.add(kind.typeName);
-        }
-        throw new IllegalArgumentException("unknown layer type '" + type + "'; this NetDSL knows " + known);
+        return n.has("input") ? net.input(ints(n.get("input"))) : net;
     }
 
     static ObjectNode loss(Loss loss) {
-        return NODES.objectNode().put("type", loss.typeName());
+        return typed(loss.typeName(), loss.settings());
     }
 
     static Loss loss(JsonNode n) {
-        String type = n.path("type").asText();
-        for (Loss l : Loss.values()) {
-            if (l.typeName().equals(type)) {
-                return l;
-            }
-        }
-        throw new IllegalArgumentException("unknown loss '" + type + "'; this NetDSL knows MSELoss, CrossEntropyLoss and"
-                + " BCEWithLogitsLoss");
+        return Losses.fromSettings(n.path("type").asText(), settings(n));
     }
 
     static ObjectNode optimizer(Optimizer o) {
+        return typed(o.typeName(), o.settings());
+    }
+
+    static Optimizer optimizer(JsonNode n) {
+        return Optimizers.fromSettings(n.path("type").asText(), settings(n));
+    }
+
+    /** {@code {"type": name, setting: value, ...}}. */
+    private static ObjectNode typed(String type, Settings settings) {
         ObjectNode n = NODES.objectNode();
-        if (o instanceof Optimizer.Sgd s) {
-            n.put("type", "SGD").put("lr", s.learningRate()).put("momentum", s.momentum());
-        } else if (o instanceof Optimizer.Adam a) {
-            n.put("type", "Adam").put("lr", a.learningRate());
-            n.putArray("betas").add(a.beta1()).add(a.beta2());
-            n.put("eps", a.epsilon());
-        } else if (o instanceof Optimizer.RmsProp r) {
-            n.put("type", "RMSprop").put("lr", r.learningRate()).put("alpha", r.alpha()).put("eps", r.epsilon());
-        } else if (o instanceof Optimizer.AdaGrad g) {
-            n.put("type", "Adagrad").put("lr", g.learningRate()).put("eps", g.epsilon());
-        } else if (o instanceof Optimizer.AdaDelta d) {
-            n.put("type", "Adadelta").put("lr", d.learningRate()).put("rho", d.rho()).put("eps", d.epsilon());
-        } else {
-            throw new IllegalArgumentException("no file form for the optimizer " + o);
+        n.put("type", type);
+        for (String key : settings.names()) {
+            Object v = settings.get(key);
+            if (v instanceof Integer i) {
+                n.put(key, i);
+            } else if (v instanceof Long l) {
+                n.put(key, l);
+            } else if (v instanceof Number d) {
+                n.put(key, d.doubleValue());
+            } else if (v instanceof Boolean b) {
+                n.put(key, b);
+            } else if (v instanceof String s) {
+                n.put(key, s);
+            } else if (v instanceof int[] a) {
+                ArrayNode arr = n.putArray(key);
+                for (int x : a) {
+                    arr.add(x);
+                }
+            } else {
+                ArrayNode arr = n.putArray(key);
+                for (double x : (double[]) v) {
+                    arr.add(x);
+                }
+            }
         }
         return n;
     }
 
-    static Optimizer optimizer(JsonNode n) {
-        String type = n.path("type").asText();
-        double lr = n.path("lr").asDouble();
-        return switch (type) {
-            case "SGD" -> Optimizers.sgd(lr, n.path("momentum").asDouble());
-            case "Adam" -> Optimizers.adam(lr, n.path("betas").path(0).asDouble(), n.path("betas").path(1).asDouble(),
-                    n.path("eps").asDouble());
-            case "RMSprop" -> Optimizers.rmsprop(lr, n.path("alpha").asDouble(), n.path("eps").asDouble());
-            case "Adagrad" -> Optimizers.adagrad(lr, n.path("eps").asDouble());
-            case "Adadelta" -> Optimizers.adadelta(lr, n.path("rho").asDouble(), n.path("eps").asDouble());
-            default -> throw new IllegalArgumentException("unknown optimizer '" + type + "'; this NetDSL knows SGD, Adam,"
-                    + " RMSprop, Adagrad and Adadelta");
-        };
+    /** The settings of a typed object: every field but {@code type}. */
+    private static Settings settings(JsonNode n) {
+        Settings s = Settings.empty();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (e.getKey().equals("type")) {
+                continue;
+            }
+            if (v.isIntegralNumber()) {
+                s = s.with(e.getKey(), v.canConvertToInt() ? (Object) v.intValue() : (Object) v.longValue());
+            } else if (v.isNumber()) {
+                s = s.with(e.getKey(), v.doubleValue());
+            } else if (v.isBoolean()) {
+                s = s.with(e.getKey(), v.booleanValue());
+            } else if (v.isArray()) {
+                boolean whole = true;
+                for (JsonNode x : v) {
+                    whole &= x.isIntegralNumber();
+                }
+                if (whole) {
+                    s = s.with(e.getKey(), ints(v));
+                } else {
+                    double[] d = new double[v.size()];
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = v.get(i).asDouble();
+                    }
+                    s = s.with(e.getKey(), d);
+                }
+            } else {
+                s = s.with(e.getKey(), v.asText());
+            }
+        }
+        return s;
     }
 
     /** The expression DAG as a list of nodes, each after its arguments; the last is the result. */
@@ -200,38 +209,37 @@ final class SpecCodec {
         visit(root, order, ids);
         ArrayNode nodes = NODES.arrayNode();
         for (Expr e : order) {
-            if (e.op == Expr.Op.VAR || e.op == Expr.Op.INPUT) {
-                throw new IllegalArgumentException("saveAll: the module's forward() uses an Autograd variable or input ("
-                        + e + "); a saved model can only use its own layers");
+            Node node = Nodes.of(e);
+            if (node.op() == OpCode.LEAF || node.op() == OpCode.PARAM || node.op() == OpCode.BOUND
+                    || node.op() == OpCode.RANDOM_UNIFORM) {
+                throw new IllegalArgumentException("saveAll: the module's forward() uses " + e + ", which is not its input, a"
+                        + " constant or one of its layers; a saved model can only use those");
             }
             ObjectNode n = nodes.addObject();
-            n.put("op", e.op.name().toLowerCase(Locale.ROOT));
+            n.put("op", node.op().fileName());
             ArrayNode shape = n.putArray("shape");
-            for (long d : e.shape) {
+            for (long d : node.shape()) {
                 shape.add(d);
             }
-            if (e.args.length > 0) {
+            if (node.args().length > 0) {
                 ArrayNode args = n.putArray("args");
-                for (Expr a : e.args) {
+                for (Expr a : node.args()) {
                     args.add(ids.get(a));
                 }
             }
-            if (e.values != null) {
+            if (node.values() != null) {
                 ArrayNode values = n.putArray("values");
-                for (float v : e.values) {
+                for (float v : node.values()) {
                     values.add(v);
                 }
             }
-            if (e.index != 0) {
-                n.put("index", e.index);
+            if (node.index() != 0) {
+                n.put("index", node.index());
             }
-            if (e instanceof Expr.LinearExpr l) {
+            if (node.op() == OpCode.APPLY) {
                 int index = -1;
-                for (int i = 0; i < layers.size(); i++) {
-                    if (layers.get(i) == l.layer) {
-                        index = i;
-                        break;
-                    }
+                for (int i = 0; i < layers.size() && index < 0; i++) {
+                    index = layers.get(i) == node.ref() ? i : -1;
                 }
                 n.put("layer", index);
             }
@@ -243,7 +251,7 @@ final class SpecCodec {
         if (ids.containsKey(e)) {
             return;
         }
-        for (Expr a : e.args) {
+        for (Expr a : Nodes.of(e).args()) {
             visit(a, order, ids);
         }
         ids.put(e, order.size());
@@ -254,10 +262,8 @@ final class SpecCodec {
         List<Expr> built = new ArrayList<>();
         for (JsonNode n : nodes) {
             String name = n.path("op").asText();
-            Expr.Op op;
-            try {
-                op = Expr.Op.valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
+            OpCode op = OpCode.fromFileName(name);
+            if (op == null || op == OpCode.LEAF || op == OpCode.PARAM || op == OpCode.BOUND) {
                 throw new IllegalArgumentException("unknown operation '" + name + "' in the saved forward pass; it was written"
                         + " by a newer NetDSL");
             }
@@ -281,15 +287,15 @@ final class SpecCodec {
                     values[v] = Float.parseFloat(n.get("values").get(v).asText());
                 }
             }
-            if (op == Expr.Op.LINEAR) {
+            Object ref = null;
+            if (op == OpCode.APPLY) {
                 int index = n.path("layer").asInt(-1);
-                if (index < 0 || index >= layers.size() || !(layers.get(index) instanceof Linear linear)) {
-                    throw new IllegalArgumentException("the saved forward pass applies layer " + index + ", which is not a Linear");
+                if (index < 0 || index >= layers.size() || args.length != 1) {
+                    throw new IllegalArgumentException("the saved forward pass applies layer " + index + ", which it does not have");
                 }
-                built.add(new Expr.LinearExpr(linear, args[0]));
-            } else {
-                built.add(new Expr(op, shape, args, values, n.path("index").asInt(0)));
+                ref = layers.get(index);
             }
+            built.add(Nodes.expr(new Node(op, shape, args, values, n.path("index").asInt(0), ref)));
         }
         if (built.isEmpty()) {
             throw new IllegalArgumentException("the saved module has no forward pass");
@@ -297,7 +303,7 @@ final class SpecCodec {
         return built.get(built.size() - 1);
     }
 
-    private static int[] ints(JsonNode array) {
+    static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asInt();

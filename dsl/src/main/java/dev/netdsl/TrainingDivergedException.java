@@ -10,7 +10,8 @@ public final class TrainingDivergedException extends NetDslException {
     private final long step;
     private final float loss;
 
-    TrainingDivergedException(String message, long step, float loss) {
+    /** A divergence at training step {@code step} (1-based) whose loss was {@code loss}. */
+    public TrainingDivergedException(String message, long step, float loss) {
         super(message);
         this.step = step;
         this.loss = loss;

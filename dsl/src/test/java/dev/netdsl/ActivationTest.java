@@ -1,5 +1,9 @@
 package dev.netdsl;
 
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,13 @@
 package dev.netdsl;
 
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,12 @@
 package dev.netdsl;
 
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Minimizer;
+import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.training.Optimizers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

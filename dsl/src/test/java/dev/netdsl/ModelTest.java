@@ -1,5 +1,9 @@
 package dev.netdsl;
 
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -321,7 +325,7 @@ class ModelTest {
         try (Model model = Net.of(1, 20, 1).mse().sgd(0.05).build()) {
             String summary = model.summary();
 
-            assertThat(summary).contains("Linear(1 -> 20)").contains("[-1, 20]").contains("ReLU")
+            assertThat(summary).contains("Linear(in_features=1, out_features=20)").contains("[-1, 20]").contains("ReLU")
                     .contains("Total params: 61");
         }
     }

@@ -1,6 +1,10 @@
 package dev.netdsl;
 
-import static dev.netdsl.Layers.linear;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
+import static dev.netdsl.layers.Layers.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

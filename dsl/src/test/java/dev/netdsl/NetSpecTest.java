@@ -1,7 +1,8 @@
 package dev.netdsl;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.tanh;
+import dev.netdsl.layers.Activation;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

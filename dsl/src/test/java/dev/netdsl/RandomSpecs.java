@@ -1,5 +1,15 @@
 package dev.netdsl;
 
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Minimizer;
+import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
+import dev.netdsl.training.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -205,7 +215,7 @@ public final class RandomSpecs {
         int in = r.nextInt(6) == 0 ? size() : spec.inputSize();
         int out = r.nextInt(6) == 0 ? size() : spec.outputSize();
         float[][] x = matrix(rows, Math.max(0, in));
-        boolean labelled = spec.loss().orElse(Loss.MSE) == Loss.CROSS_ENTROPY;
+        boolean labelled = spec.loss().map(l -> l.targets() == dev.netdsl.training.Targets.CLASSES).orElse(false);
         if (r.nextInt(6) == 0 ? !labelled : labelled) {
             int[] labels = new int[r.nextInt(10) == 0 ? rows + 1 : rows];
             for (int i = 0; i < labels.length; i++) {

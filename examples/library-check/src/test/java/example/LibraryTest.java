@@ -1,7 +1,7 @@
 package example;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.tanh;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

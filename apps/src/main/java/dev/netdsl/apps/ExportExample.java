@@ -1,11 +1,12 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.Device;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.Feeds;
-import dev.netdsl.Input;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
 import dev.netdsl.Model;
-import dev.netdsl.internal.SavedModels;
+import dev.netdsl.io.SafeFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -73,7 +74,7 @@ public final class ExportExample {
         checkPositive("--epochs", o.epochs());
         Path target = o.out().toAbsolutePath();
         // Fail before training, not after, when the export could not be written anyway.
-        SavedModels.checkTarget(target, o.overwrite(), "export --out " + target, " or pass --overwrite");
+        SafeFiles.checkDirectoryTarget(target, o.overwrite(), "export --out " + target, " or pass --overwrite");
         Path work;
         try {
             work = Files.createTempDirectory("netdsl-export");
@@ -84,7 +85,7 @@ public final class ExportExample {
         try {
             train(o, model, work, console, exporter);
         } finally {
-            SavedModels.deleteTree(work);
+            SafeFiles.deleteTree(work);
         }
         if (!exporter.done) {
             throw new IllegalStateException("export " + o.example() + ": the example finished without handing over model '"

@@ -1,10 +1,11 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.training.Adam;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.Minimizer;
-import dev.netdsl.Optimizers;
-import dev.netdsl.Var;
+import dev.netdsl.autograd.Minimizer;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.autograd.Var;
 import dev.netdsl.models.Himmelblau;
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,7 +1,8 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Model;
 import dev.netdsl.Device;
-import dev.netdsl.Optimizers;
+import dev.netdsl.training.Optimizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

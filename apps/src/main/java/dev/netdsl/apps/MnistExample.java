@@ -1,15 +1,18 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.Net;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Dataset;
 import dev.netdsl.Device;
 import dev.netdsl.Evaluation;
 import dev.netdsl.Expr;
-import dev.netdsl.Feeds;
-import dev.netdsl.Input;
-import dev.netdsl.Minimizer;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.Model;
-import dev.netdsl.Optimizers;
+import dev.netdsl.training.Optimizers;
 import dev.netdsl.datasets.Batches;
 import dev.netdsl.datasets.Idx;
 import dev.netdsl.datasets.Mnist;

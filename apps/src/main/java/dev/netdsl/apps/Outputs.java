@@ -2,7 +2,7 @@ package dev.netdsl.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.netdsl.internal.AtomicFiles;
+import dev.netdsl.io.SafeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,14 +23,14 @@ public final class Outputs {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("can't create output directory " + dir + ": " + AtomicFiles.describe(e)
+            throw new UncheckedIOException("can't create output directory " + dir + ": " + SafeFiles.describe(e)
                     + "; pick a writable --out directory", e);
         }
     }
 
     /** Writes {@code bytes} to {@code target} atomically (temp file beside it, then a move). */
     public static void write(Path target, byte[] bytes) {
-        AtomicFiles.write(target, bytes);
+        SafeFiles.write(target, bytes);
     }
 
     /** Writes {@code metrics} as indented JSON. */

@@ -1,17 +1,20 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.layers.Module;
+import dev.netdsl.training.BCEWithLogitsLoss;
+import dev.netdsl.training.SGD;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Dataset;
 import dev.netdsl.Evaluation;
 import dev.netdsl.Expr;
-import dev.netdsl.Feeds;
-import dev.netdsl.Initializers;
-import dev.netdsl.Input;
-import dev.netdsl.Minimizer;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
-import dev.netdsl.Optimizers;
-import dev.netdsl.Var;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.autograd.Var;
 import dev.netdsl.datasets.PlanarFlower;
 import dev.netdsl.models.Planar;
 import java.awt.Color;

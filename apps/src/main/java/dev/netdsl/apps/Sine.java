@@ -1,5 +1,7 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.History;
 import dev.netdsl.Model;

@@ -1,5 +1,7 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.layers.Linear;
+import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.Net;

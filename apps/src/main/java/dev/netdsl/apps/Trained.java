@@ -1,8 +1,8 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.Input;
+import dev.netdsl.autograd.Input;
 import dev.netdsl.Model;
 import java.util.Map;
 

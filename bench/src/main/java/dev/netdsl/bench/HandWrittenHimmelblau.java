@@ -1,5 +1,6 @@
 package dev.netdsl.bench;
 
+import dev.netdsl.training.Adam;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

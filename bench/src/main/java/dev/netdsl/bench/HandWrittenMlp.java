@@ -1,5 +1,7 @@
 package dev.netdsl.bench;
 
+import dev.netdsl.Tensor;
+import dev.netdsl.training.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

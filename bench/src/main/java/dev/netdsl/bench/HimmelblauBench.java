@@ -1,9 +1,10 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.Autograd;
-import dev.netdsl.Minimizer;
-import dev.netdsl.Optimizers;
-import dev.netdsl.Var;
+import dev.netdsl.training.Adam;
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Minimizer;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.autograd.Var;
 import dev.netdsl.models.Himmelblau;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.netdsl.bench;
 
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.datasets.Mnist;

@@ -1,16 +1,18 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.Autograd;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Dataset;
 import dev.netdsl.Expr;
-import dev.netdsl.Feeds;
-import dev.netdsl.Initializers;
-import dev.netdsl.Input;
-import dev.netdsl.Minimizer;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
-import dev.netdsl.Optimizers;
-import dev.netdsl.Var;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.autograd.Var;
 import dev.netdsl.datasets.PlanarFlower;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +21,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.tanh;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
 
 /**
  * Seed 002's two-layer tanh net (2-4-1, BCE with logits, SGD lr 1) on the 400 planar points, 10,000

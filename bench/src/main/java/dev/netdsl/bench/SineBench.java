@@ -1,5 +1,6 @@
 package dev.netdsl.bench;
 
+import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.Net;

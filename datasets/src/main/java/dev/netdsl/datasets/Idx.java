@@ -182,7 +182,7 @@ public final class Idx {
                 }
                 out = z.toByteArray();
             }
-            dev.netdsl.internal.AtomicFiles.write(file, out);
+            dev.netdsl.io.SafeFiles.write(file, out);
         } catch (IOException e) {
             throw new UncheckedIOException("can't write " + file + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package dev.netdsl.datasets;
 
 import dev.netdsl.Dataset;
-import dev.netdsl.internal.AtomicFiles;
+import dev.netdsl.io.SafeFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -237,7 +237,7 @@ public final class Mnist {
             if (!actual.equals(file.getValue())) {
                 throw new IOException(file.getKey() + " has SHA-256 " + actual + ", expected " + file.getValue());
             }
-            AtomicFiles.write(target, body);
+            SafeFiles.write(target, body);
         }
     }
 

@@ -33,4 +33,18 @@ public final class Check {
             throw new IllegalArgumentException(where + ": " + name + " " + value + " must be at least 1");
         }
     }
+
+    /** Rejects hardtanh bounds unless {@code min < max}, both finite. */
+    public static void hardtanh(double min, double max) {
+        if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
+            throw new IllegalArgumentException("hardtanh(" + min + ", " + max + "): needs finite min < max, e.g. hardtanh(-1, 1)");
+        }
+    }
+
+    /** Rejects a NaN or infinite {@code value}, naming {@code where} and {@code name}. */
+    public static void finite(String where, String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(where + ": " + name + " " + value + " must be finite");
+        }
+    }
 }

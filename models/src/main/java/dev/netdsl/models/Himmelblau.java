@@ -1,7 +1,7 @@
 package dev.netdsl.models;
 
 import dev.netdsl.Expr;
-import dev.netdsl.Var;
+import dev.netdsl.autograd.Var;
 
 /** Himmelblau's function as the seed (001) writes it, over a raw variable {@code x_y}. */
 public final class Himmelblau {

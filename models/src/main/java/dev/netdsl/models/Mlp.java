@@ -1,5 +1,7 @@
 package dev.netdsl.models;
 
+import dev.netdsl.layers.Linear;
+import dev.netdsl.training.SGD;
 import dev.netdsl.Net;
 
 /**

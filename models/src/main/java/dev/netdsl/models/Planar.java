@@ -1,12 +1,12 @@
 package dev.netdsl.models;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.tanh;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
 
-import dev.netdsl.Activation;
+import dev.netdsl.layers.Activation;
 import dev.netdsl.Expr;
-import dev.netdsl.Linear;
-import dev.netdsl.Module;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
 import dev.netdsl.Net;
 
 /** The planar-data models of seed 002. */

@@ -1,7 +1,8 @@
 package dev.netdsl.models;
 
-import static dev.netdsl.Layers.linear;
-import static dev.netdsl.Layers.tanh;
+import dev.netdsl.layers.Linear;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
 
 import dev.netdsl.Net;
 

@@ -1,0 +1,167 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.TfRuntime;
+import dev.netdsl.training.Targets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The one place where data becomes TensorFlow tensors for a {@link NetGraph}: checks that a data set
+ * fits the net, and feeds its inputs (and targets) into a session run. Close it to free the tensors.
+ */
+final class Feeder implements AutoCloseable {
+    private final NetGraph graph;
+    private final TFloat32 x;
+    private final org.tensorflow.Tensor y;
+    private final int rows;
+
+    private Feeder(NetGraph graph, TFloat32 x, org.tensorflow.Tensor y, int rows) {
+        this.graph = graph;
+        this.x = x;
+        this.y = y;
+        this.rows = rows;
+    }
+
+    /** The inputs and, if {@code targets}, the targets of {@code data}, as tensors. */
+    static Feeder of(NetGraph graph, Dataset data, boolean targets) {
+        TFloat32 x = TfRuntime.tensor(data.xData(), shape(data.size(), data.exampleShape()));
+        try {
+            org.tensorflow.Tensor y = null;
+            if (targets) {
+                y = data.hasLabels() ? TInt32.tensorOf(Shape.of(data.size()), DataBuffers.of(data.labelData(), true, false))
+                        : TfRuntime.tensor(data.yData(), shape(data.size(), data.targetShape()));
+            }
+            return new Feeder(graph, x, y, data.size());
+        } catch (RuntimeException e) {
+            x.close();
+            throw e;
+        }
+    }
+
+    /** Rows of a matrix, written straight into the tensor. */
+    static Feeder of(NetGraph graph, float[][] rows) {
+        return new Feeder(graph, TfRuntime.tensor(rows, rows[0].length), null, rows.length);
+    }
+
+    /** A tensor's values. */
+    static Feeder of(NetGraph graph, Tensor t) {
+        long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
+        return new Feeder(graph, TfRuntime.tensor(t.data(), shape), null, t.shape()[0]);
+    }
+
+    private static long[] shape(int n, int[] example) {
+        long[] out = new long[example.length + 1];
+        out[0] = n;
+        for (int i = 0; i < example.length; i++) {
+            out[i + 1] = example[i];
+        }
+        return out;
+    }
+
+    /** {@code runner} with the inputs (and targets, if any) fed. */
+    Session.Runner into(Session.Runner runner) {
+        runner.feed(graph.x, x);
+        if (y != null) {
+            runner.feed(graph.y, y);
+        }
+        return runner;
+    }
+
+    /** The number of examples. */
+    int rows() {
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        x.close();
+        if (y != null) {
+            y.close();
+        }
+    }
+
+    /**
+     * Checks that {@code data} fits {@code net}: its example shape, and targets of the kind and shape
+     * the loss takes (labels in range for a classifier).
+     *
+     * @throws IllegalArgumentException saying what does not fit and how to fix it
+     */
+    static void check(String action, Net net, Dataset data) {
+        Objects.requireNonNull(data, "data");
+        int[] in = net.inputShape();
+        if (!Arrays.equals(data.exampleShape(), in)) {
+            String got = data.exampleShape().length == 1 ? data.features() + " features per row" : "examples of shape "
+                    + Arrays.toString(data.exampleShape());
+            String want = in.length == 1 ? Integer.toString(in[0]) : "examples of shape " + Arrays.toString(in);
+            throw new IllegalArgumentException(action + ": the data has " + got + " but " + net + " takes " + want
+                    + "; match the net's input to the data");
+        }
+        Targets kind = net.loss().map(l -> l.targets()).orElse(Targets.VALUES);
+        int[] out = net.outputShape();
+        if (kind == Targets.CLASSES) {
+            if (!data.hasLabels()) {
+                throw new IllegalArgumentException(action + ": " + net.loss().get() + " needs integer class labels but the data"
+                        + " holds float targets; build it with Dataset.of(x, labels)");
+            }
+            int classes = out[out.length - 1];
+            if (data.maxLabel() >= classes) {
+                throw new IllegalArgumentException(action + ": label " + data.maxLabel() + " is out of range for " + classes
+                        + " classes (" + net + "); labels must be 0.." + (classes - 1));
+            }
+            return;
+        }
+        String lossName = net.loss().map(l -> l.typeName()).orElse("this net");
+        if (data.hasLabels()) {
+            throw new IllegalArgumentException(action + ": the data holds class labels but " + lossName
+                    + " needs float targets with " + Arrays.stream(out).reduce(1, (a, b) -> a * b) + " columns");
+        }
+        if (!Arrays.equals(data.targetShape(), out)) {
+            String got = data.targetShape().length == 1 ? data.targets() + " target columns" : "targets of shape "
+                    + Arrays.toString(data.targetShape());
+            String want = out.length == 1 ? Integer.toString(out[0]) : "outputs of shape " + Arrays.toString(out);
+            throw new IllegalArgumentException(action + ": the data has " + got + " but " + net + " produces " + want
+                    + "; match the net's output size to the targets");
+        }
+    }
+
+    /** Checks rows for {@code predict}: some, none ragged, each as wide as the net's input. */
+    static void checkRows(Net net, float[][] x) {
+        Objects.requireNonNull(x, "x");
+        int in = net.inputSize();
+        if (x.length == 0) {
+            throw new IllegalArgumentException("predict: x has no rows; pass at least one row of " + in + " features");
+        }
+        if (net.inputShape().length != 1) {
+            throw new IllegalArgumentException("predict: " + net + " takes examples of shape " + Arrays.toString(net.inputShape())
+                    + "; pass a Tensor of shape [n, " + String.join(", ", Arrays.stream(net.inputShape())
+                    .mapToObj(Integer::toString).toList()) + "]");
+        }
+        List<String> bad = new ArrayList<>();
+        for (int r = 0; r < x.length && bad.isEmpty(); r++) {
+            if (x[r] == null || x[r].length != in) {
+                bad.add("row " + r + " has " + (x[r] == null ? "no array" : x[r].length + " features"));
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("predict: " + bad.get(0) + " but the net takes " + in + " (" + net + ")");
+        }
+    }
+
+    /** Checks a tensor for {@code predict}: {@code [n, ...inputShape]} with n at least 1. */
+    static void checkTensor(Net net, Tensor x) {
+        Objects.requireNonNull(x, "x");
+        int[] shape = x.shape();
+        int[] in = net.inputShape();
+        if (shape.length != in.length + 1 || shape[0] < 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), in)) {
+            throw new IllegalArgumentException("predict: x has shape " + Arrays.toString(shape) + " but " + net
+                    + " takes [n, " + String.join(", ", Arrays.stream(in).mapToObj(Integer::toString).toList()) + "] with n >= 1");
+        }
+    }
+}

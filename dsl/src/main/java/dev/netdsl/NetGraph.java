@@ -1,0 +1,394 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.ExprCompiler;
+import dev.netdsl.internal.Guard;
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
+import dev.netdsl.internal.OptimizerOps;
+import dev.netdsl.internal.ParamRef;
+import dev.netdsl.internal.TfRuntime;
+import dev.netdsl.internal.TfRuntime.Slot;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.LayerContext;
+import dev.netdsl.layers.ParameterSpec;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.Targets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The TensorFlow graph a {@link Net} compiles to: one variable per declared parameter and buffer of
+ * each layer (a layer used twice has one set), the forward pass twice over the same variables (an
+ * inference pass for predict/evaluate/loss/export, a training pass whose layers may use randomness
+ * and update buffers), the loss of each, the gradients of the training loss, the optimizer's state and
+ * update, and the divergence guard. Nothing here names a concrete layer, loss or optimizer type.
+ */
+final class NetGraph implements AutoCloseable {
+    /** One declared tensor of one layer and its variable. */
+    record Tensor(String name, ParameterSpec spec, Slot slot) {
+    }
+
+    final Net net;
+    final TfRuntime rt;
+    final Placeholder<TFloat32> x;
+    /** Float targets, or int32 labels for {@link Targets#CLASSES}; null without a loss. */
+    final Placeholder<?> y;
+    final Operand<TFloat32> output;
+    /** Inference loss and per-example losses; null without a loss. */
+    final Operand<TFloat32> loss;
+    final Operand<TFloat32> perExample;
+    /** The training pass's loss and its update op, and the inputs the trainer feeds; null without an optimizer. */
+    final Operand<TFloat32> trainLoss;
+    final Op train;
+    final Operand<TFloat32> learningRate;
+    final Operand<TInt64> step;
+    final Guard guard;
+    final OptimizerOps.State optimizerState;
+    final List<Tensor> parameters = new ArrayList<>();
+    final List<Tensor> buffers = new ArrayList<>();
+    /** The parameters the training pass reaches, in {@link #parameters} order. */
+    final List<Tensor> trained = new ArrayList<>();
+    /** Forward FLOPs per example (matrix multiplies), to run small work on the calling thread. */
+    final double flopsPerExample;
+    private final long seed;
+    private final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
+
+    NetGraph(Net net, Device device, long seed) {
+        this.net = net;
+        this.seed = seed;
+        this.rt = new TfRuntime("Model", device);
+        try {
+            Ops tf = rt.tf();
+            createVariables(seed);
+            long[] in = batchShape(net.inputShape());
+            x = rt.placeholder("x", in);
+            Loss lossSpec = net.loss().orElse(null);
+            boolean labels = lossSpec != null && lossSpec.targets() == Targets.CLASSES;
+            y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
+                    : rt.placeholder("y", batchShape(net.outputShape()));
+            Expr input = Nodes.expr(Node.of(OpCode.MODEL_INPUT, in));
+            Pass inference = new Pass(tf, false);
+            Operand<TFloat32> h = inference.compiler.compile(net.forward(input));
+            output = tf.withName("output").identity(h);
+            flopsPerExample = inference.flops;
+            if (lossSpec != null) {
+                Operand<TFloat32> elementwise = inference.loss(lossSpec, h);
+                perExample = perExample(tf, elementwise);
+                loss = reduce(rt.named("loss"), elementwise);
+            } else {
+                perExample = null;
+                loss = null;
+            }
+            if (lossSpec != null && net.optimizer().isPresent()) {
+                learningRate = rt.named("learning_rate").placeholderWithDefault(
+                        tf.constant((float) net.optimizer().get().learningRate()), Shape.scalar());
+                step = rt.named("step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+                Pass training = new Pass(tf, true);
+                Operand<TFloat32> th = training.compiler.compile(net.forward(input));
+                trainLoss = reduce(rt.named("train_loss"), training.loss(lossSpec, th));
+                // Only parameters the forward pass reaches are trained (like PyTorch, whose unused parameters get no
+                // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
+                List<Slot> slots = new ArrayList<>();
+                List<Operand<?>> reads = new ArrayList<>();
+                for (Tensor t : parameters) {
+                    if (training.reached.contains(t.slot())) {
+                        trained.add(t);
+                        slots.add(t.slot());
+                        reads.add(t.slot().read());
+                    }
+                }
+                List<Output<?>> grads = reads.isEmpty() ? List.of() : tf.gradients(trainLoss, reads).dy();
+                optimizerState = OptimizerOps.state(rt, net.optimizer().get(), slots);
+                Operand<TFloat32> ready = Guard.check(rt, trainLoss);
+                // Buffer updates (running statistics) wait for the loss check too: a diverged step changes nothing.
+                List<Op> bufferUpdates = new ArrayList<>();
+                Ops afterCheck = tf.withControlDependencies(List.of(ready));
+                for (Map.Entry<Slot, Expr> u : training.updates) {
+                    bufferUpdates.add(afterCheck.assign(u.getKey().variable(), training.compiler.compile(u.getValue())));
+                }
+                List<Slot> guarded = new ArrayList<>();
+                parameters.forEach(t -> guarded.add(t.slot()));
+                buffers.forEach(t -> guarded.add(t.slot()));
+                guarded.addAll(optimizerState.all());
+                guard = new Guard(rt);
+                guard.cover(guarded);
+                train = OptimizerOps.compile(rt, net.optimizer().get(), slots, grads, optimizerState, learningRate, ready,
+                        bufferUpdates);
+            } else {
+                learningRate = null;
+                step = null;
+                trainLoss = null;
+                train = null;
+                guard = null;
+                optimizerState = null;
+            }
+            rt.start();
+        } catch (RuntimeException e) {
+            rt.close();
+            throw e;
+        }
+    }
+
+    /** {@code [-1, ...example]}. */
+    static long[] batchShape(int[] example) {
+        long[] out = new long[example.length + 1];
+        out[0] = -1;
+        for (int i = 0; i < example.length; i++) {
+            out[i + 1] = example[i];
+        }
+        return out;
+    }
+
+    private void createVariables(long seed) {
+        SplittableRandom init = new SplittableRandom(seed);
+        init.split(); // the shuffler's draw: initial weights stay what they were for a seed
+        List<Layer> layers = net.layers();
+        int[] first = net.firstUses();
+        for (int i = 0; i < layers.size(); i++) {
+            if (first[i] != i) {
+                continue; // a layer used again shares the variables of its first use
+            }
+            Layer layer = layers.get(i);
+            String owner = net.layerNames().get(i);
+            Map<String, Tensor> own = new LinkedHashMap<>();
+            for (ParameterSpec p : layer.parameters()) {
+                Tensor t = tensor(owner, p, init);
+                own.put(p.name(), t);
+                parameters.add(t);
+            }
+            for (ParameterSpec b : layer.buffers()) {
+                Tensor t = tensor(owner, b, init);
+                own.put(b.name(), t);
+                buffers.add(t);
+            }
+            byLayer.put(layer, own);
+        }
+    }
+
+    private Tensor tensor(String owner, ParameterSpec spec, SplittableRandom init) {
+        long[] shape = Arrays.stream(spec.shape()).asLongStream().toArray();
+        float[] values = spec.init().values(shape, init);
+        if (values.length != spec.size()) {
+            throw new IllegalStateException(spec.init() + " gave " + values.length + " values for " + owner + "." + spec.name()
+                    + " " + Arrays.toString(spec.shape()) + ", which holds " + spec.size());
+        }
+        long[] stored = Arrays.stream(spec.storedShape()).asLongStream().toArray();
+        Slot slot = rt.variable(owner + "/" + spec.name(), stored, dev.netdsl.internal.Layouts.toStored(spec, values));
+        return new Tensor(owner + "." + spec.name(), spec, slot);
+    }
+
+    private static Operand<TFloat32> perExample(Ops tf, Operand<TFloat32> elementwise) {
+        int rank = elementwise.shape().numDimensions();
+        if (rank <= 1) {
+            return elementwise;
+        }
+        int[] axes = new int[rank - 1];
+        Arrays.setAll(axes, i -> i + 1);
+        return tf.math.mean(elementwise, tf.constant(axes.length == 1 ? new int[] {1} : axes));
+    }
+
+    /**
+     * The mean over every element: one reduction (a mean of per-example means equals it, rows having equal
+     * width), since every extra node costs microseconds per step (docs/tensorflow-notes.md).
+     */
+    private static Operand<TFloat32> reduce(Ops named, Operand<TFloat32> elementwise) {
+        int rank = elementwise.shape().numDimensions();
+        int[] axes = new int[rank];
+        Arrays.setAll(axes, i -> i);
+        return named.math.mean(elementwise, named.constant(axes));
+    }
+
+    /** One compilation of the forward pass, for training or for inference. */
+    private final class Pass implements ExprCompiler.Binder {
+        final Ops tf;
+        final boolean training;
+        final ExprCompiler compiler;
+        final Set<Slot> reached = new LinkedHashSet<>();
+        final List<Map.Entry<Slot, Expr>> updates = new ArrayList<>();
+        double flops;
+
+        Pass(Ops tf, boolean training) {
+            this.tf = tf;
+            this.training = training;
+            this.compiler = new ExprCompiler(tf, this);
+        }
+
+        Operand<TFloat32> loss(Loss spec, Operand<TFloat32> h) {
+            Expr out = Nodes.expr(new Node(OpCode.BOUND, batchShape(net.outputShape()), new Expr[0], null, 0, h));
+            Object targetKey = new Object();
+            Expr target = Nodes.expr(new Node(OpCode.BOUND, batchShape(net.outputShape()), new Expr[0], null, 0, targetKey));
+            targets = targetKey;
+            return compiler.compile(spec.elementwise(out, target));
+        }
+
+        private Object targets;
+
+        @Override
+        public Operand<TFloat32> bound(Object key) {
+            if (key == targets) {
+                if (net.loss().get().targets() == Targets.CLASSES) {
+                    // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient in TF Java
+                    // 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
+                    return tf.oneHot(y.asOutput().expect(TInt32.class), tf.constant(net.outputShape()[0]), tf.constant(1f),
+                            tf.constant(0f));
+                }
+                return y.asOutput().expect(TFloat32.class);
+            }
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> value = (Operand<TFloat32>) key;
+            return value;
+        }
+
+        @Override
+        public Operand<TFloat32> modelInput() {
+            return x;
+        }
+
+        @Override
+        public Operand<TFloat32> parameter(ParamRef ref) {
+            Tensor t = byLayer.get(ref.layer()).get(ref.name());
+            reached.add(t.slot());
+            return t.slot().read();
+        }
+
+        @Override
+        public Expr expand(Layer layer, Expr input, int use) {
+            Map<String, Tensor> own = byLayer.get(layer);
+            if (own == null) {
+                throw new IllegalArgumentException(layer + " is used in forward() but not registered; register it with"
+                        + " add(\"name\", layer) (a plain Java list of layers is not registered, use addList)");
+            }
+            long[] in = Nodes.of(input).shape();
+            for (Tensor t : own.values()) {
+                if (t.spec().shape().length == 2 && in.length == 2) {
+                    flops += 2.0 * t.spec().size();
+                }
+            }
+            int[] salt = {use * 64};
+            Expr out = layer.forward(input, new LayerContext() {
+                @Override
+                public Expr parameter(String name) {
+                    Tensor t = own.get(name);
+                    if (t == null) {
+                        throw new IllegalArgumentException(layer + " asks for a tensor '" + name + "' it does not declare; it has "
+                                + own.keySet());
+                    }
+                    long[] shape = Arrays.stream(t.spec().storedShape()).asLongStream().toArray();
+                    return Nodes.expr(new Node(OpCode.PARAM, shape, new Expr[0], null, 0, new ParamRef(layer, name)));
+                }
+
+                @Override
+                public boolean training() {
+                    return training;
+                }
+
+                @Override
+                public void update(String name, Expr value) {
+                    Tensor t = own.get(name);
+                    if (t == null || !buffers.contains(t)) {
+                        throw new IllegalArgumentException(layer + " updates '" + name + "', which is not one of its buffers");
+                    }
+                    if (training) {
+                        updates.add(Map.entry(t.slot(), value));
+                    }
+                }
+
+                @Override
+                public Expr uniform(Expr like) {
+                    return Nodes.expr(new Node(OpCode.RANDOM_UNIFORM, like.shape(), new Expr[] {like}, null, salt[0]++, null));
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public Operand<TFloat32> uniform(Ops ops, Operand<TFloat32> like, int salt) {
+            Operand<TInt64> seeds = ops.stack(List.of(ops.constant(seed * 31 + salt), step));
+            return ops.random.statelessRandomUniform(ops.stopGradient(ops.shape(like, TInt64.class)), seeds, TFloat32.class);
+        }
+    }
+
+    /** Snapshots of {@code tensors} in their declared (PyTorch) layout, named {@code layer.tensor}. */
+    List<Parameter> read(List<Tensor> tensors) {
+        List<Slot> slots = new ArrayList<>();
+        tensors.forEach(t -> slots.add(t.slot()));
+        List<float[]> values = slots.isEmpty() ? List.of() : rt.read(slots);
+        List<Parameter> out = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            out.add(new Parameter(t.name(), Arrays.stream(t.spec().shape()).boxed().toList(),
+                    dev.netdsl.internal.Layouts.toDeclared(t.spec(), values.get(i))));
+        }
+        return out;
+    }
+
+    /**
+     * Overwrites {@code tensors} with {@code values} (by name, declared layout). Every one of
+     * {@code tensors} must be given once with its shape, unless {@code optional} holds its name.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected, mis-shaped or non-finite value
+     */
+    void write(List<Tensor> tensors, List<Parameter> values, java.util.Collection<String> optional) {
+        Map<String, Parameter> given = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Parameter p : values) {
+            if (given.put(p.name(), p) != null) {
+                problems.add(p.name() + " is given twice");
+            }
+        }
+        List<Slot> targets = new ArrayList<>();
+        List<float[]> stored = new ArrayList<>();
+        for (Tensor want : tensors) {
+            Parameter got = given.remove(want.name());
+            List<Integer> shape = Arrays.stream(want.spec().shape()).boxed().toList();
+            if (got == null) {
+                if (!optional.contains(want.name())) {
+                    problems.add(want.name() + " " + shape + " is missing");
+                }
+            } else if (!got.shape().equals(shape)) {
+                problems.add(want.name() + " has shape " + got.shape() + " but this model's is " + shape);
+            } else {
+                float[] v = got.values();
+                for (float f : v) {
+                    if (!Float.isFinite(f)) {
+                        problems.add(want.name() + " holds " + f + "; parameters must be finite");
+                        break;
+                    }
+                }
+                targets.add(want.slot());
+                stored.add(dev.netdsl.internal.Layouts.toStored(want.spec(), v));
+            }
+        }
+        given.keySet().forEach(n -> problems.add(n + " " + given.get(n).shape() + " is not a parameter of this model"));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("can't load parameters into " + net + ": " + String.join("; ", problems)
+                    + ". Load values saved from a model built from the same spec");
+        }
+        rt.assign(targets, stored);
+        if (guard != null) {
+            guard.keepCurrent();
+        }
+    }
+
+    @Override
+    public void close() {
+        rt.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.LayerNodes;
+import dev.netdsl.layers.Layer;
+import dev.netdsl.training.Targets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** What a {@link Net} is made of, worked out: its forward pass, shape checks, shared layers, names and code. */
+final class NetStructure {
+    private NetStructure() {
+    }
+
+    static void validate(Net net) {
+        if (net.layers().isEmpty()) {
+            throw new IllegalStateException("Net.sequential() has no layers; add some with .add(\"name\", linear(in, out))");
+        }
+        net.inputShape();
+        int[] out = net.outputShape();
+        var loss = net.loss().orElse(null);
+        if (loss != null && loss.targets() == Targets.CLASSES && out.length != 1) {
+            throw new IllegalArgumentException(net + ": " + loss + " needs [batch, classes] logits but the net gives examples"
+                    + " of shape " + Arrays.toString(out) + "; end it with flatten() and linear(features, classes)");
+        }
+        // Initial values are drawn in Java (and copied once on their way to TensorFlow): about 12 bytes a weight.
+        long needed = net.parameterCount() * 12;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new IllegalArgumentException(net + " has " + net.parameterCount() + " parameters; initialising them needs about "
+                    + needed / (1 << 20) + " MB of Java heap but the limit is " + heap / (1 << 20)
+                    + " MB; raise it (java -Xmx...) or make the layers smaller");
+        }
+    }
+
+    static int[] firstUses(List<Layer> layers) {
+        int[] first = new int[layers.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+            for (int j = 0; j < i; j++) {
+                if (layers.get(j) == layers.get(i)) {
+                    first[i] = j;
+                    break;
+                }
+            }
+        }
+        return first;
+    }
+
+    static Expr forward(Net net, Expr x) {
+        if (net.module().isPresent()) {
+            Expr out = net.module().get().forward(x);
+            if (out == null || out.rank() < 2) {
+                throw new IllegalArgumentException("Net.module(" + net.module().get().displayName() + "): forward() must return a"
+                        + " [batch, outputs] tensor but returned " + (out == null ? "null" : Arrays.toString(out.shape())));
+            }
+            return out;
+        }
+        Expr h = x;
+        int changed = -1;
+        List<Layer> layers = net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            long[] before = h.shape();
+            try {
+                h = layers.get(i).apply(h);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(misfit(net, i, changed, before, e), e);
+            }
+            if (!Arrays.equals(before, h.shape())) {
+                changed = i;
+            }
+        }
+        return h;
+    }
+
+    /** Why layer {@code i} can't take {@code shape}, the output of layer {@code from} (-1: the input). */
+    private static String misfit(Net net, int i, int from, long[] shape, IllegalArgumentException e) {
+        Layer layer = net.layers().get(i);
+        List<String> names = net.layerNames();
+        String who = "layer " + i + " '" + names.get(i) + "' " + layer;
+        String source = from < 0 ? "the input" : "layer " + from + " '" + names.get(from) + "'";
+        int[] got = LayerNodes.example(shape);
+        Optional<int[]> wants = layer.inputShape();
+        if (wants.isPresent() && wants.get().length == 1 && got.length == 1) {
+            return who + " expects " + wants.get()[0] + " inputs but " + source + " gives " + got[0] + "; make its first size "
+                    + got[0];
+        }
+        if (wants.isPresent() && wants.get().length == 1) {
+            int n = Arrays.stream(got).reduce(1, (a, b) -> a * b);
+            return who + " expects " + wants.get()[0] + " features but " + source + " gives " + n + " ("
+                    + String.join(" x ", Arrays.stream(got).mapToObj(Integer::toString).toList()) + ")"
+                    + (got.length > 1 ? "; flatten() it first, and make the layer's input size " + n : "");
+        }
+        return who + " can't take the output of " + source + ", examples of shape " + Arrays.toString(got) + ": " + e.getMessage();
+    }
+
+    static List<String> parameterNames(Net net) {
+        List<String> out = new ArrayList<>();
+        int[] first = net.firstUses();
+        for (int i = 0; i < net.layers().size(); i++) {
+            if (first[i] == i) {
+                String owner = net.layerNames().get(i);
+                net.layers().get(i).parameters().forEach(p -> out.add(owner + "." + p.name()));
+            }
+        }
+        return out;
+    }
+
+    /** The spec as the code that makes it. */
+    static String code(Net net) {
+        StringBuilder s = new StringBuilder();
+        if (net.sizes().isPresent()) {
+            s.append("Net.of(").append(Net.join(net.sizes().get())).append(").").append(net.hiddenActivation().get().callName())
+                    .append("()");
+        } else if (net.module().isPresent()) {
+            s.append("Net.module(").append(net.module().get().displayName()).append(')');
+        } else {
+            s.append("Net.sequential()");
+            for (int i = 0; i < net.layers().size(); i++) {
+                s.append(".add(\"").append(net.layerNames().get(i)).append("\", ").append(net.layers().get(i)).append(')');
+            }
+        }
+        net.givenInput().ifPresent(in -> s.append(".input(").append(Net.join(in)).append(')'));
+        net.loss().ifPresent(l -> s.append('.').append(l.netCall()));
+        net.optimizer().ifPresent(o -> s.append('.').append(o.netCall()));
+        net.seed().ifPresent(seed -> s.append(".seed(").append(seed).append(')'));
+        return s.toString();
+    }
+
+    /** The example shape the layers fix: the first layer's, or for a module its first layer that fixes one. */
+    static int[] knownInput(Net net) {
+        for (Layer l : net.layers()) {
+            Optional<int[]> shape = l.inputShape();
+            if (shape.isPresent()) {
+                return shape.get();
+            }
+            if (net.module().isEmpty()) {
+                return null; // a sequential net's first layer decides
+            }
+        }
+        return null;
+    }
+}

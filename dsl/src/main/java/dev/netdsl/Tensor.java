@@ -1,0 +1,141 @@
+package dev.netdsl;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Float32 values with a shape, row-major: what a model takes and gives for data of any rank
+ * ({@code [n, 1, 28, 28]} images, {@code [n, 10]} logits). Immutable: the values are copied in and
+ * out.
+ */
+public final class Tensor {
+    private final float[] values;
+    private final int[] shape;
+
+    private Tensor(float[] values, int[] shape) {
+        this.values = values;
+        this.shape = shape;
+    }
+
+    /**
+     * {@code values} (row-major) with {@code shape}; the values are copied.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+     *     {@code values.length} values
+     */
+    public static Tensor of(float[] values, int... shape) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(shape, "shape");
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Tensor.of: dimension " + d + " in " + Arrays.toString(shape) + " is negative");
+            }
+            n *= d;
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + n + " values but "
+                    + values.length + " were given");
+        }
+        return new Tensor(values.clone(), shape.clone());
+    }
+
+    /**
+     * The rows of a matrix, {@code [rows.length, width]}.
+     *
+     * @throws IllegalArgumentException if there are no rows or they are ragged
+     */
+    public static Tensor of(float[][] rows) {
+        Objects.requireNonNull(rows, "rows");
+        if (rows.length == 0 || rows[0] == null) {
+            throw new IllegalArgumentException("Tensor.of: no rows; give at least one");
+        }
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r] == null || rows[r].length != width) {
+                throw new IllegalArgumentException("Tensor.of: row " + r + " has " + (rows[r] == null ? "no array"
+                        : rows[r].length + " values") + " but row 0 has " + width);
+            }
+            System.arraycopy(rows[r], 0, flat, r * width, width);
+        }
+        return new Tensor(flat, new int[] {rows.length, width});
+    }
+
+    /** Wraps without copying; for NetDSL's own results, which nobody else holds. */
+    static Tensor wrap(float[] values, int... shape) {
+        return new Tensor(values, shape);
+    }
+
+    /** The dimensions, outermost first; a copy. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The number of values. */
+    public int size() {
+        return values.length;
+    }
+
+    /** The values, row-major; a copy. */
+    public float[] values() {
+        return values.clone();
+    }
+
+    /** The values without a copy, for this package. */
+    float[] data() {
+        return values;
+    }
+
+    /**
+     * The value at {@code index} (one index per dimension).
+     *
+     * @throws IllegalArgumentException if the index does not fit the shape
+     */
+    public float get(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get" + Arrays.toString(index) + ": a tensor of shape " + Arrays.toString(shape)
+                    + " needs " + shape.length + " indices");
+        }
+        int offset = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IllegalArgumentException("get" + Arrays.toString(index) + ": index " + index[i] + " is outside 0.."
+                        + (shape[i] - 1) + " of dimension " + i);
+            }
+            offset = offset * shape[i] + index[i];
+        }
+        return values[offset];
+    }
+
+    /** One row per entry of the first dimension, each holding the rest flattened ({@code [n, 1, 28, 28]} gives n rows of 784). */
+    public float[][] rows() {
+        int n = shape.length == 0 ? 1 : shape[0];
+        int width = n == 0 ? 0 : values.length / n;
+        float[][] out = new float[n][width];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(values, r * width, out[r], 0, width);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tensor t && Arrays.equals(t.shape, shape) && Arrays.equals(t.values, values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape) + (values.length <= 8 ? Arrays.toString(values) : "");
+    }
+}

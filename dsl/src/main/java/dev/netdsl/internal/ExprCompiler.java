@@ -1,0 +1,282 @@
+package dev.netdsl.internal;
+
+import dev.netdsl.Expr;
+import dev.netdsl.layers.Layer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Turns {@link Expr} DAGs into graph ops in one place (a main graph or a loop body), with the leaves
+ * bound to whatever operands that place provides ({@link Binder}). Equal expressions (same structure,
+ * same leaves) are built once, however often they are rebuilt in Java.
+ */
+public final class ExprCompiler {
+
+    /** Supplies the values of an expression's leaves, and expands layer applications. */
+    public interface Binder {
+        /** An Autograd variable or input. */
+        default Operand<TFloat32> leaf(Expr leaf) {
+            throw new IllegalArgumentException(leaf + " has no value here; it belongs to an Autograd, not to a model");
+        }
+
+        /** The model's input placeholder. */
+        default Operand<TFloat32> modelInput() {
+            throw new IllegalArgumentException("a model's forward pass can only be compiled inside its Model");
+        }
+
+        /** A layer's parameter or buffer. */
+        default Operand<TFloat32> parameter(ParamRef ref) {
+            throw new IllegalArgumentException(ref.layer() + "'s " + ref.name() + " has no value here");
+        }
+
+        /** A value bound by internal code. */
+        default Operand<TFloat32> bound(Object key) {
+            throw new IllegalStateException("no value bound for " + key);
+        }
+
+        /** {@code layer}'s forward pass over {@code x}, the {@code use}-th layer application compiled here. */
+        default Expr expand(Layer layer, Expr x, int use) {
+            throw new IllegalArgumentException(layer + ".apply(...) can only be compiled inside a Model built from"
+                    + " Net.module(...) or Net.sequential(...)");
+        }
+
+        /** Uniform [0, 1) noise shaped like {@code like}, keyed by {@code salt} and the current step. */
+        default Operand<TFloat32> uniform(Ops tf, Operand<TFloat32> like, int salt) {
+            throw new IllegalArgumentException("random noise (dropout) needs a model's training pass");
+        }
+    }
+
+    private final Ops tf;
+    private final Binder binder;
+    /** Every node built so far, by structure. */
+    private final Map<Key, Integer> ids = new HashMap<>();
+    private final List<Operand<TFloat32>> operands = new ArrayList<>();
+    /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
+    private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
+    /** The ids of the nodes of the expression being compiled. */
+    private Map<Expr, Integer> current;
+    private int applications;
+
+    /** A node's structure: its children by id, leaves (variables, inputs, layers, keys) by identity. */
+    private static final class Key {
+        final OpCode op;
+        final long[] shape;
+        final float[] values;
+        final int index;
+        final int[] args;
+        final Object identity;
+        final int hash;
+
+        Key(Expr e, Node n, int[] args) {
+            this.op = n.op();
+            this.shape = n.shape();
+            this.values = n.values();
+            this.index = n.index();
+            this.args = args;
+            this.identity = n.op() == OpCode.LEAF ? e : n.ref() instanceof ParamRef p ? p : n.ref();
+            this.hash = Objects.hash(op, index, identity instanceof ParamRef ? identity.hashCode() : System.identityHashCode(identity),
+                    Arrays.hashCode(shape), Arrays.hashCode(values), Arrays.hashCode(args));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.op == op && k.index == index
+                    && (k.identity == identity || identity instanceof ParamRef && identity.equals(k.identity))
+                    && Arrays.equals(k.shape, shape) && Arrays.equals(k.values, values) && Arrays.equals(k.args, args);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    public ExprCompiler(Ops tf, Binder binder) {
+        this.tf = tf;
+        this.binder = binder;
+    }
+
+    /** The graph value of {@code e}, built once per distinct structure. */
+    public Operand<TFloat32> compile(Expr e) {
+        boolean outer = current == null;
+        if (outer) {
+            current = new IdentityHashMap<>();
+        }
+        try {
+            return operands.get(id(e));
+        } finally {
+            if (outer) {
+                current = null;
+            }
+        }
+    }
+
+    private int id(Expr e) {
+        Integer known = current.get(e);
+        if (known != null) {
+            return known;
+        }
+        Node n = Nodes.of(e);
+        int[] args = new int[n.args().length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = id(n.args()[i]);
+        }
+        Key key = new Key(e, n, args);
+        Integer id = ids.get(key);
+        if (id == null) {
+            Operand<TFloat32> built = build(e, n);
+            id = operands.size();
+            operands.add(built);
+            ids.put(key, id);
+        }
+        current.put(e, id);
+        return id;
+    }
+
+    private Operand<TFloat32> arg(Node n, int i) {
+        return operands.get(current.get(n.args()[i]));
+    }
+
+    private Operand<TFloat32> build(Expr e, Node n) {
+        switch (n.op()) {
+            case LEAF:
+                return binder.leaf(e);
+            case MODEL_INPUT:
+                return binder.modelInput();
+            case CONST:
+                return n.shape().length == 0 ? tf.constant(n.values()[0])
+                        : tf.constant(Shape.of(n.shape()), DataBuffers.of(n.values(), true, false));
+            case PARAM:
+                return binder.parameter((ParamRef) n.ref());
+            case BOUND:
+                return binder.bound(n.ref());
+            case APPLY:
+                return compile(binder.expand((Layer) n.ref(), n.args()[0], applications++));
+            default:
+                break;
+        }
+        Operand<TFloat32> a = arg(n, 0);
+        switch (n.op()) {
+            case RANDOM_UNIFORM: return binder.uniform(tf, a, n.index());
+            case ADD: return tf.math.add(a, arg(n, 1));
+            case SUB: return tf.math.sub(a, arg(n, 1));
+            case MUL: return tf.math.mul(a, arg(n, 1));
+            case DIV: return tf.math.div(a, arg(n, 1));
+            case POW: return tf.math.pow(a, arg(n, 1));
+            case MAXIMUM: return tf.math.maximum(a, arg(n, 1));
+            case MINIMUM: return tf.math.minimum(a, arg(n, 1));
+            case GREATER_EQUAL: return tf.dtypes.cast(tf.math.greaterEqual(a, arg(n, 1)), TFloat32.class);
+            case MATMUL: return tf.linalg.matMul(a, arg(n, 1));
+            case BIAS_ADD: return tf.nn.biasAdd(a, arg(n, 1));
+            case SOFTMAX_CROSS_ENTROPY: return tf.nn.softmaxCrossEntropyWithLogits(a, arg(n, 1)).loss();
+            case NEG: return tf.math.neg(a);
+            case SQUARE: return tf.math.square(a);
+            case SQRT: return tf.math.sqrt(a);
+            case EXP: return tf.math.exp(a);
+            case LOG: return tf.math.log(a);
+            case ABS: return tf.math.abs(a);
+            case RELU: return tf.nn.relu(a);
+            case TANH: return tf.math.tanh(a);
+            case SIGMOID: return tf.math.sigmoid(a);
+            case SOFTMAX: return overLastAxis(n.args()[0], a, true);
+            case LOG_SOFTMAX: return overLastAxis(n.args()[0], a, false);
+            case TRANSPOSE: return tf.linalg.transpose(a, tf.constant(new int[] {1, 0}));
+            case PERMUTE: return tf.linalg.transpose(a, tf.constant(toInts(n.values())));
+            case SUM: return rank(n, 0) == 0 ? a : tf.sum(a, allAxes(rank(n, 0)));
+            case MEAN: return rank(n, 0) == 0 ? a : tf.math.mean(a, allAxes(rank(n, 0)));
+            case MAX: return rank(n, 0) == 0 ? a : tf.max(a, allAxes(rank(n, 0)));
+            case SUM_AXIS: return tf.sum(a, tf.constant(n.index()));
+            case MEAN_AXIS: return tf.math.mean(a, tf.constant(n.index()));
+            case AT: return at(n, a);
+            case HARDTANH: return hardtanh(a, n.values()[0], n.values()[1]);
+            case LEAKY_RELU: return tf.nn.leakyRelu(a, org.tensorflow.op.nn.LeakyRelu.alpha(n.values()[0]));
+            case ELU: return n.values()[0] == 1f ? tf.nn.elu(a)
+                    // alpha * (exp(x) - 1) below zero: relu(x) + alpha * min(elu(x), 0)
+                    : tf.math.add(tf.nn.relu(a), tf.math.mul(tf.constant(n.values()[0]), tf.math.minimum(tf.nn.elu(a), tf.constant(0f))));
+            case ERF: return tf.math.erf(a);
+            case GELU: return tf.math.mul(tf.math.mul(tf.constant(0.5f), a),
+                    tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(a, tf.constant((float) (1 / Math.sqrt(2)))))));
+            case SOFTPLUS: return tf.math.softplus(a);
+            case RESHAPE: return tf.reshape(a, tf.constant(toInts(n.shape())));
+            default: throw new IllegalStateException("no compiler for " + n.op());
+        }
+    }
+
+    private static int rank(Node n, int arg) {
+        return Nodes.of(n.args()[arg]).shape().length;
+    }
+
+    /**
+     * (Log-)softmax over the last axis. TF's C++ gradients of Softmax and LogSoftmax reduce over axis 1
+     * whatever the rank (a vector fails to build, rank 3 would be wrong), so anything but a matrix is
+     * reshaped to [rows, last] and back (docs/tensorflow-notes.md).
+     */
+    private Operand<TFloat32> overLastAxis(Expr input, Operand<TFloat32> a, boolean softmax) {
+        long[] shape = Nodes.of(input).shape();
+        if (shape.length == 2) {
+            return softmax ? tf.nn.softmax(a) : tf.nn.logSoftmax(a);
+        }
+        Operand<TFloat32> rows = tf.reshape(a, tf.constant(new int[] {-1, (int) shape[shape.length - 1]}));
+        Operand<TFloat32> out = softmax ? tf.nn.softmax(rows) : tf.nn.logSoftmax(rows);
+        return tf.reshape(out, tf.shape(a));
+    }
+
+    /**
+     * {@code x} clipped to [lo, hi] with PyTorch's derivative: 1 strictly inside, 0 at and beyond the
+     * bounds. TensorFlow's ClipByValue passes the gradient at the bounds too; nested SelectV2 ops with
+     * scalar bounds (no path back to {@code x}) give PyTorch's, and keep NaN as NaN like {@code clamp}.
+     */
+    private Operand<TFloat32> hardtanh(Operand<TFloat32> a, float lo, float hi) {
+        Operand<TFloat32> low = tf.constant(lo);
+        Operand<TFloat32> high = tf.constant(hi);
+        Operand<TBool> inside = tf.math.logicalAnd(tf.math.greater(a, low), tf.math.less(a, high));
+        Operand<TFloat32> outside = tf.select(tf.math.lessEqual(a, low), low, tf.select(tf.math.greaterEqual(a, high), high, a));
+        return tf.select(inside, a, outside);
+    }
+
+    private Operand<TFloat32> at(Node n, Operand<TFloat32> a) {
+        long size = Nodes.of(n.args()[0]).shape()[0];
+        if (size > 0 && size <= 64) {
+            // One Unpack for every at(i) of the same tensor: one op forward, one Pack in the gradient.
+            return unpacked.computeIfAbsent(current.get(n.args()[0]), p -> tf.unstack(a, size).output()).get(n.index());
+        }
+        return tf.gather(a, tf.constant(n.index()), tf.constant(0));
+    }
+
+    private Operand<TInt32> allAxes(int rank) {
+        int[] axes = new int[rank];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return tf.constant(axes);
+    }
+
+    private static int[] toInts(long[] dims) {
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = (int) dims[i];
+        }
+        return out;
+    }
+
+    private static int[] toInts(float[] dims) {
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = (int) dims[i];
+        }
+        return out;
+    }
+}

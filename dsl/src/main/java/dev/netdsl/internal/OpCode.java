@@ -1,0 +1,55 @@
+package dev.netdsl.internal;
+
+import java.util.Locale;
+
+/**
+ * What an expression node computes. The names (lower case) are what model files store, so a constant
+ * may be added but never renamed or removed.
+ */
+public enum OpCode {
+    /** A value supplied by whoever compiles the expression: an Autograd variable or input ({@code ref} is the leaf). */
+    LEAF,
+    /** The input of a model's forward pass. */
+    MODEL_INPUT,
+    /** A constant ({@code values}, row-major). */
+    CONST,
+    /** A layer's parameter or buffer inside its forward pass ({@code ref} is a {@link ParamRef}). */
+    PARAM,
+    /** A value bound by internal code ({@code ref} is the key it is bound by). */
+    BOUND,
+    /** A layer applied to its argument ({@code ref} is the layer). */
+    APPLY,
+    /** Uniform noise in [0, 1) shaped like the argument, keyed by the model's seed, the step and {@code index}. */
+    RANDOM_UNIFORM,
+    ADD, SUB, MUL, DIV, POW, MATMUL, BIAS_ADD, MAXIMUM, MINIMUM,
+    NEG, SQUARE, SQRT, EXP, LOG, ABS, RELU, TANH, SIGMOID, SOFTMAX, LOG_SOFTMAX, TRANSPOSE,
+    HARDTANH, LEAKY_RELU, ELU, GELU, SOFTPLUS, ERF,
+    /** 1 where {@code a >= b}, else 0; no gradient. */
+    GREATER_EQUAL,
+    /** Softmax cross-entropy of logits against probability rows, one value per row. */
+    SOFTMAX_CROSS_ENTROPY,
+    SUM, MEAN, MAX, SUM_AXIS, MEAN_AXIS, AT, RESHAPE,
+    /** Dimensions reordered ({@code values} holds the permutation). */
+    PERMUTE;
+
+    /** The name files use. */
+    public String fileName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The op a file names, or null. {@code linear} (format 2 before layers were open) reads as
+     * {@link #APPLY} of a Linear layer.
+     */
+    public static OpCode fromFileName(String name) {
+        if (name.equals("linear")) {
+            return APPLY;
+        }
+        for (OpCode op : values()) {
+            if (op.fileName().equals(name)) {
+                return op;
+            }
+        }
+        return null;
+    }
+}

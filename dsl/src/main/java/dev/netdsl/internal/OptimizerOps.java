@@ -1,0 +1,201 @@
+package dev.netdsl.internal;
+
+import dev.netdsl.Expr;
+import dev.netdsl.training.Adam;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.SGD;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.NoOp;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Optimizers as graph ops. An optimizer's rule is its {@link Optimizer#update} expression; two forms
+ * share one state layout: {@link #compile} adds in-place per-step updates, and {@link #next} is the pure
+ * update that fused training loops carry from iteration to iteration. For SGD and Adam,
+ * {@link #compile} uses TensorFlow's fused kernels, which compute exactly PyTorch's rule and are faster;
+ * every other optimizer (yours too) runs its own update expression.
+ */
+public final class OptimizerOps {
+    private OptimizerOps() {
+    }
+
+    /**
+     * An optimizer's state: for each parameter its slots in {@link Optimizer#stateNames()} order, and
+     * the update counter (for optimizers that count steps, else null).
+     */
+    public record State(List<List<TfRuntime.Slot>> perParam, TfRuntime.Slot step, List<String> kinds) {
+        /** Every slot, parameter by parameter, then the counter. */
+        public List<TfRuntime.Slot> all() {
+            List<TfRuntime.Slot> out = new ArrayList<>();
+            perParam.forEach(out::addAll);
+            if (step != null) {
+                out.add(step);
+            }
+            return out;
+        }
+    }
+
+    /** Creates zero-initialised state variables for {@code optimizer} over {@code params}. */
+    public static State state(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params) {
+        List<String> kinds = List.copyOf(optimizer.stateNames());
+        List<List<TfRuntime.Slot>> perParam = new ArrayList<>();
+        for (TfRuntime.Slot p : params) {
+            List<TfRuntime.Slot> slots = new ArrayList<>();
+            for (String kind : kinds) {
+                slots.add(rt.variable(p.name() + "/" + kind, p.shape(), new float[p.size()]));
+            }
+            perParam.add(slots);
+        }
+        TfRuntime.Slot step = optimizer.countsSteps() ? rt.variable("optimizer/step", new long[0], new float[1]) : null;
+        return new State(perParam, step, kinds);
+    }
+
+    /**
+     * Adds the ops that apply {@code gradients} to {@code params} once, and {@code also} (buffer updates),
+     * and returns one op that runs them all. Every update has a control edge from the whole backward
+     * pass: a variable's read aliases its buffer, so an in-place update that ran while another gradient
+     * still reads the weight would corrupt that gradient (docs/tensorflow-notes.md). An IdentityN barrier
+     * is not enough (Grappler removes it); control edges stay. Updates also wait for {@code ready} (the
+     * loss check of {@link Guard#check}), so a non-finite loss changes nothing.
+     */
+    public static Op compile(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params, List<Output<?>> gradients,
+                             State state, Operand<TFloat32> learningRate, Operand<TFloat32> ready, List<Op> also) {
+        List<Operation> producers = new ArrayList<>();
+        producers.add(ready.asOutput().op());
+        List<Operand<TFloat32>> grads = new ArrayList<>();
+        for (Output<?> g : gradients) {
+            producers.add(g.op());
+            grads.add(g.expect(TFloat32.class));
+        }
+        NoOp done = NoOp.create(rt.tf().scope().withName(rt.unique("gradients_done")).withControlDependencyOps(producers));
+        Ops tf = rt.tf().withControlDependencies(List.of(done));
+        List<Op> updates = new ArrayList<>(also);
+        if (optimizer instanceof SGD sgd) {
+            for (int i = 0; i < params.size(); i++) {
+                TfRuntime.Slot p = params.get(i);
+                Ops named = rt.named(rt.unique(p.name() + "/sgd"), List.of(done));
+                if (sgd.momentum() == 0) {
+                    updates.add(named.train.applyGradientDescent(p.variable(), learningRate, grads.get(i)));
+                } else {
+                    updates.add(named.train.applyMomentum(p.variable(), state.perParam().get(i).get(0).variable(), learningRate,
+                            grads.get(i), tf.constant((float) sgd.momentum())));
+                }
+            }
+        } else if (optimizer instanceof Adam adam) {
+            // TF's ApplyAdam uses lr_t = lr*sqrt(1-b2^t)/(1-b1^t) and divides by sqrt(v)+eps; PyTorch divides
+            // by sqrt(v)/sqrt(1-b2^t)+eps. Feeding eps*sqrt(1-b2^t) as ApplyAdam's epsilon makes them equal.
+            Operand<TFloat32> t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done))
+                    .assignAdd(state.step().variable(), tf.constant(1f)));
+            Operand<TFloat32> b1 = tf.constant((float) adam.beta1());
+            Operand<TFloat32> b2 = tf.constant((float) adam.beta2());
+            Operand<TFloat32> b1Power = tf.math.pow(b1, t);
+            Operand<TFloat32> b2Power = tf.math.pow(b2, t);
+            Operand<TFloat32> eps = tf.math.mul(tf.constant((float) adam.epsilon()),
+                    tf.math.sqrt(tf.math.sub(tf.constant(1f), b2Power)));
+            for (int i = 0; i < params.size(); i++) {
+                TfRuntime.Slot p = params.get(i);
+                List<TfRuntime.Slot> s = state.perParam().get(i);
+                updates.add(rt.named(rt.unique(p.name() + "/adam"), List.of(done)).train.applyAdam(p.variable(),
+                        s.get(0).variable(), s.get(1).variable(), b1Power, b2Power, learningRate, b1, b2, eps, grads.get(i)));
+            }
+        } else {
+            // The optimizer's own rule: compute every new value first, then assign them all.
+            List<Operand<TFloat32>> reads = new ArrayList<>();
+            List<List<Operand<TFloat32>>> stateReads = new ArrayList<>();
+            List<TfRuntime.Slot> targets = new ArrayList<>(params);
+            for (int i = 0; i < params.size(); i++) {
+                reads.add(params.get(i).read());
+                List<Operand<TFloat32>> sr = new ArrayList<>();
+                for (TfRuntime.Slot s : state.perParam().get(i)) {
+                    sr.add(s.read());
+                    targets.add(s);
+                }
+                stateReads.add(sr);
+            }
+            Operand<TFloat32> t = null;
+            if (state.step() != null) {
+                t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done)).assignAdd(state.step().variable(),
+                        tf.constant(1f)));
+            }
+            List<Operand<TFloat32>> next = next(tf, optimizer, t, reads, grads, stateReads, learningRate);
+            List<Operation> computed = new ArrayList<>();
+            next.forEach(n -> computed.add(n.asOutput().op()));
+            List<Op> after = List.of(
+                    NoOp.create(rt.tf().scope().withName(rt.unique("updates_computed")).withControlDependencyOps(computed)));
+            // next() returns the parameters, then each parameter's slots: the order of `targets`.
+            for (int i = 0; i < targets.size(); i++) {
+                updates.add(rt.named(rt.unique(targets.get(i).name() + "/update"), after)
+                        .assign(targets.get(i).variable(), next.get(i)));
+            }
+        }
+        return rt.tf().withName(rt.unique("train")).withControlDependencies(updates).noOp();
+    }
+
+    /**
+     * The pure update, {@code optimizer}'s {@link Optimizer#update} compiled over the given values: new
+     * parameters, then each parameter's new state slots (in {@link State} order).
+     *
+     * @param t the 1-based number of this update, for optimizers that count steps (else may be null)
+     */
+    public static List<Operand<TFloat32>> next(Ops tf, Optimizer optimizer, Operand<TFloat32> t,
+                                               List<Operand<TFloat32>> params, List<Operand<TFloat32>> grads,
+                                               List<List<Operand<TFloat32>>> state, Operand<TFloat32> learningRate) {
+        Map<Object, Operand<TFloat32>> bound = new IdentityHashMap<>();
+        ExprCompiler compiler = new ExprCompiler(tf, new ExprCompiler.Binder() {
+            @Override
+            public Operand<TFloat32> bound(Object key) {
+                return bound.get(key);
+            }
+        });
+        Expr lr = leaf(bound, learningRate, new long[0]);
+        Expr step = leaf(bound, t != null ? t : tf.constant(1f), new long[0]);
+        List<Operand<TFloat32>> newParams = new ArrayList<>();
+        List<Operand<TFloat32>> newState = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            long[] shape = shapeOf(params.get(i));
+            List<Expr> s = new ArrayList<>();
+            for (Operand<TFloat32> slot : state.get(i)) {
+                s.add(leaf(bound, slot, shape));
+            }
+            Optimizer.Update u = optimizer.update(leaf(bound, params.get(i), shape), leaf(bound, grads.get(i), shape), s, lr, step);
+            if (u.state().size() != s.size()) {
+                throw new IllegalStateException(optimizer + ".update returned " + u.state().size() + " state tensors but declares "
+                        + s.size() + " (" + optimizer.stateNames() + ")");
+            }
+            newParams.add(compiler.compile(u.parameter()));
+            for (Expr e : u.state()) {
+                newState.add(compiler.compile(e));
+            }
+        }
+        List<Operand<TFloat32>> out = new ArrayList<>(newParams);
+        out.addAll(newState);
+        return out;
+    }
+
+    private static Expr leaf(Map<Object, Operand<TFloat32>> bound, Operand<TFloat32> value, long[] shape) {
+        Object key = new Object();
+        bound.put(key, value);
+        return Nodes.expr(new Node(OpCode.BOUND, shape, new Expr[0], null, 0, key));
+    }
+
+    /** The static shape of {@code o}, -1 where unknown. */
+    private static long[] shapeOf(Operand<TFloat32> o) {
+        org.tensorflow.ndarray.Shape s = o.shape();
+        if (s.isUnknown()) {
+            return new long[0];
+        }
+        long[] out = new long[s.numDimensions()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.get(i);
+        }
+        return out;
+    }
+}

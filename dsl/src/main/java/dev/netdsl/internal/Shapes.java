@@ -1,0 +1,172 @@
+package dev.netdsl.internal;
+
+import java.util.Arrays;
+
+/** Shape arithmetic for expressions, checked in Java: {@code -1} is a size known only at run time. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /** NumPy's broadcast of {@code a} and {@code b}. @throws IllegalArgumentException naming {@code name} if they don't */
+    public static long[] broadcast(String name, long[] a, long[] b) {
+        int rank = Math.max(a.length, b.length);
+        long[] out = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            long da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            long db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da == db || db == 1) {
+                out[i] = da;
+            } else if (da == 1) {
+                out[i] = db;
+            } else if (da == -1 || db == -1) {
+                out[i] = Math.max(da, db) == -1 ? -1 : Math.max(da, db);
+            } else {
+                throw new IllegalArgumentException(name + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " don't broadcast (dimension " + i + ": " + da + " vs " + db
+                        + "); sizes must match or one of them must be 1");
+            }
+        }
+        return out;
+    }
+
+    /** {@code shape} reshaped to {@code dims} (one may be -1). @throws IllegalArgumentException if the counts differ */
+    public static long[] reshape(long[] shape, long[] dims) {
+        long known = 1;
+        int unknown = 0;
+        for (long d : dims) {
+            if (d == -1) {
+                unknown++;
+            } else if (d < 0) {
+                throw new IllegalArgumentException("reshape" + Arrays.toString(dims) + ": dimension " + d + " is invalid");
+            } else {
+                known *= d;
+            }
+        }
+        if (unknown > 1) {
+            throw new IllegalArgumentException("reshape" + Arrays.toString(dims) + ": at most one dimension may be -1");
+        }
+        long size = size(shape);
+        long[] out = dims.clone();
+        if (size >= 0) {
+            if (unknown == 0 && known != size || unknown == 1 && (known == 0 || size % known != 0)) {
+                throw new IllegalArgumentException("reshape: can't reshape " + Arrays.toString(shape) + " (" + size
+                        + " elements) to " + Arrays.toString(dims));
+            }
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == -1) {
+                    out[i] = size / known;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code shape} with its dimensions in {@code order}. @throws IllegalArgumentException unless a permutation */
+    public static long[] permute(long[] shape, int[] order) {
+        int[] sorted = order.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+            if (sorted.length != shape.length || sorted[i] != i) {
+                throw new IllegalArgumentException("permute" + Arrays.toString(order) + ": not a permutation of the " + shape.length
+                        + " dimensions of " + Arrays.toString(shape));
+            }
+        }
+        if (sorted.length != shape.length) {
+            throw new IllegalArgumentException("permute" + Arrays.toString(order) + ": not a permutation of the " + shape.length
+                    + " dimensions of " + Arrays.toString(shape));
+        }
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[order[i]];
+        }
+        return out;
+    }
+
+    /** {@code shape} without {@code axis}. @throws IllegalArgumentException naming {@code name} if out of range */
+    public static long[] dropAxis(String name, long[] shape, int axis) {
+        if (axis < 0 || axis >= shape.length) {
+            throw new IllegalArgumentException(name + "(" + axis + "): axis out of range for shape " + Arrays.toString(shape));
+        }
+        long[] out = new long[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != axis) {
+                out[j++] = shape[i];
+            }
+        }
+        return out;
+    }
+
+    /** The number of elements, or -1 if a dimension is unknown. */
+    public static long size(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                return -1;
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    /** The shape of a constant of {@code count} values. @throws IllegalArgumentException if they don't fill it */
+    public static long[] constant(int count, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("constant: dimension " + d + " in " + Arrays.toString(shape)
+                        + " must be known (0 or more)");
+            }
+            n *= d;
+        }
+        if (n != count) {
+            throw new IllegalArgumentException("constant: shape " + Arrays.toString(shape) + " holds " + n
+                    + " values but " + count + " were given");
+        }
+        return shape.clone();
+    }
+
+    /** The shape of {@code x + bias} along the last axis. @throws IllegalArgumentException unless bias is such a vector */
+    public static long[] bias(long[] x, long[] bias) {
+        if (x.length < 2 || bias.length != 1 || (x[x.length - 1] >= 0 && bias[0] >= 0 && x[x.length - 1] != bias[0])) {
+            throw new IllegalArgumentException("addBias: needs a bias vector as long as the last dimension of "
+                    + Arrays.toString(x) + " (at least a matrix) but got " + Arrays.toString(bias));
+        }
+        return x;
+    }
+
+    /** The shape of {@code a @ b}. @throws IllegalArgumentException unless two chaining matrices */
+    public static long[] matmul(long[] a, long[] b) {
+        if (a.length != 2 || b.length != 2) {
+            throw new IllegalArgumentException("matmul: needs two matrices but got shapes " + Arrays.toString(a)
+                    + " and " + Arrays.toString(b) + "; reshape vectors to [1, n] or [n, 1]");
+        }
+        if (a[1] != -1 && b[0] != -1 && a[1] != b[0]) {
+            throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                    + " don't chain: " + a[1] + " columns vs " + b[0] + " rows");
+        }
+        return new long[] {a[0], b[1]};
+    }
+
+    /** The shape of element {@code i} along the first dimension. @throws IllegalArgumentException if out of range */
+    public static long[] at(long[] shape, int i) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("at(" + i + "): a scalar has no elements to index");
+        }
+        if (i < 0 || (shape[0] >= 0 && i >= shape[0])) {
+            throw new IllegalArgumentException("at(" + i + "): index out of range for shape " + Arrays.toString(shape)
+                    + "; use 0.." + (shape[0] - 1));
+        }
+        return Arrays.copyOfRange(shape, 1, shape.length);
+    }
+
+    /** Checks that {@code name} can normalise over the last axis of {@code shape}. */
+    public static void lastAxis(String name, long[] shape) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException(name + ": needs at least 1 dimension(s) but the shape is " + Arrays.toString(shape));
+        }
+        if (shape.length != 2 && shape[shape.length - 1] < 0) {
+            throw new IllegalArgumentException(name + ": the last dimension of " + Arrays.toString(shape)
+                    + " must be known (it is the one normalised)");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.netdsl.layers;
+
+import dev.netdsl.Expr;
+import dev.netdsl.internal.LayerNodes;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One step of a network's forward pass, as PyTorch's {@code nn.Module} subclasses are: a layer declares
+ * its trainable parameters and non-trainable buffers (name, shape, initializer), the output shape it
+ * gives for an input shape (checked in Java when a net is built), and its forward pass as an
+ * {@link Expr}. A new layer is one class implementing this interface; {@code Net}, {@code Model} and the
+ * file formats never name a concrete layer type.
+ *
+ * <p>Shapes here are the shapes of one example, without the batch dimension ({@code [784]},
+ * {@code [1, 28, 28]}). Parameters are named as PyTorch names them ({@code weight}, {@code bias},
+ * {@code running_mean}) and declared in PyTorch's layout; {@link ParameterSpec#storedAs} lets the forward
+ * pass see another layout.
+ *
+ * <p>To save a net that uses your own layer with {@code Model.saveAll} and open it again, give it a
+ * {@link #typeName()} and {@link #settings()} that rebuild it, and register a factory before
+ * {@code Model.open}: {@code Layers.register("MyLayer", MyLayer::fromSettings)}.
+ */
+public interface Layer {
+
+    /** PyTorch-style type name, e.g. {@code Linear}, {@code ReLU}; model files store it. */
+    String typeName();
+
+    /** The settings that rebuild this layer with its type's factory, e.g. {@code in_features=2, out_features=4}. */
+    default Settings settings() {
+        return Settings.empty();
+    }
+
+    /** The trainable tensors, in the order they are created and listed. */
+    default List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
+    /** Non-trainable state saved with the model (running statistics), like PyTorch's buffers. */
+    default List<ParameterSpec> buffers() {
+        return List.of();
+    }
+
+    /** The example shape this layer requires, if it fixes one ({@code [in]} for a Linear). */
+    default Optional<int[]> inputShape() {
+        return Optional.empty();
+    }
+
+    /**
+     * The example shape this layer gives for an input example of {@code input}.
+     *
+     * @throws IllegalArgumentException saying what it expected, if it cannot take {@code input}
+     */
+    int[] outputShape(int[] input);
+
+    /**
+     * The forward pass over a batch {@code x} ({@code [batch, ...input]}), written with {@link Expr}
+     * operations and {@code context}'s parameters. Called when a model is compiled, once for training
+     * and once for inference ({@link LayerContext#training()}).
+     */
+    Expr forward(Expr x, LayerContext context);
+
+    /**
+     * This layer applied to {@code x}, for a {@link Module}'s forward pass: the weights are the built
+     * model's. Checks the shapes now.
+     *
+     * @throws IllegalArgumentException if the layer cannot take {@code x}'s shape
+     */
+    default Expr apply(Expr x) {
+        return LayerNodes.apply(this, x);
+    }
+
+    /** How many trainable numbers this layer holds. */
+    default long parameterCount() {
+        long n = 0;
+        for (ParameterSpec p : parameters()) {
+            n += p.size();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.netdsl.layers;
+
+import dev.netdsl.internal.TypeRegistry;
+import java.util.function.Function;
+
+/**
+ * Static factories for layers, meant for static import ({@code linear(2, 4), tanh()}), and the registry
+ * that rebuilds layers from model files.
+ */
+public final class Layers {
+    private static final TypeRegistry<Layer> TYPES = new TypeRegistry<>(Layer.class, "dev.netdsl.layers", "Layers.register");
+
+    private Layers() {
+    }
+
+    /**
+     * A fully connected layer with {@code in} inputs and {@code out} outputs (PyTorch's
+     * {@code nn.Linear(in, out)}).
+     *
+     * @throws IllegalArgumentException if a size is below 1
+     */
+    public static Linear linear(int in, int out) {
+        return new Linear(in, out);
+    }
+
+    /** ReLU, {@code max(0, x)}. */
+    public static Activation relu() {
+        return Activation.RELU;
+    }
+
+    /** Hyperbolic tangent. */
+    public static Activation tanh() {
+        return Activation.TANH;
+    }
+
+    /** Logistic sigmoid. */
+    public static Activation sigmoid() {
+        return Activation.SIGMOID;
+    }
+
+    /** Identity: passes its input through. */
+    public static Activation identity() {
+        return Activation.IDENTITY;
+    }
+
+    /** PyTorch's {@code nn.Hardtanh()}: {@code x} clipped to [-1, 1]. */
+    public static Activation hardtanh() {
+        return hardtanh(-1, 1);
+    }
+
+    /**
+     * {@code x} clipped to [{@code min}, {@code max}] ({@code nn.Hardtanh(min_val, max_val)}).
+     *
+     * @throws IllegalArgumentException unless {@code min < max}, both finite
+     */
+    public static Activation hardtanh(double min, double max) {
+        return Activation.hardtanh(min, max);
+    }
+
+    /** {@code nn.LeakyReLU()}: slope 0.01 below zero. */
+    public static Activation leakyRelu() {
+        return leakyRelu(0.01);
+    }
+
+    /** {@code nn.LeakyReLU(negative_slope)}. */
+    public static Activation leakyRelu(double slope) {
+        return Activation.leakyRelu(slope);
+    }
+
+    /** {@code nn.ELU()}: alpha 1. */
+    public static Activation elu() {
+        return elu(1);
+    }
+
+    /** {@code nn.ELU(alpha)}: {@code x} above zero, {@code alpha * (exp(x) - 1)} below. */
+    public static Activation elu(double alpha) {
+        return Activation.elu(alpha);
+    }
+
+    /** {@code nn.GELU()}: the exact form {@code x * Phi(x)} with the normal CDF Phi. */
+    public static Activation gelu() {
+        return Activation.GELU;
+    }
+
+    /** {@code nn.Softplus()}: {@code log(1 + exp(x))}. */
+    public static Activation softplus() {
+        return Activation.SOFTPLUS;
+    }
+
+    /**
+     * Makes your own layer type readable from model files: {@code Model.open} rebuilds a layer of type
+     * {@code typeName} (its {@link Layer#typeName()}) with {@code factory} from its saved
+     * {@link Layer#settings()}. Register before opening; a later registration of the same name wins.
+     */
+    public static void register(String typeName, Function<Settings, ? extends Layer> factory) {
+        TYPES.register(typeName, factory);
+    }
+
+    /**
+     * The layer of type {@code typeName} with {@code settings}: a registered type, or one of NetDSL's.
+     *
+     * @throws IllegalArgumentException naming the type and how to register it if it is unknown
+     */
+    public static Layer fromSettings(String typeName, Settings settings) {
+        Activation a = Activation.fromSettings(typeName, settings);
+        return a != null ? a : TYPES.create(typeName, settings);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.netdsl.training;
+
+import dev.netdsl.Expr;
+import dev.netdsl.internal.Check;
+import dev.netdsl.layers.Settings;
+import java.util.List;
+
+/**
+ * Adam, {@code torch.optim.Adam(lr, betas=(beta1, beta2), eps)} with bias correction exactly as PyTorch
+ * computes it: {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. Create with
+ * {@link Optimizers#adam(double)}.
+ */
+public record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+    /** @throws IllegalArgumentException for a bad learning rate, beta or epsilon */
+    public Adam {
+        Check.learningRate("adam", learningRate);
+        Check.unitInterval("adam", "beta1", beta1);
+        Check.unitInterval("adam", "beta2", beta2);
+        Check.positiveFinite("adam", "epsilon", epsilon);
+    }
+
+    /** Rebuilds it from {@code lr}, {@code betas} and {@code eps}. */
+    public static Adam fromSettings(Settings s) {
+        double[] betas = s.getDoubles("betas");
+        return new Adam(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"));
+    }
+
+    @Override
+    public String typeName() {
+        return "Adam";
+    }
+
+    @Override
+    public Settings settings() {
+        return Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon);
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
+    public boolean countsSteps() {
+        return true;
+    }
+
+    @Override
+    public Update update(Expr p, Expr g, List<Expr> state, Expr lr, Expr t) {
+        Expr one = Expr.scalar(1);
+        Expr b1 = Expr.scalar(beta1);
+        Expr b2 = Expr.scalar(beta2);
+        Expr m = b1.times(state.get(0)).plus(one.minus(b1).times(g));
+        Expr v = b2.times(state.get(1)).plus(one.minus(b2).times(g.square()));
+        Expr c1 = one.minus(b1.pow(t));
+        Expr c2 = one.minus(b2.pow(t)).sqrt();
+        Expr step = m.div(c1).div(v.sqrt().div(c2).plus(Expr.scalar(epsilon)));
+        return new Update(p.minus(lr.times(step)), List.of(m, v));
+    }
+
+    @Override
+    public String netCall() {
+        return beta1 == 0.9 && beta2 == 0.999 && epsilon == 1e-8 ? "adam(" + learningRate + ")" : "optimizer(" + this + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ")";
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * NetDSL: define, train, save and export neural networks from plain Java, on TensorFlow. The API is
+ * {@code dev.netdsl} (nets, models, data), {@code dev.netdsl.layers}, {@code dev.netdsl.training},
+ * {@code dev.netdsl.autograd} and {@code dev.netdsl.io}; {@code dev.netdsl.internal} (the TensorFlow
+ * glue) is not exported.
+ */
+module dev.netdsl {
+    exports dev.netdsl;
+    exports dev.netdsl.layers;
+    exports dev.netdsl.training;
+    exports dev.netdsl.autograd;
+    exports dev.netdsl.io;
+
+    requires tensorflow;
+    requires me.tongfei.progressbar;
+    requires com.fasterxml.jackson.databind;
+}
