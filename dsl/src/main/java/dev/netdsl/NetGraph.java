@@ -318,10 +318,19 @@ final class NetGraph implements AutoCloseable {
             return out;
         }
 
+        /**
+         * Stateless noise keyed by (seed, salt, step), so a replayed step draws the same. Its shape takes the
+         * batch size from the input placeholder, not from the noisy tensor: a shape read from anything the
+         * variables reach puts the random op on the gradient's path, and it has no gradient
+         * (docs/tensorflow-notes.md).
+         */
         @Override
-        public Operand<TFloat32> uniform(Ops ops, Operand<TFloat32> like, int salt) {
+        public Operand<TFloat32> uniform(Ops ops, long[] shape, int salt) {
             Operand<TInt64> seeds = ops.stack(List.of(ops.constant(seed * 31 + salt), step));
-            return ops.random.statelessRandomUniform(ops.stopGradient(ops.shape(like, TInt64.class)), seeds, TFloat32.class);
+            long[] rest = Arrays.copyOfRange(shape, 1, shape.length);
+            Operand<TInt64> dims = ops.concat(List.of(ops.slice(ops.shape(x, TInt64.class), ops.constant(new int[] {0}),
+                    ops.constant(new int[] {1})), ops.constant(rest)), ops.constant(0));
+            return ops.random.statelessRandomUniform(dims, seeds, TFloat32.class);
         }
     }
 

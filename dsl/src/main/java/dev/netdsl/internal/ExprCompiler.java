@@ -53,8 +53,11 @@ public final class ExprCompiler {
                     + " Net.module(...) or Net.sequential(...)");
         }
 
-        /** Uniform [0, 1) noise shaped like {@code like}, keyed by {@code salt} and the current step. */
-        default Operand<TFloat32> uniform(Ops tf, Operand<TFloat32> like, int salt) {
+        /**
+         * Uniform [0, 1) noise of {@code shape} (-1 for the batch dimension), keyed by {@code salt} and the
+         * current step.
+         */
+        default Operand<TFloat32> uniform(Ops tf, long[] shape, int salt) {
             throw new IllegalArgumentException("random noise (dropout) needs a model's training pass");
         }
     }
@@ -170,7 +173,7 @@ public final class ExprCompiler {
         }
         Operand<TFloat32> a = arg(n, 0);
         switch (n.op()) {
-            case RANDOM_UNIFORM: return binder.uniform(tf, a, n.index());
+            case RANDOM_UNIFORM: return binder.uniform(tf, n.shape(), n.index());
             case ADD: return tf.math.add(a, arg(n, 1));
             case SUB: return tf.math.sub(a, arg(n, 1));
             case MUL: return tf.math.mul(a, arg(n, 1));
