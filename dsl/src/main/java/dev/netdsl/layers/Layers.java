@@ -23,6 +23,11 @@ public final class Layers {
         return new Linear(in, out);
     }
 
+    /** {@code nn.Flatten()}: each example to one vector, in PyTorch's order. */
+    public static Flatten flatten() {
+        return Flatten.INSTANCE;
+    }
+
     /** ReLU, {@code max(0, x)}. */
     public static Activation relu() {
         return Activation.RELU;
