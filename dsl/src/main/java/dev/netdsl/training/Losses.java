@@ -16,6 +16,11 @@ public final class Losses {
         return new MSELoss();
     }
 
+    /** Mean absolute error, {@code mean(|yHat - y|)} ({@code nn.L1Loss()}). */
+    public static Loss l1() {
+        return new L1Loss();
+    }
+
     /** Softmax cross-entropy on logits with integer labels ({@code nn.CrossEntropyLoss()}). */
     public static Loss crossEntropy() {
         return new CrossEntropyLoss();
