@@ -44,6 +44,11 @@ public final class Optimizers {
         return new Adam(learningRate, beta1, beta2, epsilon);
     }
 
+    /** AdamW (decoupled weight decay {@code wd}) with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
+    public static AdamW adamW(double learningRate, double weightDecay) {
+        return new AdamW(learningRate, 0.9, 0.999, 1e-8, weightDecay);
+    }
+
     /** RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8 (PyTorch's default lr is 0.01). */
     public static RMSprop rmsprop(double learningRate) {
         return new RMSprop(learningRate, 0.99, 1e-8);

@@ -1,0 +1,63 @@
+package dev.netdsl.training;
+
+import dev.netdsl.Expr;
+import dev.netdsl.internal.Check;
+import dev.netdsl.layers.Settings;
+import java.util.List;
+
+/**
+ * AdamW, {@code torch.optim.AdamW(lr, betas, eps, weight_decay)}: Adam with decoupled weight decay,
+ * {@code p *= 1 - lr*wd} before Adam's step (not L2 added to the gradient). Create with
+ * {@link Optimizers#adamW(double, double)}.
+ */
+public record AdamW(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) implements Optimizer {
+    /** @throws IllegalArgumentException for a bad learning rate, beta, epsilon or weight decay */
+    public AdamW {
+        Check.learningRate("adamW", learningRate);
+        Check.unitInterval("adamW", "beta1", beta1);
+        Check.unitInterval("adamW", "beta2", beta2);
+        Check.positiveFinite("adamW", "epsilon", epsilon);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("adamW: weight decay " + weightDecay + " must be 0 or more and finite, e.g. 0.01");
+        }
+    }
+
+    /** Rebuilds it from {@code lr}, {@code betas}, {@code eps} and {@code weight_decay}. */
+    public static AdamW fromSettings(Settings s) {
+        double[] betas = s.getDoubles("betas");
+        return new AdamW(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), s.getDouble("weight_decay"));
+    }
+
+    @Override
+    public String typeName() {
+        return "AdamW";
+    }
+
+    @Override
+    public Settings settings() {
+        return Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon, "weight_decay", weightDecay);
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
+    public boolean countsSteps() {
+        return true;
+    }
+
+    @Override
+    public Update update(Expr p, Expr g, List<Expr> state, Expr lr, Expr t) {
+        // PyTorch: param.mul_(1 - lr * weight_decay), then Adam's step from the decayed value.
+        Expr decayed = p.times(Expr.scalar(1).minus(lr.times(Expr.scalar(weightDecay))));
+        return new Adam(learningRate, beta1, beta2, epsilon).update(decayed, g, state, lr, t);
+    }
+
+    @Override
+    public String toString() {
+        return "AdamW(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
+                + weightDecay + ")";
+    }
+}
