@@ -1,13 +1,13 @@
 package dev.netdsl;
 
-import dev.netdsl.autograd.Autograd;
-import dev.netdsl.autograd.Var;
-import dev.netdsl.layers.Activation;
-import dev.netdsl.layers.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,12 +1,12 @@
 package dev.netdsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.autograd.Var;
 import dev.netdsl.training.Optimizers;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

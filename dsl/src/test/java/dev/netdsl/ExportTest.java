@@ -1,5 +1,8 @@
 package dev.netdsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Feeds;
 import dev.netdsl.autograd.Input;
@@ -8,9 +11,6 @@ import dev.netdsl.layers.Initializers;
 import dev.netdsl.layers.Layers;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.layers.Module;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

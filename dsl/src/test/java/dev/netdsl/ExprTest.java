@@ -1,5 +1,9 @@
 package dev.netdsl;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Feeds;
 import dev.netdsl.autograd.Input;
@@ -7,10 +11,6 @@ import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.autograd.Var;
 import dev.netdsl.layers.Initializers;
 import dev.netdsl.training.Optimizers;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

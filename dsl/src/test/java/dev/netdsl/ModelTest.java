@@ -1,13 +1,13 @@
 package dev.netdsl;
 
-import dev.netdsl.layers.Activation;
-import dev.netdsl.layers.Linear;
-import dev.netdsl.training.Optimizer;
-import dev.netdsl.training.Optimizers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +15,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Built models against the real TensorFlow runtime. */
 class ModelTest {

@@ -1,14 +1,14 @@
 package dev.netdsl;
 
-import dev.netdsl.layers.Activation;
-import dev.netdsl.layers.Layers;
-import dev.netdsl.layers.Linear;
-import dev.netdsl.layers.Module;
 import static dev.netdsl.layers.Layers.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.netdsl;
 
-import dev.netdsl.layers.Activation;
 import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.tanh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.netdsl.layers.Activation;
 import org.junit.jupiter.api.Test;
 
 /** Spec validation: no TensorFlow is touched by anything here. */

@@ -1,16 +1,16 @@
 package dev.netdsl;
 
-import dev.netdsl.layers.Activation;
-import dev.netdsl.layers.Layers;
-import dev.netdsl.layers.Linear;
-import dev.netdsl.layers.Module;
-import dev.netdsl.training.Optimizers;
 import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.tanh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
+import dev.netdsl.layers.Linear;
+import dev.netdsl.layers.Module;
+import dev.netdsl.training.Optimizers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.layers.Activation;
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.layers.Layers;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Activation;
+import dev.netdsl.layers.Layers;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Device;
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
+import dev.netdsl.Model;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Feeds;
 import dev.netdsl.autograd.Input;
-import dev.netdsl.Model;
 import dev.netdsl.io.SafeFiles;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,12 +1,12 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.training.Adam;
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Minimizer;
-import dev.netdsl.training.Optimizers;
 import dev.netdsl.autograd.Var;
 import dev.netdsl.models.Himmelblau;
+import dev.netdsl.training.Adam;
+import dev.netdsl.training.Optimizers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;

@@ -1,14 +1,14 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.Model;
 import dev.netdsl.Device;
+import dev.netdsl.Model;
 import dev.netdsl.training.Optimizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",

@@ -1,7 +1,5 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.training.Loss;
-import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.History;
 import dev.netdsl.Model;
@@ -9,6 +7,8 @@ import dev.netdsl.Net;
 import dev.netdsl.Parameter;
 import dev.netdsl.datasets.SineWave;
 import dev.netdsl.models.Mlp;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

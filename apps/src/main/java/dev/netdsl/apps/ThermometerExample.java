@@ -1,12 +1,12 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.layers.Linear;
-import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
 import dev.netdsl.Parameter;
+import dev.netdsl.layers.Linear;
 import dev.netdsl.models.Regression;
+import dev.netdsl.training.SGD;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;

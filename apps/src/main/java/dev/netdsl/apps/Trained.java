@@ -1,9 +1,9 @@
 package dev.netdsl.apps;
 
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.autograd.Input;
 import dev.netdsl.Model;
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Input;
 import java.util.Map;
 
 /**

@@ -1,11 +1,11 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.training.Adam;
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Minimizer;
-import dev.netdsl.training.Optimizers;
 import dev.netdsl.autograd.Var;
 import dev.netdsl.models.Himmelblau;
+import dev.netdsl.training.Adam;
+import dev.netdsl.training.Optimizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.training.Loss;
-import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.MnistMlp;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.SGD;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

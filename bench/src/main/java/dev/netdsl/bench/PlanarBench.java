@@ -1,28 +1,28 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.training.Loss;
-import dev.netdsl.training.SGD;
-import dev.netdsl.autograd.Autograd;
+import static dev.netdsl.layers.Layers.linear;
+import static dev.netdsl.layers.Layers.tanh;
+
 import dev.netdsl.Dataset;
 import dev.netdsl.Expr;
-import dev.netdsl.autograd.Feeds;
-import dev.netdsl.layers.Initializers;
-import dev.netdsl.autograd.Input;
-import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
-import dev.netdsl.training.Optimizers;
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
+import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.autograd.Var;
 import dev.netdsl.datasets.PlanarFlower;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.training.Loss;
+import dev.netdsl.training.Optimizers;
+import dev.netdsl.training.SGD;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
-
-import static dev.netdsl.layers.Layers.linear;
-import static dev.netdsl.layers.Layers.tanh;
 
 /**
  * Seed 002's two-layer tanh net (2-4-1, BCE with logits, SGD lr 1) on the 400 planar points, 10,000

@@ -1,16 +1,16 @@
 package dev.netdsl.bench;
 
-import dev.netdsl.training.SGD;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
 import dev.netdsl.datasets.SineWave;
+import dev.netdsl.training.SGD;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Per-step time of a full-batch SGD step on the seed's sine data (1000 points): NetDSL's

@@ -4,15 +4,15 @@ import dev.netdsl.Expr;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.TfRuntime;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 

@@ -1,7 +1,6 @@
 package dev.netdsl.layers;
 
 import dev.netdsl.Expr;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.netdsl.autograd;
 
-import dev.netdsl.Expr;
-import dev.netdsl.training.Optimizer;
-import dev.netdsl.training.Optimizers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.netdsl.Expr;
+import dev.netdsl.training.Optimizer;
+import dev.netdsl.training.Optimizers;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;

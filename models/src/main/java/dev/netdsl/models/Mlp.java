@@ -1,8 +1,8 @@
 package dev.netdsl.models;
 
+import dev.netdsl.Net;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.training.SGD;
-import dev.netdsl.Net;
 
 /**
  * The seed's {@code make_layers(cfg)} + {@code LinerRegress}: a stack of {@code Linear} layers with

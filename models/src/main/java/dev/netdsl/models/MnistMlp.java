@@ -1,14 +1,14 @@
 package dev.netdsl.models;
 
-import dev.netdsl.layers.Linear;
 import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.relu;
 
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Expr;
-import dev.netdsl.layers.Initializers;
 import dev.netdsl.Net;
+import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Var;
+import dev.netdsl.layers.Initializers;
+import dev.netdsl.layers.Linear;
 
 /** The seed's MNIST MLP 784-200-200-10 (001), as a sequential net and with hand-written weights. */
 public final class MnistMlp {

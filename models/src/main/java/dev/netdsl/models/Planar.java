@@ -3,11 +3,11 @@ package dev.netdsl.models;
 import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.tanh;
 
-import dev.netdsl.layers.Activation;
 import dev.netdsl.Expr;
+import dev.netdsl.Net;
+import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.layers.Module;
-import dev.netdsl.Net;
 
 /** The planar-data models of seed 002. */
 public final class Planar {

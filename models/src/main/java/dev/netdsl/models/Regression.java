@@ -1,10 +1,10 @@
 package dev.netdsl.models;
 
-import dev.netdsl.layers.Linear;
 import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.tanh;
 
 import dev.netdsl.Net;
+import dev.netdsl.layers.Linear;
 
 /** The small regression models of seeds 003 and 004. */
 public final class Regression {

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.netdsl.autograd.Autograd;
 import dev.netdsl.Dataset;
 import dev.netdsl.Expr;
-import dev.netdsl.autograd.Feeds;
-import dev.netdsl.autograd.Input;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
-import dev.netdsl.training.Optimizers;
 import dev.netdsl.Parameter;
+import dev.netdsl.autograd.Autograd;
+import dev.netdsl.autograd.Feeds;
+import dev.netdsl.autograd.Input;
 import dev.netdsl.autograd.Var;
+import dev.netdsl.training.Optimizers;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
