@@ -349,6 +349,60 @@ public class Expr {
         return node(OpCode.PERMUTE, out, new Expr[] {this}, perm, 0);
     }
 
+    // ---- convolutions and batch statistics (PyTorch's layout: [batch, channels, height, width]) ------
+
+    /**
+     * 2-D convolution ({@code F.conv2d}) of this {@code [N, C, H, W]} batch with {@code weight}
+     * {@code [O, C, kH, kW]} and {@code bias} {@code [O]} (or null): {@code [N, O, H', W']} with
+     * {@code H' = (H + 2 padH - kH) / strideH + 1}.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit or the output would be empty
+     */
+    public Expr conv2d(Expr weight, Expr bias, int[] stride, int[] padding) {
+        Objects.requireNonNull(weight, "weight");
+        long[] out = Shapes.conv2d(dims(), weight.dims(), bias == null ? null : bias.dims(), stride, padding);
+        Expr[] args = bias == null ? new Expr[] {this, weight} : new Expr[] {this, weight, bias};
+        return node(OpCode.CONV2D, out, args, new float[] {stride[0], stride[1], padding[0], padding[1]}, 0);
+    }
+
+    /** Max pooling ({@code F.max_pool2d}) of this {@code [N, C, H, W]} batch, no padding, floor mode. */
+    public Expr maxPool2d(int[] kernel, int[] stride) {
+        return node(OpCode.MAX_POOL2D, Shapes.pool("maxPool2d", dims(), kernel, stride), new Expr[] {this},
+                new float[] {kernel[0], kernel[1], stride[0], stride[1]}, 0);
+    }
+
+    /** Average pooling ({@code F.avg_pool2d}) of this {@code [N, C, H, W]} batch, no padding, floor mode. */
+    public Expr avgPool2d(int[] kernel, int[] stride) {
+        return node(OpCode.AVG_POOL2D, Shapes.pool("avgPool2d", dims(), kernel, stride), new Expr[] {this},
+                new float[] {kernel[0], kernel[1], stride[0], stride[1]}, 0);
+    }
+
+    /**
+     * Batch normalisation with the given per-channel statistics ({@code F.batch_norm} in eval mode):
+     * {@code (x - mean) / sqrt(var + eps) * weight + bias} over dimension 1 of a {@code [N, C]} or
+     * {@code [N, C, H, W]} batch; the four vectors have {@code C} values.
+     */
+    public Expr batchNorm(Expr weight, Expr bias, Expr mean, Expr variance, double eps) {
+        long[] c = Shapes.channels("batchNorm", dims(), weight.dims(), bias.dims(), mean.dims(), variance.dims());
+        return node(OpCode.BATCH_NORM, dims(), new Expr[] {this, weight, bias, mean, variance}, new float[] {(float) eps}, (int) c[0]);
+    }
+
+    /** Batch normalisation with this batch's own statistics (training mode; the variance is the biased one). */
+    public Expr batchNormTrain(Expr weight, Expr bias, double eps) {
+        Shapes.channels("batchNormTrain", dims(), weight.dims(), bias.dims());
+        return node(OpCode.BATCH_NORM_TRAIN, dims(), new Expr[] {this, weight, bias}, new float[] {(float) eps}, 0);
+    }
+
+    /** The mean of each channel (dimension 1) over the rest of a {@code [N, C, ...]} batch: {@code [C]}. */
+    public Expr batchMean() {
+        return node(OpCode.BATCH_MEAN, new long[] {Shapes.channels("batchMean", dims())[0]}, this);
+    }
+
+    /** The unbiased variance of each channel (dimension 1) over the rest of a {@code [N, C, ...]} batch: {@code [C]}. */
+    public Expr batchVariance() {
+        return node(OpCode.BATCH_VARIANCE, new long[] {Shapes.channels("batchVariance", dims())[0]}, this);
+    }
+
     // ---- reductions and indexing -------------------------------------------------------------------
 
     /** The sum of all elements (a scalar). */

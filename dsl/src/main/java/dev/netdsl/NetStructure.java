@@ -59,23 +59,25 @@ final class NetStructure {
         }
         Expr h = x;
         int changed = -1;
+        long[] changedFrom = null;
         List<Layer> layers = net.layers();
         for (int i = 0; i < layers.size(); i++) {
             long[] before = h.shape();
             try {
                 h = layers.get(i).apply(h);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(misfit(net, i, changed, before, e), e);
+                throw new IllegalArgumentException(misfit(net, i, changed, changedFrom, before, e), e);
             }
             if (!Arrays.equals(before, h.shape())) {
                 changed = i;
+                changedFrom = before;
             }
         }
         return h;
     }
 
     /** Why layer {@code i} can't take {@code shape}, the output of layer {@code from} (-1: the input). */
-    private static String misfit(Net net, int i, int from, long[] shape, IllegalArgumentException e) {
+    private static String misfit(Net net, int i, int from, long[] fromShape, long[] shape, IllegalArgumentException e) {
         Layer layer = net.layers().get(i);
         List<String> names = net.layerNames();
         String who = "layer " + i + " '" + names.get(i) + "' " + layer;
@@ -83,8 +85,11 @@ final class NetStructure {
         int[] got = LayerNodes.example(shape);
         Optional<int[]> wants = layer.inputShape();
         if (wants.isPresent() && wants.get().length == 1 && got.length == 1) {
-            return who + " expects " + wants.get()[0] + " inputs but " + source + " gives " + got[0] + "; make its first size "
-                    + got[0];
+            int[] before = fromShape == null ? new int[0] : LayerNodes.example(fromShape);
+            String flattened = before.length > 1 ? " (flattened from " + String.join(" x ", Arrays.stream(before)
+                    .mapToObj(Integer::toString).toList()) + ")" : "";
+            return who + " expects " + wants.get()[0] + " inputs but " + source + " gives " + got[0] + flattened
+                    + "; make its first size " + got[0];
         }
         if (wants.isPresent() && wants.get().length == 1) {
             int n = Arrays.stream(got).reduce(1, (a, b) -> a * b);

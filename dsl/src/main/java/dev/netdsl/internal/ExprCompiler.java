@@ -66,12 +66,24 @@ public final class ExprCompiler {
     private final Binder binder;
     /** Every node built so far, by structure. */
     private final Map<Key, Integer> ids = new HashMap<>();
-    private final List<Operand<TFloat32>> operands = new ArrayList<>();
+    /** Each node's value as built: in PyTorch's logical layout, or (images) channels-last. */
+    private final List<Value> values = new ArrayList<>();
+    /** Each converted value: the logical layout of a channels-last value, or the other way round. */
+    private final Map<Integer, Operand<TFloat32>> converted = new HashMap<>();
     /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
     private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
     /** The ids of the nodes of the expression being compiled. */
     private Map<Expr, Integer> current;
     private int applications;
+
+    /**
+     * A built value. Images are [N, C, H, W] for the user (PyTorch's layout) but TensorFlow's CPU kernels
+     * want [N, H, W, C]; convolutions, pooling and batch norm produce channels-last values, element-wise
+     * ops keep them so, and anything else gets the logical layout back through one transpose, made once
+     * per value. A conv net thus transposes its input once and its features once before flattening.
+     */
+    private record Value(Operand<TFloat32> op, boolean channelsLast) {
+    }
 
     /** A node's structure: its children by id, leaves (variables, inputs, layers, keys) by identity. */
     private static final class Key {
@@ -119,7 +131,7 @@ public final class ExprCompiler {
             current = new IdentityHashMap<>();
         }
         try {
-            return operands.get(id(e));
+            return logical(id(e));
         } finally {
             if (outer) {
                 current = null;
@@ -140,51 +152,128 @@ public final class ExprCompiler {
         Key key = new Key(e, n, args);
         Integer id = ids.get(key);
         if (id == null) {
-            Operand<TFloat32> built = build(e, n);
-            id = operands.size();
-            operands.add(built);
+            Value built = build(e, n);
+            id = values.size();
+            values.add(built);
             ids.put(key, id);
         }
         current.put(e, id);
         return id;
     }
 
-    private Operand<TFloat32> arg(Node n, int i) {
-        return operands.get(current.get(n.args()[i]));
+    private Operand<TFloat32> logical(int id) {
+        Value v = values.get(id);
+        return v.channelsLast() ? converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(), tf.constant(new int[] {0, 3, 1, 2})))
+                : v.op();
     }
 
-    private Operand<TFloat32> build(Expr e, Node n) {
+    private Operand<TFloat32> channelsLast(int id) {
+        Value v = values.get(id);
+        return v.channelsLast() ? v.op() : converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(),
+                tf.constant(new int[] {0, 2, 3, 1})));
+    }
+
+    private Operand<TFloat32> arg(Node n, int i) {
+        return logical(current.get(n.args()[i]));
+    }
+
+    private int argId(Node n, int i) {
+        return current.get(n.args()[i]);
+    }
+
+    private static final java.util.Set<OpCode> ELEMENTWISE = java.util.EnumSet.of(OpCode.NEG, OpCode.SQUARE, OpCode.SQRT,
+            OpCode.EXP, OpCode.LOG, OpCode.ABS, OpCode.RELU, OpCode.TANH, OpCode.SIGMOID, OpCode.HARDTANH, OpCode.LEAKY_RELU,
+            OpCode.ELU, OpCode.GELU, OpCode.SOFTPLUS, OpCode.ERF);
+    private static final java.util.Set<OpCode> BROADCASTING = java.util.EnumSet.of(OpCode.ADD, OpCode.SUB, OpCode.MUL,
+            OpCode.DIV, OpCode.POW, OpCode.MAXIMUM, OpCode.MINIMUM, OpCode.GREATER_EQUAL);
+
+    private Value build(Expr e, Node n) {
         switch (n.op()) {
             case LEAF:
-                return binder.leaf(e);
+                return new Value(binder.leaf(e), false);
             case MODEL_INPUT:
-                return binder.modelInput();
+                return new Value(binder.modelInput(), false);
             case CONST:
-                return n.shape().length == 0 ? tf.constant(n.values()[0])
-                        : tf.constant(Shape.of(n.shape()), DataBuffers.of(n.values(), true, false));
+                return new Value(n.shape().length == 0 ? tf.constant(n.values()[0])
+                        : tf.constant(Shape.of(n.shape()), DataBuffers.of(n.values(), true, false)), false);
             case PARAM:
-                return binder.parameter((ParamRef) n.ref());
+                return new Value(binder.parameter((ParamRef) n.ref()), false);
             case BOUND:
-                return binder.bound(n.ref());
-            case APPLY:
-                return compile(binder.expand((Layer) n.ref(), n.args()[0], applications++));
+                return new Value(binder.bound(n.ref()), false);
+            case APPLY: {
+                // The layer's forward pass, compiled here; its value (and layout) is the application's.
+                Expr out = binder.expand((Layer) n.ref(), n.args()[0], applications++);
+                return values.get(id(out));
+            }
+            case CONV2D:
+            case MAX_POOL2D:
+            case AVG_POOL2D:
+                return new Value(Images.build(tf, n, channelsLast(argId(n, 0)), n.args().length > 1 ? arg(n, 1) : null,
+                        n.args().length > 2 ? arg(n, 2) : null), true);
+            case BATCH_NORM:
+            case BATCH_NORM_TRAIN:
+                return batchNorm(n);
+            case BATCH_MEAN:
+            case BATCH_VARIANCE:
+                return new Value(Images.moments(tf, n, values.get(argId(n, 0)).channelsLast() ? channelsLast(argId(n, 0))
+                        : arg(n, 0), values.get(argId(n, 0)).channelsLast()), false);
             default:
                 break;
         }
-        Operand<TFloat32> a = arg(n, 0);
+        if (ELEMENTWISE.contains(n.op()) && values.get(argId(n, 0)).channelsLast()) {
+            return new Value(compute(n, channelsLast(argId(n, 0)), null), true);
+        }
+        if (BROADCASTING.contains(n.op()) && keepsChannelsLast(n)) {
+            return new Value(compute(n, physical(n, 0), physical(n, 1)), true);
+        }
+        return new Value(compute(n, arg(n, 0), n.args().length > 1 ? arg(n, 1) : null), false);
+    }
+
+    /** True if a binary op can work on channels-last values: an image one, the other an equal image or a scalar. */
+    private boolean keepsChannelsLast(Node n) {
+        boolean any = false;
+        for (int i = 0; i < 2; i++) {
+            Value v = values.get(argId(n, i));
+            long[] shape = Nodes.of(n.args()[i]).shape();
+            if (shape.length == 4) {
+                any |= v.channelsLast();
+                if (!Arrays.equals(shape, n.shape())) {
+                    return false;
+                }
+            } else if (shape.length != 0) {
+                return false;
+            }
+        }
+        return any;
+    }
+
+    private Operand<TFloat32> physical(Node n, int i) {
+        return Nodes.of(n.args()[i]).shape().length == 4 ? channelsLast(argId(n, i)) : arg(n, i);
+    }
+
+    private Value batchNorm(Node n) {
+        boolean image = n.shape().length == 4;
+        Operand<TFloat32> x = image ? channelsLast(argId(n, 0)) : arg(n, 0);
+        Operand<TFloat32> y = Images.batchNorm(tf, n, x, arg(n, 1), arg(n, 2),
+                n.op() == OpCode.BATCH_NORM ? arg(n, 3) : null, n.op() == OpCode.BATCH_NORM ? arg(n, 4) : null);
+        return new Value(y, image);
+    }
+
+    /** Ops on values already in the layout they are computed in ({@code b} null for one argument). */
+    private Operand<TFloat32> compute(Node n, Operand<TFloat32> a, Operand<TFloat32> b) {
         switch (n.op()) {
             case RANDOM_UNIFORM: return binder.uniform(tf, n.shape(), n.index());
-            case ADD: return tf.math.add(a, arg(n, 1));
-            case SUB: return tf.math.sub(a, arg(n, 1));
-            case MUL: return tf.math.mul(a, arg(n, 1));
-            case DIV: return tf.math.div(a, arg(n, 1));
-            case POW: return tf.math.pow(a, arg(n, 1));
-            case MAXIMUM: return tf.math.maximum(a, arg(n, 1));
-            case MINIMUM: return tf.math.minimum(a, arg(n, 1));
-            case GREATER_EQUAL: return tf.dtypes.cast(tf.math.greaterEqual(a, arg(n, 1)), TFloat32.class);
-            case MATMUL: return tf.linalg.matMul(a, arg(n, 1));
-            case BIAS_ADD: return tf.nn.biasAdd(a, arg(n, 1));
-            case SOFTMAX_CROSS_ENTROPY: return tf.nn.softmaxCrossEntropyWithLogits(a, arg(n, 1)).loss();
+            case ADD: return tf.math.add(a, b);
+            case SUB: return tf.math.sub(a, b);
+            case MUL: return tf.math.mul(a, b);
+            case DIV: return tf.math.div(a, b);
+            case POW: return tf.math.pow(a, b);
+            case MAXIMUM: return tf.math.maximum(a, b);
+            case MINIMUM: return tf.math.minimum(a, b);
+            case GREATER_EQUAL: return tf.dtypes.cast(tf.math.greaterEqual(a, b), TFloat32.class);
+            case MATMUL: return tf.linalg.matMul(a, b);
+            case BIAS_ADD: return tf.nn.biasAdd(a, b);
+            case SOFTMAX_CROSS_ENTROPY: return tf.nn.softmaxCrossEntropyWithLogits(a, b).loss();
             case NEG: return tf.math.neg(a);
             case SQUARE: return tf.math.square(a);
             case SQRT: return tf.math.sqrt(a);

@@ -160,7 +160,9 @@ public final class Guard {
             return null;
         }
         Checkpoint c = checkpoints[best];
-        rt.run(rt.session().runner().addTarget(c.restore), "restore a checkpoint").close();
+        if (c.restore != null) {
+            rt.run(rt.session().runner().addTarget(c.restore), "restore a checkpoint").close();
+        }
         for (Entry e : new ArrayList<>(journal)) {
             if (e.position() >= c.position && e.position() < target) {
                 e.replay().run();
@@ -204,6 +206,10 @@ public final class Guard {
     }
 
     private void save(int slot) {
+        if (guarded.isEmpty()) {
+            checkpoints[slot].position = position; // nothing to copy: a net without parameters or state
+            return;
+        }
         rt.run(rt.session().runner().addTarget(checkpoints[slot].save), "save a checkpoint").close();
         checkpoints[slot].position = position;
     }

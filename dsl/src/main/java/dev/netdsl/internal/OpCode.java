@@ -30,7 +30,21 @@ public enum OpCode {
     SOFTMAX_CROSS_ENTROPY,
     SUM, MEAN, MAX, SUM_AXIS, MEAN_AXIS, AT, RESHAPE,
     /** Dimensions reordered ({@code values} holds the permutation). */
-    PERMUTE;
+    PERMUTE,
+    /** 2-D convolution, PyTorch's layouts: x [N, C, H, W], weight [O, C, kH, kW], bias [O]; values: stride, padding. */
+    CONV2D,
+    /** Max pooling over [N, C, H, W]; values: kernel, stride. */
+    MAX_POOL2D,
+    /** Average pooling over [N, C, H, W]; values: kernel, stride. */
+    AVG_POOL2D,
+    /** Batch norm with given statistics: x [N, C] or [N, C, H, W], weight, bias, mean, var; values: eps. */
+    BATCH_NORM,
+    /** Batch norm with the batch's own statistics: x, weight, bias; values: eps. */
+    BATCH_NORM_TRAIN,
+    /** The per-channel (dimension 1) mean of a batch. */
+    BATCH_MEAN,
+    /** The per-channel (dimension 1) unbiased variance of a batch. */
+    BATCH_VARIANCE;
 
     /** The name files use. */
     public String fileName() {

@@ -169,4 +169,68 @@ public final class Shapes {
                     + " must be known (it is the one normalised)");
         }
     }
+
+    /** The output shape of a convolution. @throws IllegalArgumentException if the shapes do not fit */
+    public static long[] conv2d(long[] x, long[] w, long[] bias, int[] stride, int[] padding) {
+        if (x.length != 4 || w.length != 4) {
+            throw new IllegalArgumentException("conv2d: needs a [batch, channels, height, width] input and a [out, in, kH, kW]"
+                    + " weight but got " + Arrays.toString(x) + " and " + Arrays.toString(w));
+        }
+        if (x[1] != w[1]) {
+            throw new IllegalArgumentException("conv2d: the input has " + x[1] + " channels but the weight " + Arrays.toString(w)
+                    + " expects " + w[1]);
+        }
+        if (bias != null && (bias.length != 1 || bias[0] != w[0])) {
+            throw new IllegalArgumentException("conv2d: the bias " + Arrays.toString(bias) + " must have " + w[0] + " values");
+        }
+        pair("conv2d", "stride", stride, 1);
+        pair("conv2d", "padding", padding, 0);
+        long h = (x[2] + 2L * padding[0] - w[2]) / stride[0] + 1;
+        long wd = (x[3] + 2L * padding[1] - w[3]) / stride[1] + 1;
+        if (x[2] + 2L * padding[0] < w[2] || x[3] + 2L * padding[1] < w[3]) {
+            throw new IllegalArgumentException("conv2d: a " + w[2] + "x" + w[3] + " kernel does not fit a " + x[2] + "x" + x[3]
+                    + " input with padding " + Arrays.toString(padding));
+        }
+        return new long[] {x[0], w[0], h, wd};
+    }
+
+    /** The output shape of a pooling. @throws IllegalArgumentException if the shapes do not fit */
+    public static long[] pool(String name, long[] x, int[] kernel, int[] stride) {
+        if (x.length != 4) {
+            throw new IllegalArgumentException(name + ": needs a [batch, channels, height, width] input but got " + Arrays.toString(x));
+        }
+        pair(name, "kernel", kernel, 1);
+        pair(name, "stride", stride, 1);
+        if (x[2] < kernel[0] || x[3] < kernel[1]) {
+            throw new IllegalArgumentException(name + ": a " + kernel[0] + "x" + kernel[1] + " window does not fit a " + x[2] + "x"
+                    + x[3] + " input");
+        }
+        return new long[] {x[0], x[1], (x[2] - kernel[0]) / stride[0] + 1, (x[3] - kernel[1]) / stride[1] + 1};
+    }
+
+    private static void pair(String name, String what, int[] v, int min) {
+        if (v == null || v.length != 2 || v[0] < min || v[1] < min) {
+            throw new IllegalArgumentException(name + ": " + what + " " + Arrays.toString(v) + " must be two numbers, each at least "
+                    + min);
+        }
+    }
+
+    /**
+     * The channel count of a {@code [N, C]} or {@code [N, C, H, W]} batch, checking that each vector has that many values.
+     *
+     * @throws IllegalArgumentException if they do not fit
+     */
+    public static long[] channels(String name, long[] x, long[]... vectors) {
+        if (x.length != 2 && x.length != 4 || x[1] < 1) {
+            throw new IllegalArgumentException(name + ": needs a [batch, channels] or [batch, channels, height, width] input but"
+                    + " got " + Arrays.toString(x));
+        }
+        for (long[] v : vectors) {
+            if (v.length != 1 || v[0] != x[1]) {
+                throw new IllegalArgumentException(name + ": " + Arrays.toString(v) + " must have one value per channel, "
+                        + x[1]);
+            }
+        }
+        return new long[] {x[1]};
+    }
 }

@@ -23,6 +23,56 @@ public final class Layers {
         return new Linear(in, out);
     }
 
+    /**
+     * A 2-D convolution with stride 1 and no padding ({@code nn.Conv2d(in, out, kernel)}), a square
+     * {@code kernel}.
+     *
+     * @throws IllegalArgumentException if a size is below 1
+     */
+    public static Conv2d conv2d(int in, int out, int kernel) {
+        return conv2d(in, out, kernel, 1, 0);
+    }
+
+    /** {@code nn.Conv2d(in, out, kernel, stride, padding)}: square kernel, equal stride and padding both ways. */
+    public static Conv2d conv2d(int in, int out, int kernel, int stride, int padding) {
+        return new Conv2d(in, out, new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+    }
+
+    /** {@code nn.MaxPool2d(kernel)}: the largest value of each kernel x kernel window, stride = kernel. */
+    public static MaxPool2d maxPool2d(int kernel) {
+        return maxPool2d(kernel, kernel);
+    }
+
+    /** {@code nn.MaxPool2d(kernel, stride)}. */
+    public static MaxPool2d maxPool2d(int kernel, int stride) {
+        return new MaxPool2d(new int[] {kernel, kernel}, new int[] {stride, stride});
+    }
+
+    /** {@code nn.AvgPool2d(kernel)}: the mean of each kernel x kernel window, stride = kernel. */
+    public static AvgPool2d avgPool2d(int kernel) {
+        return avgPool2d(kernel, kernel);
+    }
+
+    /** {@code nn.AvgPool2d(kernel, stride)}. */
+    public static AvgPool2d avgPool2d(int kernel, int stride) {
+        return new AvgPool2d(new int[] {kernel, kernel}, new int[] {stride, stride});
+    }
+
+    /** {@code nn.Dropout(p)}: in training, zeroes elements with probability {@code p} and scales the rest by 1/(1-p). */
+    public static Dropout dropout(double p) {
+        return new Dropout(p);
+    }
+
+    /** {@code nn.BatchNorm1d(features)}: eps 1e-5, momentum 0.1, over [N, features] batches. */
+    public static BatchNorm1d batchNorm1d(int features) {
+        return new BatchNorm1d(features, BatchNorm.EPS, BatchNorm.MOMENTUM);
+    }
+
+    /** {@code nn.BatchNorm2d(channels)}: eps 1e-5, momentum 0.1, per channel of [N, C, H, W] batches. */
+    public static BatchNorm2d batchNorm2d(int channels) {
+        return new BatchNorm2d(channels, BatchNorm.EPS, BatchNorm.MOMENTUM);
+    }
+
     /** {@code nn.Flatten()}: each example to one vector, in PyTorch's order. */
     public static Flatten flatten() {
         return Flatten.INSTANCE;
