@@ -261,6 +261,23 @@ public final class Dataset {
     }
 
     /**
+     * The same examples with another example shape holding as many values, e.g. {@code reshape(784)}
+     * for an MLP over {@code [1, 28, 28]} images (PyTorch's {@code x.view(-1, 784)}). The values are
+     * shared, not copied.
+     *
+     * @throws IllegalArgumentException if the shape holds a different number of values per example
+     */
+    public Dataset reshape(int... exampleShape) {
+        int[] shape = checkShape(exampleShape, "example");
+        long per = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        if (per != features()) {
+            throw new IllegalArgumentException("reshape" + Arrays.toString(shape).replace('[', '(').replace(']', ')') + ": "
+                    + Arrays.toString(this.exampleShape) + " examples hold " + features() + " values, not " + per);
+        }
+        return new Dataset(rows, shape, x, targetShape, y, labels);
+    }
+
+    /**
      * The examples at {@code indices}, in that order (repeats allowed): the building block of
      * mini-batches and shuffles.
      *

@@ -44,6 +44,7 @@ public final class ExportExample {
         m.put("sine", "sine");
         m.put("mnist", "mnist");
         m.put("mnist-raw", "mnist-raw");
+        m.put("cnn", "cnn");
         m.put("planar", "sequential");
         m.put("poly", "poly");
         m.put("thermometer", "net");
@@ -114,6 +115,8 @@ public final class ExportExample {
             case "mnist", "mnist-raw" -> MnistExample.run(new MnistExample.Options(o.example().equals("mnist-raw"),
                     o.epochs() != null ? o.epochs() : 10, 200, 0.01, o.seed(), o.dataDir(), false, dev.netdsl.Device.AUTO, work,
                     true, o.offline()), console, exporter);
+            case "cnn" -> CnnExample.run(new CnnExample.Options(o.epochs() != null ? o.epochs() : 10, 128, 1e-3, o.seed(),
+                    o.dataDir(), false, dev.netdsl.Device.AUTO, work, o.offline()), console, exporter);
             case "planar" -> PlanarExample.run(List.of(model), o.seed(), o.epochs() != null ? o.epochs() : 0, work, console,
                     exporter);
             case "poly" -> {
@@ -151,12 +154,16 @@ public final class ExportExample {
                 return;
             }
             model.exportSavedModel(target, o.overwrite());
+            int[] shape = model.spec().inputShape();
             int width = model.spec().inputSize();
             float[][] x = sample(width);
-            float[][] y = model.predict(x);
-            input = "x [-1, " + width + "]";
+            int[] batch = new int[shape.length + 1];
+            batch[0] = SAMPLE_ROWS;
+            System.arraycopy(shape, 0, batch, 1, shape.length);
+            float[][] y = model.predict(dev.netdsl.Tensor.of(dev.netdsl.Tensor.of(x).values(), batch)).rows();
+            input = "x " + Arrays.toString(batch).replaceFirst("^\\[" + SAMPLE_ROWS, "[-1");
             output = "y [-1, " + model.spec().outputSize() + "]";
-            writeCheck(name, "x", x, "y", y);
+            writeCheck(name, "x", x, "y", y, shape);
             done = true;
         }
 
@@ -183,7 +190,7 @@ public final class ExportExample {
             }
             input = in.getKey() + " " + Arrays.toString(in.getValue().shape());
             output = out.getKey() + " [-1, " + outWidth + "]";
-            writeCheck(name, in.getKey(), x, out.getKey(), y);
+            writeCheck(name, in.getKey(), x, out.getKey(), y, new int[] {width});
             done = true;
         }
 
@@ -199,13 +206,14 @@ public final class ExportExample {
             return x;
         }
 
-        private void writeCheck(String model, String inName, float[][] x, String outName, float[][] y) {
+        private void writeCheck(String model, String inName, float[][] x, String outName, float[][] y, int[] exampleShape) {
             Map<String, Object> check = new LinkedHashMap<>();
             check.put("example", o.example());
             check.put("model", model);
             check.put("command", o.command());
             check.put("signature", "serving_default");
             check.put("inputs", Map.of(inName, x));
+            check.put("input_shape", exampleShape);
             check.put("outputs", Map.of(outName, y));
             check.put("note", "outputs are what NetDSL computed for inputs before exporting; a runtime that loads this"
                     + " SavedModel should reproduce them to about 1e-6");

@@ -14,6 +14,7 @@ import picocli.CommandLine;
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
+            Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
             Main.ExportCommand.class, Main.AllCommand.class})
 public final class Main implements Callable<Integer> {
@@ -139,15 +140,17 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Device d;
-            try {
-                d = Device.valueOf(device.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--device " + device + ": use cpu, gpu or auto");
-            }
-            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, seed, dataDir, fashion, d, out, !noFinalRelu, offline),
-                    System.out);
+            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, seed, dataDir, fashion, device(device), out,
+                    !noFinalRelu, offline), System.out);
             return 0;
+        }
+
+        static Device device(String name) {
+            try {
+                return Device.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--device " + name + ": use cpu, gpu or auto");
+            }
         }
     }
 
@@ -166,6 +169,37 @@ public final class Main implements Callable<Integer> {
         @Override
         boolean raw() {
             return true;
+        }
+    }
+
+    @Command(name = "cnn", mixinStandardHelpOptions = true,
+            description = "A small CNN (two conv blocks with batch norm, ReLU and max pooling; a linear layer with dropout;"
+                    + " 10 classes) trained with Adam on MNIST or Fashion-MNIST images.")
+    static final class CnnCommand implements Callable<Integer> {
+        @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for initial weights, shuffling and dropout (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
+        Path dataDir;
+        @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
+        boolean fashion;
+        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+        String device;
+        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/cnn/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--offline", description = "Never try to download the data set.")
+        boolean offline;
+
+        @Override
+        public Integer call() {
+            CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, seed, dataDir, fashion, MnistOptions.device(device), out,
+                    offline), System.out);
+            return 0;
         }
     }
 
@@ -256,7 +290,7 @@ public final class Main implements Callable<Integer> {
                     + " TensorFlow SavedModel (tag serve, signature serving_default) to --out.",
                 "Sample inputs and NetDSL's outputs for them go to OUT/assets.extra/netdsl-check.json."})
     static final class ExportCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "EXAMPLE", description = "sine, mnist, mnist-raw, planar, poly or thermometer.")
+        @CommandLine.Parameters(paramLabel = "EXAMPLE", description = "sine, mnist, mnist-raw, cnn, planar, poly or thermometer.")
         String example;
         @Option(names = "--out", required = true, description = "The SavedModel directory to create.")
         Path out;
@@ -265,16 +299,16 @@ public final class Main implements Callable<Integer> {
         String model;
         @Option(names = "--steps", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
         Integer steps;
-        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw (default 10), planar (default: the seed's per model)"
+        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the seed's per model)"
                 + " and thermometer (default 5000).")
         Integer epochs;
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
         @Option(names = "--overwrite", description = "Replace an existing export in --out (once the new one is complete).")
         boolean overwrite;
-        @Option(names = "--data-dir", description = "mnist, mnist-raw: directory with the four IDX files.")
+        @Option(names = "--data-dir", description = "mnist, mnist-raw, cnn: directory with the four IDX files.")
         Path dataDir;
-        @Option(names = "--offline", description = "mnist, mnist-raw: never try to download the data set.")
+        @Option(names = "--offline", description = "mnist, mnist-raw, cnn: never try to download the data set.")
         boolean offline;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -96,8 +96,9 @@ public final class MnistExample {
         String name = o.raw() ? "mnist-raw" : "mnist";
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
                 Path.of(System.getProperty("user.home")), !o.offline(), console::println);
-        Dataset train = data.train();
-        Dataset test = data.test();
+        // The tutorial's MLP takes x.view(-1, 28*28): the images as vectors.
+        Dataset train = data.train().reshape(784);
+        Dataset test = data.test().reshape(784);
         console.printf("data: %s, %d train / %d test samples%n", data.source(), train.size(), test.size());
         Path dir = Outputs.directory(o.out().resolve(name));
         List<Epoch> epochs = new ArrayList<>();
@@ -140,9 +141,11 @@ public final class MnistExample {
             int[] predicted = t.predict(test);
             int[] truth = data.testLabels();
             Outputs.png(dir.resolve("loss.png"), lossChart(trainCurve, epochs, name));
-            Outputs.png(dir.resolve("accuracy.png"), accuracyChart(epochs, name));
-            Outputs.write(dir.resolve("predictions.png"), predictionsPng(data.testImages(), predicted, truth, data.classNames()));
-            Outputs.png(dir.resolve("confusion.png"), confusionChart(predicted, truth, data.classNames(), name));
+            Outputs.png(dir.resolve("accuracy.png"), ClassifierPlots.accuracy(epochs.stream().mapToDouble(e -> e.epoch() + 1)
+                    .toArray(), epochs.stream().mapToDouble(e -> 100.0 * e.correct() / e.total()).toArray(), name));
+            Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
+                    data.classNames()));
+            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), name));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("example", name);
             m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
@@ -188,7 +191,7 @@ public final class MnistExample {
 
             @Override
             public int[] predict(Dataset data) {
-                return argmax(model.predict(data.x()));
+                return ClassifierPlots.argmax(model.predict(data.x()));
             }
 
             @Override
@@ -227,7 +230,7 @@ public final class MnistExample {
             public Evaluation evaluate(Dataset batch) {
                 Feeds f = feeds(batch);
                 float[] losses = ag.eval(perExample, f);
-                int[] predicted = argmax(ag.eval(out, f), 10);
+                int[] predicted = ClassifierPlots.argmax(ag.eval(out, f), 10);
                 int[] labels = batch.labels();
                 double sum = 0;
                 int correct = 0;
@@ -240,7 +243,7 @@ public final class MnistExample {
 
             @Override
             public int[] predict(Dataset data) {
-                return argmax(ag.eval(out, feeds(data)), 10);
+                return ClassifierPlots.argmax(ag.eval(out, feeds(data)), 10);
             }
 
             @Override
@@ -270,30 +273,6 @@ public final class MnistExample {
         };
     }
 
-    static int[] argmax(float[][] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int c = 1; c < rows[i].length; c++) {
-                if (rows[i][c] > rows[i][out[i]]) {
-                    out[i] = c;
-                }
-            }
-        }
-        return out;
-    }
-
-    static int[] argmax(float[] flat, int width) {
-        int[] out = new int[flat.length / width];
-        for (int i = 0; i < out.length; i++) {
-            for (int c = 1; c < width; c++) {
-                if (flat[i * width + c] > flat[i * width + out[i]]) {
-                    out[i] = c;
-                }
-            }
-        }
-        return out;
-    }
-
     private static XYChart lossChart(List<double[]> train, List<Epoch> epochs, String name) {
         XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": cross-entropy loss")
                 .xAxisTitle("epoch").yAxisTitle("loss").build();
@@ -308,81 +287,5 @@ public final class MnistExample {
         t.setMarkerColor(Color.RED);
         t.setLineStyle(new BasicStroke(2.5f));
         return chart;
-    }
-
-    private static XYChart accuracyChart(List<Epoch> epochs, String name) {
-        XYChart chart = new XYChartBuilder().width(760).height(480).title(name + ": test accuracy per epoch")
-                .xAxisTitle("epoch").yAxisTitle("accuracy (%)").build();
-        chart.getStyler().setLegendVisible(false).setMarkerSize(8);
-        chart.getStyler().setXAxisDecimalPattern("0");
-        chart.addSeries("accuracy", epochs.stream().mapToDouble(e -> e.epoch() + 1).toArray(),
-                epochs.stream().mapToDouble(e -> 100.0 * e.correct() / e.total()).toArray());
-        return chart;
-    }
-
-    private static HeatMapChart confusionChart(int[] predicted, int[] truth, List<String> classes, String name) {
-        int[][] counts = new int[10][10];
-        for (int i = 0; i < truth.length; i++) {
-            counts[truth[i]][predicted[i]]++;
-        }
-        HeatMapChart chart = new HeatMapChartBuilder().width(820).height(760).title(name + ": confusion matrix (test set)")
-                .xAxisTitle("predicted").yAxisTitle("true").build();
-        chart.getStyler().setShowValue(true).setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
-                .setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
-        chart.getStyler().setLegendVisible(false);
-        List<Number[]> cells = new ArrayList<>();
-        for (int t = 0; t < 10; t++) {
-            for (int p = 0; p < 10; p++) {
-                cells.add(new Number[] {p, 9 - t, counts[t][p]});
-            }
-        }
-        List<String> reversed = new ArrayList<>(classes);
-        java.util.Collections.reverse(reversed);
-        chart.addSeries("counts", classes, reversed, cells);
-        return chart;
-    }
-
-    /** A grid of the first 32 test images with predicted and true labels (green right, red wrong). */
-    private static byte[] predictionsPng(Idx.Images images, int[] predicted, int[] truth, List<String> classes) {
-        int cols = 8;
-        int rows = 4;
-        int scale = 4;
-        int cell = 28 * scale;
-        int caption = 34;
-        int width = cols * (cell + 10) + 10;
-        int height = rows * (cell + caption + 10) + 50;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString("Test images: predicted / true label", 12, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        for (int k = 0; k < Math.min(rows * cols, images.count()); k++) {
-            int x0 = 10 + (k % cols) * (cell + 10);
-            int y0 = 45 + (k / cols) * (cell + caption + 10);
-            for (int r = 0; r < 28; r++) {
-                for (int c = 0; c < 28; c++) {
-                    int v = 255 - images.pixel(k, r, c);
-                    g.setColor(new Color(v, v, v));
-                    g.fillRect(x0 + c * scale, y0 + r * scale, scale, scale);
-                }
-            }
-            boolean right = predicted[k] == truth[k];
-            g.setColor(right ? new Color(0, 130, 0) : new Color(200, 0, 0));
-            g.drawString("pred " + classes.get(predicted[k]), x0, y0 + cell + 14);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString("true " + classes.get(truth[k]), x0, y0 + cell + 29);
-        }
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -33,8 +33,17 @@ public final class ExportCheck {
             for (int r = 0; r < x.length; r++) {
                 System.arraycopy(x[r], 0, flat, r * x[0].length, x[0].length);
             }
+            // Images go in with their example shape ([n, 1, 28, 28]); vectors as [n, width].
+            long[] dims = {x.length, x[0].length};
+            if (check.has("input_shape") && check.get("input_shape").size() > 1) {
+                dims = new long[check.get("input_shape").size() + 1];
+                dims[0] = x.length;
+                for (int i = 1; i < dims.length; i++) {
+                    dims[i] = check.get("input_shape").get(i - 1).asLong();
+                }
+            }
             try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
-                 TFloat32 t = TFloat32.tensorOf(Shape.of(x.length, x[0].length), DataBuffers.of(flat, true, false));
+                 TFloat32 t = TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(flat, true, false));
                  Result result = bundle.function("serving_default").call(Map.of(in.getKey(), t))) {
                 TFloat32 y = (TFloat32) result.get(out.getKey()).orElseThrow();
                 double max = 0;

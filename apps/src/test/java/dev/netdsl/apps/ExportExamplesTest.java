@@ -23,6 +23,7 @@ class ExportExamplesTest {
             {"planar", "--model", "sequential", "--epochs", "300"},
             {"mnist", "--epochs", "1", "--offline"},
             {"mnist-raw", "--epochs", "1", "--offline"},
+            {"cnn", "--epochs", "1", "--offline"},
         };
         List<String> dirs = new ArrayList<>();
         for (String[] e : exports) {
@@ -42,9 +43,10 @@ class ExportExamplesTest {
         assertThat(p.exitValue()).as(out).isZero();
         List<String> lines = out.lines().filter(l -> l.startsWith("MAXDIFF ")).toList();
         System.out.println(String.join("\n", lines));
-        assertThat(lines).hasSize(4);
-        String[] shapes = {"8x1", "8x1", "8x10", "8x10"};
-        for (int i = 0; i < 4; i++) {
+        assertThat(lines).hasSize(5);
+        // The CNN's export runs in inference mode (no dropout, batch norm's running statistics), as predict does.
+        String[] shapes = {"8x1", "8x1", "8x10", "8x10", "8x10"};
+        for (int i = 0; i < 5; i++) {
             String[] f = lines.get(i).split(" ");
             assertThat(f[1]).isEqualTo(dirs.get(i));
             assertThat(Double.parseDouble(f[2])).as(lines.get(i)).isLessThanOrEqualTo(1e-6);

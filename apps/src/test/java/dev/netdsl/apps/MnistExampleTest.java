@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MnistExampleTest {
 
     /** The embedded sample, copied out as ordinary IDX files so the test never looks elsewhere. */
-    private static Path sampleDir(Path tmp) throws Exception {
+    static Path sampleDir(Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("data"));
         for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
             "t10k-labels-idx1-ubyte"}) {

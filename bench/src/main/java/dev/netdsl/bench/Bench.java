@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau|planar|mnist] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
+ * {@code Bench [all|sine|himmelblau|planar|mnist|cnn] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
  * {@code --append} the tables are added to FILE without the header.
  */
 public final class Bench {
@@ -61,6 +61,12 @@ public final class Bench {
             md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 11)), peers, python, peak));
             md.addAll(MnistBench.predict(Math.max(5, Math.min(repeats, 7)), peers, python));
             notes(md, SineBench.pairedNotes);
+        }
+        if (which.equals("all") || which.equals("cnn")) {
+            section(md, "cnn example's net on " + (java.nio.file.Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))
+                    ? "Fashion-MNIST" : "random data of Fashion-MNIST's shape") + ": training epoch and prediction", 0);
+            md.addAll(CnnBench.run(Math.max(2, Math.min(repeats, 3)), peers, python));
+            notes(md, CnnBench.notes);
         }
         String text = String.join("\n", md) + "\n";
         System.out.print(text);

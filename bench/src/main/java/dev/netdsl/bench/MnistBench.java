@@ -32,7 +32,7 @@ final class MnistBench {
     /** Fashion-MNIST's training set when installed, else random data of its shape. */
     static Dataset train() {
         if (Files.isDirectory(FASHION)) {
-            return Mnist.load(FASHION, Mnist.Kind.FASHION).train();
+            return Mnist.load(FASHION, Mnist.Kind.FASHION).train().reshape(784);
         }
         SplittableRandom r = new SplittableRandom(0);
         float[] x = new float[60_000 * 784];

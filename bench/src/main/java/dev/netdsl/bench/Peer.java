@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A PyTorch peer script's timings ({@code "seconds": [...]}), version and thread count. */
-record Peer(double[] seconds, String version, int threads) {
+/**
+ * A PyTorch peer script's timings ({@code "seconds": [...]}), version and thread count, and its inference
+ * throughput if it measured one ({@code "predict_per_second"}, else NaN).
+ */
+record Peer(double[] seconds, String version, int threads, double predictPerSecond) {
 
     /** {@code median (min-max)} of the timings, each divided by {@code per}. */
     Stats stats(double per) {
@@ -51,7 +54,9 @@ record Peer(double[] seconds, String version, int threads) {
             for (int i = 0; i < v.length; i++) {
                 v[i] = Double.parseDouble(parts[i].trim());
             }
-            return new Peer(v, version.find() ? version.group(1) : "?", threads.find() ? Integer.parseInt(threads.group(1)) : 0);
+            Matcher predict = Pattern.compile("\"predict_per_second\": ([0-9.eE+-]+)").matcher(out);
+            return new Peer(v, version.find() ? version.group(1) : "?", threads.find() ? Integer.parseInt(threads.group(1)) : 0,
+                    predict.find() ? Double.parseDouble(predict.group(1)) : Double.NaN);
         } catch (IOException e) {
             System.err.println("PyTorch peer not runnable (" + e.getMessage() + ")");
             return null;

@@ -258,14 +258,17 @@ public final class Mnist {
         return out;
     }
 
-    /** The training set, normalised. */
+    /**
+     * The training set, normalised, as {@code [n, 1, 28, 28]} images (PyTorch's layout); {@code reshape(784)}
+     * gives the vectors an MLP takes.
+     */
     public Dataset train() {
-        return Dataset.of(normalize(trainImages.pixels()), 784, trainLabels);
+        return Dataset.of(normalize(trainImages.pixels()), trainLabels, 1, 28, 28);
     }
 
-    /** The test set, normalised. */
+    /** The test set, normalised, as {@code [n, 1, 28, 28]} images. */
     public Dataset test() {
-        return Dataset.of(normalize(testImages.pixels()), 784, testLabels);
+        return Dataset.of(normalize(testImages.pixels()), testLabels, 1, 28, 28);
     }
 
     /** The raw test images, for plotting. */

@@ -127,6 +127,8 @@ class MnistTest {
 
         assertThat(train.size()).isEqualTo(5);
         assertThat(train.features()).isEqualTo(784);
+        assertThat(train.exampleShape()).containsExactly(1, 28, 28);
+        assertThat(train.reshape(784).exampleShape()).containsExactly(784);
         assertThat(train.labels()).containsExactly(0, 1, 2, 3, 4);
         assertThat(train.x()[0][1]).isEqualTo(((7 & 0xff) / 255f - 0.1307f) / 0.3081f);
         assertThat(m.test().size()).isEqualTo(3);

@@ -1,0 +1,234 @@
+package dev.netdsl.apps;
+
+import dev.netdsl.Dataset;
+import dev.netdsl.Device;
+import dev.netdsl.Evaluation;
+import dev.netdsl.Model;
+import dev.netdsl.Parameter;
+import dev.netdsl.datasets.Mnist;
+import dev.netdsl.models.Cnn;
+import dev.netdsl.training.Callback;
+import dev.netdsl.training.TrainingRun;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The convolutional chapter after the tutorials: {@link Cnn#mnist()} (two convolution blocks with batch
+ * norm, ReLU and max pooling, then a linear layer with dropout) trained with Adam on MNIST or
+ * Fashion-MNIST images {@code [n, 1, 28, 28]}, through {@code Model.fit} with a callback that prints the
+ * MNIST example's lines and tests after every epoch.
+ */
+public final class CnnExample {
+    /** What to run. */
+    public record Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
+                          boolean offline) {
+        /** 10 epochs, batch 128, Adam 1e-3, seed 1, MNIST from wherever it is found. */
+        public static Options defaults() {
+            return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false);
+        }
+    }
+
+    /** One epoch's numbers. */
+    public record Epoch(int epoch, double trainLoss, double testLoss, int correct, int total, double seconds) {
+    }
+
+    /** What a run produced. */
+    public record Result(List<Epoch> epochs, double testAccuracy, String data, Path dir) {
+    }
+
+    private CnnExample() {
+    }
+
+    /** Trains, prints, and writes plots and metrics. */
+    public static Result run(Options o, PrintStream console) {
+        return run(o, console, Trained.NONE);
+    }
+
+    /** {@link #run(Options, PrintStream)}, handing the trained model ("cnn") to {@code trained}. */
+    public static Result run(Options o, PrintStream console, Trained trained) {
+        if (o.epochs() < 1 || o.batchSize() < 1) {
+            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
+                    + o.batchSize() + ")");
+        }
+        Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
+                Path.of(System.getProperty("user.home")), !o.offline(), console::println);
+        Dataset train = data.train();
+        Dataset test = data.test();
+        console.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
+                java.util.Arrays.toString(train.exampleShape()));
+        Path dir = Outputs.directory(o.out().resolve("cnn"));
+        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
+            console.println("device: " + model.device());
+            console.println(model.summary());
+            Reporter reporter = new Reporter(console, train.size(), o.batchSize(), test);
+            model.fit(train, o.epochs(), o.batchSize(), reporter);
+            List<Epoch> epochs = reporter.epochs;
+            Epoch last = epochs.get(epochs.size() - 1);
+            double accuracy = (double) last.correct() / last.total();
+            int[] predicted = ClassifierPlots.argmax(model.predict(test.xTensor()).rows());
+            int[] truth = data.testLabels();
+            Outputs.png(dir.resolve("loss.png"), lossChart(reporter.curve, epochs));
+            Outputs.png(dir.resolve("accuracy.png"), ClassifierPlots.accuracy(epochs.stream().mapToDouble(Epoch::epoch).toArray(),
+                    epochs.stream().mapToDouble(e -> 100.0 * e.correct() / e.total()).toArray(), "cnn"));
+            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), "cnn"));
+            Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
+                    data.classNames()));
+            Outputs.write(dir.resolve("kernels.png"), kernelsPng(model.layer(0).weight()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("example", "cnn");
+            m.put("net", model.spec().toString());
+            m.put("parameters", model.spec().parameterCount());
+            m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
+                    "test_samples", test.size()));
+            m.put("device", model.device().toString());
+            m.put("epochs", epochs.stream().map(ep -> {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", ep.epoch());
+                row.put("train_loss", ep.trainLoss());
+                row.put("test_loss", ep.testLoss());
+                row.put("accuracy", (double) ep.correct() / ep.total());
+                row.put("seconds", ep.seconds());
+                return row;
+            }).toList());
+            m.put("test_accuracy", accuracy);
+            m.put("batch_size", o.batchSize());
+            m.put("lr", o.lr());
+            m.put("seed", o.seed());
+            m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
+            Outputs.json(dir.resolve("metrics.json"), m);
+            trained.model("cnn", model);
+            console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
+                    epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
+            return new Result(epochs, accuracy, data.source(), dir);
+        }
+    }
+
+    /** Prints the MNIST example's lines as training goes, and tests after each epoch (outside the model's lock). */
+    private static final class Reporter implements Callback {
+        private final PrintStream console;
+        private final int samples;
+        private final int batchSize;
+        private final Dataset test;
+        final List<Epoch> epochs = new ArrayList<>();
+        final List<double[]> curve = new ArrayList<>();
+        private int batches;
+        private long start;
+
+        Reporter(PrintStream console, int samples, int batchSize, Dataset test) {
+            this.console = console;
+            this.samples = samples;
+            this.batchSize = batchSize;
+            this.test = test;
+            this.batches = (samples + batchSize - 1) / batchSize;
+        }
+
+        @Override
+        public void onEpochBegin(TrainingRun run, int epoch) {
+            start = System.nanoTime();
+        }
+
+        @Override
+        public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
+            curve.add(new double[] {epoch - 1 + (double) (batch - 1) / batches, loss});
+            if ((batch - 1) % 100 == 0) {
+                console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch, (batch - 1) * batchSize, samples,
+                        100.0 * (batch - 1) / batches, loss);
+            }
+        }
+
+        @Override
+        public void onEpochEnd(TrainingRun run, int epoch, double meanLoss) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation ev = run.model().evaluate(test);
+            console.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.1f%%)   [%.1f s]%n%n", ev.loss(), ev.correct(),
+                    ev.total(), 100 * ev.accuracy(), seconds);
+            epochs.add(new Epoch(epoch, meanLoss, ev.loss(), ev.correct(), ev.total(), seconds));
+        }
+    }
+
+    private static XYChart lossChart(List<double[]> train, List<Epoch> epochs) {
+        XYChart chart = new XYChartBuilder().width(860).height(520).title("cnn: cross-entropy loss")
+                .xAxisTitle("epoch").yAxisTitle("loss").build();
+        chart.getStyler().setMarkerSize(6);
+        XYSeries s = chart.addSeries("train (each batch)", train.stream().mapToDouble(p -> p[0]).toArray(),
+                train.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(31, 119, 180, 140));
+        XYSeries t = chart.addSeries("test (end of epoch)", epochs.stream().mapToDouble(Epoch::epoch).toArray(),
+                epochs.stream().mapToDouble(Epoch::testLoss).toArray());
+        t.setLineColor(Color.RED);
+        t.setMarkerColor(Color.RED);
+        t.setLineStyle(new BasicStroke(2.5f));
+        return chart;
+    }
+
+    /** The first convolution's kernels ([32, 1, 3, 3]) as tiles: blue negative, white 0, red positive. */
+    static byte[] kernelsPng(Parameter weight) {
+        int count = weight.shape().get(0);
+        int kh = weight.shape().get(2);
+        int kw = weight.shape().get(3);
+        float[] v = weight.values();
+        float max = 1e-12f;
+        for (float f : v) {
+            max = Math.max(max, Math.abs(f));
+        }
+        int scale = 24;
+        int cols = 8;
+        int rows = (count + cols - 1) / cols;
+        int gap = 12;
+        int width = cols * (kw * scale + gap) + gap;
+        int height = rows * (kh * scale + gap + 16) + 60;
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString("First convolution's " + count + " learned " + kh + "x" + kw + " kernels", gap, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(String.format("blue < 0 < red, scale +-%.3f", max), gap, 42);
+        for (int k = 0; k < count; k++) {
+            int x0 = gap + (k % cols) * (kw * scale + gap);
+            int y0 = 52 + (k / cols) * (kh * scale + gap + 16);
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    float t = v[(k * kh + i) * kw + j] / max;
+                    int fade = (int) (255 * (1 - Math.abs(t)));
+                    g.setColor(t >= 0 ? new Color(255, fade, fade) : new Color(fade, fade, 255));
+                    g.fillRect(x0 + j * scale, y0 + i * scale, scale, scale);
+                }
+            }
+            g.setColor(Color.GRAY);
+            g.drawRect(x0, y0, kw * scale, kh * scale);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString("#" + k, x0, y0 + kh * scale + 13);
+        }
+        g.dispose();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
