@@ -77,6 +77,9 @@ public final class OptimizerOps {
         }
         NoOp done = NoOp.create(rt.tf().scope().withName(rt.unique("gradients_done")).withControlDependencyOps(producers));
         Ops tf = rt.tf().withControlDependencies(List.of(done));
+        List<Operand<TFloat32>> reads = new ArrayList<>();
+        params.forEach(p -> reads.add(p.read()));
+        grads = applyRules(tf, optimizer.gradientRules(), reads, grads);
         List<Op> updates = new ArrayList<>(also);
         if (optimizer instanceof SGD sgd) {
             for (int i = 0; i < params.size(); i++) {
@@ -85,8 +88,10 @@ public final class OptimizerOps {
                 if (sgd.momentum() == 0) {
                     updates.add(named.train.applyGradientDescent(p.variable(), learningRate, grads.get(i)));
                 } else {
+                    // TF's Nesterov form, v = mu v + g; p -= lr (g + mu v), is PyTorch's.
                     updates.add(named.train.applyMomentum(p.variable(), state.perParam().get(i).get(0).variable(), learningRate,
-                            grads.get(i), tf.constant((float) sgd.momentum())));
+                            grads.get(i), tf.constant((float) sgd.momentum()),
+                            org.tensorflow.op.train.ApplyMomentum.useNesterov(sgd.useNesterov())));
                 }
             }
         } else if (optimizer instanceof Adam adam) {
@@ -108,11 +113,9 @@ public final class OptimizerOps {
             }
         } else {
             // The optimizer's own rule: compute every new value first, then assign them all.
-            List<Operand<TFloat32>> reads = new ArrayList<>();
             List<List<Operand<TFloat32>>> stateReads = new ArrayList<>();
             List<TfRuntime.Slot> targets = new ArrayList<>(params);
             for (int i = 0; i < params.size(); i++) {
-                reads.add(params.get(i).read());
                 List<Operand<TFloat32>> sr = new ArrayList<>();
                 for (TfRuntime.Slot s : state.perParam().get(i)) {
                     sr.add(s.read());
@@ -125,7 +128,7 @@ public final class OptimizerOps {
                 t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done)).assignAdd(state.step().variable(),
                         tf.constant(1f)));
             }
-            List<Operand<TFloat32>> next = next(tf, optimizer, t, reads, grads, stateReads, learningRate);
+            List<Operand<TFloat32>> next = update(tf, optimizer, t, reads, grads, stateReads, learningRate);
             List<Operation> computed = new ArrayList<>();
             next.forEach(n -> computed.add(n.asOutput().op()));
             List<Op> after = List.of(
@@ -148,6 +151,45 @@ public final class OptimizerOps {
     public static List<Operand<TFloat32>> next(Ops tf, Optimizer optimizer, Operand<TFloat32> t,
                                                List<Operand<TFloat32>> params, List<Operand<TFloat32>> grads,
                                                List<List<Operand<TFloat32>>> state, Operand<TFloat32> learningRate) {
+        return update(tf, optimizer, t, params, applyRules(tf, optimizer.gradientRules(), params, grads), state, learningRate);
+    }
+
+    /**
+     * {@code rules} applied to {@code grads} (of {@code params}), in PyTorch's order: clip each element,
+     * then the global norm ({@code g *= max / (norm + 1e-6)} above {@code max}), then add {@code wd * p}.
+     */
+    static List<Operand<TFloat32>> applyRules(Ops tf, dev.netdsl.training.GradientRules rules, List<Operand<TFloat32>> params,
+                                              List<Operand<TFloat32>> grads) {
+        List<Operand<TFloat32>> out = new ArrayList<>(grads);
+        if (rules.clipValue() > 0) {
+            Operand<TFloat32> lo = tf.constant((float) -rules.clipValue());
+            Operand<TFloat32> hi = tf.constant((float) rules.clipValue());
+            out.replaceAll(g -> tf.clipByValue(g, lo, hi));
+        }
+        if (rules.clipNorm() > 0 && !out.isEmpty()) {
+            Operand<TFloat32> sum = null;
+            for (Operand<TFloat32> g : out) {
+                Operand<TFloat32> s = tf.sum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
+                sum = sum == null ? s : tf.math.add(sum, s);
+            }
+            Operand<TFloat32> norm = tf.math.sqrt(sum);
+            Operand<TFloat32> coef = tf.math.minimum(tf.constant(1f),
+                    tf.math.div(tf.constant((float) rules.clipNorm()), tf.math.add(norm, tf.constant(1e-6f))));
+            out.replaceAll(g -> tf.math.mul(g, coef));
+        }
+        if (rules.weightDecay() > 0) {
+            Operand<TFloat32> wd = tf.constant((float) rules.weightDecay());
+            for (int i = 0; i < out.size(); i++) {
+                out.set(i, tf.math.add(out.get(i), tf.math.mul(wd, params.get(i))));
+            }
+        }
+        return out;
+    }
+
+    /** The pure update over gradients that the rules were already applied to. */
+    private static List<Operand<TFloat32>> update(Ops tf, Optimizer optimizer, Operand<TFloat32> t,
+                                                  List<Operand<TFloat32>> params, List<Operand<TFloat32>> grads,
+                                                  List<List<Operand<TFloat32>>> state, Operand<TFloat32> learningRate) {
         Map<Object, Operand<TFloat32>> bound = new IdentityHashMap<>();
         ExprCompiler compiler = new ExprCompiler(tf, new ExprCompiler.Binder() {
             @Override

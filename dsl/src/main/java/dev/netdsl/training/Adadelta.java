@@ -10,17 +10,28 @@ import java.util.List;
  * d = sqrt(u+eps)/sqrt(v+eps)*g; u = rho*u + (1-rho)*d^2; p -= lr*d}. Create with
  * {@link Optimizers#adadelta()}.
  */
-public record Adadelta(double learningRate, double rho, double epsilon) implements Optimizer {
+public record Adadelta(double learningRate, double rho, double epsilon, GradientRules rules) implements Optimizer {
     /** @throws IllegalArgumentException for a bad learning rate, rho or epsilon */
     public Adadelta {
         Check.learningRate("adadelta", learningRate);
         Check.unitInterval("adadelta", "rho", rho);
         Check.positiveFinite("adadelta", "epsilon", epsilon);
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
     /** Rebuilds it from {@code lr}, {@code rho} and {@code eps}. */
     public static Adadelta fromSettings(Settings s) {
-        return new Adadelta(s.getDouble("lr"), s.getDouble("rho"), s.getDouble("eps"));
+        return new Adadelta(s.getDouble("lr"), s.getDouble("rho"), s.getDouble("eps"), GradientRules.from(s));
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public Adadelta withGradientRules(GradientRules r) {
+        return new Adadelta(learningRate, rho, epsilon, r);
     }
 
     @Override
@@ -30,7 +41,7 @@ public record Adadelta(double learningRate, double rho, double epsilon) implemen
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "rho", rho, "eps", epsilon);
+        return rules.addTo(Settings.of("lr", learningRate, "rho", rho, "eps", epsilon));
     }
 
     @Override
@@ -51,6 +62,6 @@ public record Adadelta(double learningRate, double rho, double epsilon) implemen
 
     @Override
     public String toString() {
-        return "Adadelta(lr=" + learningRate + ", rho=" + rho + ", eps=" + epsilon + ")";
+        return "Adadelta(lr=" + learningRate + ", rho=" + rho + ", eps=" + epsilon + rules.repr() + ")";
     }
 }

@@ -9,16 +9,27 @@ import java.util.List;
  * Adagrad as {@code torch.optim.Adagrad(lr, eps)} (no decay, zero initial accumulator):
  * {@code s += g^2; p -= lr * g / (sqrt(s) + eps)}. Create with {@link Optimizers#adagrad(double)}.
  */
-public record Adagrad(double learningRate, double epsilon) implements Optimizer {
+public record Adagrad(double learningRate, double epsilon, GradientRules rules) implements Optimizer {
     /** @throws IllegalArgumentException for a bad learning rate or epsilon */
     public Adagrad {
         Check.learningRate("adagrad", learningRate);
         Check.positiveFinite("adagrad", "epsilon", epsilon);
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
     /** Rebuilds it from {@code lr} and {@code eps}. */
     public static Adagrad fromSettings(Settings s) {
-        return new Adagrad(s.getDouble("lr"), s.getDouble("eps"));
+        return new Adagrad(s.getDouble("lr"), s.getDouble("eps"), GradientRules.from(s));
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public Adagrad withGradientRules(GradientRules r) {
+        return new Adagrad(learningRate, epsilon, r);
     }
 
     @Override
@@ -28,7 +39,7 @@ public record Adagrad(double learningRate, double epsilon) implements Optimizer 
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "eps", epsilon);
+        return rules.addTo(Settings.of("lr", learningRate, "eps", epsilon));
     }
 
     @Override
@@ -44,6 +55,6 @@ public record Adagrad(double learningRate, double epsilon) implements Optimizer 
 
     @Override
     public String toString() {
-        return "Adagrad(lr=" + learningRate + ", eps=" + epsilon + ")";
+        return "Adagrad(lr=" + learningRate + ", eps=" + epsilon + rules.repr() + ")";
     }
 }

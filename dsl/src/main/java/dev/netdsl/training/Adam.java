@@ -10,19 +10,36 @@ import java.util.List;
  * computes it: {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. Create with
  * {@link Optimizers#adam(double)}.
  */
-public record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+public record Adam(double learningRate, double beta1, double beta2, double epsilon, GradientRules rules) implements Optimizer {
     /** @throws IllegalArgumentException for a bad learning rate, beta or epsilon */
     public Adam {
         Check.learningRate("adam", learningRate);
         Check.unitInterval("adam", "beta1", beta1);
         Check.unitInterval("adam", "beta2", beta2);
         Check.positiveFinite("adam", "epsilon", epsilon);
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Rebuilds it from {@code lr}, {@code betas} and {@code eps}. */
+    /** Rebuilds it from {@code lr}, {@code betas}, {@code eps} and the gradient rules. */
     public static Adam fromSettings(Settings s) {
         double[] betas = s.getDoubles("betas");
-        return new Adam(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"));
+        return new Adam(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), GradientRules.from(s));
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public Adam withGradientRules(GradientRules r) {
+        return new Adam(learningRate, beta1, beta2, epsilon, r);
+    }
+
+    /** A copy adding L2 weight decay to the gradient, like {@code torch.optim.Adam(weight_decay=wd)} (see AdamW for decoupled). */
+    @Override
+    public Adam weightDecay(double wd) {
+        return withGradientRules(rules.withWeightDecay(wd));
     }
 
     @Override
@@ -32,7 +49,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon);
+        return rules.addTo(Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon));
     }
 
     @Override
@@ -60,11 +77,16 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
     @Override
     public String netCall() {
-        return beta1 == 0.9 && beta2 == 0.999 && epsilon == 1e-8 ? "adam(" + learningRate + ")" : "optimizer(" + this + ")";
+        boolean defaults = beta1 == 0.9 && beta2 == 0.999 && epsilon == 1e-8;
+        if (defaults && rules.equals(GradientRules.NONE)) {
+            return "adam(" + learningRate + ")";
+        }
+        return "optimizer(Optimizers." + (defaults ? "adam(" + learningRate + ")" : "adam(" + learningRate + ", " + beta1 + ", "
+                + beta2 + ", " + epsilon + ")") + rules.calls() + ")";
     }
 
     @Override
     public String toString() {
-        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ")";
+        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + rules.repr() + ")";
     }
 }

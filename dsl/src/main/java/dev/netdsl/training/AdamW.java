@@ -10,22 +10,35 @@ import java.util.List;
  * {@code p *= 1 - lr*wd} before Adam's step (not L2 added to the gradient). Create with
  * {@link Optimizers#adamW(double, double)}.
  */
-public record AdamW(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) implements Optimizer {
+public record AdamW(double learningRate, double beta1, double beta2, double epsilon, double decay, GradientRules rules)
+        implements Optimizer {
     /** @throws IllegalArgumentException for a bad learning rate, beta, epsilon or weight decay */
     public AdamW {
         Check.learningRate("adamW", learningRate);
         Check.unitInterval("adamW", "beta1", beta1);
         Check.unitInterval("adamW", "beta2", beta2);
         Check.positiveFinite("adamW", "epsilon", epsilon);
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("adamW: weight decay " + weightDecay + " must be 0 or more and finite, e.g. 0.01");
+        if (!(decay >= 0) || Double.isInfinite(decay)) {
+            throw new IllegalArgumentException("adamW: weight decay " + decay + " must be 0 or more and finite, e.g. 0.01");
         }
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Rebuilds it from {@code lr}, {@code betas}, {@code eps} and {@code weight_decay}. */
+    /** Rebuilds it from {@code lr}, {@code betas}, {@code eps}, {@code decoupled_weight_decay} and the gradient rules. */
     public static AdamW fromSettings(Settings s) {
         double[] betas = s.getDoubles("betas");
-        return new AdamW(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), s.getDouble("weight_decay"));
+        return new AdamW(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), s.getDouble("decoupled_weight_decay"),
+                GradientRules.from(s));
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public AdamW withGradientRules(GradientRules r) {
+        return new AdamW(learningRate, beta1, beta2, epsilon, decay, r);
     }
 
     @Override
@@ -35,7 +48,8 @@ public record AdamW(double learningRate, double beta1, double beta2, double epsi
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon, "weight_decay", weightDecay);
+        return rules.addTo(Settings.of("lr", learningRate, "betas", new double[] {beta1, beta2}, "eps", epsilon,
+                "decoupled_weight_decay", decay));
     }
 
     @Override
@@ -51,13 +65,13 @@ public record AdamW(double learningRate, double beta1, double beta2, double epsi
     @Override
     public Update update(Expr p, Expr g, List<Expr> state, Expr lr, Expr t) {
         // PyTorch: param.mul_(1 - lr * weight_decay), then Adam's step from the decayed value.
-        Expr decayed = p.times(Expr.scalar(1).minus(lr.times(Expr.scalar(weightDecay))));
-        return new Adam(learningRate, beta1, beta2, epsilon).update(decayed, g, state, lr, t);
+        Expr decayed = p.times(Expr.scalar(1).minus(lr.times(Expr.scalar(decay))));
+        return new Adam(learningRate, beta1, beta2, epsilon, GradientRules.NONE).update(decayed, g, state, lr, t);
     }
 
     @Override
     public String toString() {
-        return "AdamW(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
-                + weightDecay + ")";
+        return "AdamW(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay=" + decay
+                + rules.repr() + ")";
     }
 }

@@ -49,6 +49,37 @@ public interface Optimizer {
         return "optimizer(" + this + ")";
     }
 
+    /** What is done to the gradients before {@link #update}: clipping, L2 weight decay. None by default. */
+    default GradientRules gradientRules() {
+        return GradientRules.NONE;
+    }
+
+    /**
+     * A copy with other gradient rules. NetDSL's optimizers all take them; for your own, override this
+     * (and {@link #gradientRules()}) to support {@link #weightDecay}, {@link #clipGradNorm} and
+     * {@link #clipGradValue}.
+     *
+     * @throws UnsupportedOperationException if this optimizer does not take gradient rules
+     */
+    default Optimizer withGradientRules(GradientRules rules) {
+        throw new UnsupportedOperationException(typeName() + " does not take gradient rules; override withGradientRules");
+    }
+
+    /** A copy adding L2 weight decay {@code wd * p} to each gradient ({@code torch.optim}'s {@code weight_decay}). */
+    default Optimizer weightDecay(double wd) {
+        return withGradientRules(gradientRules().withWeightDecay(wd));
+    }
+
+    /** A copy scaling the gradients down when their global norm exceeds {@code max} ({@code clip_grad_norm_}). */
+    default Optimizer clipGradNorm(double max) {
+        return withGradientRules(gradientRules().withClipNorm(max));
+    }
+
+    /** A copy clamping each gradient element to [-max, max] ({@code clip_grad_value_}). */
+    default Optimizer clipGradValue(double max) {
+        return withGradientRules(gradientRules().withClipValue(max));
+    }
+
     /**
      * A parameter's new value and new state.
      *

@@ -16,12 +16,13 @@ public final class Optimizers {
     }
 
     /**
-     * Plain SGD, {@code p -= lr * g}.
+     * Plain SGD, {@code p -= lr * g}; add {@code .momentum(0.9)}, {@code .nesterov()},
+     * {@code .weightDecay(5e-4)}, {@code .clipGradNorm(1.0)} as PyTorch's arguments.
      *
      * @throws IllegalArgumentException if {@code learningRate} is not positive and finite
      */
     public static SGD sgd(double learningRate) {
-        return new SGD(learningRate, 0);
+        return new SGD(learningRate, 0, false, GradientRules.NONE);
     }
 
     /**
@@ -31,42 +32,42 @@ public final class Optimizers {
      *     {@code momentum} is outside [0, 1)
      */
     public static SGD sgd(double learningRate, double momentum) {
-        return new SGD(learningRate, momentum);
+        return new SGD(learningRate, momentum, false, GradientRules.NONE);
     }
 
     /** Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
     public static Adam adam(double learningRate) {
-        return new Adam(learningRate, 0.9, 0.999, 1e-8);
+        return new Adam(learningRate, 0.9, 0.999, 1e-8, GradientRules.NONE);
     }
 
     /** Adam with explicit hyper-parameters. */
     public static Adam adam(double learningRate, double beta1, double beta2, double epsilon) {
-        return new Adam(learningRate, beta1, beta2, epsilon);
+        return new Adam(learningRate, beta1, beta2, epsilon, GradientRules.NONE);
     }
 
     /** AdamW (decoupled weight decay {@code wd}) with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
     public static AdamW adamW(double learningRate, double weightDecay) {
-        return new AdamW(learningRate, 0.9, 0.999, 1e-8, weightDecay);
+        return new AdamW(learningRate, 0.9, 0.999, 1e-8, weightDecay, GradientRules.NONE);
     }
 
     /** RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8 (PyTorch's default lr is 0.01). */
     public static RMSprop rmsprop(double learningRate) {
-        return new RMSprop(learningRate, 0.99, 1e-8);
+        return new RMSprop(learningRate, 0.99, 1e-8, GradientRules.NONE);
     }
 
     /** RMSprop, {@code torch.optim.RMSprop(lr, alpha, eps)}: eps is added after the square root. */
     public static RMSprop rmsprop(double learningRate, double alpha, double epsilon) {
-        return new RMSprop(learningRate, alpha, epsilon);
+        return new RMSprop(learningRate, alpha, epsilon, GradientRules.NONE);
     }
 
     /** Adagrad with PyTorch's default eps 1e-10 (PyTorch's default lr is 0.01). */
     public static Adagrad adagrad(double learningRate) {
-        return new Adagrad(learningRate, 1e-10);
+        return new Adagrad(learningRate, 1e-10, GradientRules.NONE);
     }
 
     /** Adagrad, {@code torch.optim.Adagrad(lr, eps=eps)}: eps is added after the square root. */
     public static Adagrad adagrad(double learningRate, double epsilon) {
-        return new Adagrad(learningRate, epsilon);
+        return new Adagrad(learningRate, epsilon, GradientRules.NONE);
     }
 
     /** Adadelta with PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6. */
@@ -76,12 +77,12 @@ public final class Optimizers {
 
     /** Adadelta with rho 0.9 and eps 1e-6 (PyTorch's defaults). */
     public static Adadelta adadelta(double learningRate) {
-        return new Adadelta(learningRate, 0.9, 1e-6);
+        return new Adadelta(learningRate, 0.9, 1e-6, GradientRules.NONE);
     }
 
     /** Adadelta, {@code torch.optim.Adadelta(lr, rho, eps)}: eps inside both square roots. */
     public static Adadelta adadelta(double learningRate, double rho, double epsilon) {
-        return new Adadelta(learningRate, rho, epsilon);
+        return new Adadelta(learningRate, rho, epsilon, GradientRules.NONE);
     }
 
     /** Makes your own optimizer type readable from model files (see {@code Layers.register}). */

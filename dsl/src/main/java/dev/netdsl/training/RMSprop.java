@@ -9,17 +9,28 @@ import java.util.List;
  * RMSprop as {@code torch.optim.RMSprop(lr, alpha, eps)}: {@code v = alpha*v + (1-alpha)*g^2;
  * p -= lr * g / (sqrt(v) + eps)}. Create with {@link Optimizers#rmsprop(double)}.
  */
-public record RMSprop(double learningRate, double alpha, double epsilon) implements Optimizer {
+public record RMSprop(double learningRate, double alpha, double epsilon, GradientRules rules) implements Optimizer {
     /** @throws IllegalArgumentException for a bad learning rate, alpha or epsilon */
     public RMSprop {
         Check.learningRate("rmsprop", learningRate);
         Check.unitInterval("rmsprop", "alpha", alpha);
         Check.positiveFinite("rmsprop", "epsilon", epsilon);
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
     /** Rebuilds it from {@code lr}, {@code alpha} and {@code eps}. */
     public static RMSprop fromSettings(Settings s) {
-        return new RMSprop(s.getDouble("lr"), s.getDouble("alpha"), s.getDouble("eps"));
+        return new RMSprop(s.getDouble("lr"), s.getDouble("alpha"), s.getDouble("eps"), GradientRules.from(s));
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public RMSprop withGradientRules(GradientRules r) {
+        return new RMSprop(learningRate, alpha, epsilon, r);
     }
 
     @Override
@@ -29,7 +40,7 @@ public record RMSprop(double learningRate, double alpha, double epsilon) impleme
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "alpha", alpha, "eps", epsilon);
+        return rules.addTo(Settings.of("lr", learningRate, "alpha", alpha, "eps", epsilon));
     }
 
     @Override
@@ -46,6 +57,6 @@ public record RMSprop(double learningRate, double alpha, double epsilon) impleme
 
     @Override
     public String toString() {
-        return "RMSprop(lr=" + learningRate + ", alpha=" + alpha + ", eps=" + epsilon + ")";
+        return "RMSprop(lr=" + learningRate + ", alpha=" + alpha + ", eps=" + epsilon + rules.repr() + ")";
     }
 }

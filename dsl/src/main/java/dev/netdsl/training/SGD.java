@@ -6,26 +6,60 @@ import dev.netdsl.layers.Settings;
 import java.util.List;
 
 /**
- * Stochastic gradient descent, {@code torch.optim.SGD(lr, momentum)}: with momentum {@code mu} the
- * update is {@code v = mu*v + g; p -= lr*v}, without it {@code p -= lr*g}. Create with
- * {@link Optimizers#sgd(double)}.
+ * Stochastic gradient descent, {@code torch.optim.SGD(lr, momentum, nesterov, weight_decay)}: with
+ * momentum {@code mu} the update is {@code v = mu*v + g; p -= lr*v} ({@code p -= lr*(g + mu*v)} with
+ * Nesterov), without it {@code p -= lr*g}. Create with {@link Optimizers#sgd(double)}:
+ * {@code sgd(0.1).momentum(0.9).nesterov().weightDecay(5e-4)}.
  *
  * @param learningRate step size, positive and finite
  * @param momentum in [0, 1); 0 means plain SGD
+ * @param useNesterov Nesterov momentum (needs a momentum)
+ * @param rules what is done to the gradients first
  */
-public record SGD(double learningRate, double momentum) implements Optimizer {
-    /** @throws IllegalArgumentException for a bad learning rate or momentum */
+public record SGD(double learningRate, double momentum, boolean useNesterov, GradientRules rules) implements Optimizer {
+    /** @throws IllegalArgumentException for a bad learning rate or momentum, or Nesterov without momentum */
     public SGD {
         Check.learningRate("sgd", learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("sgd(" + learningRate + ", " + momentum + "): momentum " + momentum
                     + " must be in [0, 1); use 0 for plain SGD or a value like 0.9");
         }
+        if (useNesterov && momentum == 0) {
+            throw new IllegalArgumentException("sgd(" + learningRate + ").nesterov(): Nesterov momentum needs a momentum; add"
+                    + " .momentum(0.9) before .nesterov()");
+        }
+        java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Rebuilds it from {@code lr} and {@code momentum}. */
+    /** Rebuilds it from {@code lr}, {@code momentum}, {@code nesterov} and the gradient rules. */
     public static SGD fromSettings(Settings s) {
-        return new SGD(s.getDouble("lr"), s.has("momentum") ? s.getDouble("momentum") : 0);
+        return new SGD(s.getDouble("lr"), s.has("momentum") ? s.getDouble("momentum") : 0, s.has("nesterov") && s.getBoolean("nesterov"),
+                GradientRules.from(s));
+    }
+
+    /** A copy with momentum {@code mu} ({@code v = mu*v + g; p -= lr*v}). */
+    public SGD momentum(double mu) {
+        return new SGD(learningRate, mu, useNesterov, rules);
+    }
+
+    /** A copy with Nesterov momentum ({@code p -= lr*(g + mu*v)}). */
+    public SGD nesterov() {
+        return new SGD(learningRate, momentum, true, rules);
+    }
+
+    @Override
+    public GradientRules gradientRules() {
+        return rules;
+    }
+
+    @Override
+    public SGD withGradientRules(GradientRules r) {
+        return new SGD(learningRate, momentum, useNesterov, r);
+    }
+
+    @Override
+    public SGD weightDecay(double wd) {
+        return withGradientRules(rules.withWeightDecay(wd));
     }
 
     @Override
@@ -35,7 +69,8 @@ public record SGD(double learningRate, double momentum) implements Optimizer {
 
     @Override
     public Settings settings() {
-        return Settings.of("lr", learningRate, "momentum", momentum);
+        Settings s = Settings.of("lr", learningRate, "momentum", momentum);
+        return rules.addTo(useNesterov ? s.with("nesterov", true) : s);
     }
 
     @Override
@@ -49,16 +84,20 @@ public record SGD(double learningRate, double momentum) implements Optimizer {
             return new Update(p.minus(lr.times(g)), List.of());
         }
         Expr buf = Expr.scalar(momentum).times(state.get(0)).plus(g);
-        return new Update(p.minus(lr.times(buf)), List.of(buf));
+        Expr direction = useNesterov ? g.plus(Expr.scalar(momentum).times(buf)) : buf;
+        return new Update(p.minus(lr.times(direction)), List.of(buf));
     }
 
     @Override
     public String netCall() {
-        return momentum == 0 ? "sgd(" + learningRate + ")" : "sgd(" + learningRate + ", " + momentum + ")";
+        String call = momentum == 0 ? "sgd(" + learningRate + ")" : "sgd(" + learningRate + ", " + momentum + ")";
+        boolean plain = !useNesterov && rules.equals(GradientRules.NONE);
+        return plain ? call : "optimizer(Optimizers." + call + (useNesterov ? ".nesterov()" : "") + rules.calls() + ")";
     }
 
     @Override
     public String toString() {
-        return momentum == 0 ? "SGD(lr=" + learningRate + ")" : "SGD(lr=" + learningRate + ", momentum=" + momentum + ")";
+        return "SGD(lr=" + learningRate + (momentum == 0 ? "" : ", momentum=" + momentum) + (useNesterov ? ", nesterov=True" : "")
+                + rules.repr() + ")";
     }
 }

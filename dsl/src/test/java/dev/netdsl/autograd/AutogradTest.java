@@ -50,7 +50,9 @@ class AutogradTest {
 
     static Stream<Optimizer> optimizers() {
         return Stream.of(Optimizers.sgd(1e-3), Optimizers.sgd(1e-3, 0.9), Optimizers.adam(1e-2), Optimizers.rmsprop(1e-2),
-                Optimizers.adagrad(0.1), Optimizers.adadelta());
+                Optimizers.adagrad(0.1), Optimizers.adadelta(), Optimizers.sgd(1e-3).momentum(0.9).nesterov().weightDecay(0.01),
+                Optimizers.adam(1e-2).weightDecay(0.1).clipGradNorm(5), Optimizers.adamW(1e-2, 0.1),
+                Optimizers.rmsprop(1e-2).clipGradValue(3));
     }
 
     @ParameterizedTest
@@ -155,5 +157,46 @@ class AutogradTest {
             n++;
         }
         return n;
+    }
+
+    @Test
+    void minimize_takes_the_optimizer_options_with_pytorchs_rules() {
+        // SGD(lr=1e-3, momentum=0.9, nesterov=True, weight_decay=0.01) after clip_grad_norm_(max_norm=5), by hand in double.
+        double lr = 1e-3;
+        double mu = 0.9;
+        double wd = 0.01;
+        double[] p = {-1, 0.5};
+        double[] buf = new double[2];
+        int clipped = 0;
+        for (int t = 0; t < 60; t++) {
+            double x = p[0];
+            double y = p[1];
+            double a = x * x + y - 11;
+            double b = x + y * y - 7;
+            double[] g = {4 * x * a + 2 * b, 2 * a + 4 * y * b};
+            double norm = Math.hypot(g[0], g[1]);
+            if (norm > 5) {
+                clipped++;
+                for (int k = 0; k < 2; k++) {
+                    g[k] *= 5 / (norm + 1e-6);
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                g[k] += wd * p[k];
+                buf[k] = mu * buf[k] + g[k];
+                p[k] -= lr * (g[k] + mu * buf[k]);
+            }
+        }
+        assertThat(clipped).as("steps where clipping mattered").isGreaterThan(30);
+        Optimizer o = Optimizers.sgd(lr).momentum(mu).nesterov().weightDecay(wd).clipGradNorm(5);
+        try (Autograd ag = Autograd.open(1)) {
+            Var xy = ag.variable("x_y", -1f, 0.5f);
+            Minimizer opt = ag.minimize(himmelblau(xy), o);
+            for (int i = 0; i < 20; i++) {
+                opt.step();
+            }
+            opt.steps(40);
+            assertThat(xy.value()).containsExactly(new float[] {(float) p[0], (float) p[1]}, within(1e-5f));
+        }
     }
 }
