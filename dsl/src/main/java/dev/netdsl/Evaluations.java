@@ -16,51 +16,85 @@ final class Evaluations {
     private Evaluations() {
     }
 
-    /** Mean per-example loss and accuracy of {@code g} on {@code data}; call under the shared lock. */
+    /**
+     * The mean per-example loss of {@code g} on {@code data}, and its accuracy, top-k accuracy and confusion
+     * matrix (classes, or 0/1 targets per output) or its MAE and R² (regression); call under the shared lock.
+     */
     static Evaluation of(NetGraph g, Dataset data, Targets kind) {
         double sum = 0;
-        int correct = 0;
+        int width = g.net.outputSize();
+        int classes = kind == Targets.CLASSES ? width : 2;
+        int top = kind == Targets.CLASSES ? Math.min(5, width) : 1;
+        int[] topCorrect = new int[top];
+        int[][] confusion = new int[classes][classes];
+        double absError = 0;
+        double sumY = 0;
+        double sumY2 = 0;
+        double residual = 0;
         int[] order = new int[data.size()];
         Arrays.setAll(order, i -> i);
-        int width = g.net.outputSize();
         for (int from = 0; from < data.size(); from += CHUNK) {
             Dataset chunk = data.subset(order, from, Math.min(data.size(), from + CHUNK));
             try (Feeder feed = Feeder.of(g, chunk, true);
                  Result r = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * chunk.size())).fetch(g.perExample)
                          .fetch(g.output), "evaluate")) {
-                float[] losses = TfRuntime.floats((TFloat32) r.get(0));
-                float[] out = TfRuntime.floats((TFloat32) r.get(1));
-                for (float l : losses) {
+                for (float l : TfRuntime.floats((TFloat32) r.get(0))) {
                     sum += l;
                 }
-                correct += kind == Targets.BINARY ? binary(out, chunk.yData()) : argmax(out, width, chunk.labelData());
-            }
-        }
-        int total = kind == Targets.BINARY ? data.size() * width : data.size();
-        return new Evaluation(sum / data.size(), correct, total);
-    }
-
-    /** Logits above 0 mean class 1 (sigmoid above 0.5), as the planar tutorial's plot functions decide. */
-    private static int binary(float[] logits, float[] targets) {
-        int correct = 0;
-        for (int i = 0; i < logits.length; i++) {
-            correct += (logits[i] > 0) == (targets[i] > 0.5f) ? 1 : 0;
-        }
-        return correct;
-    }
-
-    private static int argmax(float[] out, int width, int[] labels) {
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int c = 1; c < width; c++) {
-                if (out[i * width + c] > out[i * width + best]) {
-                    best = c;
+                float[] out = TfRuntime.floats((TFloat32) r.get(1));
+                if (kind == Targets.CLASSES) {
+                    classify(out, width, chunk.labelData(), topCorrect, confusion);
+                } else if (kind == Targets.BINARY) {
+                    // A logit above 0 means class 1 (sigmoid above 0.5), as the planar tutorial's plot functions decide.
+                    float[] targets = chunk.yData();
+                    for (int i = 0; i < out.length; i++) {
+                        confusion[targets[i] > 0.5f ? 1 : 0][out[i] > 0 ? 1 : 0]++;
+                    }
+                } else {
+                    float[] y = chunk.yData();
+                    for (int i = 0; i < out.length; i++) {
+                        absError += Math.abs(out[i] - y[i]);
+                        residual += (double) (out[i] - y[i]) * (out[i] - y[i]);
+                        sumY += y[i];
+                        sumY2 += (double) y[i] * y[i];
+                    }
                 }
             }
-            correct += best == labels[i] ? 1 : 0;
         }
-        return correct;
+        double loss = sum / data.size();
+        if (kind == Targets.VALUES) {
+            long n = (long) data.size() * width;
+            double total = sumY2 - sumY * sumY / n;
+            return Evaluation.regression(loss, absError / n, total > 0 ? 1 - residual / total : Double.NaN);
+        }
+        if (kind == Targets.BINARY) {
+            topCorrect[0] = confusion[0][0] + confusion[1][1];
+            return new Evaluation(loss, topCorrect[0], data.size() * width, topCorrect, confusion, Double.NaN, Double.NaN);
+        }
+        return new Evaluation(loss, topCorrect[0], data.size(), topCorrect, confusion, Double.NaN, Double.NaN);
+    }
+
+    /** Counts, for each example, the top-k hits and the confusion cell of its arg-max. */
+    private static void classify(float[] out, int width, int[] labels, int[] topCorrect, int[][] confusion) {
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            int rank = 0;
+            float mine = out[i * width + labels[i]];
+            for (int c = 0; c < width; c++) {
+                float v = out[i * width + c];
+                if (v > out[i * width + best]) {
+                    best = c;
+                }
+                // Classes scoring above the label's (ties count for the label), as torch.topk's first-index order does.
+                if (v > mine || v == mine && c < labels[i]) {
+                    rank++;
+                }
+            }
+            for (int k = rank; k < topCorrect.length; k++) {
+                topCorrect[k]++;
+            }
+            confusion[labels[i]][best]++;
+        }
     }
 
     /** Keras's {@code model.summary()}: each layer with its output shape and parameter count. */

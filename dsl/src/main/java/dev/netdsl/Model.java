@@ -5,6 +5,7 @@ import dev.netdsl.internal.Shuffler;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.io.TensorFiles;
 import dev.netdsl.training.Callback;
+import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
 import dev.netdsl.training.Targets;
 import java.nio.file.Path;
@@ -112,7 +113,31 @@ public final class Model implements AutoCloseable {
      * batch begin or end, outside the model's lock; any of them may stop training.
      */
     public History fit(Dataset data, int epochs, int batchSize, Callback... callbacks) {
-        return trainer.fit(data, epochs, batchSize, List.of(callbacks));
+        if (epochs < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("fit: " + (epochs < 1 ? "epochs " + epochs : "batchSize " + batchSize)
+                    + " must be at least 1");
+        }
+        int batches = (data.size() + batchSize - 1) / batchSize;
+        if ((long) epochs * batches > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("fit: " + epochs + " epochs of " + batches + " batches are more steps than a"
+                    + " History holds (2^31 - 9); train in several fit calls");
+        }
+        return trainer.fit(data, Fit.epochs(epochs).batchSize(batchSize).callbacks(callbacks).quiet(), true);
+    }
+
+    /**
+     * Trains as {@code fit} says: epochs of shuffled mini-batches ({@code Fit.epochs(20).batchSize(128)})
+     * or full-batch steps ({@code Fit.steps(n)}), a validation set evaluated after every epoch, callbacks
+     * (early stopping, checkpoints, learning-rate schedules, your own), and one line per epoch
+     * ({@code epoch 3/20  loss 0.412  accuracy 0.853  val_loss 0.447  ...}) with a progress bar on a
+     * terminal, unless quiet. The returned history holds each epoch's numbers.
+     *
+     * @throws IllegalArgumentException if the data (or the validation set) does not fit the net
+     * @throws IllegalStateException if the spec has no loss or optimizer, or {@code fit.resume()} finds no saved fit
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite (the last good weights are kept)
+     */
+    public History fit(Dataset data, Fit fit) {
+        return trainer.fit(data, java.util.Objects.requireNonNull(fit, "fit"), false);
     }
 
     /**
@@ -263,11 +288,16 @@ public final class Model implements AutoCloseable {
      * exactly as if it had not stopped. Written atomically.
      */
     public void saveAll(Path path) {
+        saveAll(path, null);
+    }
+
+    /** {@link #saveAll(Path)} with the state of a fit in progress (a checkpoint), or none. */
+    void saveAll(Path path, FitState fit) {
         Objects.requireNonNull(path, "path");
         g.rt.exclusive("save", () -> {
             List<Parameter> state = new ArrayList<>(g.read(g.parameters));
             state.addAll(g.read(g.buffers));
-            ModelFile.write(path, net, seed, trainer.stepsTaken, state, optimizerState(), trainer.shuffler.state());
+            ModelFile.write(path, net, seed, trainer.stepsTaken, state, optimizerState(), trainer.shuffler.state(), fit);
             return null;
         });
     }
@@ -293,6 +323,7 @@ public final class Model implements AutoCloseable {
             if (c.shuffler() != null) {
                 model.trainer.shuffler = Shuffler.restore(c.shuffler());
             }
+            model.trainer.pending = c.fit();
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -361,12 +392,12 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loss and accuracy on {@code data} with the current parameters, in chunks of 1000 examples: the
-     * mean per-example loss, and how many examples have their label as the highest output (or, for
-     * 0/1 targets, a logit on the right side of 0).
+     * The model's numbers on {@code data} with the current parameters, in inference mode, in chunks of
+     * 1000 examples: the mean per-example loss, and for a classifier its accuracy (the label is the highest
+     * output, or for 0/1 targets the logit is on the right side of 0), top-k accuracy, confusion matrix and
+     * per-class precision, recall and F1; for a regression its MAE and R².
      *
-     * @throws IllegalArgumentException if the data does not fit the net or the loss has no notion of
-     *     accuracy (regression)
+     * @throws IllegalArgumentException if the data does not fit the net
      */
     public Evaluation evaluate(Dataset data) {
         if (g.loss == null) {
@@ -374,10 +405,6 @@ public final class Model implements AutoCloseable {
         }
         Feeder.check("evaluate", net, data);
         Targets kind = net.loss().get().targets();
-        if (kind == Targets.VALUES) {
-            throw new IllegalArgumentException("evaluate: accuracy needs class labels (or 0/1 targets with bceWithLogits());"
-                    + " use loss(data) for regression targets");
-        }
         return g.rt.shared("evaluate", () -> Evaluations.of(g, data, kind));
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole-model file of {@link Model#saveAll} / {@link Model#open}: magic {@code NETDSLM}, a format
@@ -32,11 +33,21 @@ final class ModelFile {
      * What a file holds. {@code optimizerState} is empty and {@code shuffler} null for files that did
      * not store them (version 1).
      */
-    record Contents(Net net, long stepsTaken, List<Parameter> parameters, List<Parameter> optimizerState, long[] shuffler) {
+    record Contents(Net net, long stepsTaken, List<Parameter> parameters, List<Parameter> optimizerState, long[] shuffler,
+                    FitState fit) {
+        Contents(Net net, long stepsTaken, List<Parameter> parameters, List<Parameter> optimizerState, long[] shuffler) {
+            this(net, stepsTaken, parameters, optimizerState, shuffler, null);
+        }
     }
 
     static void write(Path target, Net net, long seed, long stepsTaken, List<Parameter> params, List<Parameter> optimizerState,
                       long[] shuffler) {
+        write(target, net, seed, stepsTaken, params, optimizerState, shuffler, null);
+    }
+
+    /** {@code fit} (or null) is the state of a fit in progress, written by a checkpoint. */
+    static void write(Path target, Net net, long seed, long stepsTaken, List<Parameter> params, List<Parameter> optimizerState,
+                      long[] shuffler, FitState fit) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "netdsl-model");
         root.put("spec", net.toString());
@@ -49,13 +60,18 @@ final class ModelFile {
         ArrayNode tensors = root.putArray("tensors");
         List<Parameter> all = new ArrayList<>(params);
         all.addAll(optimizerState);
+        List<Parameter> fitTensors = new ArrayList<>();
+        if (fit != null) {
+            root.set("fit", FitStates.toJson(fit, fitTensors));
+        }
+        all.addAll(fitTensors);
         for (int i = 0; i < all.size(); i++) {
             Parameter p = all.get(i);
             ObjectNode t = tensors.addObject();
             t.put("name", p.name());
             ArrayNode shape = t.putArray("shape");
             p.shape().forEach(shape::add);
-            t.put("kind", i < params.size() ? "parameter" : "optimizer");
+            t.put("kind", i < params.size() ? "parameter" : i < params.size() + optimizerState.size() ? "optimizer" : "fit");
         }
         byte[] header;
         try {
@@ -97,6 +113,7 @@ final class ModelFile {
         net = net.seed(root.path("seed").asLong());
         List<Parameter> params = new ArrayList<>();
         List<Parameter> state = new ArrayList<>();
+        Map<String, Parameter> fitTensors = new java.util.LinkedHashMap<>();
         for (JsonNode t : root.path("tensors")) {
             List<Integer> shape = new ArrayList<>();
             long size = 1;
@@ -112,10 +129,15 @@ final class ModelFile {
                 values[v] = in.readFloat();
             }
             Parameter p = new Parameter(t.path("name").asText(), shape, values);
-            ("optimizer".equals(t.path("kind").asText()) ? state : params).add(p);
+            switch (t.path("kind").asText()) {
+                case "optimizer" -> state.add(p);
+                case "fit" -> fitTensors.put(p.name(), p);
+                default -> params.add(p);
+            }
         }
         JsonNode sh = root.path("shuffler");
         long[] shuffler = sh.size() == 2 ? new long[] {sh.get(0).asLong(), sh.get(1).asLong()} : null;
-        return new Contents(net, root.path("steps").asLong(), params, state, shuffler);
+        FitState fit = root.has("fit") ? FitStates.fromJson(root.get("fit"), fitTensors) : null;
+        return new Contents(net, root.path("steps").asLong(), params, state, shuffler, fit);
     }
 }

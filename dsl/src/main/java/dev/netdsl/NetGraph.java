@@ -56,6 +56,8 @@ final class NetGraph implements AutoCloseable {
     final Operand<TFloat32> perExample;
     /** The training pass's loss and its update op, and the inputs the trainer feeds; null without an optimizer. */
     final Operand<TFloat32> trainLoss;
+    /** The training pass's output (for training accuracy), or null. */
+    final Operand<TFloat32> trainOutput;
     final Op train;
     final Operand<TFloat32> learningRate;
     final Operand<TInt64> step;
@@ -103,6 +105,7 @@ final class NetGraph implements AutoCloseable {
                 Pass training = new Pass(tf, true);
                 Operand<TFloat32> th = training.compiler.compile(net.forward(input));
                 trainLoss = reduce(rt.named("train_loss"), training.loss(lossSpec, th));
+                trainOutput = th;
                 // Only parameters the forward pass reaches are trained (like PyTorch, whose unused parameters get no
                 // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
                 List<Slot> slots = new ArrayList<>();
@@ -135,6 +138,7 @@ final class NetGraph implements AutoCloseable {
                 learningRate = null;
                 step = null;
                 trainLoss = null;
+                trainOutput = null;
                 train = null;
                 guard = null;
                 optimizerState = null;

@@ -3,10 +3,8 @@ package dev.netdsl;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.Progress;
 import dev.netdsl.internal.Shuffler;
-import dev.netdsl.training.Callback;
+import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
-import dev.netdsl.training.TrainingRun;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -14,16 +12,21 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Trains a {@link NetGraph}: full-batch and shuffled mini-batch fits, single steps, the divergence
- * guard's rollback, and the callbacks. Each step takes the model's exclusive lock for itself only;
- * callbacks and listeners run between steps, outside it.
+ * Trains a {@link NetGraph}: single steps with the divergence guard's rollback, the learning rate fed at
+ * each step, and full-batch fits; epochs of mini-batches with validation and callbacks are
+ * {@link FitLoop}'s. Each step takes the model's exclusive lock for itself only; callbacks and listeners
+ * run between steps, outside it.
  */
 final class Trainer {
-    private final Model model;
-    private final NetGraph g;
+    final Model model;
+    final NetGraph g;
     /** Shuffles mini-batches; its state is saved by saveAll, so resumed training shuffles the same way. */
     Shuffler shuffler;
     long stepsTaken;
+    /** The learning rate the next step uses (schedules change it). */
+    double learningRate;
+    /** The state of a checkpointed fit this model was opened from, for {@code Fit.resume()}; else null. */
+    FitState pending;
     private float lastLoss = Float.NaN;
     volatile boolean progress = true;
 
@@ -31,9 +34,10 @@ final class Trainer {
         this.model = model;
         this.g = g;
         this.shuffler = Shuffler.splitOf(seed);
+        this.learningRate = g.net.optimizer().map(o -> o.learningRate()).orElse(0.0);
     }
 
-    private void checkTrainable(String action) {
+    void checkTrainable(String action) {
         if (g.rt.isClosed()) {
             throw new IllegalStateException("can't " + action + " with a closed Model");
         }
@@ -56,7 +60,7 @@ final class Trainer {
         float[] losses = new float[steps];
         try (Feeder feed = Feeder.of(g, data, true); Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
             for (int i = 0; i < steps; i++) {
-                losses[i] = step(feed, "fit", () -> replayOn(data));
+                losses[i] = step(feed, "fit", () -> replayOn(data), null);
                 listener.onStep(i, losses[i]);
                 if ((i & 63) == 0 || i == steps - 1) {
                     bar.update(i + 1, losses[i]);
@@ -66,59 +70,11 @@ final class Trainer {
         return new History(losses, (System.nanoTime() - start) / 1e9);
     }
 
-    /** {@code epochs} passes over {@code data} in shuffled mini-batches, with {@code callbacks}. */
-    History fit(Dataset data, int epochs, int batchSize, List<Callback> callbacks) {
+    /** {@code epochs} passes over {@code data} in shuffled mini-batches, as {@code fit} with options does. */
+    History fit(Dataset data, Fit fit, boolean shortForm) {
         checkTrainable("fit");
         Feeder.check("fit", g.net, data);
-        if (epochs < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("fit: " + (epochs < 1 ? "epochs " + epochs : "batchSize " + batchSize)
-                    + " must be at least 1");
-        }
-        int batches = (data.size() + batchSize - 1) / batchSize;
-        if ((long) epochs * batches > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("fit: " + epochs + " epochs of " + batches + " batches are more steps than a"
-                    + " History holds (2^31 - 9); train in several fit calls");
-        }
-        long start = System.nanoTime();
-        float[] losses = new float[epochs * batches];
-        int[] order = new int[data.size()];
-        int step = 0;
-        Run run = new Run(epochs);
-        callbacks.forEach(c -> c.onTrainBegin(run));
-        try (Progress bar = Progress.open("fit", losses.length, progress)) {
-            for (int e = 1; e <= epochs && !run.stop; e++) {
-                for (Callback c : callbacks) {
-                    c.onEpochBegin(run, e);
-                }
-                // A fresh permutation each epoch (PyTorch's RandomSampler draws randperm(n) per epoch), from the
-                // model's shuffler alone, so training resumed from saveAll shuffles as if it never stopped.
-                Arrays.setAll(order, i -> i);
-                shuffler.shuffle(order);
-                double sum = 0;
-                int done = 0;
-                for (int b = 0; b < batches && !run.stop; b++) {
-                    int[] rows = Arrays.copyOfRange(order, b * batchSize, Math.min(data.size(), (b + 1) * batchSize));
-                    Dataset batch = data.subset(rows);
-                    try (Feeder feed = Feeder.of(g, batch, true)) {
-                        losses[step] = step(feed, "fit (epoch " + e + ", batch " + (b + 1) + ")", () -> replayOn(batch));
-                    }
-                    sum += losses[step];
-                    done++;
-                    for (Callback c : callbacks) {
-                        c.onBatchEnd(run, e, b + 1, losses[step]);
-                    }
-                    bar.update(step + 1, losses[step]);
-                    step++;
-                }
-                for (Callback c : callbacks) {
-                    c.onEpochEnd(run, e, sum / done);
-                }
-            }
-        } finally {
-            History h = new History(Arrays.copyOf(losses, step), (System.nanoTime() - start) / 1e9);
-            callbacks.forEach(c -> c.onTrainEnd(run, h));
-        }
-        return new History(Arrays.copyOf(losses, step), (System.nanoTime() - start) / 1e9);
+        return new FitLoop(this, data, fit, shortForm).run();
     }
 
     /** One update on {@code batch}. */
@@ -126,21 +82,31 @@ final class Trainer {
         checkTrainable("step");
         Feeder.check("step", g.net, batch);
         try (Feeder feed = Feeder.of(g, batch, true)) {
-            return step(feed, "step", () -> replayOn(batch));
+            return step(feed, "step", () -> replayOn(batch), null);
         }
     }
 
     /**
      * One training step under the exclusive lock; {@code where} names it in the error if its loss is not
      * finite, in which case the weights of the previous step (the last with a finite loss) are put back.
+     * If {@code outputs} is given, the training pass's outputs are copied into it (for training accuracy).
      */
-    private float step(Feeder feed, String where, Runnable replay) {
+    float step(Feeder feed, String where, Runnable replay, float[] outputs) {
         return g.rt.exclusive("fit", () -> {
             g.guard.beforeUpdate();
             float value;
-            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken);
-                 Result result = g.rt.run(runner(feed, stepValue).addTarget(g.train).fetch(g.trainLoss), "run a training step")) {
-                value = ((TFloat32) result.get(0)).getFloat();
+            double lr = learningRate;
+            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken); TFloat32 rate = rateTensor(lr)) {
+                Session.Runner r = runner(feed, stepValue, rate).addTarget(g.train).fetch(g.trainLoss);
+                if (outputs != null) {
+                    r.fetch(g.trainOutput);
+                }
+                try (Result result = g.rt.run(r, "run a training step")) {
+                    value = ((TFloat32) result.get(0)).getFloat();
+                    if (outputs != null) {
+                        ((TFloat32) result.get(1)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(outputs, false, false));
+                    }
+                }
             } catch (NetDslException e) {
                 if (!Guard.isNonFiniteLoss(e)) {
                     throw e;
@@ -148,31 +114,41 @@ final class Trainer {
                 throw diverged(feed, where);
             }
             long taken = stepsTaken;
-            g.guard.afterUpdate(this, () -> replayStep(replay, taken));
+            g.guard.afterUpdate(this, () -> replayStep(replay, taken, lr));
             stepsTaken++;
             lastLoss = value;
             return value;
         });
     }
 
-    private Session.Runner runner(Feeder feed, TInt64 step) {
-        return feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, step);
+    /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */
+    private TFloat32 rateTensor(double lr) {
+        return lr == g.net.optimizer().get().learningRate() ? null : TFloat32.scalarOf((float) lr);
     }
 
-    /** Redoes a step that succeeded before, on the same data, as step number {@code step}. */
-    private void replayStep(Runnable replay, long step) {
+    private Session.Runner runner(Feeder feed, TInt64 step, TFloat32 rate) {
+        Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, step);
+        return rate == null ? r : r.feed(g.learningRate, rate);
+    }
+
+    /** Redoes a step that succeeded before, on the same data, as step number {@code step} with rate {@code lr}. */
+    private void replayStep(Runnable replay, long step, double lr) {
         long now = stepsTaken;
+        double rate = learningRate;
         stepsTaken = step;
+        learningRate = lr;
         try {
             replay.run();
         } finally {
             stepsTaken = now;
+            learningRate = rate;
         }
     }
 
-    private void replayOn(Dataset data) {
-        try (Feeder feed = Feeder.of(g, data, true); TInt64 stepValue = TInt64.scalarOf(stepsTaken)) {
-            g.rt.run(runner(feed, stepValue).addTarget(g.train), "replay a training step").close();
+    void replayOn(Dataset data) {
+        try (Feeder feed = Feeder.of(g, data, true); TInt64 stepValue = TInt64.scalarOf(stepsTaken);
+             TFloat32 rate = rateTensor(learningRate)) {
+            g.rt.run(runner(feed, stepValue, rate).addTarget(g.train), "replay a training step").close();
         }
     }
 
@@ -197,43 +173,8 @@ final class Trainer {
         } else {
             kept = "the model keeps the weights it was given before this step (its first since they were set)";
         }
-        double lr = g.net.optimizer().get().learningRate();
+        double lr = learningRate;
         return new TrainingDivergedException(where + ": the loss became " + bad + " at training step " + failed + "; " + kept
                 + ". The learning rate " + lr + " is probably too large: try " + (lr / 10) + " (or scale the data)", failed, bad);
-    }
-
-    /** The fit call callbacks see. */
-    private final class Run implements TrainingRun {
-        private final int epochs;
-        private volatile boolean stop;
-
-        Run(int epochs) {
-            this.epochs = epochs;
-        }
-
-        @Override
-        public Model model() {
-            return model;
-        }
-
-        @Override
-        public int epochs() {
-            return epochs;
-        }
-
-        @Override
-        public long stepsTaken() {
-            return stepsTaken;
-        }
-
-        @Override
-        public void stop() {
-            stop = true;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return stop;
-        }
     }
 }

@@ -15,6 +15,7 @@ import dev.netdsl.training.Callback;
 import dev.netdsl.training.TrainingRun;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Layers written against the open interface: parameters, buffers, training mode, randomness, callbacks. */
@@ -180,7 +181,7 @@ class OpenLayersTest {
                 }
 
                 @Override
-                public void onEpochEnd(TrainingRun run, int epoch, double meanLoss) {
+                public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
                     events.add("end " + epoch);
                 }
 

@@ -14,6 +14,21 @@ import java.nio.file.Path;
 public final class SaveKiller {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]).toAbsolutePath();
+        Thread watcher = haltOnTempFileOf(file);
+        try (Model model = KilledSaveTest.big().seed(Long.parseLong(args[1])).build()) {
+            watcher.start();
+            for (int i = 0; i < 100; i++) {
+                model.save(file);
+            }
+        }
+        System.exit(3); // never caught a save in the act
+    }
+
+    /**
+     * A daemon thread (not started) that halts the JVM with exit code 99 the moment it sees a partly
+     * written temp file of {@code file} ({@code .<name>.<pid>-<id>.tmp}) beside it.
+     */
+    static Thread haltOnTempFileOf(Path file) {
         String prefix = "." + file.getFileName() + ".";
         Thread watcher = new Thread(() -> {
             while (true) {
@@ -27,13 +42,7 @@ public final class SaveKiller {
             }
         });
         watcher.setDaemon(true);
-        try (Model model = KilledSaveTest.big().seed(Long.parseLong(args[1])).build()) {
-            watcher.start();
-            for (int i = 0; i < 100; i++) {
-                model.save(file);
-            }
-        }
-        System.exit(3); // never caught a save in the act
+        return watcher;
     }
 
     private static long size(Path p) {

@@ -2,14 +2,12 @@ package dev.netdsl.apps;
 
 import dev.netdsl.Dataset;
 import dev.netdsl.Device;
-import dev.netdsl.Evaluation;
 import dev.netdsl.Model;
 import dev.netdsl.Parameter;
 import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.Cnn;
-import dev.netdsl.training.Callback;
-import dev.netdsl.training.TrainingRun;
-import java.awt.BasicStroke;
+import dev.netdsl.training.Fit;
+import dev.netdsl.training.LrSchedule;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -20,21 +18,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The convolutional chapter after the tutorials: {@link Cnn#mnist()} (two convolution blocks with batch
  * norm, ReLU and max pooling, then a linear layer with dropout) trained with Adam on MNIST or
- * Fashion-MNIST images {@code [n, 1, 28, 28]}, through {@code Model.fit} with a callback that prints the
- * MNIST example's lines and tests after every epoch.
+ * Fashion-MNIST images {@code [n, 1, 28, 28]}, through {@code Model.fit} with the test set as validation, a
+ * cosine learning-rate schedule, and a callback that prints the MNIST example's lines.
  */
 public final class CnnExample {
     /** What to run. */
@@ -44,10 +37,6 @@ public final class CnnExample {
         public static Options defaults() {
             return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false);
         }
-    }
-
-    /** One epoch's numbers. */
-    public record Epoch(int epoch, double trainLoss, double testLoss, int correct, int total, double seconds) {
     }
 
     /** What a run produced. */
@@ -78,16 +67,16 @@ public final class CnnExample {
         try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
             console.println("device: " + model.device());
             console.println(model.summary());
-            Reporter reporter = new Reporter(console, train.size(), o.batchSize(), test);
-            model.fit(train, o.epochs(), o.batchSize(), reporter);
-            List<Epoch> epochs = reporter.epochs;
-            Epoch last = epochs.get(epochs.size() - 1);
-            double accuracy = (double) last.correct() / last.total();
+            TutorialLines lines = new TutorialLines(console, train.size(), o.batchSize(), test.size(), 1);
+            // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine.
+            model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test)
+                    .callbacks(lines, LrSchedule.cosine(o.epochs())).printTo(console));
+            List<Epoch> epochs = lines.epochs;
+            double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
             int[] predicted = ClassifierPlots.argmax(model.predict(test.xTensor()).rows());
             int[] truth = data.testLabels();
-            Outputs.png(dir.resolve("loss.png"), lossChart(reporter.curve, epochs));
-            Outputs.png(dir.resolve("accuracy.png"), ClassifierPlots.accuracy(epochs.stream().mapToDouble(Epoch::epoch).toArray(),
-                    epochs.stream().mapToDouble(e -> 100.0 * e.correct() / e.total()).toArray(), "cnn"));
+            Outputs.png(dir.resolve("loss.png"), lines.lossChart("cnn"));
+            Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart("cnn"));
             Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), "cnn"));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
@@ -99,18 +88,11 @@ public final class CnnExample {
             m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", model.device().toString());
-            m.put("epochs", epochs.stream().map(ep -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", ep.epoch());
-                row.put("train_loss", ep.trainLoss());
-                row.put("test_loss", ep.testLoss());
-                row.put("accuracy", (double) ep.correct() / ep.total());
-                row.put("seconds", ep.seconds());
-                return row;
-            }).toList());
+            m.put("epochs", Outputs.epochRows(epochs));
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());
             m.put("lr", o.lr());
+            m.put("lr_schedule", "cosine over " + o.epochs() + " epochs");
             m.put("seed", o.seed());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
             Outputs.json(dir.resolve("metrics.json"), m);
@@ -119,65 +101,6 @@ public final class CnnExample {
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }
-    }
-
-    /** Prints the MNIST example's lines as training goes, and tests after each epoch (outside the model's lock). */
-    private static final class Reporter implements Callback {
-        private final PrintStream console;
-        private final int samples;
-        private final int batchSize;
-        private final Dataset test;
-        final List<Epoch> epochs = new ArrayList<>();
-        final List<double[]> curve = new ArrayList<>();
-        private int batches;
-        private long start;
-
-        Reporter(PrintStream console, int samples, int batchSize, Dataset test) {
-            this.console = console;
-            this.samples = samples;
-            this.batchSize = batchSize;
-            this.test = test;
-            this.batches = (samples + batchSize - 1) / batchSize;
-        }
-
-        @Override
-        public void onEpochBegin(TrainingRun run, int epoch) {
-            start = System.nanoTime();
-        }
-
-        @Override
-        public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
-            curve.add(new double[] {epoch - 1 + (double) (batch - 1) / batches, loss});
-            if ((batch - 1) % 100 == 0) {
-                console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch, (batch - 1) * batchSize, samples,
-                        100.0 * (batch - 1) / batches, loss);
-            }
-        }
-
-        @Override
-        public void onEpochEnd(TrainingRun run, int epoch, double meanLoss) {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation ev = run.model().evaluate(test);
-            console.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.1f%%)   [%.1f s]%n%n", ev.loss(), ev.correct(),
-                    ev.total(), 100 * ev.accuracy(), seconds);
-            epochs.add(new Epoch(epoch, meanLoss, ev.loss(), ev.correct(), ev.total(), seconds));
-        }
-    }
-
-    private static XYChart lossChart(List<double[]> train, List<Epoch> epochs) {
-        XYChart chart = new XYChartBuilder().width(860).height(520).title("cnn: cross-entropy loss")
-                .xAxisTitle("epoch").yAxisTitle("loss").build();
-        chart.getStyler().setMarkerSize(6);
-        XYSeries s = chart.addSeries("train (each batch)", train.stream().mapToDouble(p -> p[0]).toArray(),
-                train.stream().mapToDouble(p -> p[1]).toArray());
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(new Color(31, 119, 180, 140));
-        XYSeries t = chart.addSeries("test (end of epoch)", epochs.stream().mapToDouble(Epoch::epoch).toArray(),
-                epochs.stream().mapToDouble(Epoch::testLoss).toArray());
-        t.setLineColor(Color.RED);
-        t.setMarkerColor(Color.RED);
-        t.setLineStyle(new BasicStroke(2.5f));
-        return chart;
     }
 
     /** The first convolution's kernels ([32, 1, 3, 3]) as tiles: blue negative, white 0, red positive. */

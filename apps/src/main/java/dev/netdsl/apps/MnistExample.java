@@ -2,7 +2,6 @@ package dev.netdsl.apps;
 
 import dev.netdsl.Dataset;
 import dev.netdsl.Device;
-import dev.netdsl.Evaluation;
 import dev.netdsl.Expr;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
@@ -11,34 +10,15 @@ import dev.netdsl.autograd.Feeds;
 import dev.netdsl.autograd.Input;
 import dev.netdsl.autograd.Minimizer;
 import dev.netdsl.datasets.Batches;
-import dev.netdsl.datasets.Idx;
 import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.MnistMlp;
-import dev.netdsl.training.Loss;
+import dev.netdsl.training.Fit;
 import dev.netdsl.training.Optimizers;
-import dev.netdsl.training.SGD;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The seed's MNIST programs (001): the 784-200-200-10 MLP trained with SGD on batches of 200,
@@ -52,21 +32,14 @@ public final class MnistExample {
                           Device device, Path out, boolean finalRelu, boolean offline) {
     }
 
-    /** One epoch's numbers. */
-    public record Epoch(int epoch, double trainLoss, double testLoss, double seedPrintedTestLoss, int correct, int total,
-                        double seconds) {
-    }
-
     /** What a run produced. */
     public record Result(List<Epoch> epochs, double testAccuracy, String data, Path dir) {
     }
 
     /** One of the two programs behind a common face. */
     private interface Trainer extends AutoCloseable {
-        float step(Dataset batch);
-
-        /** Loss (mean per example) and accuracy of a batch. */
-        Evaluation evaluate(Dataset batch);
+        /** Trains for the options' epochs, telling {@code lines} each batch and epoch (with the test set's numbers). */
+        void train(Dataset train, Dataset test, TutorialLines lines);
 
         int[] predict(Dataset data);
 
@@ -101,48 +74,16 @@ public final class MnistExample {
         Dataset test = data.test().reshape(784);
         console.printf("data: %s, %d train / %d test samples%n", data.source(), train.size(), test.size());
         Path dir = Outputs.directory(o.out().resolve(name));
-        List<Epoch> epochs = new ArrayList<>();
-        List<double[]> trainCurve = new ArrayList<>();
-        try (Trainer t = o.raw() ? raw(o) : sequential(o)) {
+        TutorialLines lines = new TutorialLines(console, train.size(), o.batchSize(), test.size(), 0);
+        try (Trainer t = o.raw() ? raw(o, console) : sequential(o, console)) {
             console.println("device: " + t.device());
-            Batches batches = Batches.of(train, o.batchSize()).shuffle(o.seed());
-            Batches testBatches = Batches.of(test, o.batchSize());
-            for (int e = 0; e < o.epochs(); e++) {
-                long t0 = System.nanoTime();
-                double sum = 0;
-                List<Dataset> list = batches.epoch(e);
-                for (int b = 0; b < list.size(); b++) {
-                    Dataset batch = list.get(b);
-                    float loss = t.step(batch);
-                    sum += loss * batch.size();
-                    trainCurve.add(new double[] {e + (double) b / list.size(), loss});
-                    if (b % 100 == 0) {
-                        console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", e, b * o.batchSize(), train.size(),
-                                100.0 * b / list.size(), loss);
-                    }
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double seedLoss = 0;
-                double testSum = 0;
-                int correct = 0;
-                for (Dataset batch : testBatches.epoch(0)) {
-                    Evaluation ev = t.evaluate(batch);
-                    seedLoss += ev.loss();
-                    testSum += ev.loss() * batch.size();
-                    correct += ev.correct();
-                }
-                seedLoss /= test.size();
-                console.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)%n%n", seedLoss, correct, test.size(),
-                        100.0 * correct / test.size());
-                epochs.add(new Epoch(e, sum / train.size(), testSum / test.size(), seedLoss, correct, test.size(), seconds));
-            }
-            Epoch last = epochs.get(epochs.size() - 1);
-            double accuracy = (double) last.correct() / last.total();
+            t.train(train, test, lines);
+            List<Epoch> epochs = lines.epochs;
+            double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
             int[] predicted = t.predict(test);
             int[] truth = data.testLabels();
-            Outputs.png(dir.resolve("loss.png"), lossChart(trainCurve, epochs, name));
-            Outputs.png(dir.resolve("accuracy.png"), ClassifierPlots.accuracy(epochs.stream().mapToDouble(e -> e.epoch() + 1)
-                    .toArray(), epochs.stream().mapToDouble(e -> 100.0 * e.correct() / e.total()).toArray(), name));
+            Outputs.png(dir.resolve("loss.png"), lines.lossChart(name));
+            Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart(name));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
             Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), name));
@@ -151,16 +92,7 @@ public final class MnistExample {
             m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", t.device());
-            m.put("epochs", epochs.stream().map(ep -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", ep.epoch());
-                row.put("train_loss", ep.trainLoss());
-                row.put("test_loss", ep.testLoss());
-                row.put("seed_printed_test_loss", ep.seedPrintedTestLoss());
-                row.put("accuracy", (double) ep.correct() / ep.total());
-                row.put("seconds", ep.seconds());
-                return row;
-            }).toList());
+            m.put("epochs", Outputs.epochRows(epochs));
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());
             m.put("lr", o.lr());
@@ -175,18 +107,13 @@ public final class MnistExample {
         }
     }
 
-    /** The seed's {@code nn.Sequential} MLP through {@link Net#sequential}. */
-    private static Trainer sequential(Options o) {
+    /** The tutorial's {@code nn.Sequential} MLP through {@link Net#sequential}, trained by {@code Model.fit} with the test set as validation. */
+    private static Trainer sequential(Options o, PrintStream console) {
         Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false);
         return new Trainer() {
             @Override
-            public float step(Dataset batch) {
-                return model.step(batch);
-            }
-
-            @Override
-            public Evaluation evaluate(Dataset batch) {
-                return model.evaluate(batch);
+            public void train(Dataset train, Dataset test, TutorialLines lines) {
+                model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines).printTo(console));
             }
 
             @Override
@@ -211,8 +138,11 @@ public final class MnistExample {
         };
     }
 
-    /** The seed's hand-written weights and forward pass through {@link Autograd}. */
-    private static Trainer raw(Options o) {
+    /**
+     * The tutorial's hand-written weights and forward pass through {@link Autograd}, with its own loop (an
+     * {@code Autograd} graph has no {@code fit}): shuffled batches, then the test set's numbers per epoch.
+     */
+    private static Trainer raw(Options o, PrintStream console) {
         Autograd ag = Autograd.open(o.seed(), o.device());
         Input x = ag.input("x", -1, 784);
         Input y = ag.input("y", -1, 10);
@@ -222,23 +152,33 @@ public final class MnistExample {
         Minimizer opt = ag.minimize(perExample.mean(), Optimizers.sgd(o.lr()));
         return new Trainer() {
             @Override
-            public float step(Dataset batch) {
-                return opt.step(feeds(batch));
-            }
-
-            @Override
-            public Evaluation evaluate(Dataset batch) {
-                Feeds f = feeds(batch);
-                float[] losses = ag.eval(perExample, f);
-                int[] predicted = ClassifierPlots.argmax(ag.eval(out, f), 10);
-                int[] labels = batch.labels();
-                double sum = 0;
-                int correct = 0;
-                for (int i = 0; i < labels.length; i++) {
-                    sum += losses[i];
-                    correct += predicted[i] == labels[i] ? 1 : 0;
+            public void train(Dataset train, Dataset test, TutorialLines lines) {
+                Batches batches = Batches.of(train, o.batchSize()).shuffle(o.seed());
+                for (int e = 0; e < o.epochs(); e++) {
+                    long t0 = System.nanoTime();
+                    double sum = 0;
+                    List<Dataset> list = batches.epoch(e);
+                    for (int b = 0; b < list.size(); b++) {
+                        float loss = opt.step(feeds(list.get(b)));
+                        sum += loss * list.get(b).size();
+                        lines.batch(e, b, loss);
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    double testSum = 0;
+                    int correct = 0;
+                    for (Dataset batch : Batches.of(test, o.batchSize()).epoch(0)) {
+                        Feeds f = feeds(batch);
+                        float[] losses = ag.eval(perExample, f);
+                        int[] predicted = ClassifierPlots.argmax(ag.eval(out, f), 10);
+                        int[] labels = batch.labels();
+                        for (int i = 0; i < labels.length; i++) {
+                            testSum += losses[i];
+                            correct += predicted[i] == labels[i] ? 1 : 0;
+                        }
+                    }
+                    lines.epoch(e, sum / train.size(), Double.NaN, testSum / test.size(), (double) correct / test.size(), o.lr(),
+                            seconds);
                 }
-                return new Evaluation(sum / labels.length, correct, labels.length);
             }
 
             @Override
@@ -271,21 +211,5 @@ public final class MnistExample {
                 return Feeds.of(x, batch.xRowMajor(), n, 784).and(y, oneHot, n, 10);
             }
         };
-    }
-
-    private static XYChart lossChart(List<double[]> train, List<Epoch> epochs, String name) {
-        XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": cross-entropy loss")
-                .xAxisTitle("epoch").yAxisTitle("loss").build();
-        chart.getStyler().setMarkerSize(6);
-        XYSeries s = chart.addSeries("train (each batch)", train.stream().mapToDouble(p -> p[0]).toArray(),
-                train.stream().mapToDouble(p -> p[1]).toArray());
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(new Color(31, 119, 180, 140));
-        XYSeries t = chart.addSeries("test (mean per example, end of epoch)",
-                epochs.stream().mapToDouble(e -> e.epoch() + 1).toArray(), epochs.stream().mapToDouble(Epoch::testLoss).toArray());
-        t.setLineColor(Color.RED);
-        t.setMarkerColor(Color.RED);
-        t.setLineStyle(new BasicStroke(2.5f));
-        return chart;
     }
 }

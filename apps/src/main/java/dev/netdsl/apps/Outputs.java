@@ -50,4 +50,21 @@ public final class Outputs {
             throw new UncheckedIOException("can't render " + target + ": " + e.getMessage(), e);
         }
     }
+
+    /** The epochs of the MNIST and CNN examples as metrics.json rows (a NaN training accuracy is left out). */
+    static java.util.List<Map<String, Object>> epochRows(java.util.List<Epoch> epochs) {
+        return epochs.stream().map(ep -> {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("epoch", ep.epoch());
+            row.put("train_loss", ep.trainLoss());
+            if (!Double.isNaN(ep.trainAccuracy())) {
+                row.put("train_accuracy", ep.trainAccuracy());
+            }
+            row.put("test_loss", ep.testLoss());
+            row.put("accuracy", ep.testAccuracy());
+            row.put("lr", ep.lr());
+            row.put("seconds", ep.seconds());
+            return row;
+        }).toList();
+    }
 }

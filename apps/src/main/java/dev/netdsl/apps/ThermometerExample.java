@@ -6,7 +6,10 @@ import dev.netdsl.Net;
 import dev.netdsl.Parameter;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.models.Regression;
+import dev.netdsl.training.Callback;
+import dev.netdsl.training.Fit;
 import dev.netdsl.training.SGD;
+import dev.netdsl.training.TrainingRun;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
@@ -92,15 +95,17 @@ public final class ThermometerExample {
         for (int k = 0; k < 2; k++) {
             console.println("== " + specs[k]);
             try (Model model = specs[k].build().progress(false)) {
-                float trainLoss = Float.NaN;
-                for (int e = 1; e <= epochs[k]; e++) {
-                    trainLoss = model.step(trainSet);
-                    if (e == 1 || e % 1000 == 0) {
-                        console.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, trainLoss,
-                                model.loss(valSet));
+                // The book's loop: full-batch steps, the validation loss after each, printed every 1000.
+                model.fit(trainSet, Fit.steps(epochs[k]).validation(valSet).quiet().callbacks(new Callback() {
+                    @Override
+                    public void onEpochEnd(TrainingRun run, int e, Map<String, Double> logs) {
+                        if (e == 1 || e % 1000 == 0) {
+                            console.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, logs.get("loss"),
+                                    logs.get("val_loss"));
+                        }
                     }
-                }
-                trainLoss = model.loss(trainSet);
+                }));
+                float trainLoss = model.loss(trainSet);
                 float valLoss = model.loss(valSet);
                 trained.model(names[k], model);
                 losses[2 * k] = trainLoss;

@@ -29,8 +29,13 @@ class CnnExampleTest {
         String text = console.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("8000 train / 2000 test samples, images [1, 28, 28]").contains("Train Epoch: 1 [0/8000 (0%)]")
                 .contains("Test set: Average loss: ").contains("Conv2d(1, 32, kernel_size=(3, 3)").contains("Total params: 225,226");
+        // Model.fit's own line per epoch, with the cosine schedule's rate (epoch 2 of 2: half the base rate).
+        assertThat(text).containsPattern("epoch 2/2  loss \\d\\.\\d{3}  accuracy 0\\.\\d{3}  val_loss \\d\\.\\d{3}  val_accuracy 0\\.\\d{3}"
+                + "  lr 5\\.0e-4  \\d+\\.\\d s");
         JsonNode m = new ObjectMapper().readTree(r.dir().resolve("metrics.json").toFile());
         assertThat(m.get("epochs")).hasSize(2);
+        assertThat(m.get("epochs").get(1).get("test_loss").asDouble()).isEqualTo(r.epochs().get(1).testLoss());
+        assertThat(m.get("epochs").get(1).get("train_accuracy").asDouble()).isBetween(0.9, 1.0);
         assertThat(m.get("test_accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
         for (String png : new String[] {"loss.png", "accuracy.png", "confusion.png", "predictions.png", "kernels.png"}) {
             assertThat(ImageIO.read(r.dir().resolve(png).toFile())).as(png).isNotNull();

@@ -32,6 +32,19 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** Moves the bar to {@code done} and shows {@code message} (e.g. the running loss and accuracy). */
+    public void update(long done, String message) {
+        if (bar != null) {
+            bar.stepTo(done);
+            bar.setExtraMessage(" " + message);
+        }
+    }
+
+    /** True if a bar is shown. */
+    public boolean shown() {
+        return bar != null;
+    }
+
     @Override
     public void close() {
         if (bar != null) {

@@ -1,16 +1,18 @@
 package dev.netdsl.training;
 
 import dev.netdsl.History;
+import java.util.Map;
 
 /**
  * Hooks into {@code Model.fit}: called at the start and end of training, of each epoch, and after each
  * batch (a training step), outside the model's lock, so a callback may predict, evaluate, save or read
- * parameters. Any callback may stop training ({@link TrainingRun#stop()}). Implement only the hooks
- * you need.
+ * parameters. Any callback may stop training ({@link TrainingRun#stop()}) or change the learning rate
+ * ({@link TrainingRun#setLearningRate}). Implement only the hooks you need; a callback that keeps state
+ * across epochs implements {@link #state()} and {@link #restore} so a resumed fit continues it.
  */
 public interface Callback {
 
-    /** Training starts. */
+    /** Training starts (or resumes). */
     default void onTrainBegin(TrainingRun run) {
     }
 
@@ -29,14 +31,26 @@ public interface Callback {
     }
 
     /**
-     * Epoch {@code epoch} (from 1) ended.
-     *
-     * @param meanLoss the mean of its batches' losses
+     * Epoch {@code epoch} (from 1) ended. {@code logs} holds its numbers ({@code loss}, {@code accuracy},
+     * {@code val_loss}, {@code val_accuracy}, {@code lr}, {@code seconds}, ...) in the order of the epoch
+     * line; a callback may add entries for those after it.
      */
-    default void onEpochEnd(TrainingRun run, int epoch, double meanLoss) {
+    default void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
     }
 
     /** Training ended (all epochs, a stop, or a failure), with what it did. */
     default void onTrainEnd(TrainingRun run, History history) {
+    }
+
+    /**
+     * What this callback must remember for a resumed fit to continue it (numbers, booleans, strings, lists and maps
+     * of numbers, or weights as a {@code List<Parameter>}); null if nothing.
+     */
+    default Map<String, Object> state() {
+        return null;
+    }
+
+    /** Takes back what {@link #state()} returned, when a fit resumes. */
+    default void restore(Map<String, Object> state) {
     }
 }

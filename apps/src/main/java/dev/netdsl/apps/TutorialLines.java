@@ -1,0 +1,134 @@
+package dev.netdsl.apps;
+
+import dev.netdsl.training.Callback;
+import dev.netdsl.training.TrainingRun;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The MNIST tutorial's lines during {@code Model.fit} with a validation set ({@code Train Epoch: 0 [0/60000
+ * (0%)]	Loss: 2.302585} every 100 batches, {@code Test set: Average loss: 0.1234, Accuracy: 9123/10000
+ * (91%)} after each epoch, the loss being the mean per example), and the numbers behind the plots: each
+ * batch's loss and each epoch's training and validation numbers.
+ */
+final class TutorialLines implements Callback {
+    private final PrintStream console;
+    private final int samples;
+    private final int batchSize;
+    private final int testSize;
+    private final int firstEpoch;
+    private final int batches;
+    /** {@code [epochs trained before the batch, loss]} of every batch. */
+    final List<double[]> batchLosses = new ArrayList<>();
+    final List<Epoch> epochs = new ArrayList<>();
+
+    /**
+     * @param firstEpoch the number the first epoch is printed with (the MNIST tutorial's 0, or 1)
+     */
+    TutorialLines(PrintStream console, int samples, int batchSize, int testSize, int firstEpoch) {
+        this.console = console;
+        this.samples = samples;
+        this.batchSize = batchSize;
+        this.testSize = testSize;
+        this.firstEpoch = firstEpoch;
+        this.batches = (samples + batchSize - 1) / batchSize;
+    }
+
+    /** Records (and prints every 100th) batch {@code batch} (from 0) of epoch {@code epoch} (from 0). */
+    void batch(int epoch, int batch, float loss) {
+        batchLosses.add(new double[] {epoch + (double) batch / batches, loss});
+        if (batch % 100 == 0) {
+            console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch + firstEpoch, batch * batchSize, samples,
+                    100.0 * batch / batches, loss);
+        }
+    }
+
+    /** Records and prints epoch {@code epoch} (from 0). */
+    void epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy, double lr, double seconds) {
+        int correct = (int) Math.round(testAccuracy * testSize);
+        console.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)%n%n", testLoss, correct, testSize,
+                100.0 * correct / testSize);
+        epochs.add(new Epoch(epoch + firstEpoch, trainLoss, trainAccuracy, testLoss, correct, testSize, lr, seconds));
+    }
+
+    @Override
+    public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
+        batch(epoch - 1, batch - 1, loss);
+    }
+
+    @Override
+    public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
+        epoch(epoch - 1, logs.get("loss"), logs.getOrDefault("accuracy", Double.NaN), logs.get("val_loss"), logs.get("val_accuracy"),
+                logs.get("lr"), logs.get("seconds"));
+    }
+
+    /** Loss: each batch (faint), the epoch's mean over its batches, and the test set's, per epoch. */
+    XYChart lossChart(String name) {
+        XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": cross-entropy loss, train vs test")
+                .xAxisTitle("epochs trained").yAxisTitle("loss").build();
+        wholeEpochTicks(chart);
+        // An epoch's mean is drawn at its end, where the test set is evaluated.
+        double[] ends = trained();
+        double[] testLoss = epochs.stream().mapToDouble(Epoch::testLoss).toArray();
+        // XChart ticks an axis at the data's own x values when the x values of all series, in the order added, are
+        // equally spaced (the batches' are), which puts ticks at odd fractions of an epoch; an invisible series at the
+        // epoch ends added first breaks that spacing, and the batches are still drawn under the epoch lines.
+        XYSeries anchor = chart.addSeries(" ", ends, testLoss);
+        anchor.setMarker(SeriesMarkers.NONE);
+        anchor.setLineColor(new Color(0, 0, 0, 0));
+        anchor.setShowInLegend(false);
+        XYSeries s = chart.addSeries("train (each batch)", batchLosses.stream().mapToDouble(p -> p[0]).toArray(),
+                batchLosses.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(31, 119, 180, 70));
+        XYSeries mean = chart.addSeries("train (epoch mean)", ends, epochs.stream().mapToDouble(Epoch::trainLoss).toArray());
+        mean.setLineColor(new Color(8, 48, 107));
+        mean.setMarkerColor(new Color(8, 48, 107));
+        mean.setLineStyle(new BasicStroke(3f));
+        XYSeries t = chart.addSeries("test (end of epoch)", ends, testLoss);
+        t.setLineColor(Color.RED);
+        t.setMarkerColor(Color.RED);
+        t.setLineStyle(new BasicStroke(3f));
+        return chart;
+    }
+
+    /** Accuracy (%) per epoch: training (where counted) and test. */
+    XYChart accuracyChart(String name) {
+        XYChart chart = new XYChartBuilder().width(760).height(480).title(name + ": accuracy per epoch, train vs test")
+                .xAxisTitle("epochs trained").yAxisTitle("accuracy (%)").build();
+        wholeEpochTicks(chart);
+        double[] at = trained();
+        if (epochs.stream().noneMatch(e -> Double.isNaN(e.trainAccuracy()))) {
+            XYSeries tr = chart.addSeries("train (during the epoch)", at,
+                    epochs.stream().mapToDouble(e -> 100 * e.trainAccuracy()).toArray());
+            tr.setLineColor(new Color(31, 119, 180));
+            tr.setMarkerColor(new Color(31, 119, 180));
+        }
+        XYSeries te = chart.addSeries("test (end of epoch)", at, epochs.stream().mapToDouble(e -> 100 * e.testAccuracy()).toArray());
+        te.setLineColor(Color.RED);
+        te.setMarkerColor(Color.RED);
+        return chart;
+    }
+
+    /** 1, 2, ...: the number of epochs trained at the end of each recorded epoch. */
+    private double[] trained() {
+        return epochs.stream().mapToDouble(e -> e.epoch() - firstEpoch + 1).toArray();
+    }
+
+    /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths. */
+    private void wholeEpochTicks(XYChart chart) {
+        chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) Math.max(1, epochs.size()));
+        chart.getStyler().setXAxisDecimalPattern("0.#");
+        // It spaces ticks by a pixel hint: about one tick per epoch over the ~600 px plot, at least 60 px apart.
+        chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(60, 600 / Math.max(1, epochs.size())));
+    }
+}
