@@ -52,7 +52,7 @@ public record Evaluation(double loss, int correct, int total, int[] topCorrect, 
     /**
      * The share of examples whose label is among the {@code k} highest outputs.
      *
-     * @throws IllegalArgumentException unless 1 <= k <= the computed range (5, or fewer classes)
+     * @throws IllegalArgumentException unless {@code 1 <= k <= 5} (or the number of classes, if fewer)
      */
     public double topK(int k) {
         if (k < 1 || k > topCorrect.length) {
