@@ -14,4 +14,5 @@ module dev.netdsl {
     requires tensorflow;
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
+    requires pickle;
 }

@@ -16,6 +16,30 @@ final class Evaluations {
     private Evaluations() {
     }
 
+    /** {@link Model#loss}: the loss on {@code data} in inference mode. */
+    static float loss(NetGraph g, Dataset data) {
+        if (g.loss == null) {
+            throw new IllegalStateException("loss: " + g.net + " has no loss; add one, e.g. .mse()");
+        }
+        Feeder.check("loss", g.net, data);
+        return g.rt.shared("compute the loss", () -> {
+            try (Feeder feed = Feeder.of(g, data, true);
+                 Result r = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * data.size())).fetch(g.loss), "compute the loss")) {
+                return ((TFloat32) r.get(0)).getFloat();
+            }
+        });
+    }
+
+    /** {@link Model#evaluate}: checks, then {@link #of} under the shared lock. */
+    static Evaluation evaluate(NetGraph g, Dataset data) {
+        if (g.loss == null) {
+            throw new IllegalStateException("evaluate: " + g.net + " has no loss; add one, e.g. .crossEntropy()");
+        }
+        Feeder.check("evaluate", g.net, data);
+        Targets kind = g.net.loss().get().targets();
+        return g.rt.shared("evaluate", () -> of(g, data, kind));
+    }
+
     /**
      * The mean per-example loss of {@code g} on {@code data}, and its accuracy, top-k accuracy and confusion
      * matrix (classes, or 0/1 targets per output) or its MAE and R² (regression); call under the shared lock.

@@ -1,13 +1,13 @@
 package dev.netdsl;
 
 import dev.netdsl.internal.SavedModels;
-import dev.netdsl.internal.Shuffler;
 import dev.netdsl.internal.TfRuntime;
+import dev.netdsl.io.LoadOptions;
+import dev.netdsl.io.LoadResult;
 import dev.netdsl.io.TensorFiles;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
-import dev.netdsl.training.Targets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +29,8 @@ import org.tensorflow.types.TFloat32;
 public final class Model implements AutoCloseable {
     private final Net net;
     private final long seed;
-    private final NetGraph g;
-    private final Trainer trainer;
+    final NetGraph g;
+    final Trainer trainer;
 
     Model(Net net, Device device) {
         this.net = net;
@@ -113,16 +113,7 @@ public final class Model implements AutoCloseable {
      * batch begin or end, outside the model's lock; any of them may stop training.
      */
     public History fit(Dataset data, int epochs, int batchSize, Callback... callbacks) {
-        if (epochs < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("fit: " + (epochs < 1 ? "epochs " + epochs : "batchSize " + batchSize)
-                    + " must be at least 1");
-        }
-        int batches = (data.size() + batchSize - 1) / batchSize;
-        if ((long) epochs * batches > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("fit: " + epochs + " epochs of " + batches + " batches are more steps than a"
-                    + " History holds (2^31 - 9); train in several fit calls");
-        }
-        return trainer.fit(data, Fit.epochs(epochs).batchSize(batchSize).callbacks(callbacks).quiet(), true);
+        return trainer.fit(data, epochs, batchSize, callbacks);
     }
 
     /**
@@ -257,9 +248,10 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Saves the parameters and buffers (PyTorch's {@code torch.save(model.state_dict(), path)}); load
-     * them into a model built from the same spec with {@link #load(Path)}. Written beside {@code path}
-     * and moved into place, so an interrupted save leaves any old file intact.
+     * Saves the parameters and buffers (PyTorch's {@code torch.save(model.state_dict(), path)}) by their
+     * PyTorch names and layouts: as safetensors if the name ends in {@code .safetensors} (PyTorch reads it
+     * with {@code safetensors.torch.load_file}), else in NetDSL's format. Load them with {@link #load(Path)}.
+     * Written beside {@code path} and moved into place, so an interrupted save leaves any old file intact.
      */
     public void save(Path path) {
         Objects.requireNonNull(path, "path");
@@ -269,15 +261,28 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads parameters written by {@link #save(Path)}.
+     * Loads parameters and buffers by name from a NetDSL weights file, a PyTorch {@code state_dict} saved
+     * with {@code torch.save} (PyTorch 1.6 or later; float32, float64, float16 or bfloat16; no pickled code
+     * is run) or a safetensors file, told apart by content. Strict, like {@code load_state_dict}: every
+     * parameter and buffer, nothing else, each with this model's shape.
      *
-     * @throws IllegalArgumentException if the file is missing, foreign, truncated or corrupt, or
-     *     holds parameters of another architecture (the message lists each mismatch); the model keeps
-     *     its weights then
+     * @throws IllegalArgumentException if the file is missing, foreign, truncated or corrupt, or does not fit
+     *     this model (the message lists each mismatch); the model keeps its weights then
      */
     public void load(Path path) {
+        load(path, LoadOptions.strict());
+    }
+
+    /**
+     * {@link #load(Path)} with {@code options}: {@code LoadOptions.nonStrict()} loads what matches and
+     * reports the rest; {@code stripPrefix("module.")} drops a prefix from the file's names.
+     *
+     * @throws IllegalArgumentException as {@link #load(Path)} (for a strict load)
+     */
+    public LoadResult load(Path path, LoadOptions options) {
         Objects.requireNonNull(path, "path");
-        setParameters(TensorFiles.read(path));
+        Objects.requireNonNull(options, "options");
+        return StateDicts.load(g, path, options);
     }
 
     /**
@@ -311,24 +316,7 @@ public final class Model implements AutoCloseable {
      */
     public static Model open(Path path) {
         Objects.requireNonNull(path, "path");
-        ModelFile.Contents c = ModelFile.read(path);
-        Model model = c.net().build();
-        try {
-            model.trainer.stepsTaken = c.stepsTaken();
-            model.setParameters(c.parameters());
-            // Files written before 2026-11-24 (format 1) hold no optimizer state: it starts from zero then.
-            if (!c.optimizerState().isEmpty()) {
-                model.setOptimizerState(c.optimizerState());
-            }
-            if (c.shuffler() != null) {
-                model.trainer.shuffler = Shuffler.restore(c.shuffler());
-            }
-            model.trainer.pending = c.fit();
-            return model;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return ModelFile.open(path);
     }
 
     /** The optimizer's state ({@code 0.weight.exp_avg}, ..., {@code step}); see {@link OptimizerState}. */
@@ -379,16 +367,7 @@ public final class Model implements AutoCloseable {
      * @throws IllegalStateException if the spec has no loss
      */
     public float loss(Dataset data) {
-        if (g.loss == null) {
-            throw new IllegalStateException("loss: " + net + " has no loss; add one, e.g. .mse()");
-        }
-        Feeder.check("loss", net, data);
-        return g.rt.shared("compute the loss", () -> {
-            try (Feeder feed = Feeder.of(g, data, true);
-                 Result r = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * data.size())).fetch(g.loss), "compute the loss")) {
-                return ((TFloat32) r.get(0)).getFloat();
-            }
-        });
+        return Evaluations.loss(g, data);
     }
 
     /**
@@ -400,12 +379,7 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException if the data does not fit the net
      */
     public Evaluation evaluate(Dataset data) {
-        if (g.loss == null) {
-            throw new IllegalStateException("evaluate: " + net + " has no loss; add one, e.g. .crossEntropy()");
-        }
-        Feeder.check("evaluate", net, data);
-        Targets kind = net.loss().get().targets();
-        return g.rt.shared("evaluate", () -> Evaluations.of(g, data, kind));
+        return Evaluations.evaluate(g, data);
     }
 
     /**

@@ -140,4 +140,26 @@ final class ModelFile {
         FitState fit = root.has("fit") ? FitStates.fromJson(root.get("fit"), fitTensors) : null;
         return new Contents(net, root.path("steps").asLong(), params, state, shuffler, fit);
     }
+
+    /** {@link Model#open}: the model {@code path} holds, with its weights, steps, optimizer state, shuffler and fit state. */
+    static Model open(Path path) {
+        Contents c = read(path);
+        Model model = c.net().build();
+        try {
+            model.trainer.stepsTaken = c.stepsTaken();
+            model.setParameters(c.parameters());
+            // Files written before 2026-11-24 (format 1) hold no optimizer state: it starts from zero then.
+            if (!c.optimizerState().isEmpty()) {
+                model.setOptimizerState(c.optimizerState());
+            }
+            if (c.shuffler() != null) {
+                model.trainer.shuffler = dev.netdsl.internal.Shuffler.restore(c.shuffler());
+            }
+            model.trainer.pending = c.fit();
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
 }

@@ -359,42 +359,18 @@ final class NetGraph implements AutoCloseable {
      * @throws IllegalArgumentException listing every missing, unexpected, mis-shaped or non-finite value
      */
     void write(List<Tensor> tensors, List<Parameter> values, java.util.Collection<String> optional) {
-        Map<String, Parameter> given = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        for (Parameter p : values) {
-            if (given.put(p.name(), p) != null) {
-                problems.add(p.name() + " is given twice");
-            }
-        }
-        List<Slot> targets = new ArrayList<>();
-        List<float[]> stored = new ArrayList<>();
-        for (Tensor want : tensors) {
-            Parameter got = given.remove(want.name());
-            List<Integer> shape = Arrays.stream(want.spec().shape()).boxed().toList();
-            if (got == null) {
-                if (!optional.contains(want.name())) {
-                    problems.add(want.name() + " " + shape + " is missing");
-                }
-            } else if (!got.shape().equals(shape)) {
-                problems.add(want.name() + " has shape " + got.shape() + " but this model's is " + shape);
-            } else {
-                float[] v = got.values();
-                for (float f : v) {
-                    if (!Float.isFinite(f)) {
-                        problems.add(want.name() + " holds " + f + "; parameters must be finite");
-                        break;
-                    }
-                }
-                targets.add(want.slot());
-                stored.add(dev.netdsl.internal.Layouts.toStored(want.spec(), v));
-            }
-        }
-        given.keySet().forEach(n -> problems.add(n + " " + given.get(n).shape() + " is not a parameter of this model"));
+        StateDicts.Plan plan = StateDicts.plan(tensors, values);
+        List<String> problems = plan.problems(optional);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("can't load parameters into " + net + ": " + String.join("; ", problems)
                     + ". Load values saved from a model built from the same spec");
         }
-        rt.assign(targets, stored);
+        assign(plan);
+    }
+
+    /** Sets the tensors {@code plan} found values for (under the exclusive lock). */
+    void assign(StateDicts.Plan plan) {
+        rt.assign(plan.targets(), plan.stored());
         if (guard != null) {
             guard.keepCurrent();
         }

@@ -70,6 +70,20 @@ final class Trainer {
         return new History(losses, (System.nanoTime() - start) / 1e9);
     }
 
+    /** The short form: {@code epochs} quiet passes in mini-batches of {@code batchSize}, with {@code callbacks}. */
+    History fit(Dataset data, int epochs, int batchSize, dev.netdsl.training.Callback... callbacks) {
+        if (epochs < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("fit: " + (epochs < 1 ? "epochs " + epochs : "batchSize " + batchSize)
+                    + " must be at least 1");
+        }
+        int batches = (data.size() + batchSize - 1) / batchSize;
+        if ((long) epochs * batches > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("fit: " + epochs + " epochs of " + batches + " batches are more steps than a"
+                    + " History holds (2^31 - 9); train in several fit calls");
+        }
+        return fit(data, Fit.epochs(epochs).batchSize(batchSize).callbacks(callbacks).quiet(), true);
+    }
+
     /** {@code epochs} passes over {@code data} in shuffled mini-batches, as {@code fit} with options does. */
     History fit(Dataset data, Fit fit, boolean shortForm) {
         checkTrainable("fit");

@@ -345,7 +345,7 @@ class ModelTest {
             assertThatThrownBy(() -> model.load(truncated)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("truncated.bin").hasMessageContaining("truncated or corrupt");
             assertThatThrownBy(() -> model.load(foreign)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("not a NetDSL weights file");
+                    .hasMessageContaining("foreign.bin").hasMessageContaining("neither a NetDSL weights file");
             assertThatThrownBy(() -> model.load(dir.resolve("missing.bin"))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no such file");
             assertThat(model.parameters().get(0).values()).containsExactly(before);

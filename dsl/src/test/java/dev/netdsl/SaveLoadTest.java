@@ -110,7 +110,7 @@ class SaveLoadTest {
             assertThatThrownBy(() -> Model.open(dir.resolve("w"))).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a NetDSL model file");
             assertThatThrownBy(() -> model.load(dir.resolve("m"))).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("not a NetDSL weights file");
+                    .hasMessageContaining("a NetDSL model file (saveAll): open it with Model.open");
         }
     }
 

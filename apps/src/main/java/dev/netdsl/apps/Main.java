@@ -16,7 +16,7 @@ import picocli.CommandLine;
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
-            Main.ExportCommand.class, Main.AllCommand.class})
+            Main.ExportCommand.class, Main.InspectCommand.class, Main.AllCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -334,10 +334,35 @@ public final class Main implements Callable<Integer> {
         int epochs;
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
+        @Option(names = "--from-pytorch", paramLabel = "FILE", description = "Instead of training: load the Sequential's weights from"
+                + " FILE (the tutorial's save_seq_net_params.pth from torch.save, a safetensors or a NetDSL file) and print its loss,"
+                + " accuracy and boundary plot.")
+        Path fromPyTorch;
 
         @Override
         public Integer call() {
+            if (fromPyTorch != null) {
+                if (only != null || epochs != 0) {
+                    throw new IllegalArgumentException("--from-pytorch loads the Sequential without training; drop --only and --epochs");
+                }
+                PlanarExample.fromPyTorch(fromPyTorch, out, System.out);
+                return 0;
+            }
             PlanarExample.run(only == null ? List.of() : only, seed, epochs, out, System.out, Trained.NONE);
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Prints what a saved file holds: a model file's (saveAll) summary, or each tensor of a weights file"
+                    + " (NetDSL, PyTorch torch.save or safetensors) with its shape, element type and min/mean/max.")
+    static final class InspectCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "FILE", description = "The file to look into.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Inspect.print(file, System.out);
             return 0;
         }
     }

@@ -188,10 +188,13 @@ public final class PlanarExample {
         return outcomes;
     }
 
-    /** The seed's two ways to save: the whole model (torch.save(seq_net)) and the weights (state_dict). */
+    /**
+     * The seed's two ways to save: the whole model (torch.save(seq_net)) and the weights (state_dict), here as
+     * safetensors, which PyTorch loads into the tutorial's seq_net ({@code safetensors.torch.load_file}).
+     */
     private static void saveAndReload(Model model, Net spec, Path dir, PrintStream console) {
         Path whole = dir.resolve("save_seq_net.netdsl");
-        Path weights = dir.resolve("save_seq_net_params.weights");
+        Path weights = dir.resolve("save_seq_net_params.safetensors");
         model.saveAll(whole);
         model.save(weights);
         try (Model seqNet1 = Model.open(whole); Model seqNet2 = spec.seed(0).build()) {
@@ -201,6 +204,53 @@ public final class PlanarExample {
             boolean same = java.util.Arrays.equals(seqNet2.layer(0).weight().values(), model.layer(0).weight().values());
             console.println("loaded " + weights.getFileName() + " into a new " + spec.layers().get(0) + "...: same first-layer"
                     + " weight: " + same);
+        }
+    }
+
+    /**
+     * The planar tutorial's Sequential ({@code nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))})
+     * with the weights of {@code file} (the tutorial's {@code save_seq_net_params.pth}, or any state dict of
+     * that net: PyTorch, safetensors or NetDSL), without training: prints its loss and accuracy on the
+     * planar data and writes its decision boundary and metrics to {@code out/planar-from-pytorch/}.
+     *
+     * @throws IllegalArgumentException if the file can't be read or does not hold that net's tensors
+     */
+    public static Outcome fromPyTorch(Path file, Path out, PrintStream console) {
+        Dataset data = PlanarFlower.generate(400, 1);
+        long t0 = System.nanoTime();
+        Net spec = Planar.sequential().bceWithLogits();
+        Path dir = Outputs.directory(out.resolve("planar-from-pytorch"));
+        try (Model model = spec.build()) {
+            console.println("reading " + file + " (" + dev.netdsl.io.TensorFiles.format(file).toString().toLowerCase(java.util.Locale.ROOT)
+                    + " format):");
+            dev.netdsl.io.TensorFiles.inspect(file).forEach(t -> console.println("  " + t));
+            model.load(file);
+            console.println("loaded into " + spec + ", no training");
+            Evaluation ev = model.evaluate(data);
+            float loss = model.loss(data);
+            Grid grid = new Grid(data.x());
+            float[][] p = model.predict(grid.rows());
+            float[] logits = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
+                logits[i] = p[i][0];
+            }
+            float[] y = new float[data.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = data.y()[i][0];
+            }
+            Outputs.png(dir.resolve("boundary.png"), boundary("sequential from " + file.getFileName(), grid, logits, data.x(), y, 640, 560));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            console.printf("on the planar data (400 points): loss %.4f, accuracy %.1f%%%n", loss, 100 * ev.accuracy());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("example", "planar --from-pytorch");
+            m.put("file", file.toString());
+            m.put("format", dev.netdsl.io.TensorFiles.format(file).toString());
+            m.put("net", spec.toString());
+            m.put("loss", loss);
+            m.put("accuracy", ev.accuracy());
+            Outputs.json(dir.resolve("metrics.json"), m);
+            console.println("wrote " + dir);
+            return new Outcome("sequential", loss, ev.accuracy(), seconds);
         }
     }
 

@@ -1,0 +1,143 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.Layouts;
+import dev.netdsl.internal.TfRuntime.Slot;
+import dev.netdsl.io.LoadOptions;
+import dev.netdsl.io.LoadResult;
+import dev.netdsl.io.TensorFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's tensors by name, as PyTorch's {@code state_dict}: which given values fit which of the
+ * model's tensors ({@link #plan}), and {@code Model.load} from any tensor file with strict or non-strict
+ * matching.
+ */
+final class StateDicts {
+    private StateDicts() {
+    }
+
+    /**
+     * Matching values to tensors by name: what fits (slots and values in their stored layout) and what
+     * does not.
+     */
+    record Plan(List<Slot> targets, List<float[]> stored, List<String> loaded, List<String> missing, List<String> unexpected,
+                List<String> mismatched) {
+        /** Every problem for a strict load, except tensors in {@code optional} that are missing. */
+        List<String> problems(Collection<String> optional) {
+            List<String> out = new ArrayList<>(mismatched);
+            missing.stream().filter(m -> !optional.contains(m.substring(0, m.indexOf(' ')))).forEach(m -> out.add(m + " is missing"));
+            unexpected.forEach(u -> out.add(u + " is not a parameter of this model"));
+            return out;
+        }
+    }
+
+    /** Matches {@code values} to {@code tensors} by name and shape (PyTorch's declared layout). */
+    static Plan plan(List<NetGraph.Tensor> tensors, List<Parameter> values) {
+        Map<String, Parameter> given = new LinkedHashMap<>();
+        List<String> mismatched = new ArrayList<>();
+        for (Parameter p : values) {
+            if (given.put(p.name(), p) != null) {
+                mismatched.add(p.name() + " is given twice");
+            }
+        }
+        List<Slot> targets = new ArrayList<>();
+        List<float[]> stored = new ArrayList<>();
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (NetGraph.Tensor want : tensors) {
+            Parameter got = given.remove(want.name());
+            List<Integer> shape = Arrays.stream(want.spec().shape()).boxed().toList();
+            if (got == null) {
+                missing.add(want.name() + " " + shape);
+            } else if (!got.shape().equals(shape)) {
+                mismatched.add(want.name() + " has shape " + got.shape() + " but this model's is " + shape);
+            } else {
+                float[] v = got.values();
+                String bad = null;
+                for (float f : v) {
+                    if (!Float.isFinite(f)) {
+                        bad = want.name() + " holds " + f + "; parameters must be finite";
+                        break;
+                    }
+                }
+                if (bad != null) {
+                    mismatched.add(bad);
+                } else {
+                    targets.add(want.slot());
+                    stored.add(Layouts.toStored(want.spec(), v));
+                    loaded.add(want.name());
+                }
+            }
+        }
+        List<String> unexpected = new ArrayList<>();
+        given.values().forEach(p -> unexpected.add(p.name() + " " + p.shape()));
+        return new Plan(targets, stored, loaded, missing, unexpected, mismatched);
+    }
+
+    /**
+     * Loads {@code path} (NetDSL, PyTorch or safetensors) into {@code g}'s parameters and buffers.
+     *
+     * @throws IllegalArgumentException for an unreadable file, or a strict load that does not fit (listing
+     *     every mismatch); the model is unchanged then
+     */
+    static LoadResult load(NetGraph g, Path path, LoadOptions options) {
+        List<Parameter> values = new ArrayList<>();
+        for (Parameter p : TensorFiles.read(path)) {
+            String name = !options.prefix().isEmpty() && p.name().startsWith(options.prefix())
+                    ? p.name().substring(options.prefix().length()) : p.name();
+            values.add(new Parameter(name, p.shape(), p.values()));
+        }
+        List<NetGraph.Tensor> all = new ArrayList<>(g.parameters);
+        all.addAll(g.buffers);
+        return g.rt.exclusive("load", () -> {
+            Plan plan = plan(all, values);
+            if (options.isStrict()) {
+                List<String> problems = plan.problems(List.of());
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException("can't load " + path + " into " + g.net + ": " + String.join("; ", problems)
+                            + ". Its names and shapes must be the model's (" + names(all) + ")"
+                            + prefixHint(all, values)
+                            + "; LoadOptions.nonStrict() loads what matches. The model is unchanged");
+                }
+            }
+            g.assign(plan);
+            return new LoadResult(plan.loaded(), plan.missing(), plan.unexpected(), plan.mismatched());
+        });
+    }
+
+    /**
+     * If the file holds every tensor of the model under one prefix ({@code model_state_dict.0.weight}, a
+     * checkpoint dict's entry, or {@code module.} from {@code nn.DataParallel}), how to load them.
+     */
+    private static String prefixHint(List<NetGraph.Tensor> tensors, List<Parameter> values) {
+        String first = tensors.isEmpty() ? null : tensors.get(0).name();
+        for (Parameter p : values) {
+            if (first != null && p.name().endsWith("." + first)) {
+                String prefix = p.name().substring(0, p.name().length() - first.length());
+                java.util.Set<String> names = new java.util.HashSet<>();
+                values.forEach(v -> names.add(v.name()));
+                boolean all = tensors.stream().allMatch(t -> names.contains(prefix + t.name()));
+                boolean more = values.stream().anyMatch(v -> !v.name().startsWith(prefix));
+                if (all) {
+                    return "; the file holds them under the prefix \"" + prefix + "\": load with LoadOptions."
+                            + (more ? "nonStrict()" : "strict()") + ".stripPrefix(\"" + prefix + "\")";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static String names(List<NetGraph.Tensor> tensors) {
+        List<String> out = new ArrayList<>();
+        for (NetGraph.Tensor t : tensors) {
+            out.add(t.name() + " " + Arrays.toString(t.spec().shape()));
+        }
+        return out.size() <= 12 ? String.join(", ", out) : String.join(", ", out.subList(0, 12)) + ", ... (" + out.size() + " in all)";
+    }
+}
