@@ -1,4 +1,4 @@
-"""The seed's Himmelblau loop (001) in PyTorch, timed: 20,000 Adam steps from [0, 0], lr 1e-3.
+"""The gradient-descent tutorial's Himmelblau loop in PyTorch, timed: 20,000 Adam steps from [0, 0], lr 1e-3.
 
 Prints one JSON line: {"torch": version, "threads": n, "seconds": [...], "end": [x, y]}.
 Usage: python3 himmelblau.py [repeats] [steps]

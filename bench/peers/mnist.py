@@ -1,6 +1,6 @@
-"""The seed's nn.Sequential MNIST MLP (001) in PyTorch, timed per training epoch.
+"""The MNIST tutorial's nn.Sequential MLP in PyTorch, timed per training epoch.
 
-Reads the IDX files directly (no torchvision), normalises like the seed, trains with SGD(lr 0.01)
+Reads the IDX files directly (no torchvision), normalises like the tutorial, trains with SGD(lr 0.01)
 on shuffled batches of 200. Prints one JSON line: {"torch", "threads", "seconds": [per epoch],
 "accuracy": test accuracy after the last epoch}.
 Usage: python3 mnist.py DATA_DIR|random [epochs] [final_relu 0|1]

@@ -1,11 +1,11 @@
-"""PyTorch peers for bench/run, written from the seeds. Each prints one JSON line with "torch",
+"""PyTorch peers for bench/run, written from the tutorials. Each prints one JSON line with "torch",
 "threads" and "seconds" (one entry per timed repeat, after a warm-up).
 
-  python3 workloads.py sine CFG STEPS REPEATS      seed 000: make_layers(cfg), MSE, SGD 0.05, 1000 points;
+  python3 workloads.py sine CFG STEPS REPEATS      sine-fitting tutorial: make_layers(cfg), MSE, SGD 0.05, 1000 points;
                                                   seconds per STEPS full-batch steps
-  python3 workloads.py planar STEPS REPEATS        seed 002: two-layer tanh net on raw tensors, BCEWithLogits,
+  python3 workloads.py planar STEPS REPEATS        Sequential-and-Module tutorial: two-layer tanh net on raw tensors, BCEWithLogits,
                                                   SGD lr 1 on the 400 planar points; seconds per STEPS steps
-  python3 workloads.py predict BATCH CALLS REPEATS seed 001's MLP 784-200-200-10 (+ReLU): seconds per CALLS
+  python3 workloads.py predict BATCH CALLS REPEATS MNIST tutorial's MLP 784-200-200-10 (+ReLU): seconds per CALLS
                                                   forward passes of BATCH rows under torch.no_grad()
 """
 import json

@@ -88,7 +88,7 @@ class ModuleTest {
         return model.parameters().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().values();
     }
 
-    /** The seed's warning: layers kept in a plain list are not registered. */
+    /** The activations tutorial's warning: layers kept in a plain list are not registered. */
     static class Unregistered extends Module {
         final Linear first = add("first", linear(2, 4));
         final List<Linear> plain = List.of(linear(4, 1));

@@ -78,7 +78,7 @@ class NetSpecTest {
     }
 
     @Test
-    void an_mlp_has_the_seeds_layers_and_parameter_count() {
+    void an_mlp_has_the_tutorials_layers_and_parameter_count() {
         Net net = Net.of(1, 20, 50, 20, 1);
 
         assertThat(net.layers()).hasSize(7);

@@ -23,7 +23,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The activation gallery of seed 003: every activation the DSL offers and its derivative on
+ * The activation gallery of the activations tutorial: every activation the DSL offers and its derivative on
  * [-5, 5], both computed by the DSL (the value with {@link Autograd#eval}, the derivative with
  * {@link Autograd#gradient}), one small chart each in {@code activations/activations.png}.
  */

@@ -16,41 +16,43 @@ import java.util.function.Function;
 /**
  * {@code netdsl all}: runs every example into one output directory and writes {@code index.html}, a
  * page with one section per example: its figures, its key numbers from {@code metrics.json}, the
- * command that reproduces it, and what the seed printed where it printed something.
+ * command that reproduces it, and what the tutorial printed where it printed something.
  */
 public final class AllExamples {
-    /** One example: its name, seed, what it shows, its arguments (full and quick), and the seed's numbers. */
-    record Example(String name, String seed, String title, List<String> full, List<String> quick, String reference) {
+    /** One example: its name, tutorial, what it shows, its arguments (full and quick), and the tutorial's numbers. */
+    record Example(String name, String tutorial, String title, List<String> full, List<String> quick, String reference) {
     }
 
     static final List<Example> EXAMPLES = List.of(
-            new Example("sine", "000", "Fitting sin(x) with an MLP of configurable depth",
+            new Example("sine", "the sine-fitting tutorial", "Fitting sin(x) with an MLP of configurable depth",
                     List.of(), List.of("--steps", "5000", "--quiet"),
-                    "The seed prints the loss every 100 steps; its step 4999 loss was 0.0194 (cfg 1,20,50,20,1)."),
-            new Example("himmelblau", "001", "Himmelblau's function minimised over a raw variable with Adam",
+                    "The tutorial prints the loss at every step; its step 4999 loss was 0.0194 (cfg 1,20,50,20,1)."),
+            new Example("himmelblau", "the gradient-descent tutorial", "Himmelblau's function minimised over a raw variable with Adam",
                     List.of(), List.of(),
                     "Himmelblau's four minima, f = 0: (3, 2), (-2.805118, 3.131312), (-3.779310, -3.283186),"
-                            + " (3.584428, -1.848126). The seed prints x_y and f(x) every 2000 steps from its start."),
-            new Example("mnist", "001", "MNIST with the seed's nn.Sequential MLP 784-200-200-10",
+                            + " (3.584428, -1.848126). The tutorial prints x_y and f(x) every 2000 steps from its start."),
+            new Example("mnist", "the MNIST tutorial", "MNIST with the tutorial's nn.Sequential MLP 784-200-200-10",
                     List.of(), List.of("--epochs", "2", "--offline"),
-                    "The seed prints the test loss and accuracy per epoch but shows no result. PyTorch running the seed's"
+                    "The tutorial prints the test loss and accuracy per epoch but shows no result. PyTorch running the tutorial's"
                             + " code on Fashion-MNIST here (10 epochs): 80.2% with its final ReLU, 83.9% without."),
-            new Example("mnist-raw", "001", "MNIST with hand-written weights w1, b1 .. w3, b3 (Autograd)",
+            new Example("mnist-raw", "the MNIST tutorial", "MNIST with hand-written weights w1, b1 .. w3, b3 (Autograd)",
                     List.of(), List.of("--epochs", "2", "--offline"),
-                    "As above; the hand-written version has no printed result in the seed either."),
-            new Example("cnn", "-", "A small CNN on MNIST images: conv blocks with batch norm and pooling, dropout",
+                    "As above; the hand-written version has no printed result in the tutorial either."),
+            new Example("cnn", "none (the chapter after the tutorials)",
+                    "A small CNN on MNIST images: conv blocks with batch norm and pooling, dropout",
                     List.of(), List.of("--epochs", "2", "--offline"),
                     "The chapter after the tutorials. PyTorch running the same net on Fashion-MNIST here: 90.3% after 4 epochs."),
-            new Example("planar", "002", "The planar flower data: logistic regression, two-layer, Sequential, Module and"
-                    + " deeper nets", List.of(), List.of(),
-                    "The seed's printed final losses: logistic 0.6731, two-layer 0.2170, sequential 0.2485, module 0.2146."),
-            new Example("poly", "004", "Polynomial regression y = 0.9 + 0.5x + 3x^2 + 2.4x^3",
+            new Example("planar", "the Sequential-and-Module tutorial",
+                    "The planar flower data: logistic regression, two-layer, Sequential, Module and deeper nets",
                     List.of(), List.of(),
-                    "The seed prints the learned function next to the actual one, y = 0.90 + 0.50x + 3.00x^2 + 2.40x^3."),
-            new Example("thermometer", "003", "The thermometer: Linear(1, 1), then a small tanh net; train vs validation",
+                    "The tutorial's printed final losses: logistic 0.6731, two-layer 0.2170, sequential 0.2485, module 0.2146."),
+            new Example("poly", "the polynomial-regression tutorial", "Polynomial regression y = 0.9 + 0.5x + 3x^2 + 2.4x^3",
+                    List.of(), List.of(),
+                    "The tutorial prints the learned function next to the actual one, y = 0.90 + 0.50x + 3.00x^2 + 2.40x^3."),
+            new Example("thermometer", "the activations tutorial", "The thermometer: Linear(1, 1), then a small tanh net; train vs validation",
                     List.of(), List.of(),
                     "The book's point: the net reaches a lower training loss and a higher validation loss than the line."),
-            new Example("activations", "003", "Activation functions and their derivatives",
+            new Example("activations", "the activations tutorial", "Activation functions and their derivatives",
                     List.of(), List.of(), null));
 
     /** What running one example gave. */
@@ -111,7 +113,7 @@ public final class AllExamples {
             Example e = r.example();
             Path sub = dir.resolve(e.name());
             h.append("<section id=\"").append(e.name()).append("\">\n<h2>").append(esc(e.name())).append(": ")
-                    .append(esc(e.title())).append("</h2>\n<p>Seed ").append(e.seed()).append(". Reproduce with <code>./netdsl ")
+                    .append(esc(e.title())).append("</h2>\n<p>Tutorial: ").append(e.tutorial()).append(". Reproduce with <code>./netdsl ")
                     .append(esc(String.join(" ", r.args()))).append("</code> (")
                     .append(String.format("%.1f", r.seconds())).append(" s here).</p>\n");
             if (r.exitCode() != 0) {
@@ -122,7 +124,7 @@ public final class AllExamples {
                 h.append(numbers(metrics));
             }
             if (e.reference() != null) {
-                h.append("<p class=\"ref\">Seed reference: ").append(esc(e.reference())).append("</p>\n");
+                h.append("<p class=\"ref\">Tutorial reference: ").append(esc(e.reference())).append("</p>\n");
             }
             for (Path png : pngs(sub)) {
                 String rel = dir.relativize(png).toString().replace('\\', '/');

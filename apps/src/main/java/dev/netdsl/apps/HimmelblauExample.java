@@ -25,23 +25,23 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The seed's Himmelblau optimisation (001): {@code f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2}
+ * The gradient-descent tutorial's Himmelblau optimisation: {@code f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2}
  * minimised over a raw variable {@code x_y} with Adam(lr 1e-3) for 20,000 steps from each start.
  * Training runs as fused blocks of steps ({@link Minimizer#steps(int)}).
  */
 public final class HimmelblauExample {
-    /** The seed's starts: [0, 0] and the three it lists as alternatives. */
-    public static final List<float[]> SEED_STARTS = List.of(new float[] {0, 0}, new float[] {1, 0}, new float[] {-4, 0},
+    /** The tutorial's starts: [0, 0] and the three it lists as alternatives. */
+    public static final List<float[]> TUTORIAL_STARTS = List.of(new float[] {0, 0}, new float[] {1, 0}, new float[] {-4, 0},
             new float[] {4, 0});
 
     private static final int PATH_EVERY = 100;
     private static final int PRINT_EVERY = 2000;
 
-    /** What to run; the defaults are the seed's. */
+    /** What to run; the defaults are the tutorial's. */
     public record Options(List<float[]> starts, int steps, double lr, Path out) {
         /** Four starts, 20,000 steps, lr 1e-3, out/. */
         public static Options defaults() {
-            return new Options(SEED_STARTS, 20_000, 1e-3, Path.of("out"));
+            return new Options(TUTORIAL_STARTS, 20_000, 1e-3, Path.of("out"));
         }
 
         /** A copy writing under {@code dir}. */
@@ -58,7 +58,7 @@ public final class HimmelblauExample {
     private HimmelblauExample() {
     }
 
-    /** Optimises from every start, prints the seed's lines and writes the plots and metrics. */
+    /** Optimises from every start, prints the tutorial's lines and writes the plots and metrics. */
     public static List<Run> run(Options o, PrintStream console) {
         if (o.steps() < 1) {
             throw new IllegalArgumentException("--steps " + o.steps() + " must be at least 1");
@@ -109,7 +109,7 @@ public final class HimmelblauExample {
             long t0 = System.nanoTime();
             int done = 0;
             while (done < o.steps()) {
-                // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the seed prints.
+                // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the tutorial prints.
                 int k = done == 0 ? 1 : Math.min(PATH_EVERY, o.steps() - done);
                 float loss = opt.steps(k);
                 int last = done + k - 1;

@@ -64,7 +64,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "sine", mixinStandardHelpOptions = true,
-            description = "Fit y = sin(x) on 1000 points in [-10, 10] with an MLP of configurable depth (seed 000).")
+            description = "Fit y = sin(x) on 1000 points in [-10, 10] with an MLP of configurable depth (the sine-fitting tutorial).")
     static final class SineCommand implements Callable<Integer> {
         @Option(names = "--cfg", defaultValue = "1,20,50,20,1", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
         String cfg;
@@ -92,7 +92,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "himmelblau", mixinStandardHelpOptions = true,
-            description = "Minimise Himmelblau's function over a raw variable x_y with Adam from several starts (seed 001).")
+            description = "Minimise Himmelblau's function over a raw variable x_y with Adam from several starts (the gradient-descent tutorial).")
     static final class HimmelblauCommand implements Callable<Integer> {
         @Option(names = "--start", paramLabel = "X,Y", description = "A start point; repeat for several (default: 0,0 1,0 -4,0 4,0).")
         List<String> starts;
@@ -105,7 +105,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<float[]> points = starts == null ? HimmelblauExample.SEED_STARTS
+            List<float[]> points = starts == null ? HimmelblauExample.TUTORIAL_STARTS
                     : starts.stream().map(HimmelblauExample::parseStart).toList();
             Optimizers.adam(lr);
             HimmelblauExample.run(new HimmelblauExample.Options(points, steps, lr, out), System.out);
@@ -131,7 +131,7 @@ public final class Main implements Callable<Integer> {
         String device;
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
-        @Option(names = "--no-final-relu", description = "Drop the ReLU the seed puts on the logits.")
+        @Option(names = "--no-final-relu", description = "Drop the ReLU the tutorial puts on the logits.")
         boolean noFinalRelu;
         @Option(names = "--offline", description = "Never try to download the data set.")
         boolean offline;
@@ -155,7 +155,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "mnist", mixinStandardHelpOptions = true,
-            description = "The seed's nn.Sequential MLP 784-200-200-10 on MNIST (seed 001).")
+            description = "The MNIST tutorial's nn.Sequential MLP 784-200-200-10 on MNIST.")
     static final class MnistCommand extends MnistOptions {
         @Override
         boolean raw() {
@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "mnist-raw", mixinStandardHelpOptions = true,
-            description = "The seed's hand-written w1,b1..w3,b3 MLP with Kaiming-normal init, through Autograd (seed 001).")
+            description = "The MNIST tutorial's hand-written w1,b1..w3,b3 MLP with Kaiming-normal init, through Autograd.")
     static final class MnistRawCommand extends MnistOptions {
         @Override
         boolean raw() {
@@ -204,7 +204,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "poly", mixinStandardHelpOptions = true,
-            description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < --threshold (seed 004).")
+            description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < --threshold (the polynomial-regression tutorial).")
     static final class PolyCommand implements Callable<Integer> {
         @Option(names = "--max-steps", defaultValue = "200000", description = "Give up after this many batches (default: ${DEFAULT-VALUE}).")
         int maxSteps;
@@ -213,7 +213,7 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
         @Option(names = "--threshold", defaultValue = "1e-4",
-                description = "Stop at the first batch whose loss is below this; the seed uses 1e-3 (default: ${DEFAULT-VALUE}).")
+                description = "Stop at the first batch whose loss is below this; the tutorial uses 1e-3 (default: ${DEFAULT-VALUE}).")
         double threshold;
         @Option(names = "--seed", defaultValue = "1", description = "Seed for the samples and the initial weights (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -229,7 +229,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "thermometer", mixinStandardHelpOptions = true,
-            description = "The book's thermometer: Linear(1, 1), then hidden_linear/tanh/output_linear, with a train/validation split (seed 003).")
+            description = "The book's thermometer: Linear(1, 1), then hidden_linear/tanh/output_linear, with a train/validation split (the activations tutorial).")
     static final class ThermometerCommand implements Callable<Integer> {
         @Option(names = "--linear-epochs", defaultValue = "3000", description = "Epochs for Linear(1, 1) (default: ${DEFAULT-VALUE}).")
         int linearEpochs;
@@ -257,7 +257,7 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "activations", mixinStandardHelpOptions = true,
-            description = "Plot every activation and its derivative on [-5, 5], computed by the DSL (seed 003).")
+            description = "Plot every activation and its derivative on [-5, 5], computed by the DSL (the activations tutorial).")
     static final class ActivationsCommand implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -271,11 +271,11 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "all", mixinStandardHelpOptions = true,
             description = "Run every example into --out and write OUT/index.html: each example's figures, key numbers,"
-                    + " the command that reproduces it, and the seed's printed numbers.")
+                    + " the command that reproduces it, and the tutorial's printed numbers.")
     static final class AllCommand implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
-        @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the seeds: about a minute in all.")
+        @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the tutorials do: about a minute in all.")
         boolean quick;
 
         @Override
@@ -299,7 +299,7 @@ public final class Main implements Callable<Integer> {
         String model;
         @Option(names = "--steps", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
         Integer steps;
-        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the seed's per model)"
+        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the tutorial's per model)"
                 + " and thermometer (default 5000).")
         Integer epochs;
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -323,13 +323,13 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "planar", mixinStandardHelpOptions = true,
-            description = "Seed 002 on the planar flower data: logistic, two-layer, sequential, module and deep nets with BCEWithLogits.")
+            description = "The Sequential-and-Module tutorial on the planar flower data: logistic, two-layer, sequential, module and deep nets with BCEWithLogits.")
     static final class PlanarCommand implements Callable<Integer> {
         @Option(names = "--only", paramLabel = "NAME", description = "Run only these models (repeatable): logistic, two-layer, sequential, module, deep (default: all).")
         List<String> only;
         @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
         long seed;
-        @Option(names = "--epochs", defaultValue = "0", description = "Epochs for every model (default: the seed's: logistic 100,"
+        @Option(names = "--epochs", defaultValue = "0", description = "Epochs for every model (default: the tutorial's: logistic 100,"
                 + " two-layer, sequential and module 10000, deep 20000).")
         int epochs;
         @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")

@@ -21,13 +21,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The seed's MNIST programs (001): the 784-200-200-10 MLP trained with SGD on batches of 200,
+ * The MNIST tutorial's programs: the 784-200-200-10 MLP trained with SGD on batches of 200,
  * either as an {@code nn.Sequential} ({@code mnist}) or with hand-written weights, Kaiming-normal
  * initialisation and a hand-written forward pass through {@link Autograd} ({@code mnist-raw}).
- * Like the seed, both end with a ReLU on the logits unless {@code finalRelu} is off.
+ * Like the tutorial, both end with a ReLU on the logits unless {@code finalRelu} is off.
  */
 public final class MnistExample {
-    /** What to run; defaults are the seed's. */
+    /** What to run; defaults are the tutorial's. */
     public record Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
                           Device device, Path out, boolean finalRelu, boolean offline) {
     }
@@ -55,7 +55,7 @@ public final class MnistExample {
     private MnistExample() {
     }
 
-    /** Trains, prints the seed's lines, and writes plots and metrics. */
+    /** Trains, prints the tutorial's lines, and writes plots and metrics. */
     public static Result run(Options o, PrintStream console) {
         return run(o, console, Trained.NONE);
     }

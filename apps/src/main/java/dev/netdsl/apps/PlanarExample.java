@@ -34,12 +34,12 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Seed 002 on the planar flower data: logistic regression and a two-layer net with raw weights
+ * The Sequential-and-Module tutorial on the planar flower data: logistic regression and a two-layer net with raw weights
  * through {@link Autograd}, then the same two-layer net as a Sequential and as a Module, and the
  * deeper 2-10-10-10-1 net, all with {@code BCEWithLogitsLoss} and full-batch SGD.
  */
 public final class PlanarExample {
-    /** The five models, in the seed's order. */
+    /** The five models, in the tutorial's order. */
     public static final List<String> NAMES = List.of("logistic", "two-layer", "sequential", "module", "deep");
 
     /** What one model ended with. */
@@ -56,12 +56,12 @@ public final class PlanarExample {
 
     /**
      * {@link #run(List, long, Path, PrintStream)} with every model trained for {@code epochs} epochs
-     * instead of the seed's (0 keeps the seed's), handing each trained model to {@code trained}.
+     * instead of the tutorial's (0 keeps the tutorial's), handing each trained model to {@code trained}.
      */
     public static List<Outcome> run(List<String> only, long seed, int epochsOverride, Path out, PrintStream console,
                                     Trained trained) {
         if (epochsOverride < 0) {
-            throw new IllegalArgumentException("--epochs " + epochsOverride + " must be positive (or 0 for the seed's)");
+            throw new IllegalArgumentException("--epochs " + epochsOverride + " must be positive (or 0 for the tutorial's)");
         }
         for (String name : only) {
             if (!NAMES.contains(name)) {
@@ -181,7 +181,7 @@ public final class PlanarExample {
         m.put("example", "planar");
         m.put("data", "PlanarFlower.generate(400, 1), NumPy's np.random.seed(1) data");
         m.put("models", models);
-        m.put("seed_reference", Map.of("logistic", 0.6731461882591248, "two-layer", 0.2170446664094925,
+        m.put("tutorial_reference", Map.of("logistic", 0.6731461882591248, "two-layer", 0.2170446664094925,
                 "sequential", 0.2485194206237793, "module", 0.21460506319999695));
         Outputs.json(dir.resolve("metrics.json"), m);
         console.println("wrote " + dir);
@@ -189,7 +189,7 @@ public final class PlanarExample {
     }
 
     /**
-     * The seed's two ways to save: the whole model (torch.save(seq_net)) and the weights (state_dict), here as
+     * The tutorial's two ways to save: the whole model (torch.save(seq_net)) and the weights (state_dict), here as
      * safetensors, which PyTorch loads into the tutorial's seq_net ({@code safetensors.torch.load_file}).
      */
     private static void saveAndReload(Model model, Net spec, Path dir, PrintStream console) {
@@ -262,7 +262,7 @@ public final class PlanarExample {
         return (double) correct / y.length;
     }
 
-    /** A regular grid over the data's range padded by 1, as the seed's plot_decision_boundary does. */
+    /** A regular grid over the data's range padded by 1, as the tutorial's plot_decision_boundary does. */
     private static final class Grid {
         final int nx;
         final int ny;
@@ -304,7 +304,7 @@ public final class PlanarExample {
         }
     }
 
-    /** The seed's filled decision boundary (class 1 where the logit is above 0) with the points on top. */
+    /** The tutorial's filled decision boundary (class 1 where the logit is above 0) with the points on top. */
     private static XYChart boundary(String name, Grid grid, float[] logits, float[][] x, float[] y, int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(name).xAxisTitle("x1").yAxisTitle("x2").build();
         chart.getStyler().setLegendVisible(false);

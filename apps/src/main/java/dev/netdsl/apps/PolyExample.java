@@ -21,12 +21,12 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Seed 004's polynomial regression: {@code y = 0.9 + 0.5x + 3x^2 + 2.4x^3} learned by a
+ * The polynomial-regression tutorial: {@code y = 0.9 + 0.5x + 3x^2 + 2.4x^3} learned by a
  * {@code Linear(3, 1)} on features [x, x^2, x^3], SGD 1e-3, a fresh batch of 32 x ~ N(0, 1) per
- * step, until the batch loss is below a threshold. The seed stops at 1e-3; that first batch of 32
- * under 1e-3 pins the x coefficient only to about 0.07 (x and x^3 are correlated: seeds 1-7 gave
+ * step, until the batch loss is below a threshold. The tutorial stops at 1e-3; that first batch of 32
+ * under 1e-3 pins the x coefficient only to about 0.07 (x and x^3 are correlated: random seeds 1-7 gave
  * 0.45-0.57 for 0.5), so the default threshold is 1e-4, which gave every coefficient within 0.022 of
- * the target on the same seeds. {@code threshold} 1e-3 is the seed's rule exactly.
+ * the target on the same seeds. {@code threshold} 1e-3 is the tutorial's rule exactly.
  */
 public final class PolyExample {
     /** The target's weights for x, x^2, x^3, and its bias. */
@@ -35,7 +35,7 @@ public final class PolyExample {
 
     /** What to run. */
     public record Options(int maxSteps, int batchSize, double lr, double threshold, long seed, Path out) {
-        /** The seed's settings (batch 32, SGD 1e-3) with threshold 1e-4 and a 200,000-step guard. */
+        /** The tutorial's settings (batch 32, SGD 1e-3) with threshold 1e-4 and a 200,000-step guard. */
         public static Options defaults() {
             return new Options(200_000, 32, 1e-3, 1e-4, 1, Path.of("out"));
         }
@@ -53,7 +53,7 @@ public final class PolyExample {
     private PolyExample() {
     }
 
-    /** The seed's {@code get_batch}: x ~ N(0, 1), features [x, x^2, x^3], y = f(x). */
+    /** The tutorial's {@code get_batch}: x ~ N(0, 1), features [x, x^2, x^3], y = f(x). */
     static Dataset batch(Random random, int size) {
         float[][] x = new float[size][3];
         float[][] y = new float[size][1];
@@ -69,7 +69,7 @@ public final class PolyExample {
         return B_TARGET + W_TARGET[0] * x + W_TARGET[1] * x * x + W_TARGET[2] * x * x * x;
     }
 
-    /** Trains until the batch loss is below the threshold or the guard trips; prints like the seed's source. */
+    /** Trains until the batch loss is below the threshold or the guard trips; prints like the tutorial's source. */
     public static Result run(Options o, PrintStream console) {
         return run(o, console, Trained.NONE);
     }
@@ -128,7 +128,7 @@ public final class PolyExample {
         }
     }
 
-    /** {@code y = 0.90 + 0.50*x^1 + 3.00*x^2 + 2.40*x^3}, as the seed's printout. */
+    /** {@code y = 0.90 + 0.50*x^1 + 3.00*x^2 + 2.40*x^3}, as the tutorial's printout. */
     static String describe(double[] w, double b) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "y = %.2f", b));
         for (int i = 0; i < w.length; i++) {

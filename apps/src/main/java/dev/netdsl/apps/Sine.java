@@ -28,14 +28,14 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The seed's sine fit (000): an MLP of configurable depth, {@code y = sin(x)} on 1000 points in
+ * The sine-fitting tutorial's fit: an MLP of configurable depth, {@code y = sin(x)} on 1000 points in
  * [-10, 10], MSE, full-batch SGD. Prints {@code i loss} lines, then the parameter shapes; writes
  * {@code fit.png}, {@code loss.png} and {@code metrics.json} into {@code out/sine/}.
  */
 public final class Sine {
-    /** What to run; the defaults are the seed's. */
+    /** What to run; the defaults are the tutorial's. */
     public record Options(int[] cfg, int steps, double lr, long seed, Path out, boolean quiet, int frames, int printEvery) {
-        /** The seed's settings: cfg 1,20,50,20,1, 10,000 steps, lr 0.05. */
+        /** The tutorial's settings: cfg 1,20,50,20,1, 10,000 steps, lr 0.05. */
         public static Options defaults() {
             return new Options(new int[] {1, 20, 50, 20, 1}, 10_000, 0.05, 1, Path.of("out"), false, 0, 100);
         }
@@ -97,7 +97,7 @@ public final class Sine {
             m.put("seconds", h.seconds());
             m.put("steps_per_second", h.stepsPerSecond());
             m.put("parameters", spec.parameterCount());
-            m.put("seed_reference", Map.of("cfg", List.of(1, 20, 50, 20, 1), "step", 4999, "loss", 0.01936902292072773));
+            m.put("tutorial_reference", Map.of("cfg", List.of(1, 20, 50, 20, 1), "step", 4999, "loss", 0.01936902292072773));
             m.put("loss_every_100", every(h.losses(), 100));
             Outputs.json(dir.resolve("metrics.json"), m);
             console.printf("final_loss %.6f after %d steps in %.2f s (%.0f steps/s); wrote %s%n", last, h.steps(),
@@ -115,7 +115,7 @@ public final class Sine {
         return out;
     }
 
-    /** The seed's figure: data as dots, the fit as a thick red line, iteration and loss in red. */
+    /** The tutorial's figure: data as dots, the fit as a thick red line, iteration and loss in red. */
     static XYChart fitChart(float[][] x, float[][] y, float[][] yHat, int iter, float loss, int hidden) {
         XYChart chart = new XYChartBuilder().width(800).height(600).title("hidden_layer:" + hidden)
                 .xAxisTitle("x").yAxisTitle("y = sin(x)").build();
@@ -135,7 +135,7 @@ public final class Sine {
         fit.setLineColor(Color.RED);
         fit.setLineStyle(new BasicStroke(5f));
         chart.getStyler().setAnnotationTextFontColor(Color.RED).setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        // Near the top like the seed's plt.text(-10, 0.75, ...), centred over the gap between two crests.
+        // Near the top like the tutorial's plt.text(-10, 0.75, ...), centred over the gap between two crests.
         chart.addAnnotation(new AnnotationText(String.format("iter=%d   Loss=%.4f", iter, loss), -1.6, 0.93, false));
         return chart;
     }

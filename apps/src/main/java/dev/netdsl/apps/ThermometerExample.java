@@ -28,7 +28,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The thermometer of <i>Deep Learning with PyTorch</i> chapter 6 (seed 003): eleven readings of an
+ * The thermometer of <i>Deep Learning with PyTorch</i> chapter 6 (the activations tutorial): eleven readings of an
  * unknown unit {@code t_u} against Celsius {@code t_c}, inputs scaled by 0.1, a seeded 9/2
  * train/validation split, first {@code Linear(1, 1)} then the named
  * {@code hidden_linear -> hidden_activation -> output_linear} net.

@@ -29,7 +29,7 @@ class AllExamplesTest {
             images++;
         }
         assertThat(images).isGreaterThanOrEqualTo(20);
-        assertThat(html).contains("Seed reference").contains("final_loss").doesNotContain("failed)");
+        assertThat(html).contains("Tutorial reference").contains("final_loss").doesNotContain("failed)");
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HimmelblauExampleTest {
 
     @Test
-    void the_seeds_four_starts_each_reach_the_nearest_known_minimum(@TempDir Path out) throws Exception {
+    void the_tutorials_four_starts_each_reach_the_nearest_known_minimum(@TempDir Path out) throws Exception {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 

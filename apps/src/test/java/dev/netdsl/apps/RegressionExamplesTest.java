@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** poly, thermometer and activations (seeds 003 and 004). */
+/** poly, thermometer and activations (the polynomial-regression and activations tutorials). */
 class RegressionExamplesTest {
     @BeforeAll
     static void headless() {
@@ -46,7 +46,7 @@ class RegressionExamplesTest {
     }
 
     @Test
-    void poly_with_the_seeds_stop_rule_stops_at_the_first_batch_under_1e3(@TempDir Path out) {
+    void poly_with_the_tutorials_stop_rule_stops_at_the_first_batch_under_1e3(@TempDir Path out) {
         PolyExample.Result r = PolyExample.run(new PolyExample.Options(200_000, 32, 1e-3, 1e-3, 1, out), quiet(new ByteArrayOutputStream()));
 
         assertThat(r.converged()).isTrue();

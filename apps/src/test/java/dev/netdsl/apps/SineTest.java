@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SineTest {
 
     @Test
-    void five_thousand_steps_of_the_seeds_net_reach_mse_below_005_and_write_every_file(@TempDir Path out) throws Exception {
+    void five_thousand_steps_of_the_tutorials_net_reach_mse_below_005_and_write_every_file(@TempDir Path out) throws Exception {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Sine.Options o = new Sine.Options(new int[] {1, 20, 50, 20, 1}, 5000, 0.05, 1, out, true, 2500, 100);

@@ -32,7 +32,7 @@ public final class Bench {
             md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + ".");
             md.add("Each row: median of the timed repeats after warm-up, (min-max) spread; lower is better. NetDSL / TF:"
                     + " NetDSL and hand-written TensorFlow Java timed in alternating pairs, the median (min-max) of the per-pair"
-                    + " ratios where marked \"paired\", else the ratio of medians; NetDSL / PyTorch (running the seed's code):"
+                    + " ratios where marked \"paired\", else the ratio of medians; NetDSL / PyTorch (running the tutorial's code):"
                     + " ratio of medians. Each section"
                     + " runs in a JVM of its own; its columns are measured side by side in that run. GFLOP/s counts the"
                     + " training FLOPs of the matrix multiplies (forward 2mnk, backward twice that, none for the first"
@@ -40,23 +40,23 @@ public final class Bench {
         }
         if (which.equals("all") || which.equals("sine")) {
             double peak = MatmulPeak.measure(2048, 10);
-            section(md, "Sine MLP, full-batch SGD step on 1000 points (seed 000)", peak);
+            section(md, "Sine MLP, full-batch SGD step on 1000 points (the sine-fitting tutorial)", peak);
             md.addAll(SineBench.run(Math.max(repeats, 31), 500, 50, python, peers, peak));
             notes(md, SineBench.pairedNotes);
         }
         if (which.equals("all") || which.equals("himmelblau")) {
-            section(md, "Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (seed 001)", 0);
+            section(md, "Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (the gradient-descent tutorial)", 0);
             md.addAll(HimmelblauBench.run(Math.max(5, Math.min(repeats, 9)), peers, python));
             notes(md, HimmelblauBench.notes);
         }
         if (which.equals("all") || which.equals("planar")) {
-            section(md, "Planar two-layer net, 10,000 SGD steps on 400 points (seed 002)", 0);
+            section(md, "Planar two-layer net, 10,000 SGD steps on 400 points (the Sequential-and-Module tutorial)", 0);
             md.addAll(PlanarBench.run(Math.max(5, Math.min(repeats, 7)), peers, python));
             notes(md, PlanarBench.notes);
         }
         if (which.equals("all") || which.equals("mnist")) {
             double peak = MatmulPeak.measure(2048, 10);
-            section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (seed 001)", peak);
+            section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (the MNIST tutorial)", peak);
             SineBench.pairedNotes.clear();
             md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 11)), peers, python, peak));
             md.addAll(MnistBench.predict(Math.max(5, Math.min(repeats, 7)), peers, python));

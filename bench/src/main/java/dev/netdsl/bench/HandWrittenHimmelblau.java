@@ -14,7 +14,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The seed's Himmelblau loop written directly against TensorFlow Java: a variable {@code x_y}, the
+ * The gradient-descent tutorial's Himmelblau loop written directly against TensorFlow Java: a variable {@code x_y}, the
  * function through slices, {@code tf.gradients}, {@code ApplyAdam}, one {@code Session.run} per step.
  */
 final class HandWrittenHimmelblau implements AutoCloseable {

@@ -40,14 +40,14 @@ final class HandWrittenMlp implements AutoCloseable {
     /** Loss kinds. */
     enum Loss { MSE, CROSS_ENTROPY, BCE }
 
-    /** A ReLU MLP with MSE, as the sine seed. */
+    /** A ReLU MLP with MSE, as in the sine-fitting tutorial. */
     HandWrittenMlp(int[] cfg, float lr, long seed) {
         this(cfg, false, false, Loss.MSE, lr, seed);
     }
 
     /**
      * @param tanh tanh between layers instead of ReLU
-     * @param finalRelu a ReLU on the output too (the MNIST seed's)
+     * @param finalRelu a ReLU on the output too (the MNIST tutorial's)
      */
     HandWrittenMlp(int[] cfg, boolean tanh, boolean finalRelu, Loss kind, float lr, long seed) {
         Ops tf = Ops.create(graph);

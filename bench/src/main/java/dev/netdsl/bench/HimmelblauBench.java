@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * 20,000 Adam steps on Himmelblau's function from [0, 0] (seed 001): NetDSL fused
+ * 20,000 Adam steps on Himmelblau's function from [0, 0] (the gradient-descent tutorial): NetDSL fused
  * ({@code Minimizer.steps(20000)}), NetDSL one {@code step()} per step, the same loop hand-written in
- * TensorFlow Java, and PyTorch running the seed's loop ({@code bench/peers/himmelblau.py}).
+ * TensorFlow Java, and PyTorch running the tutorial's loop ({@code bench/peers/himmelblau.py}).
  */
 final class HimmelblauBench {
     private static final int STEPS = 20_000;

@@ -17,10 +17,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The seed's MNIST MLP 784-200-200-10 (final ReLU, SGD 0.01, shuffled batches of 200): seconds per
+ * The MNIST tutorial's MLP 784-200-200-10 (final ReLU, SGD 0.01, shuffled batches of 200): seconds per
  * training epoch of 60,000 samples for NetDSL's {@code Model.fit(train, 1, 200)}, the same loop
  * hand-written in TF Java (gather a batch, make its tensors, one {@code Session.run}), and PyTorch
- * running the seed's code; and prediction throughput at batch 1 and 1000.
+ * running the tutorial's code; and prediction throughput at batch 1 and 1000.
  */
 final class MnistBench {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");

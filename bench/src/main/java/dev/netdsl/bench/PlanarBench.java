@@ -25,9 +25,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Seed 002's two-layer tanh net (2-4-1, BCE with logits, SGD lr 1) on the 400 planar points, 10,000
+ * The Sequential-and-Module tutorial's two-layer tanh net (2-4-1, BCE with logits, SGD lr 1) on the 400 planar points, 10,000
  * full-batch steps: NetDSL's {@code Model.fit(data, 10000)} (one call per step) and its fused
- * {@code Minimizer.steps(10000)} on the seed's raw weights, hand-written TF Java, PyTorch.
+ * {@code Minimizer.steps(10000)} on the tutorial's raw weights, hand-written TF Java, PyTorch.
  */
 final class PlanarBench {
     static final int STEPS = 10_000;

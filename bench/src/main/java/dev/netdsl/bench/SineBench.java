@@ -13,9 +13,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Per-step time of a full-batch SGD step on the seed's sine data (1000 points): NetDSL's
+ * Per-step time of a full-batch SGD step on the sine-fitting tutorial's data (1000 points): NetDSL's
  * {@code Model.fit} next to {@link HandWrittenMlp}, measured alternately in one JVM, and PyTorch
- * running the seed's loop ({@code peers/workloads.py sine}).
+ * running the tutorial's loop ({@code peers/workloads.py sine}).
  */
 final class SineBench {
     private SineBench() {

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * MNIST or Fashion-MNIST as train and test {@link Dataset}s: 28x28 images flattened to 784
- * features, normalised like the seed's {@code transforms.Normalize((0.1307,), (0.3081,))}, with
+ * features, normalised like the MNIST tutorial's {@code transforms.Normalize((0.1307,), (0.3081,))}, with
  * integer labels 0..9.
  *
  * <p>{@link #find} looks for the data in this order: an explicit directory; the environment variable
@@ -33,9 +33,9 @@ import java.util.function.Consumer;
  * jar (8,000 train, 2,000 test; see {@code mnist-sample/NOTICE.md}).
  */
 public final class Mnist {
-    /** The seed's normalisation mean. */
+    /** The MNIST tutorial's normalisation mean. */
     public static final float MEAN = 0.1307f;
-    /** The seed's normalisation standard deviation. */
+    /** The MNIST tutorial's normalisation standard deviation. */
     public static final float STD = 0.3081f;
 
     /** Which data set. */
@@ -249,7 +249,7 @@ public final class Mnist {
         }
     }
 
-    /** Pixels 0..255 to the seed's normalised floats: {@code (p / 255 - 0.1307) / 0.3081}. */
+    /** Pixels 0..255 to the MNIST tutorial's normalised floats: {@code (p / 255 - 0.1307) / 0.3081}. */
     public static float[] normalize(byte[] pixels) {
         float[] out = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {

@@ -3,7 +3,7 @@ package dev.netdsl.datasets;
 import dev.netdsl.Dataset;
 
 /**
- * The planar "flower" data of seed 002 (and of the classic planar-classification exercise): two
+ * The planar "flower" data of the Sequential-and-Module tutorial (and of the classic planar-classification exercise): two
  * classes of points on the petals of {@code r = 4 sin(4t)}, with Gaussian noise.
  *
  * <p>{@link #generate(int, long)} rebuilds it exactly as NumPy does after {@code np.random.seed(seed)}:
@@ -20,7 +20,7 @@ public final class PlanarFlower {
     private PlanarFlower() {
     }
 
-    /** The seed's data: {@code m = 400} points, {@code np.random.seed(1)}. */
+    /** The tutorial's data: {@code m = 400} points, {@code np.random.seed(1)}. */
     public static Dataset generate() {
         return generate(400, 1);
     }

@@ -2,14 +2,14 @@ package dev.netdsl.datasets;
 
 import dev.netdsl.Dataset;
 
-/** The seed's sine data: {@code x = linspace(from, to, n)} as a column, {@code y = sin(x)}. */
+/** The sine-fitting tutorial's data: {@code x = linspace(from, to, n)} as a column, {@code y = sin(x)}. */
 public final class SineWave {
     private SineWave() {
     }
 
     /**
      * {@code n} evenly spaced points from {@code from} to {@code to} (both included) with
-     * {@code y = sin(x)}; x and y are {@code [n, 1]} like the seed's {@code torch.unsqueeze(..., dim=1)}.
+     * {@code y = sin(x)}; x and y are {@code [n, 1]} like the tutorial's {@code torch.unsqueeze(..., dim=1)}.
      *
      * @throws IllegalArgumentException if {@code n < 2}, a bound is not finite or {@code from >= to}
      */

@@ -119,7 +119,7 @@ class MnistTest {
     }
 
     @Test
-    void loads_normalised_like_the_seed(@TempDir Path dir) {
+    void loads_normalised_like_the_tutorial(@TempDir Path dir) {
         writeSet(dir, 5, 3, true);
 
         Mnist m = Mnist.load(dir, Mnist.Kind.MNIST);

@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Reference values computed once with NumPy 2.4 (np.random.seed(1), the seed's loop); NumPy is not needed to run this. */
+/** Reference values computed once with NumPy 2.4 (np.random.seed(1), the tutorial's loop); NumPy is not needed to run this. */
 class PlanarFlowerTest {
 
     @Test

@@ -18,7 +18,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
-/** The README's first example, run as written (DESIGN.md snippet 1), plus what it writes. */
+/** The README's first example, run as written, plus what it writes. */
 class ReadmeExampleTest {
 
     @Test
@@ -76,7 +76,7 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void sine_wave_matches_the_seeds_linspace_and_sin() {
+    void sine_wave_matches_the_tutorials_linspace_and_sin() {
         Dataset d = SineWave.of(1000, -10, 10);
         float[][] x = d.x();
         float[][] y = d.y();

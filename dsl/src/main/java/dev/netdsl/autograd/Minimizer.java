@@ -97,7 +97,7 @@ public final class Minimizer {
     }
 
     /**
-     * One update; returns the loss before it (PyTorch's {@code pred.item()} in the seed's loop).
+     * One update; returns the loss before it (PyTorch's {@code pred.item()} in the gradient-descent tutorial's loop).
      *
      * @throws TrainingDivergedException if the loss is NaN or infinite; the variables are put back
      *     to the values of the last step with a finite loss

@@ -92,7 +92,7 @@ class AutogradTest {
             Expr x = xy.at(0), y = xy.at(1);
             Expr f = x.square().plus(y).minus(11).square().plus(x.plus(y.square()).minus(7).square());
             Minimizer opt = ag.minimize(f, Optimizers.adam(1e-3));
-            before = opt.step();              // one update; returns f before it, like the seed's loop body
+            before = opt.step();              // one update; returns f before it, like the tutorial's loop body
             last = opt.steps(19_999);         // the other 19,999 in one native call, compiled by XLA
             found = xy.value();               // [3.0, 2.0]
         }

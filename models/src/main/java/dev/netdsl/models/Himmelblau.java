@@ -3,7 +3,7 @@ package dev.netdsl.models;
 import dev.netdsl.Expr;
 import dev.netdsl.autograd.Var;
 
-/** Himmelblau's function as the seed (001) writes it, over a raw variable {@code x_y}. */
+/** Himmelblau's function as the gradient-descent tutorial writes it, over a raw variable {@code x_y}. */
 public final class Himmelblau {
     /** Its four minima, all with f = 0. */
     public static final float[][] MINIMA = {{3f, 2f}, {-2.805118f, 3.131312f}, {-3.779310f, -3.283186f}, {3.584428f, -1.848126f}};

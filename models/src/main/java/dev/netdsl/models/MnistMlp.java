@@ -10,13 +10,13 @@ import dev.netdsl.autograd.Var;
 import dev.netdsl.layers.Initializers;
 import dev.netdsl.layers.Linear;
 
-/** The seed's MNIST MLP 784-200-200-10 (001), as a sequential net and with hand-written weights. */
+/** The MNIST tutorial's MLP 784-200-200-10, as a sequential net and with hand-written weights. */
 public final class MnistMlp {
     private MnistMlp() {
     }
 
     /**
-     * The seed's {@code nn.Sequential(Linear(784, 200), ReLU, Linear(200, 200), ReLU, Linear(200, 10), ReLU)};
+     * The tutorial's {@code nn.Sequential(Linear(784, 200), ReLU, Linear(200, 200), ReLU, Linear(200, 10), ReLU)};
      * with {@code finalRelu} off, the last ReLU (on the logits) is left out.
      */
     public static Net sequential(boolean finalRelu) {
@@ -26,7 +26,7 @@ public final class MnistMlp {
     }
 
     /**
-     * The seed's hand-written weights {@code w1,b1..w3,b3} in PyTorch's (out, in) order,
+     * The tutorial's hand-written weights {@code w1,b1..w3,b3} in PyTorch's (out, in) order,
      * Kaiming-normal weights and zero biases, and its forward pass over {@code x} ([-1, 784]);
      * returns the logits ([-1, 10]), with a ReLU on them if {@code finalRelu}.
      */

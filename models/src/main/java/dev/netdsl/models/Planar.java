@@ -9,7 +9,7 @@ import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.layers.Module;
 
-/** The planar-data models of seed 002. */
+/** The planar-data models of the Sequential-and-Module tutorial. */
 public final class Planar {
     private Planar() {
     }
@@ -19,7 +19,7 @@ public final class Planar {
         return Net.sequential(linear(2, 4), tanh(), linear(4, 1));
     }
 
-    /** The seed's {@code module_net(num_input, num_hidden, num_output)}: layer1, layer2 (Tanh), layer3. */
+    /** The tutorial's {@code module_net(num_input, num_hidden, num_output)}: layer1, layer2 (Tanh), layer3. */
     public static final class ModuleNet extends Module {
         /** First linear layer. */
         public final Linear layer1;
@@ -28,7 +28,7 @@ public final class Planar {
         /** Output layer. */
         public final Linear layer3;
 
-        /** {@code module_net(2, 4, 1)} in the seed. */
+        /** {@code module_net(2, 4, 1)} in the tutorial. */
         public ModuleNet(int inputs, int hidden, int outputs) {
             layer1 = add("layer1", linear(inputs, hidden));
             layer2 = add("layer2", tanh());

@@ -6,12 +6,12 @@ import static dev.netdsl.layers.Layers.tanh;
 import dev.netdsl.Net;
 import dev.netdsl.layers.Linear;
 
-/** The small regression models of seeds 003 and 004. */
+/** The small regression models of the activations and polynomial-regression tutorials. */
 public final class Regression {
     private Regression() {
     }
 
-    /** Seed 004's {@code poly_model}: one {@code nn.Linear(3, 1)} named {@code poly}, over features [x, x^2, x^3]. */
+    /** The polynomial-regression tutorial's {@code poly_model}: one {@code nn.Linear(3, 1)} named {@code poly}, over features [x, x^2, x^3]. */
     public static Net poly() {
         return Net.sequential().add("poly", linear(3, 1));
     }
