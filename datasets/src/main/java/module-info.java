@@ -5,4 +5,5 @@ module dev.netdsl.datasets {
     requires transitive dev.netdsl;
     requires java.net.http;
     requires java.desktop;
+    requires org.apache.commons.csv;
 }

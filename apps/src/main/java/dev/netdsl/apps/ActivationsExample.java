@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import dev.netdsl.Expr;
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Var;
@@ -39,6 +40,12 @@ public final class ActivationsExample {
 
     /** Computes and plots the gallery; returns the PNG's path. */
     public static Path run(Path out, PrintStream console) {
+        return run(out, false, Device.AUTO, console);
+    }
+
+    /** {@link #run(Path, PrintStream)} on {@code device}; with {@code quiet}, without the table of values. */
+    public static Path run(Path out, boolean quiet, Device device, PrintStream console) {
+        PrintStream chat = Outputs.unlessQuiet(console, quiet);
         Path dir = Outputs.directory(out.resolve("activations"));
         int n = 401;
         float[] xs = new float[n];
@@ -47,7 +54,7 @@ public final class ActivationsExample {
         }
         List<XYChart> charts = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Autograd ag = Autograd.open(0)) {
+        try (Autograd ag = Autograd.open(0, device)) {
             Var x = ag.variable("x", xs);
             for (Activation a : gallery()) {
                 Expr y = a.apply(x);
@@ -63,7 +70,7 @@ public final class ActivationsExample {
                 }
                 row.put("value_and_derivative_at", at);
                 rows.add(row);
-                console.printf(Locale.ROOT, "%-40s f(-2) = %8.4f  f'(-2) = %7.4f  f(2) = %7.4f  f'(2) = %7.4f%n", a,
+                chat.printf(Locale.ROOT, "%-40s f(-2) = %8.4f  f'(-2) = %7.4f  f(2) = %7.4f  f'(2) = %7.4f%n", a,
                         value(value, xs, -2), value(slope, xs, -2), value(value, xs, 2), value(slope, xs, 2));
             }
         }

@@ -67,6 +67,11 @@ public final class AllExamples {
      * writes the report; returns the number of examples that failed.
      */
     static int run(Path out, boolean quick, Function<String[], Integer> runner, PrintStream console) {
+        return run(out, quick, List.of(), runner, console);
+    }
+
+    /** {@link #run(Path, boolean, Function, PrintStream)} passing {@code extra} options (e.g. --quiet) to every example. */
+    static int run(Path out, boolean quick, List<String> extra, Function<String[], Integer> runner, PrintStream console) {
         Path dir = Outputs.directory(out);
         List<Ran> ran = new ArrayList<>();
         long start = System.nanoTime();
@@ -76,6 +81,17 @@ public final class AllExamples {
             args.add(e.name());
             args.addAll(quick ? e.quick() : e.full());
             args.addAll(List.of("--out", out.toString()));
+            for (int i = 0; i < extra.size(); i++) {
+                // An option the example's own arguments already give (sine's quick --quiet) is not repeated.
+                boolean valued = i + 1 < extra.size() && !extra.get(i + 1).startsWith("--");
+                if (!args.contains(extra.get(i))) {
+                    args.add(extra.get(i));
+                    if (valued) {
+                        args.add(extra.get(i + 1));
+                    }
+                }
+                i += valued ? 1 : 0;
+            }
             console.printf("%n== [%d/%d] ./netdsl %s%n", ++k, EXAMPLES.size(), String.join(" ", args));
             long t0 = System.nanoTime();
             int code = runner.apply(args.toArray(new String[0]));

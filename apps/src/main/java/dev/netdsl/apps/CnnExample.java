@@ -32,10 +32,10 @@ import javax.imageio.ImageIO;
 public final class CnnExample {
     /** What to run. */
     public record Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
-                          boolean offline) {
+                          boolean offline, boolean quiet) {
         /** 10 epochs, batch 128, Adam 1e-3, seed 1, MNIST from wherever it is found. */
         public static Options defaults() {
-            return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false);
+            return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false, false);
         }
     }
 
@@ -61,16 +61,17 @@ public final class CnnExample {
                 Path.of(System.getProperty("user.home")), !o.offline(), console::println);
         Dataset train = data.train();
         Dataset test = data.test();
-        console.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+        chat.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
                 java.util.Arrays.toString(train.exampleShape()));
         Path dir = Outputs.directory(o.out().resolve("cnn"));
         try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
-            console.println("device: " + model.device());
-            console.println(model.summary());
-            TutorialLines lines = new TutorialLines(console, train.size(), o.batchSize(), test.size(), 1);
+            chat.println("device: " + model.device());
+            chat.println(model.summary());
+            TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), 1);
             // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine.
-            model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test)
-                    .callbacks(lines, LrSchedule.cosine(o.epochs())).printTo(console));
+            Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines, LrSchedule.cosine(o.epochs()));
+            model.fit(train, o.quiet() ? fit.quiet() : fit.printTo(console));
             List<Epoch> epochs = lines.epochs;
             double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
             int[] predicted = ClassifierPlots.argmax(model.predict(test.xTensor()).rows());

@@ -33,7 +33,7 @@ public final class ExportExample {
 
     /** What to export. */
     public record Options(String example, String model, Integer steps, Integer epochs, long seed, boolean overwrite,
-                          Path out, Path dataDir, boolean offline, String command) {
+                          Path out, Path dataDir, boolean offline, String command, boolean quiet, Device device) {
     }
 
     private ExportExample() {
@@ -49,6 +49,29 @@ public final class ExportExample {
         m.put("poly", "poly");
         m.put("thermometer", "net");
         return m;
+    }
+
+    /**
+     * Exports the model in {@code file} (written by {@code Model.saveAll}) as a SavedModel to {@code o.out()}, with
+     * sample inputs and the model's outputs for them in {@code assets.extra/netdsl-check.json}.
+     */
+    public static Path exportFile(Path file, Options o, PrintStream console) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("export " + file + ": no such file");
+        }
+        if (o.model() != null || o.steps() != null || o.epochs() != null || o.dataDir() != null || o.offline()) {
+            throw new IllegalArgumentException("export " + file + ": --only, --steps, --epochs, --data-dir and --offline choose"
+                    + " and train a built-in example; a model file is exported as it is");
+        }
+        Path target = o.out().toAbsolutePath();
+        SafeFiles.checkDirectoryTarget(target, o.overwrite(), "export --out " + target, " or pass --overwrite");
+        Exporter exporter = new Exporter(o, "file", target);
+        try (Model model = Model.open(file)) {
+            exporter.model("file", model);
+            console.printf("exported %s (%s, %,d parameters) to %s: signature serving_default, input %s -> output %s%n", file,
+                    model.spec(), model.spec().parameterCount(), target, exporter.input, exporter.output);
+        }
+        return target;
     }
 
     /** Trains, exports, and returns the export directory. */
@@ -69,7 +92,7 @@ public final class ExportExample {
             default -> List.of(DEFAULT_MODEL.get(o.example()));
         };
         if (!models.contains(model)) {
-            throw new IllegalArgumentException("export " + o.example() + " --model " + model + ": pick one of " + models);
+            throw new IllegalArgumentException("export " + o.example() + " --only " + model + ": pick one of " + models);
         }
         checkPositive("--steps", o.steps());
         checkPositive("--epochs", o.epochs());
@@ -109,26 +132,26 @@ public final class ExportExample {
         switch (o.example()) {
             case "sine" -> {
                 Sine.Options d = Sine.Options.defaults();
-                Sine.run(new Sine.Options(d.cfg(), o.steps() != null ? o.steps() : d.steps(), d.lr(), o.seed(), work, true, 0,
-                        d.printEvery()), console, exporter);
+                Sine.run(new Sine.Options(d.cfg(), o.steps() != null ? o.steps() : d.steps(), d.lr(), o.seed(), work, o.quiet(),
+                        o.device(), 0, d.printEvery()), console, exporter);
             }
             case "mnist", "mnist-raw" -> MnistExample.run(new MnistExample.Options(o.example().equals("mnist-raw"),
-                    o.epochs() != null ? o.epochs() : 10, 200, 0.01, o.seed(), o.dataDir(), false, dev.netdsl.Device.AUTO, work,
-                    true, o.offline()), console, exporter);
+                    o.epochs() != null ? o.epochs() : 10, 200, 0.01, o.seed(), o.dataDir(), false, o.device(), work,
+                    true, o.offline(), o.quiet()), console, exporter);
             case "cnn" -> CnnExample.run(new CnnExample.Options(o.epochs() != null ? o.epochs() : 10, 128, 1e-3, o.seed(),
-                    o.dataDir(), false, dev.netdsl.Device.AUTO, work, o.offline()), console, exporter);
-            case "planar" -> PlanarExample.run(List.of(model), o.seed(), o.epochs() != null ? o.epochs() : 0, work, console,
-                    exporter);
+                    o.dataDir(), false, o.device(), work, o.offline(), o.quiet()), console, exporter);
+            case "planar" -> PlanarExample.run(List.of(model), o.seed(), o.epochs() != null ? o.epochs() : 0, work, o.quiet(),
+                    o.device(), console, exporter);
             case "poly" -> {
                 PolyExample.Options d = PolyExample.Options.defaults();
                 PolyExample.run(new PolyExample.Options(o.steps() != null ? o.steps() : d.maxSteps(), d.batchSize(), d.lr(),
-                        d.threshold(), o.seed(), work), console, exporter);
+                        d.threshold(), o.seed(), work, o.quiet(), o.device()), console, exporter);
             }
             default -> {
                 ThermometerExample.Options d = ThermometerExample.Options.defaults();
                 int epochs = o.epochs() != null ? o.epochs() : d.netEpochs();
                 ThermometerExample.run(new ThermometerExample.Options(Math.min(epochs, d.linearEpochs()), d.linearLr(), epochs,
-                        d.netLr(), d.hidden(), o.seed(), work), console, exporter);
+                        d.netLr(), d.hidden(), o.seed(), work, o.quiet(), o.device()), console, exporter);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import dev.netdsl.Expr;
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Minimizer;
@@ -38,15 +39,15 @@ public final class HimmelblauExample {
     private static final int PRINT_EVERY = 2000;
 
     /** What to run; the defaults are the tutorial's. */
-    public record Options(List<float[]> starts, int steps, double lr, Path out) {
+    public record Options(List<float[]> starts, int steps, double lr, Path out, boolean quiet, Device device) {
         /** Four starts, 20,000 steps, lr 1e-3, out/. */
         public static Options defaults() {
-            return new Options(TUTORIAL_STARTS, 20_000, 1e-3, Path.of("out"));
+            return new Options(TUTORIAL_STARTS, 20_000, 1e-3, Path.of("out"), false, Device.AUTO);
         }
 
         /** A copy writing under {@code dir}. */
         public Options withOut(Path dir) {
-            return new Options(starts, steps, lr, dir);
+            return new Options(starts, steps, lr, dir, quiet, device);
         }
     }
 
@@ -69,7 +70,8 @@ public final class HimmelblauExample {
         Path dir = Outputs.directory(o.out().resolve("himmelblau"));
         List<Run> runs = new ArrayList<>();
         for (float[] start : o.starts()) {
-            console.printf("start %s, Adam(lr=%s), %d steps%n", Arrays.toString(start), o.lr(), o.steps());
+            Outputs.unlessQuiet(console, o.quiet()).printf("start %s, Adam(lr=%s), %d steps%n", Arrays.toString(start), o.lr(),
+                    o.steps());
             runs.add(optimise(start, o, console));
         }
         Outputs.png(dir.resolve("surface.png"), landscape("Himmelblau f(x, y) on [-6, 6] x [-6, 6]", 1f));
@@ -100,7 +102,7 @@ public final class HimmelblauExample {
     }
 
     private static Run optimise(float[] start, Options o, PrintStream console) {
-        try (Autograd ag = Autograd.open(0)) {
+        try (Autograd ag = Autograd.open(0, o.device())) {
             Var xy = ag.variable("x_y", start.clone());
             Expr f = Himmelblau.of(xy);
             Minimizer opt = ag.minimize(f, Optimizers.adam(o.lr()));
@@ -116,7 +118,7 @@ public final class HimmelblauExample {
                 done += k;
                 float[] now = xy.value();
                 path.add(now);
-                if (last % PRINT_EVERY == 0) {
+                if (last % PRINT_EVERY == 0 && !o.quiet()) {
                     console.printf(Locale.ROOT, "step %d: x_y = [%s, %s], f(x) = %s%n", last, now[0], now[1], loss);
                 }
             }
@@ -125,8 +127,9 @@ public final class HimmelblauExample {
             float value = ag.eval(f)[0];
             float[] nearest = Himmelblau.nearestMinimum(end);
             double distance = Math.hypot(end[0] - nearest[0], end[1] - nearest[1]);
-            console.printf(Locale.ROOT, "end: x_y = [%s, %s], f = %s, nearest minimum %s at distance %.2e, %.3f s%n",
-                    end[0], end[1], value, Arrays.toString(nearest), distance, seconds);
+            console.printf(Locale.ROOT, "%send: x_y = [%s, %s], f = %s, nearest minimum %s at distance %.2e, %.3f s%n",
+                    o.quiet() ? "start " + Arrays.toString(start) + " -> " : "", end[0], end[1], value, Arrays.toString(nearest),
+                    distance, seconds);
             return new Run(start.clone(), end, value, nearest, distance, seconds, path);
         }
     }

@@ -13,13 +13,44 @@ import picocli.CommandLine;
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  the command did what it was asked",
+            "  1  it failed (an error, a diverged or unconverged run, a failed example in 'all')",
+            "  2  bad usage: an unknown option, a bad value, a missing argument"},
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
             Main.ExportCommand.class, Main.InspectCommand.class, Main.AllCommand.class})
 public final class Main implements Callable<Integer> {
-    @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = "--debug", description = "Print stack traces of errors (and, like --verbose, TensorFlow's native log).",
+            scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
+    @Option(names = "--verbose", description = "Show TensorFlow's native INFO log lines, which ./netdsl filters out otherwise.",
+            scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    /** The options every example takes, with the same meaning everywhere. */
+    static final class Common {
+        @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
+                description = "Output directory; the example writes to DIR/<example>/ (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--seed", defaultValue = "1",
+                description = "Seed for everything random: initial weights, shuffling, sampling, dropout (default: ${DEFAULT-VALUE}).")
+        long seed;
+        @Option(names = "--quiet", description = "No progress bars and no per-step or per-epoch lines: the summary only.")
+        boolean quiet;
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto",
+                description = "Where TensorFlow runs: cpu, gpu, or auto (a GPU if one is usable; default: ${DEFAULT-VALUE}).")
+        String device;
+
+        Device device() {
+            try {
+                return Device.valueOf(device.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--device " + device + ": use cpu, gpu or auto");
+            }
+        }
+    }
 
     @Override
     public Integer call() {
@@ -72,21 +103,18 @@ public final class Main implements Callable<Integer> {
         int steps;
         @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--seed", defaultValue = "1", description = "Initialisation seed (default: ${DEFAULT-VALUE}).")
-        long seed;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/sine/ (default: ${DEFAULT-VALUE}).")
-        Path out;
-        @Option(names = "--frames", defaultValue = "0", description = "Also write a fit PNG every K steps to OUT/sine/frames/ (default: off).")
+        @Option(names = "--frames", defaultValue = "0", description = "Also write a fit PNG every K steps to DIR/sine/frames/ (default: off).")
         int frames;
-        @Option(names = "--quiet", description = "No progress bar; print the loss lines only.")
-        boolean quiet;
+        @CommandLine.Mixin
+        Common common = new Common();
 
         @Override
         public Integer call() {
             if (frames < 0) {
                 throw new IllegalArgumentException("--frames " + frames + " must be 0 (off) or a positive step interval");
             }
-            Sine.run(new Sine.Options(Sine.parseCfg(cfg), steps, lr, seed, out, quiet, frames, 100), System.out);
+            Sine.run(new Sine.Options(Sine.parseCfg(cfg), steps, lr, common.seed, common.out, common.quiet, common.device(), frames,
+                    100), System.out);
             return 0;
         }
     }
@@ -100,15 +128,16 @@ public final class Main implements Callable<Integer> {
         int steps;
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/himmelblau/ (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
 
         @Override
         public Integer call() {
             List<float[]> points = starts == null ? HimmelblauExample.TUTORIAL_STARTS
                     : starts.stream().map(HimmelblauExample::parseStart).toList();
             Optimizers.adam(lr);
-            HimmelblauExample.run(new HimmelblauExample.Options(points, steps, lr, out), System.out);
+            HimmelblauExample.run(new HimmelblauExample.Options(points, steps, lr, common.out, common.quiet, common.device()),
+                    System.out);
             return 0;
         }
     }
@@ -121,16 +150,12 @@ public final class Main implements Callable<Integer> {
         int batchSize;
         @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
-        long seed;
         @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
         Path dataDir;
         @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
         boolean fashion;
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-        String device;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
         @Option(names = "--no-final-relu", description = "Drop the ReLU the tutorial puts on the logits.")
         boolean noFinalRelu;
         @Option(names = "--offline", description = "Never try to download the data set.")
@@ -140,17 +165,9 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, seed, dataDir, fashion, device(device), out,
-                    !noFinalRelu, offline), System.out);
+            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, common.seed, dataDir, fashion, common.device(),
+                    common.out, !noFinalRelu, offline, common.quiet), System.out);
             return 0;
-        }
-
-        static Device device(String name) {
-            try {
-                return Device.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--device " + name + ": use cpu, gpu or auto");
-            }
         }
     }
 
@@ -182,23 +199,19 @@ public final class Main implements Callable<Integer> {
         int batchSize;
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for initial weights, shuffling and dropout (default: ${DEFAULT-VALUE}).")
-        long seed;
         @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
         Path dataDir;
         @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
         boolean fashion;
-        @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-        String device;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory; files go to OUT/cnn/ (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
         @Option(names = "--offline", description = "Never try to download the data set.")
         boolean offline;
 
         @Override
         public Integer call() {
-            CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, seed, dataDir, fashion, MnistOptions.device(device), out,
-                    offline), System.out);
+            CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, common.seed, dataDir, fashion, common.device(), common.out,
+                    offline, common.quiet), System.out);
             return 0;
         }
     }
@@ -206,7 +219,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "poly", mixinStandardHelpOptions = true,
             description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < --threshold (the polynomial-regression tutorial).")
     static final class PolyCommand implements Callable<Integer> {
-        @Option(names = "--max-steps", defaultValue = "200000", description = "Give up after this many batches (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--steps", "--max-steps"}, defaultValue = "200000",
+                description = "Give up after this many batches (one step each; default: ${DEFAULT-VALUE}).")
         int maxSteps;
         @Option(names = "--batch-size", defaultValue = "32", description = "Fresh random samples per step (default: ${DEFAULT-VALUE}).")
         int batchSize;
@@ -215,15 +229,13 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--threshold", defaultValue = "1e-4",
                 description = "Stop at the first batch whose loss is below this; the tutorial uses 1e-3 (default: ${DEFAULT-VALUE}).")
         double threshold;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for the samples and the initial weights (default: ${DEFAULT-VALUE}).")
-        long seed;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
 
         @Override
         public Integer call() {
-            PolyExample.Result r = PolyExample.run(new PolyExample.Options(maxSteps, batchSize, lr, threshold, seed, out),
-                    System.out);
+            PolyExample.Result r = PolyExample.run(new PolyExample.Options(maxSteps, batchSize, lr, threshold, common.seed,
+                    common.out, common.quiet, common.device()), System.out);
             return r.converged() ? 0 : 1;
         }
     }
@@ -241,17 +253,16 @@ public final class Main implements Callable<Integer> {
         double lr;
         @Option(names = "--hidden", defaultValue = "13", description = "Hidden units (default: ${DEFAULT-VALUE}).")
         int hidden;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for the split and the initial weights (default: ${DEFAULT-VALUE}).")
-        long seed;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
 
         @Override
         public Integer call() {
             if (linearEpochs < 1 || epochs < 1) {
                 throw new IllegalArgumentException("--linear-epochs and --epochs must be at least 1");
             }
-            ThermometerExample.run(new ThermometerExample.Options(linearEpochs, linearLr, epochs, lr, hidden, seed, out), System.out);
+            ThermometerExample.run(new ThermometerExample.Options(linearEpochs, linearLr, epochs, lr, hidden, common.seed,
+                    common.out, common.quiet, common.device()), System.out);
             return 0;
         }
     }
@@ -259,12 +270,12 @@ public final class Main implements Callable<Integer> {
     @Command(name = "activations", mixinStandardHelpOptions = true,
             description = "Plot every activation and its derivative on [-5, 5], computed by the DSL (the activations tutorial).")
     static final class ActivationsCommand implements Callable<Integer> {
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
 
         @Override
         public Integer call() {
-            ActivationsExample.run(out, System.out);
+            ActivationsExample.run(common.out, common.quiet, common.device(), System.out);
             return 0;
         }
     }
@@ -277,33 +288,49 @@ public final class Main implements Callable<Integer> {
         Path out;
         @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the tutorials do: about a minute in all.")
         boolean quick;
+        @Option(names = "--quiet", description = "Pass --quiet to every example: the summaries only.")
+        boolean quiet;
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto", description = "Pass --device to every example (default: ${DEFAULT-VALUE}).")
+        String device;
+        @Option(names = "--seed", defaultValue = "1", description = "Pass --seed to every example (default: ${DEFAULT-VALUE}).")
+        long seed;
 
         @Override
         public Integer call() {
-            int failed = AllExamples.run(out, quick, Main::execute, System.out);
+            List<String> extra = new java.util.ArrayList<>(List.of("--seed", Long.toString(seed), "--device", device));
+            if (quiet) {
+                extra.add("--quiet");
+            }
+            int failed = AllExamples.run(out, quick, extra, Main::execute, System.out);
             return failed == 0 ? 0 : 1;
         }
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Train an example (its defaults, or fewer --steps/--epochs) and export the trained model as a"
-                    + " TensorFlow SavedModel (tag serve, signature serving_default) to --out.",
+            description = {"Export a model as a TensorFlow SavedModel (tag serve, signature serving_default) to --out:"
+                    + " a model file written by Model.saveAll, or one of the examples, trained first (its defaults, or fewer"
+                    + " --steps/--epochs).",
                 "Sample inputs and NetDSL's outputs for them go to OUT/assets.extra/netdsl-check.json."})
     static final class ExportCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "EXAMPLE", description = "sine, mnist, mnist-raw, cnn, planar, poly or thermometer.")
-        String example;
-        @Option(names = "--out", required = true, description = "The SavedModel directory to create.")
+        @CommandLine.Parameters(paramLabel = "FILE|EXAMPLE", description = "A saveAll model file, or an example: sine, mnist,"
+                + " mnist-raw, cnn, planar, poly or thermometer.")
+        String source;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The SavedModel directory to create.")
         Path out;
-        @Option(names = "--model", description = "Which of the example's models: planar: logistic, two-layer, sequential,"
-                + " module, deep (default: sequential); thermometer: linear, net (default: net).")
+        @Option(names = {"--only", "--model"}, paramLabel = "NAME", description = "Which of the example's models: planar: logistic,"
+                + " two-layer, sequential, module, deep (default: sequential); thermometer: linear, net (default: net).")
         String model;
         @Option(names = "--steps", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
         Integer steps;
         @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the tutorial's per model)"
                 + " and thermometer (default 5000).")
         Integer epochs;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "1", description = "Seed for everything random in the example's training (default: ${DEFAULT-VALUE}).")
         long seed;
+        @Option(names = "--quiet", description = "No per-step or per-epoch lines while the example trains: the summary only.")
+        boolean quiet;
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto", description = "Where the example trains (default: ${DEFAULT-VALUE}).")
+        String device;
         @Option(names = "--overwrite", description = "Replace an existing export in --out (once the new one is complete).")
         boolean overwrite;
         @Option(names = "--data-dir", description = "mnist, mnist-raw, cnn: directory with the four IDX files.")
@@ -316,8 +343,18 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             String command = "./netdsl export " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            ExportExample.run(new ExportExample.Options(example, model, steps, epochs, seed, overwrite, out, dataDir, offline,
-                    command), System.out);
+            Common c = new Common();
+            c.device = device;
+            ExportExample.Options o = new ExportExample.Options(source, model, steps, epochs, seed, overwrite, out, dataDir, offline,
+                    command, quiet, c.device());
+            Path file = Path.of(source);
+            boolean example = ExportExample.DEFAULT_MODEL.containsKey(source) || source.equals("himmelblau")
+                    || source.equals("activations");
+            if (!example && (java.nio.file.Files.exists(file) || source.contains("/") || source.contains("."))) {
+                ExportExample.exportFile(file, o, System.out);
+            } else {
+                ExportExample.run(o, System.out);
+            }
             return 0;
         }
     }
@@ -327,13 +364,11 @@ public final class Main implements Callable<Integer> {
     static final class PlanarCommand implements Callable<Integer> {
         @Option(names = "--only", paramLabel = "NAME", description = "Run only these models (repeatable): logistic, two-layer, sequential, module, deep (default: all).")
         List<String> only;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for the initial weights (default: ${DEFAULT-VALUE}).")
-        long seed;
         @Option(names = "--epochs", defaultValue = "0", description = "Epochs for every model (default: the tutorial's: logistic 100,"
                 + " two-layer, sequential and module 10000, deep 20000).")
         int epochs;
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
-        Path out;
+        @CommandLine.Mixin
+        Common common = new Common();
         @Option(names = "--from-pytorch", paramLabel = "FILE", description = "Instead of training: load the Sequential's weights from"
                 + " FILE (the tutorial's save_seq_net_params.pth from torch.save, a safetensors or a NetDSL file) and print its loss,"
                 + " accuracy and boundary plot.")
@@ -345,10 +380,11 @@ public final class Main implements Callable<Integer> {
                 if (only != null || epochs != 0) {
                     throw new IllegalArgumentException("--from-pytorch loads the Sequential without training; drop --only and --epochs");
                 }
-                PlanarExample.fromPyTorch(fromPyTorch, out, System.out);
+                PlanarExample.fromPyTorch(fromPyTorch, common.out, System.out);
                 return 0;
             }
-            PlanarExample.run(only == null ? List.of() : only, seed, epochs, out, System.out, Trained.NONE);
+            PlanarExample.run(only == null ? List.of() : only, common.seed, epochs, common.out, common.quiet, common.device(),
+                    System.out, Trained.NONE);
             return 0;
         }
     }

@@ -29,7 +29,7 @@ import java.util.Map;
 public final class MnistExample {
     /** What to run; defaults are the tutorial's. */
     public record Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
-                          Device device, Path out, boolean finalRelu, boolean offline) {
+                          Device device, Path out, boolean finalRelu, boolean offline, boolean quiet) {
     }
 
     /** What a run produced. */
@@ -72,11 +72,12 @@ public final class MnistExample {
         // The tutorial's MLP takes x.view(-1, 28*28): the images as vectors.
         Dataset train = data.train().reshape(784);
         Dataset test = data.test().reshape(784);
-        console.printf("data: %s, %d train / %d test samples%n", data.source(), train.size(), test.size());
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+        chat.printf("data: %s, %d train / %d test samples%n", data.source(), train.size(), test.size());
         Path dir = Outputs.directory(o.out().resolve(name));
-        TutorialLines lines = new TutorialLines(console, train.size(), o.batchSize(), test.size(), 0);
+        TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), 0);
         try (Trainer t = o.raw() ? raw(o, console) : sequential(o, console)) {
-            console.println("device: " + t.device());
+            chat.println("device: " + t.device());
             t.train(train, test, lines);
             List<Epoch> epochs = lines.epochs;
             double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
@@ -113,7 +114,8 @@ public final class MnistExample {
         return new Trainer() {
             @Override
             public void train(Dataset train, Dataset test, TutorialLines lines) {
-                model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines).printTo(console));
+                Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines);
+                model.fit(train, o.quiet() ? fit.quiet() : fit.printTo(console));
             }
 
             @Override

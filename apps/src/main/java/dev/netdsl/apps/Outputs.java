@@ -28,6 +28,11 @@ public final class Outputs {
         }
     }
 
+    /** {@code console}, or a stream that prints nothing when {@code quiet} (for the lines --quiet leaves out). */
+    public static java.io.PrintStream unlessQuiet(java.io.PrintStream console, boolean quiet) {
+        return quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : console;
+    }
+
     /** Writes {@code bytes} to {@code target} atomically (temp file beside it, then a move). */
     public static void write(Path target, byte[] bytes) {
         SafeFiles.write(target, bytes);

@@ -1,6 +1,7 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Dataset;
+import dev.netdsl.Device;
 import dev.netdsl.Evaluation;
 import dev.netdsl.Expr;
 import dev.netdsl.Model;
@@ -51,7 +52,7 @@ public final class PlanarExample {
 
     /** Runs the models named in {@code only} (all if empty) and writes the plots and metrics. */
     public static List<Outcome> run(List<String> only, long seed, Path out, PrintStream console) {
-        return run(only, seed, 0, out, console, Trained.NONE);
+        return run(only, seed, 0, out, false, Device.AUTO, console, Trained.NONE);
     }
 
     /**
@@ -60,6 +61,16 @@ public final class PlanarExample {
      */
     public static List<Outcome> run(List<String> only, long seed, int epochsOverride, Path out, PrintStream console,
                                     Trained trained) {
+        return run(only, seed, epochsOverride, out, false, Device.AUTO, console, trained);
+    }
+
+    /**
+     * {@link #run(List, long, int, Path, PrintStream, Trained)} on {@code device}; with {@code quiet}, only each
+     * model's final line is printed.
+     */
+    public static List<Outcome> run(List<String> only, long seed, int epochsOverride, Path out, boolean quiet, Device device,
+                                    PrintStream console, Trained trained) {
+        PrintStream chat = Outputs.unlessQuiet(console, quiet);
         if (epochsOverride < 0) {
             throw new IllegalArgumentException("--epochs " + epochsOverride + " must be positive (or 0 for the tutorial's)");
         }
@@ -83,14 +94,14 @@ public final class PlanarExample {
             if (!only.isEmpty() && !only.contains(name)) {
                 continue;
             }
-            console.println("== " + name);
+            chat.println("== " + name);
             long t0 = System.nanoTime();
             float[] logits;
             float loss;
             double accuracy;
             switch (name) {
                 case "logistic", "two-layer" -> {
-                    try (Autograd ag = Autograd.open(seed)) {
+                    try (Autograd ag = Autograd.open(seed, device)) {
                         Input x = ag.input("x", -1, 2);
                         Input t = ag.input("y", -1, 1);
                         Expr z;
@@ -119,7 +130,7 @@ public final class PlanarExample {
                         for (int e = 0; e < epochs; e += every) {
                             // One fused call per printed line: its result is the loss of epoch e + every.
                             loss = opt.steps(Math.min(every, epochs - e), feeds);
-                            console.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
+                            chat.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
                         }
                         logits = ag.eval(z, Feeds.of(x, grid.points, grid.count(), 2));
                         accuracy = accuracy(ag.eval(z, feeds), y);
@@ -133,10 +144,10 @@ public final class PlanarExample {
                         default -> Planar.deep().bceWithLogits().sgd(0.1);
                     };
                     int epochs = epochsOverride > 0 ? epochsOverride : name.equals("deep") ? 20_000 : 10_000;
-                    try (Model model = spec.seed(seed).build().progress(false)) {
+                    try (Model model = spec.seed(seed).build(device).progress(false)) {
                         model.fit(data, epochs, (i, l) -> {
                             if ((i + 1) % 1000 == 0) {
-                                console.printf("epoch: %d, loss: %s%n", i + 1, l);
+                                chat.printf("epoch: %d, loss: %s%n", i + 1, l);
                             }
                         });
                         Evaluation ev = model.evaluate(data);
@@ -148,11 +159,11 @@ public final class PlanarExample {
                             logits[i] = p[i][0];
                         }
                         if (name.equals("module")) {
-                            console.println("layer1.weight " + model.parameters().get(0).shape());
+                            chat.println("layer1.weight " + model.parameters().get(0).shape());
                         }
                         trained.model(name, model);
                         if (name.equals("sequential")) {
-                            saveAndReload(model, spec, dir, console);
+                            saveAndReload(model, spec, dir, chat);
                         }
                     }
                 }

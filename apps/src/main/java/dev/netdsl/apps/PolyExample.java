@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
 import dev.netdsl.Parameter;
@@ -34,15 +35,16 @@ public final class PolyExample {
     static final double B_TARGET = 0.9;
 
     /** What to run. */
-    public record Options(int maxSteps, int batchSize, double lr, double threshold, long seed, Path out) {
+    public record Options(int maxSteps, int batchSize, double lr, double threshold, long seed, Path out, boolean quiet,
+                          Device device) {
         /** The tutorial's settings (batch 32, SGD 1e-3) with threshold 1e-4 and a 200,000-step guard. */
         public static Options defaults() {
-            return new Options(200_000, 32, 1e-3, 1e-4, 1, Path.of("out"));
+            return new Options(200_000, 32, 1e-3, 1e-4, 1, Path.of("out"), false, Device.AUTO);
         }
 
         /** A copy writing under {@code dir}. */
         public Options withOut(Path dir) {
-            return new Options(maxSteps, batchSize, lr, threshold, seed, dir);
+            return new Options(maxSteps, batchSize, lr, threshold, seed, dir, quiet, device);
         }
     }
 
@@ -77,14 +79,14 @@ public final class PolyExample {
     /** {@link #run(Options, PrintStream)}, handing the trained model ("poly") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
         if (o.maxSteps() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--max-steps and --batch-size must be at least 1");
+            throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
         }
         if (!(o.threshold() > 0)) {
             throw new IllegalArgumentException("--threshold " + o.threshold() + " must be positive, e.g. 1e-3");
         }
         Random random = new Random(o.seed());
         Path dir = Outputs.directory(o.out().resolve("poly"));
-        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build().progress(false)) {
+        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
             long t0 = System.nanoTime();
             int steps = 0;
             float loss = Float.NaN;
@@ -105,7 +107,7 @@ public final class PolyExample {
             double bias = p.get(1).values()[0];
             console.printf(Locale.ROOT, "Loss: %.6f after %d batches (%.2f s)%n", loss, steps, seconds);
             if (!converged) {
-                console.printf(Locale.ROOT, "did not reach loss < %s within --max-steps %d; the numbers below are where it"
+                console.printf(Locale.ROOT, "did not reach loss < %s within --steps %d; the numbers below are where it"
                         + " stopped%n", o.threshold(), o.maxSteps());
             }
             console.println("==> Learned function:\t" + describe(weights, bias));

@@ -1,6 +1,7 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Dataset;
+import dev.netdsl.Device;
 import dev.netdsl.History;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
@@ -34,10 +35,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Sine {
     /** What to run; the defaults are the tutorial's. */
-    public record Options(int[] cfg, int steps, double lr, long seed, Path out, boolean quiet, int frames, int printEvery) {
+    public record Options(int[] cfg, int steps, double lr, long seed, Path out, boolean quiet, Device device, int frames,
+                          int printEvery) {
         /** The tutorial's settings: cfg 1,20,50,20,1, 10,000 steps, lr 0.05. */
         public static Options defaults() {
-            return new Options(new int[] {1, 20, 50, 20, 1}, 10_000, 0.05, 1, Path.of("out"), false, 0, 100);
+            return new Options(new int[] {1, 20, 50, 20, 1}, 10_000, 0.05, 1, Path.of("out"), false, Device.AUTO, 0, 100);
         }
     }
 
@@ -60,14 +62,15 @@ public final class Sine {
         Path dir = Outputs.directory(o.out().resolve("sine"));
         int hidden = o.cfg().length - 2;
         boolean bar = !o.quiet() && System.console() != null;
-        console.println(spec + " on " + data.size() + " points, " + o.steps() + " steps");
-        try (Model net = spec.build().progress(bar)) {
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+        chat.println(spec + " on " + data.size() + " points, " + o.steps() + " steps");
+        try (Model net = spec.build(o.device()).progress(bar)) {
             float[][] x = data.x();
             float[][] y = data.y();
             Path frames = o.frames() > 0 ? Outputs.directory(dir.resolve("frames")) : null;
             History h = net.fit(data, o.steps(), (i, loss) -> {
                 if (!bar && (i % o.printEvery() == 0 || i == o.steps() - 1)) {
-                    console.println(i + " " + loss);
+                    chat.println(i + " " + loss);
                 }
                 if (frames != null && (i % o.frames() == 0 || i == o.steps() - 1)) {
                     Outputs.png(frames.resolve(String.format("frame-%06d.png", i)),
@@ -76,12 +79,12 @@ public final class Sine {
             });
             float last = h.finalLoss();
             if (bar) {
-                console.println((o.steps() - 1) + " " + last);
+                chat.println((o.steps() - 1) + " " + last);
             }
             List<Parameter> params = net.parameters();
-            console.println("The network has " + params.size() / 2 + " layers of parameters");
+            chat.println("The network has " + params.size() / 2 + " layers of parameters");
             for (int i = 0; i + 1 < params.size(); i += 2) {
-                console.printf(" parameter %d: weight shape=%s, bias shape=%s%n", i / 2 + 1,
+                chat.printf(" parameter %d: weight shape=%s, bias shape=%s%n", i / 2 + 1,
                         params.get(i).numpyShape(), params.get(i + 1).numpyShape());
             }
             Outputs.png(dir.resolve("fit.png"), fitChart(x, y, net.predict(x), o.steps() - 1, last, hidden));

@@ -1,9 +1,11 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Dataset;
+import dev.netdsl.Device;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
 import dev.netdsl.Parameter;
+import dev.netdsl.datasets.Csv;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.models.Regression;
 import dev.netdsl.training.Callback;
@@ -16,12 +18,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -34,19 +34,22 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code hidden_linear -> hidden_activation -> output_linear} net.
  */
 public final class ThermometerExample {
-    static final float[] T_C = {0.5f, 14.0f, 15.0f, 28.0f, 11.0f, 8.0f, 3.0f, -4.0f, 6.0f, 13.0f, 21.0f};
-    static final float[] T_U = {35.7f, 55.9f, 58.2f, 81.9f, 56.3f, 48.9f, 33.9f, 21.8f, 48.4f, 60.4f, 68.4f};
+    /** The book's eleven readings, shipped beside this class: t_c in degrees Celsius, t_u in the unknown units. */
+    static final Csv.Table READINGS = readings();
+    static final float[] T_U = column(READINGS.dataset().x());
+    static final float[] T_C = column(READINGS.dataset().y());
 
     /** What to run; defaults are the book's. */
-    public record Options(int linearEpochs, double linearLr, int netEpochs, double netLr, int hidden, long seed, Path out) {
+    public record Options(int linearEpochs, double linearLr, int netEpochs, double netLr, int hidden, long seed, Path out,
+                          boolean quiet, Device device) {
         /** Linear: SGD 1e-2, 3000 epochs; net: 13 hidden units, SGD 1e-3, 5000 epochs. */
         public static Options defaults() {
-            return new Options(3000, 1e-2, 5000, 1e-3, 13, 1, Path.of("out"));
+            return new Options(3000, 1e-2, 5000, 1e-3, 13, 1, Path.of("out"), false, Device.AUTO);
         }
 
         /** A copy writing under {@code dir}. */
         public Options withOut(Path dir) {
-            return new Options(linearEpochs, linearLr, netEpochs, netLr, hidden, seed, dir);
+            return new Options(linearEpochs, linearLr, netEpochs, netLr, hidden, seed, dir, quiet, device);
         }
     }
 
@@ -64,17 +67,14 @@ public final class ThermometerExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained models ("linear", "net") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < T_C.length; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(o.seed()));
-        int nVal = (int) (0.2 * T_C.length);
-        int[] val = order.subList(0, nVal).stream().mapToInt(Integer::intValue).toArray();
-        int[] train = order.subList(nVal, order.size()).stream().mapToInt(Integer::intValue).toArray();
+        // The book's split: 20% of the shuffled rows for validation (Collections.shuffle with the seed).
+        Csv.Split split = READINGS.split(0.2, o.seed());
+        int[] val = split.validationRows();
+        int[] train = split.trainRows();
         Dataset trainSet = rows(train);
         Dataset valSet = rows(val);
-        console.println("train indices " + Arrays.toString(train) + ", validation indices " + Arrays.toString(val));
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+        chat.println("train indices " + Arrays.toString(train) + ", validation indices " + Arrays.toString(val));
         Path dir = Outputs.directory(o.out().resolve("thermometer"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("example", "thermometer");
@@ -93,14 +93,14 @@ public final class ThermometerExample {
             gridX[i][0] = (float) (0.1 * grid[i]);
         }
         for (int k = 0; k < 2; k++) {
-            console.println("== " + specs[k]);
-            try (Model model = specs[k].build().progress(false)) {
+            chat.println("== " + specs[k]);
+            try (Model model = specs[k].build(o.device()).progress(false)) {
                 // The book's loop: full-batch steps, the validation loss after each, printed every 1000.
                 model.fit(trainSet, Fit.steps(epochs[k]).validation(valSet).quiet().callbacks(new Callback() {
                     @Override
                     public void onEpochEnd(TrainingRun run, int e, Map<String, Double> logs) {
                         if (e == 1 || e % 1000 == 0) {
-                            console.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, logs.get("loss"),
+                            chat.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, logs.get("loss"),
                                     logs.get("val_loss"));
                         }
                     }
@@ -117,7 +117,7 @@ public final class ThermometerExample {
                 m.put("validation_loss", valLoss);
                 Map<String, Object> params = new LinkedHashMap<>();
                 for (Parameter p : model.parameters()) {
-                    console.println(p.name() + " " + p.shape());
+                    chat.println(p.name() + " " + p.shape());
                     params.put(p.name(), p.shape());
                 }
                 m.put("parameters", params);
@@ -135,6 +135,26 @@ public final class ThermometerExample {
         Outputs.json(dir.resolve("metrics.json"), metrics);
         console.println("wrote " + dir);
         return new Result(losses[0], losses[1], losses[2], losses[3], dir);
+    }
+
+    private static Csv.Table readings() {
+        try (java.io.InputStream in = ThermometerExample.class.getResourceAsStream("thermometer.csv")) {
+            if (in == null) {
+                throw new IllegalStateException("thermometer.csv is missing from the netdsl-apps jar; rebuild it");
+            }
+            return Csv.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "thermometer.csv")
+                    .features("t_u").target("t_c").load();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static float[] column(float[][] rows) {
+        float[] c = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            c[i] = rows[i][0];
+        }
+        return c;
     }
 
     private static Dataset rows(int[] idx) {

@@ -21,7 +21,7 @@ class CnnExampleTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         // The embedded sample only (no download, no cache): a fixed data set on every machine.
         CnnExample.Options o = new CnnExample.Options(2, 128, 1e-3, 1, MnistExampleTest.sampleDir(tmp), false, Device.CPU,
-                tmp.resolve("out"), true);
+                tmp.resolve("out"), true, false);
 
         CnnExample.Result r = CnnExample.run(o, new PrintStream(console, true, StandardCharsets.UTF_8));
 

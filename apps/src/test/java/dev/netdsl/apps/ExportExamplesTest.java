@@ -20,14 +20,15 @@ class ExportExamplesTest {
     void exported_examples_predict_the_same_in_a_fresh_jvm(@TempDir Path tmp) throws Exception {
         String[][] exports = {
             {"sine", "--steps", "300"},
-            {"planar", "--model", "sequential", "--epochs", "300"},
+            {"planar", "--only", "sequential", "--epochs", "300"},
             {"mnist", "--epochs", "1", "--offline"},
             {"mnist-raw", "--epochs", "1", "--offline"},
             {"cnn", "--epochs", "1", "--offline"},
+            {savedModelFile(tmp).toString()},
         };
         List<String> dirs = new ArrayList<>();
         for (String[] e : exports) {
-            Path dir = tmp.resolve(e[0]);
+            Path dir = tmp.resolve(Path.of(e[0]).getFileName() + "-export");
             List<String> args = new ArrayList<>(List.of("export"));
             args.addAll(List.of(e));
             args.addAll(List.of("--out", dir.toString()));
@@ -43,10 +44,10 @@ class ExportExamplesTest {
         assertThat(p.exitValue()).as(out).isZero();
         List<String> lines = out.lines().filter(l -> l.startsWith("MAXDIFF ")).toList();
         System.out.println(String.join("\n", lines));
-        assertThat(lines).hasSize(5);
+        assertThat(lines).hasSize(exports.length);
         // The CNN's export runs in inference mode (no dropout, batch norm's running statistics), as predict does.
-        String[] shapes = {"8x1", "8x1", "8x10", "8x10", "8x10"};
-        for (int i = 0; i < 5; i++) {
+        String[] shapes = {"8x1", "8x1", "8x10", "8x10", "8x10", "8x2"};
+        for (int i = 0; i < exports.length; i++) {
             String[] f = lines.get(i).split(" ");
             assertThat(f[1]).isEqualTo(dirs.get(i));
             assertThat(Double.parseDouble(f[2])).as(lines.get(i)).isLessThanOrEqualTo(1e-6);
@@ -54,10 +55,38 @@ class ExportExamplesTest {
         }
     }
 
+    /** A user's own model, trained a little and written with saveAll: what {@code ./netdsl export FILE} is for. */
+    private static Path savedModelFile(Path tmp) {
+        Path file = tmp.resolve("mine.netdsl");
+        try (dev.netdsl.Model m = dev.netdsl.Net.of(3, 8, 2).tanh().mse().adam(0.01).seed(3).build()) {
+            float[][] x = {{1, 2, 3}, {0, -1, 2}, {4, 0, 1}};
+            m.fit(dev.netdsl.Dataset.of(x, new float[][] {{1, 0}, {0, 1}, {1, 1}}), 20);
+            m.saveAll(file);
+        }
+        return file;
+    }
+
+    @Test
+    void exporting_a_weights_file_or_a_missing_file_is_a_one_line_error(@TempDir Path tmp) {
+        Path weights = tmp.resolve("w.safetensors");
+        try (dev.netdsl.Model m = dev.netdsl.Net.of(3, 2).mse().sgd(0.1).build()) {
+            m.save(weights);
+        }
+        String[] r = MainTest.run("export", weights.toString(), "--out", tmp.resolve("a").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).startsWith("netdsl export: ").contains(weights.toString()).doesNotContain("\tat ");
+        r = MainTest.run("export", tmp.resolve("nope.netdsl").toString(), "--out", tmp.resolve("b").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("no such file");
+        r = MainTest.run("export", savedModelFile(tmp).toString(), "--epochs", "3", "--out", tmp.resolve("c").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("a model file is exported as it is");
+    }
+
     @Test
     void exporting_an_example_without_a_model_or_over_an_old_export_is_a_one_line_error(@TempDir Path tmp) {
         assertThat(Main.execute("export", "himmelblau", "--out", tmp.resolve("h").toString())).isEqualTo(2);
-        assertThat(Main.execute("export", "planar", "--model", "nope", "--out", tmp.resolve("p").toString())).isEqualTo(2);
+        assertThat(Main.execute("export", "planar", "--only", "nope", "--out", tmp.resolve("p").toString())).isEqualTo(2);
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isZero();
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isEqualTo(2);
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString(), "--overwrite")).isZero();

@@ -52,6 +52,39 @@ class MainTest {
     }
 
     @Test
+    void every_example_takes_the_common_options_and_help_lists_them_and_the_exit_codes() {
+        for (String example : new String[] {"sine", "himmelblau", "mnist", "mnist-raw", "cnn", "poly", "thermometer", "activations",
+            "planar"}) {
+            String[] r = run(example, "--help");
+            assertThat(r[0]).isEqualTo("0");
+            assertThat(r[1]).as(example).contains("--out=DIR").contains("--seed=").contains("--quiet").contains("--device=cpu|gpu|auto");
+        }
+        assertThat(run("--help")[1]).contains("Exit codes:").contains("0  the command did").contains("2  bad usage");
+        assertThat(run("poly", "--help")[1]).contains("--steps");
+        assertThat(run("all", "--help")[1]).contains("--quiet").contains("--device").contains("--seed");
+    }
+
+    @Test
+    void himmelblau_quiet_prints_the_summary_only(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] loud = run("himmelblau", "--steps", "4000", "--start", "0,0", "--out", dir.toString(), "--device", "cpu");
+        String[] quiet = run("himmelblau", "--steps", "4000", "--start", "0,0", "--out", dir.toString(), "--quiet");
+
+        assertThat(loud[0]).isEqualTo("0");
+        assertThat(quiet[0]).isEqualTo("0");
+        assertThat(loud[1]).contains("step 2000: x_y =");
+        assertThat(quiet[1]).doesNotContain("step 2000").isNotBlank();
+        assertThat(quiet[1].lines().count()).isLessThan(loud[1].lines().count());
+    }
+
+    @Test
+    void a_bad_device_is_a_usage_error() {
+        String[] r = run("poly", "--device", "tpu", "--steps", "3");
+
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--device tpu: use cpu, gpu or auto");
+    }
+
+    @Test
     void a_malformed_himmelblau_start_exits_with_2_and_shows_the_expected_form() {
         String[] r = run("himmelblau", "--start", "4;0");
 

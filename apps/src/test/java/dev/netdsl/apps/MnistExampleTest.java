@@ -37,7 +37,7 @@ class MnistExampleTest {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         MnistExample.Options o = new MnistExample.Options(raw, 2, 200, 0.05, 1, sampleDir(tmp), false, Device.CPU,
-                tmp.resolve("out"), false, true);
+                tmp.resolve("out"), false, true, false);
 
         MnistExample.Result r = MnistExample.run(o, new PrintStream(console, true, StandardCharsets.UTF_8));
 

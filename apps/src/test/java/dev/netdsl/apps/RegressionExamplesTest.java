@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -47,7 +48,7 @@ class RegressionExamplesTest {
 
     @Test
     void poly_with_the_tutorials_stop_rule_stops_at_the_first_batch_under_1e3(@TempDir Path out) {
-        PolyExample.Result r = PolyExample.run(new PolyExample.Options(200_000, 32, 1e-3, 1e-3, 1, out), quiet(new ByteArrayOutputStream()));
+        PolyExample.Result r = PolyExample.run(new PolyExample.Options(200_000, 32, 1e-3, 1e-3, 1, out, false, Device.CPU), quiet(new ByteArrayOutputStream()));
 
         assertThat(r.converged()).isTrue();
         assertThat(r.finalLoss()).isLessThan(1e-3f);
@@ -60,10 +61,10 @@ class RegressionExamplesTest {
     void poly_reports_honestly_when_the_step_guard_stops_it(@TempDir Path out) throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-        PolyExample.Result r = PolyExample.run(new PolyExample.Options(10, 32, 1e-3, 1e-3, 1, out), quiet(console));
+        PolyExample.Result r = PolyExample.run(new PolyExample.Options(10, 32, 1e-3, 1e-3, 1, out, false, Device.CPU), quiet(console));
 
         assertThat(r.converged()).isFalse();
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("did not reach loss < 0.001 within --max-steps 10");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("did not reach loss < 0.001 within --steps 10");
         assertThat(new ObjectMapper().readTree(out.resolve("poly/metrics.json").toFile()).get("converged").asBoolean()).isFalse();
     }
 

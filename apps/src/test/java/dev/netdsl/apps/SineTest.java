@@ -1,5 +1,6 @@
 package dev.netdsl.apps;
 
+import dev.netdsl.Device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ class SineTest {
     void five_thousand_steps_of_the_tutorials_net_reach_mse_below_005_and_write_every_file(@TempDir Path out) throws Exception {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Sine.Options o = new Sine.Options(new int[] {1, 20, 50, 20, 1}, 5000, 0.05, 1, out, true, 2500, 100);
+        Sine.Options o = new Sine.Options(new int[] {1, 20, 50, 20, 1}, 5000, 0.05, 1, out, false, Device.CPU, 2500, 100);
 
         Sine.Result r = Sine.run(o, new PrintStream(console, true, StandardCharsets.UTF_8));
 

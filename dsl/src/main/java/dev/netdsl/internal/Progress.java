@@ -3,10 +3,13 @@ package dev.netdsl.internal;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
 /**
  * A progress bar on the terminal for long training loops, or nothing when the output is not a
- * terminal (logs and CI stay clean) or progress is switched off.
+ * terminal (logs and CI stay clean) or progress is switched off. The bar is drawn on standard output,
+ * next to the lines it accompanies, so standard error stays line-oriented (the {@code netdsl} launcher
+ * filters TensorFlow's native log lines out of it line by line).
  */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
@@ -21,7 +24,8 @@ public final class Progress implements AutoCloseable {
             return new Progress(null);
         }
         return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build());
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.out)).setUpdateIntervalMillis(250).continuousUpdate().build());
     }
 
     /** Moves the bar to {@code done} and shows {@code loss}. */
