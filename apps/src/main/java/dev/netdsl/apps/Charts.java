@@ -1,6 +1,8 @@
 package dev.netdsl.apps;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
@@ -10,6 +12,7 @@ import org.knowm.xchart.internal.style.SeriesColorMarkerLineStyle;
 import org.knowm.xchart.internal.style.SeriesColorMarkerLineStyleCycler;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -124,5 +127,15 @@ public final class Charts {
             }
         }
         return lo < hi ? new double[] {lo, hi} : null;
+    }
+
+    /** A marker that fills a {@code width} by {@code height} pixel rectangle whatever the chart's marker size: a grid cell. */
+    public static Marker cell(double width, double height) {
+        return new Marker() {
+            @Override
+            public void paint(Graphics2D g, double x, double y, int markerSize) {
+                g.fill(new Rectangle2D.Double(x - width / 2, y - height / 2, width, height));
+            }
+        };
     }
 }

@@ -70,21 +70,17 @@ final class TutorialLines implements Callback {
                 logs.get("lr"), logs.get("seconds"));
     }
 
-    /** Loss: each batch (faint), the epoch's mean over its batches, and the test set's, per epoch. */
+    /**
+     * Loss: each batch (faint), the epoch's mean over its batches, and the test set's, per epoch. (The round ticks
+     * on the batches' equally spaced x values come from {@link Charts#roundTicks} when it is written.)
+     */
     XYChart lossChart(String name) {
         XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": cross-entropy loss, train vs test")
-                .xAxisTitle("epochs trained").yAxisTitle("loss").build();
+                .xAxisTitle("epochs trained").yAxisTitle("cross-entropy loss (mean per example)").build();
         wholeEpochTicks(chart);
         // An epoch's mean is drawn at its end, where the test set is evaluated.
         double[] ends = trained();
         double[] testLoss = epochs.stream().mapToDouble(Epoch::testLoss).toArray();
-        // XChart ticks an axis at the data's own x values when the x values of all series, in the order added, are
-        // equally spaced (the batches' are), which puts ticks at odd fractions of an epoch; an invisible series at the
-        // epoch ends added first breaks that spacing, and the batches are still drawn under the epoch lines.
-        XYSeries anchor = chart.addSeries(" ", ends, testLoss);
-        anchor.setMarker(SeriesMarkers.NONE);
-        anchor.setLineColor(new Color(0, 0, 0, 0));
-        anchor.setShowInLegend(false);
         XYSeries s = chart.addSeries("train (each batch)", batchLosses.stream().mapToDouble(p -> p[0]).toArray(),
                 batchLosses.stream().mapToDouble(p -> p[1]).toArray());
         s.setMarker(SeriesMarkers.NONE);
