@@ -119,9 +119,11 @@ final class TutorialLines implements Callback {
         return epochs.stream().mapToDouble(e -> e.epoch() - firstEpoch + 1).toArray();
     }
 
-    /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths. */
+    /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths; the legend below. */
     private void wholeEpochTicks(XYChart chart) {
         chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS)
+                .setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) Math.max(1, epochs.size()));
         chart.getStyler().setXAxisDecimalPattern("0.#");
         // It spaces ticks by a pixel hint: about one tick per epoch over the ~600 px plot, at least 60 px apart.
