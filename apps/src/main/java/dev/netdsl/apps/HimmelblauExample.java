@@ -153,7 +153,7 @@ public final class HimmelblauExample {
         return plot.png(640);
     }
 
-    /** The map: [-6, 6]^2, widened to even numbers past any path that leaves it (within [-50, 50]). */
+    /** The map: [-6, 6]^2, widened to even numbers half a unit past any path that leaves it (within [-50, 50]). */
     private static ContourPlot map(List<Run> runs) {
         double lo = -6;
         double hi = 6;
@@ -162,8 +162,8 @@ public final class HimmelblauExample {
                 if (!(Math.abs(p[0]) <= 50 && Math.abs(p[1]) <= 50)) {
                     continue; // far out or diverged: drawn clipped at the edge
                 }
-                lo = Math.min(lo, 2 * Math.floor(Math.min(p[0], p[1]) / 2));
-                hi = Math.max(hi, 2 * Math.ceil(Math.max(p[0], p[1]) / 2));
+                lo = Math.min(lo, 2 * Math.floor((Math.min(p[0], p[1]) - 0.5) / 2));
+                hi = Math.max(hi, 2 * Math.ceil((Math.max(p[0], p[1]) + 0.5) / 2));
             }
         }
         return new ContourPlot(Himmelblau::value, LEVELS).range(lo, hi, lo, hi).axes("x", "y", "f(x, y)")
