@@ -126,7 +126,7 @@ public final class HimmelblauExample {
     static final ColorScale LEVELS = ColorScale.logarithmic(0.5, 2000);
     private static final String FORMULA = "f(x, y) = (x\u00b2 + y \u2212 11)\u00b2 + (x + y\u00b2 \u2212 7)\u00b2";
     private static final Color[] PATH_COLORS = {new Color(228, 26, 28), new Color(255, 127, 0), new Color(247, 129, 191),
-        new Color(23, 190, 207), new Color(166, 86, 40), new Color(255, 255, 255)};
+        new Color(23, 190, 207), new Color(166, 86, 40), new Color(152, 78, 163)};
 
     /**
      * The landscape as the tutorial shows it: f over [-6, 6]^2 as a 3D surface, its four minima marked; seen from
