@@ -93,7 +93,7 @@ public final class ActivationsExample {
     }
 
     private static XYChart chart(String title, float[] xs, float[] value, float[] slope) {
-        XYChart chart = new XYChartBuilder().width(420).height(320).title(title).xAxisTitle("x").yAxisTitle("").build();
+        XYChart chart = new XYChartBuilder().width(420).height(320).title(title).xAxisTitle("x").yAxisTitle("f(x) and f'(x)").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         // Fixed ticks at whole numbers: a decimal pattern alone would round XChart's own ticks and mislabel them.
         chart.getStyler().setXAxisMin(-5.0).setXAxisMax(5.0);
@@ -121,6 +121,7 @@ public final class ActivationsExample {
         XYSeries d = chart.addSeries("f'(x)", x, s);
         d.setMarker(SeriesMarkers.NONE);
         d.setLineColor(new Color(214, 39, 40));
-        return chart;
+        // Drawn into one grid by BitmapEncoder, not Outputs.png: the round ticks and white background here.
+        return Charts.prepare(chart);
     }
 }

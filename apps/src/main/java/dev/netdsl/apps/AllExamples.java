@@ -112,7 +112,7 @@ public final class AllExamples {
                 .append("section{border-top:1px solid #ccc;padding-top:1em;margin-top:2em}\n")
                 .append("code,pre{background:#f4f4f4;padding:2px 4px;border-radius:3px}\n")
                 .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n")
-                .append("th{background:#f0f0f0}figure{display:inline-block;vertical-align:top;margin:.5em}figure img{max-width:520px;border:1px solid #ddd}\n")
+                .append("th{background:#f0f0f0}figure{display:inline-block;vertical-align:top;margin:.5em}figure img{max-width:520px;border:1px solid #ddd}figure.wide img{max-width:1060px}\n")
                 .append(".fail{color:#b00;font-weight:bold}.ref{background:#fff8e0;padding:.5em;border-left:4px solid #e0b000}\n")
                 .append("</style></head><body>\n<h1>NetDSL: every example</h1>\n<p>")
                 .append(ran.size()).append(" examples in ").append(String.format("%.1f", total)).append(" s")
@@ -144,7 +144,9 @@ public final class AllExamples {
             }
             for (Path png : pngs(sub)) {
                 String rel = dir.relativize(png).toString().replace('\\', '/');
-                h.append("<figure><img src=\"").append(esc(rel)).append("\" alt=\"").append(esc(rel)).append("\"><figcaption>")
+                // Grids of charts (over 1000 px wide) get the page's width; each figure links to its full size.
+                h.append(pngWidth(png) > 1000 ? "<figure class=\"wide\">" : "<figure>").append("<a href=\"").append(esc(rel))
+                        .append("\"><img src=\"").append(esc(rel)).append("\" alt=\"").append(esc(rel)).append("\"></a><figcaption>")
                         .append(esc(png.getFileName().toString())).append("</figcaption></figure>\n");
             }
             h.append("</section>\n");
@@ -161,6 +163,16 @@ public final class AllExamples {
             return new ObjectMapper().readTree(f.toFile());
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** A PNG's width from its header (0 if unreadable). */
+    private static int pngWidth(Path png) {
+        try (var in = Files.newInputStream(png)) {
+            byte[] head = in.readNBytes(24);
+            return head.length < 24 ? 0 : java.nio.ByteBuffer.wrap(head, 16, 4).getInt();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

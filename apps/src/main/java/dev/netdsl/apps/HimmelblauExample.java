@@ -8,7 +8,6 @@ import dev.netdsl.autograd.Var;
 import dev.netdsl.models.Himmelblau;
 import dev.netdsl.training.Adam;
 import dev.netdsl.training.Optimizers;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,12 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The gradient-descent tutorial's Himmelblau optimisation: {@code f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2}
@@ -74,10 +67,8 @@ public final class HimmelblauExample {
                     o.steps());
             runs.add(optimise(start, o, console));
         }
-        Outputs.png(dir.resolve("surface.png"), landscape("Himmelblau f(x, y) on [-6, 6] x [-6, 6]", 1f));
-        XYChart paths = landscape("Adam paths to Himmelblau's minima (" + o.steps() + " steps, lr " + o.lr() + ")", 0.45f);
-        addPaths(paths, runs);
-        Outputs.png(dir.resolve("paths.png"), paths);
+        Outputs.write(dir.resolve("surface.png"), surface());
+        Outputs.write(dir.resolve("paths.png"), paths(runs, o.steps(), o.lr()));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Run r : runs) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -134,92 +125,56 @@ public final class HimmelblauExample {
         }
     }
 
-    /** Level edges of f for the filled map: dense near the minima, sparse on the walls. */
-    private static final double[] LEVELS = {0, 2, 5, 10, 20, 40, 70, 110, 170, 250, 400, 700, 1200, Double.MAX_VALUE};
+    /** The colour bands of f: 0, 0.5, 1, 2, 5, ..., 2000 and above (f reaches 2186 on [-6, 6]^2). */
+    static final ColorScale LEVELS = ColorScale.logarithmic(0.5, 2000);
+    private static final String FORMULA = "f(x, y) = (x\u00b2 + y \u2212 11)\u00b2 + (x + y\u00b2 \u2212 7)\u00b2";
+    private static final Color[] PATH_COLORS = {new Color(228, 26, 28), new Color(255, 127, 0), new Color(247, 129, 191),
+        new Color(23, 190, 207), new Color(166, 86, 40), new Color(152, 78, 163)};
 
     /**
-     * A filled contour map of f over [-6, 6]^2: one square-marker series per level band (so the
-     * legend doubles as the colour key); {@code alpha} fades it under paths.
+     * The landscape as the tutorial shows it: f over [-6, 6]^2 as a 3D surface, its four minima marked; seen from
+     * elevation 50 degrees, azimuth -120 (the tutorial's view_init(60, -30) puts a 1,586-high corner in front of a
+     * minimum), with the lowest corner nearest and all four minima in sight.
      */
-    static XYChart landscape(String title, float alpha) {
-        XYChart chart = new XYChartBuilder().width(820).height(760).title(title).xAxisTitle("x").yAxisTitle("y").build();
-        XYStyler style = chart.getStyler();
-        style.setLegendPosition(Styler.LegendPosition.OutsideE);
-        style.setMarkerSize(8);
-        style.setXAxisMin(-6.0).setXAxisMax(6.0).setYAxisMin(-6.0).setYAxisMax(6.0);
-        style.setPlotGridLinesVisible(false);
-        style.setXAxisDecimalPattern("0").setYAxisDecimalPattern("0");
-        int n = 121;
-        List<List<double[]>> bands = new ArrayList<>();
-        for (int i = 0; i + 1 < LEVELS.length; i++) {
-            bands.add(new ArrayList<>());
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double x = -6 + 12.0 * i / (n - 1);
-                double y = -6 + 12.0 * j / (n - 1);
-                double v = Himmelblau.value(x, y);
-                int band = 0;
-                while (v >= LEVELS[band + 1]) {
-                    band++;
-                }
-                bands.get(band).add(new double[] {x, y});
-            }
-        }
-        for (int b = 0; b < bands.size(); b++) {
-            List<double[]> pts = bands.get(b);
-            if (pts.isEmpty()) {
-                continue;
-            }
-            String name = b + 2 == LEVELS.length ? String.format("f >= %.0f", LEVELS[b]) : String.format("%.0f <= f < %.0f", LEVELS[b], LEVELS[b + 1]);
-            XYSeries s = chart.addSeries(name, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            s.setMarker(SeriesMarkers.SQUARE);
-            s.setMarkerColor(withAlpha(viridis(b / (double) (bands.size() - 1)), alpha));
-        }
-        return chart;
+    static byte[] surface() {
+        return new SurfacePlot(Himmelblau::value, LEVELS).range(-6, 6, -6, 6).view(50, -120).axes("x", "y", "f(x, y)")
+                .titles("Himmelblau's function over [-6, 6] \u00d7 [-6, 6]", FORMULA + "; red dots: the four minima, f = 0")
+                .marks(Arrays.stream(Himmelblau.MINIMA).map(m -> new double[] {m[0], m[1]}).toList()).png(880, 760);
     }
 
-    private static void addPaths(XYChart chart, List<Run> runs) {
-        Color[] colors = {new Color(230, 25, 75), new Color(245, 130, 48), Color.BLACK, new Color(240, 50, 230),
-            new Color(0, 130, 200), new Color(60, 180, 75)};
+    /** The map with each start's Adam path, from its start (dot) to its end (diamond). */
+    static byte[] paths(List<Run> runs, int steps, double lr) {
+        ContourPlot plot = map(runs).titles(String.format(Locale.ROOT, "Adam on Himmelblau's function: %d paths of %,d steps (lr %s)",
+                runs.size(), steps, lr), FORMULA + ", colour bands on a log scale");
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
-            XYSeries s = chart.addSeries(String.format("path from (%s, %s)", fmt(run.start()[0]), fmt(run.start()[1])),
-                    run.path().stream().mapToDouble(p -> p[0]).toArray(), run.path().stream().mapToDouble(p -> p[1]).toArray());
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            s.setMarker(SeriesMarkers.NONE);
-            s.setLineColor(colors[r % colors.length]);
-            s.setLineStyle(new BasicStroke(3f));
-            XYSeries start = chart.addSeries("start " + (r + 1), new double[] {run.start()[0]}, new double[] {run.start()[1]});
-            start.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            start.setMarker(SeriesMarkers.CIRCLE);
-            start.setMarkerColor(colors[r % colors.length]);
-            start.setShowInLegend(false);
+            List<double[]> points = run.path().stream().map(p -> new double[] {p[0], p[1]}).toList();
+            plot.track(new ContourPlot.Track(points, PATH_COLORS[r % PATH_COLORS.length], String.format(Locale.ROOT,
+                    "start (%s, %s) \u2192 end (%.3f, %.3f), f = %s", fmt(run.start()[0]), fmt(run.start()[1]), run.end()[0],
+                    run.end()[1], run.f() == 0 ? "0" : String.format(Locale.ROOT, "%.1e", run.f()))));
         }
-        XYSeries minima = chart.addSeries("known minima (f = 0)", Arrays.stream(Himmelblau.MINIMA).mapToDouble(m -> m[0]).toArray(),
-                Arrays.stream(Himmelblau.MINIMA).mapToDouble(m -> m[1]).toArray());
-        minima.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        minima.setMarker(SeriesMarkers.DIAMOND);
-        minima.setMarkerColor(Color.RED);
+        return plot.png(640);
+    }
+
+    /** The map: [-6, 6]^2, widened to even numbers half a unit past any path that leaves it (within [-50, 50]). */
+    private static ContourPlot map(List<Run> runs) {
+        double lo = -6;
+        double hi = 6;
+        for (Run r : runs) {
+            for (float[] p : r.path()) {
+                if (!(Math.abs(p[0]) <= 50 && Math.abs(p[1]) <= 50)) {
+                    continue; // far out or diverged: drawn clipped at the edge
+                }
+                lo = Math.min(lo, 2 * Math.floor((Math.min(p[0], p[1]) - 0.5) / 2));
+                hi = Math.max(hi, 2 * Math.ceil((Math.max(p[0], p[1]) + 0.5) / 2));
+            }
+        }
+        return new ContourPlot(Himmelblau::value, LEVELS).range(lo, hi, lo, hi).axes("x", "y", "f(x, y)")
+                .marks(Arrays.stream(Himmelblau.MINIMA).map(m -> new double[] {m[0], m[1]}).toList(), "the four minima, f = 0");
     }
 
     private static String fmt(float v) {
         return v == Math.rint(v) ? Integer.toString((int) v) : Float.toString(v);
-    }
-
-    private static Color withAlpha(Color c, float alpha) {
-        return new Color(c.getRed(), c.getGreen(), c.getBlue(), Math.round(alpha * 255));
-    }
-
-    /** Approximate viridis colour map, t in [0, 1]. */
-    private static Color viridis(double t) {
-        double[][] stops = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
-        double pos = Math.max(0, Math.min(1, t)) * (stops.length - 1);
-        int i = Math.min(stops.length - 2, (int) pos);
-        double f = pos - i;
-        return new Color((int) (stops[i][0] + f * (stops[i + 1][0] - stops[i][0])), (int) (stops[i][1] + f * (stops[i + 1][1] - stops[i][1])),
-                (int) (stops[i][2] + f * (stops[i + 1][2] - stops[i][2])));
     }
 
     /** Parses {@code "x,y"}. */

@@ -47,10 +47,10 @@ public final class Outputs {
         }
     }
 
-    /** Renders {@code chart} to a PNG file. */
+    /** Renders {@code chart} to a PNG file, first given round ticks and a white background ({@link Charts#prepare}). */
     public static void png(Path target, Chart<?, ?> chart) {
         try {
-            write(target, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            write(target, BitmapEncoder.getBitmapBytes(Charts.prepare(chart), BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
             throw new UncheckedIOException("can't render " + target + ": " + e.getMessage(), e);
         }

@@ -315,12 +315,22 @@ public final class PlanarExample {
         }
     }
 
-    /** The tutorial's filled decision boundary (class 1 where the logit is above 0) with the points on top. */
+    /**
+     * The tutorial's filled decision boundary (class 1 where the logit is above 0) with the points on top, the
+     * axes spanning the grid exactly, the colour key below.
+     */
     private static XYChart boundary(String name, Grid grid, float[] logits, float[][] x, float[] y, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(name).xAxisTitle("x1").yAxisTitle("x2").build();
-        chart.getStyler().setLegendVisible(false);
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(name + ": decision boundary")
+                .xAxisTitle("x1").yAxisTitle("x2").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS)
+                .setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         chart.getStyler().setPlotGridLinesVisible(false);
-        chart.getStyler().setMarkerSize(width > 500 ? 7 : 5);
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.getStyler().setXAxisMin((double) grid.points[0]).setXAxisMax((double) grid.points[2 * (grid.count() - 1)])
+                .setYAxisMin((double) grid.points[1]).setYAxisMax((double) grid.points[2 * (grid.count() - 1) + 1]);
+        // Each grid point a rectangle a little larger than its cell (plot about width - 80 by height - 130 px): no gaps.
+        org.knowm.xchart.style.markers.Marker cell = Charts.cell(Math.ceil((width - 80.0) / (grid.nx - 1)) + 1,
+                Math.ceil((height - 130.0) / (grid.ny - 1)) + 1);
         Color[] fill = {new Color(244, 165, 130), new Color(146, 197, 222)};
         Color[] dots = {new Color(178, 24, 43), new Color(33, 102, 172)};
         for (int c = 0; c < 2; c++) {
@@ -331,9 +341,9 @@ public final class PlanarExample {
                 }
             }
             if (!cells.isEmpty()) {
-                XYSeries s = chart.addSeries("region " + c, col(cells, 0), col(cells, 1));
+                XYSeries s = chart.addSeries("predicted " + c, col(cells, 0), col(cells, 1));
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarker(SeriesMarkers.SQUARE);
+                s.setMarker(cell);
                 s.setMarkerColor(fill[c]);
             }
         }
@@ -349,7 +359,8 @@ public final class PlanarExample {
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(dots[c]);
         }
-        return chart;
+        chart.getStyler().setMarkerSize(width > 500 ? 7 : 5);
+        return Charts.prepare(chart);
     }
 
     private static double[] col(List<double[]> pts, int k) {

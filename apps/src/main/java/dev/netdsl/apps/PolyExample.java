@@ -140,35 +140,41 @@ public final class PolyExample {
     }
 
     private static XYChart chart(Dataset batch, double[] w, double b, int steps, float loss) {
+        float[][] x = batch.x();
+        float[][] y = batch.y();
         XYChart chart = new XYChartBuilder().width(820).height(560)
-                .title(String.format(Locale.ROOT, "Polynomial regression after %d batches (loss %.2e)", steps, loss))
+                .title(String.format(Locale.ROOT, "Polynomial regression: target vs. learned cubic after %,d batches of %d",
+                        steps, x.length))
                 .xAxisTitle("x").yAxisTitle("y").build();
         chart.getStyler().setMarkerSize(7);
+        // The curves span [-2, 2] and every point of the last batch.
+        double from = Math.min(-2, java.util.Arrays.stream(x).mapToDouble(r -> r[0]).min().orElse(-2));
+        double to = Math.max(2, java.util.Arrays.stream(x).mapToDouble(r -> r[0]).max().orElse(2));
         int n = 161;
         double[] xs = new double[n];
         double[] truth = new double[n];
         double[] learned = new double[n];
         for (int i = 0; i < n; i++) {
-            double x = -2 + 4.0 * i / (n - 1);
-            xs[i] = x;
-            truth[i] = target(x);
-            learned[i] = b + w[0] * x + w[1] * x * x + w[2] * x * x * x;
+            double v = from + (to - from) * i / (n - 1);
+            xs[i] = v;
+            truth[i] = target(v);
+            learned[i] = b + w[0] * v + w[1] * v * v + w[2] * v * v * v;
         }
         XYSeries t = chart.addSeries("actual: " + describe(W_TARGET, B_TARGET), xs, truth);
         t.setMarker(SeriesMarkers.NONE);
         t.setLineColor(new Color(31, 119, 180));
         t.setLineStyle(new BasicStroke(5f));
-        XYSeries l = chart.addSeries("learned: " + describe(w, b), xs, learned);
+        XYSeries l = chart.addSeries(String.format(Locale.ROOT, "learned (last batch MSE %.1e): ", loss) + describe(w, b), xs,
+                learned);
         l.setMarker(SeriesMarkers.NONE);
         l.setLineColor(Color.RED);
         l.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
-        float[][] x = batch.x();
-        float[][] y = batch.y();
-        XYSeries pts = chart.addSeries("last batch (32 samples)", java.util.Arrays.stream(x).mapToDouble(r -> r[0]).toArray(),
+        XYSeries pts = chart.addSeries("last batch (" + x.length + " samples)", java.util.Arrays.stream(x).mapToDouble(r -> r[0]).toArray(),
                 java.util.Arrays.stream(y).mapToDouble(r -> r[0]).toArray());
         pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         pts.setMarker(SeriesMarkers.CIRCLE);
         pts.setMarkerColor(new Color(0, 0, 0, 160));
+        // The cubic rises steeply to the right and its left arm stays low: the upper left corner is empty.
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         return chart;
     }

@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -118,48 +117,64 @@ public final class Sine {
         return out;
     }
 
-    /** The tutorial's figure: data as dots, the fit as a thick red line, iteration and loss in red. */
+    /**
+     * The tutorial's figure: data as dots, the fit as a thick red line; the step and loss (the tutorial's red
+     * {@code iter=... Loss=...}) in the title, the legend below the plot.
+     */
     static XYChart fitChart(float[][] x, float[][] y, float[][] yHat, int iter, float loss, int hidden) {
-        XYChart chart = new XYChartBuilder().width(800).height(600).title("hidden_layer:" + hidden)
+        XYChart chart = new XYChartBuilder().width(800).height(600)
+                .title(String.format(java.util.Locale.ROOT, "MLP fit of y = sin(x), %d hidden layers: step %,d, MSE loss %.4f", hidden, iter, loss))
                 .xAxisTitle("x").yAxisTitle("y = sin(x)").build();
         XYStyler style = chart.getStyler();
-        style.setLegendPosition(Styler.LegendPosition.InsideSE);
-        style.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        style.setXAxisDecimalPattern("0.#");
-        style.setYAxisDecimalPattern("0.0#");
+        style.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        style.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         style.setMarkerSize(5);
-        style.setXAxisTickMarkSpacingHint(90);
-        XYSeries points = chart.addSeries("data", column(x), column(y));
+        style.setYAxisDecimalPattern("0.0");
+        XYSeries points = chart.addSeries("data: sin(x) at " + x.length + " points", column(x), column(y));
         points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         points.setMarker(SeriesMarkers.CIRCLE);
         points.setMarkerColor(new Color(31, 119, 180));
-        XYSeries fit = chart.addSeries("fit", column(x), column(yHat));
+        XYSeries fit = chart.addSeries("the net's prediction", column(x), column(yHat));
         fit.setMarker(SeriesMarkers.NONE);
         fit.setLineColor(Color.RED);
-        fit.setLineStyle(new BasicStroke(5f));
-        chart.getStyler().setAnnotationTextFontColor(Color.RED).setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        // Near the top like the tutorial's plt.text(-10, 0.75, ...), centred over the gap between two crests.
-        chart.addAnnotation(new AnnotationText(String.format("iter=%d   Loss=%.4f", iter, loss), -1.6, 0.93, false));
+        fit.setLineStyle(new BasicStroke(4f));
         return chart;
     }
 
-    /** Loss per step on a log scale. */
+    /**
+     * Loss per step: on a log axis from decade to decade when the losses span more than a decade (the axis
+     * then shows only powers of ten, so it is widened to whole decades), else on a linear axis.
+     */
     static XYChart lossChart(float[] losses, int hidden) {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("MSE loss per step (hidden_layer:" + hidden + ")")
-                .xAxisTitle("step").yAxisTitle("MSE loss (log scale)").build();
-        XYStyler style = chart.getStyler();
-        style.setYAxisLogarithmic(true);
-        style.setLegendVisible(false);
-        style.setXAxisDecimalPattern("#,##0");
-        style.setYAxisDecimalPattern("0.###");
         double[] steps = new double[losses.length];
         double[] values = new double[losses.length];
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
         for (int i = 0; i < losses.length; i++) {
             steps[i] = i;
             values[i] = Float.isFinite(losses[i]) && losses[i] > 0 ? losses[i] : Double.NaN;
+            if (!Double.isNaN(values[i])) {
+                lo = Math.min(lo, values[i]);
+                hi = Math.max(hi, values[i]);
+            }
+        }
+        boolean log = hi > 10 * lo;
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("Training loss per step (" + hidden + " hidden layers, full-batch SGD on 1000 points)")
+                .xAxisTitle("step").yAxisTitle(log ? "loss (MSE, log scale)" : "loss (MSE)").build();
+        XYStyler style = chart.getStyler();
+        style.setLegendVisible(false);
+        style.setXAxisDecimalPattern("#,##0");
+        if (log) {
+            int first = (int) Math.floor(Math.log10(lo));
+            int last = (int) Math.ceil(Math.log10(hi));
+            style.setYAxisLogarithmic(true);
+            style.setYAxisMin(Math.pow(10, first)).setYAxisMax(Math.pow(10, last));
+            style.setYAxisDecimalPattern(first >= -4 ? "0." + "#".repeat(Math.max(1, -first)) : "0E0");
         }
         XYSeries s = chart.addSeries("loss", steps, values);
         s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(31, 119, 180));
         return chart;
     }
 

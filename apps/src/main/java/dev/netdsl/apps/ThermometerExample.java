@@ -168,11 +168,13 @@ public final class ThermometerExample {
     }
 
     private static XYChart chart(int[] train, int[] val, double[] grid, float[][] curves) {
-        XYChart chart = new XYChartBuilder().width(820).height(560).title("Thermometer: linear model vs. neural net")
-                .xAxisTitle("Fahrenheit-like reading t_u").yAxisTitle("Celsius t_c").build();
+        XYChart chart = new XYChartBuilder().width(820).height(560)
+                .title("Thermometer calibration: temperature against reading, linear model vs. neural net")
+                .xAxisTitle("thermometer reading t_u (unknown units)").yAxisTitle("temperature t_c (°C)").build();
         chart.getStyler().setMarkerSize(9);
+        // The readings rise from lower left to upper right: the upper left corner is empty.
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        String[] names = {"linear model", "neural net (hidden_linear, tanh, output_linear)"};
+        String[] names = {"linear model: Linear(1, 1)", "neural net: hidden_linear, tanh, output_linear"};
         Color[] colors = {new Color(44, 160, 44), new Color(214, 39, 40)};
         for (int k = 0; k < 2; k++) {
             double[] ys = new double[grid.length];

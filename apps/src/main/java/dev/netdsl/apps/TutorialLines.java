@@ -70,21 +70,17 @@ final class TutorialLines implements Callback {
                 logs.get("lr"), logs.get("seconds"));
     }
 
-    /** Loss: each batch (faint), the epoch's mean over its batches, and the test set's, per epoch. */
+    /**
+     * Loss: each batch (faint), the epoch's mean over its batches, and the test set's, per epoch. (The round ticks
+     * on the batches' equally spaced x values come from {@link Charts#roundTicks} when it is written.)
+     */
     XYChart lossChart(String name) {
         XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": cross-entropy loss, train vs test")
-                .xAxisTitle("epochs trained").yAxisTitle("loss").build();
+                .xAxisTitle("epochs trained").yAxisTitle("cross-entropy loss (mean per example)").build();
         wholeEpochTicks(chart);
         // An epoch's mean is drawn at its end, where the test set is evaluated.
         double[] ends = trained();
         double[] testLoss = epochs.stream().mapToDouble(Epoch::testLoss).toArray();
-        // XChart ticks an axis at the data's own x values when the x values of all series, in the order added, are
-        // equally spaced (the batches' are), which puts ticks at odd fractions of an epoch; an invisible series at the
-        // epoch ends added first breaks that spacing, and the batches are still drawn under the epoch lines.
-        XYSeries anchor = chart.addSeries(" ", ends, testLoss);
-        anchor.setMarker(SeriesMarkers.NONE);
-        anchor.setLineColor(new Color(0, 0, 0, 0));
-        anchor.setShowInLegend(false);
         XYSeries s = chart.addSeries("train (each batch)", batchLosses.stream().mapToDouble(p -> p[0]).toArray(),
                 batchLosses.stream().mapToDouble(p -> p[1]).toArray());
         s.setMarker(SeriesMarkers.NONE);
@@ -123,9 +119,11 @@ final class TutorialLines implements Callback {
         return epochs.stream().mapToDouble(e -> e.epoch() - firstEpoch + 1).toArray();
     }
 
-    /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths. */
+    /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths; the legend below. */
     private void wholeEpochTicks(XYChart chart) {
         chart.getStyler().setMarkerSize(7);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS)
+                .setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) Math.max(1, epochs.size()));
         chart.getStyler().setXAxisDecimalPattern("0.#");
         // It spaces ticks by a pixel hint: about one tick per epoch over the ~600 px plot, at least 60 px apart.
