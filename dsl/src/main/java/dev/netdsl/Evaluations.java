@@ -11,7 +11,8 @@ import org.tensorflow.types.TFloat32;
 
 /** {@link Model#evaluate} and {@link Model#summary}: what a model's numbers say, in chunks and tables. */
 final class Evaluations {
-    private static final int CHUNK = 1000;
+    /** Input values per evaluation call: big blocks (64 MB of float32 inputs), one native call each, not one per batch. */
+    static final long BLOCK_VALUES = 16L << 20;
 
     private Evaluations() {
     }
@@ -57,8 +58,9 @@ final class Evaluations {
         double residual = 0;
         int[] order = new int[data.size()];
         Arrays.setAll(order, i -> i);
-        for (int from = 0; from < data.size(); from += CHUNK) {
-            Dataset chunk = data.subset(order, from, Math.min(data.size(), from + CHUNK));
+        int block = (int) Math.max(1, Math.min(data.size(), BLOCK_VALUES / Math.max(1, data.features())));
+        for (int from = 0; from < data.size(); from += block) {
+            Dataset chunk = block >= data.size() ? data : data.subset(order, from, Math.min(data.size(), from + block));
             try (Feeder feed = Feeder.of(g, chunk, true);
                  Result r = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * chunk.size())).fetch(g.perExample)
                          .fetch(g.output), "evaluate")) {

@@ -74,6 +74,12 @@ final class Feeder implements AutoCloseable {
         return runner;
     }
 
+    /** {@code runner} with the inputs fed to {@code xIn} and the targets to {@code yIn} (a fused loop's feeds). */
+    Session.Runner into(Session.Runner runner, org.tensorflow.op.core.Placeholder<?> xIn,
+                        org.tensorflow.op.core.Placeholder<?> yIn) {
+        return runner.feed(xIn, x).feed(yIn, y);
+    }
+
     /** The number of examples. */
     int rows() {
         return rows;

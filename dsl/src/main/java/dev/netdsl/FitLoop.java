@@ -99,7 +99,19 @@ final class FitLoop implements TrainingRun {
         int batches = fit.fullBatch() ? 1 : (train.size() + fit.batchSize() - 1) / fit.batchSize();
         boolean metrics = !shortForm && kind != Targets.VALUES;
         int width = t.g.net.outputSize();
-        try (Feeder whole = fit.fullBatch() ? Feeder.of(t.g, train, true) : null) {
+        String why = fit.fullBatch() ? "each full-batch step is an epoch with its own callbacks" : t.stepByStep(train, fit.batchSize(), perBatch());
+        int fullBatches = fit.fullBatch() ? 0 : train.size() / fit.batchSize();
+        if (why == null && fullBatches == 0) {
+            why = "the data set is smaller than one batch";
+        }
+        boolean fuse = why == null;
+        // Bars redraw between calls: a twentieth of an epoch per call with a bar, the whole epoch without one.
+        int chunk = !fuse ? 0 : t.progress && (shortForm || printing) && System.console() != null ? Math.max(1,
+                (fullBatches + 19) / 20) : fullBatches;
+        FusedFit.say("fit: " + (fuse ? "fused, " + chunk + " batches of " + fit.batchSize() + " per call"
+                + (fullBatches * fit.batchSize() < train.size() ? ", the last, smaller batch step by step" : "")
+                : "step by step, because " + why));
+        try (Feeder whole = fit.fullBatch() || fuse ? Feeder.of(t.g, train, true) : null) {
             for (epoch = first; epoch <= fit.epochs() && !stop; epoch++) {
                 for (Callback c : callbacks) {
                     c.onEpochBegin(this, epoch);
@@ -119,13 +131,42 @@ final class FitLoop implements TrainingRun {
                 String task = shortForm ? "fit" : "epoch " + epoch + "/" + fit.epochs();
                 boolean bars = t.progress && (shortForm || printing);
                 try (Progress bar = Progress.open(task, fit.fullBatch() && shortForm ? fit.epochs() : batches, bars)) {
-                    for (int b = 0; b < batches && !stop; b++) {
+                    int b = 0;
+                    while (fuse && b < fullBatches && !stop) {
+                        int count = Math.min(chunk, fullBatches - b);
+                        int[] rows = new int[chunk * fit.batchSize()];
+                        System.arraycopy(order, b * fit.batchSize(), rows, 0, count * fit.batchSize());
+                        float[] right = new float[count];
+                        float[] l = t.fusedSteps(whole, fit.batchSize(), chunk, rows, count, right);
+                        if (l == null) {
+                            fuse = false; // XLA could not compile the loop: on step by step from batch b
+                            break;
+                        }
+                        if (l.length == 0) {
+                            break; // a loss or value was not finite: batch b on step by step, for its error and rollback
+                        }
+                        for (int k = 0; k < count; k++) {
+                            losses.add(l[k]);
+                            sum += (double) l[k] * fit.batchSize();
+                            done += fit.batchSize();
+                            correct += (long) right[k];
+                            counted += kind == Targets.CLASSES ? fit.batchSize() : (long) fit.batchSize() * width;
+                        }
+                        b += count;
+                        if (shortForm) {
+                            bar.update(b, (float) (sum / done));
+                        } else if (bar.shown()) {
+                            String acc = metrics ? "  accuracy " + number((double) correct / counted) : "";
+                            bar.update(b, "loss " + number(sum / done) + acc);
+                        }
+                    }
+                    for (; b < batches && !stop; b++) {
                         Dataset batch = fit.fullBatch() ? train : train.subset(order, b * fit.batchSize(),
                                 Math.min(train.size(), (b + 1) * fit.batchSize()));
                         float[] out = metrics ? new float[batch.size() * width] : null;
                         String where = fit.fullBatch() ? "fit (step " + epoch + ")" : "fit (epoch " + epoch + ", batch " + (b + 1) + ")";
                         float loss;
-                        if (whole != null) {
+                        if (whole != null && fit.fullBatch()) {
                             loss = t.step(whole, where, () -> t.replayOn(batch), out);
                         } else {
                             try (Feeder feed = Feeder.of(t.g, batch, true)) {
@@ -177,6 +218,16 @@ final class FitLoop implements TrainingRun {
             }
         }
         return finished(start);
+    }
+
+    /** Why this fit's callbacks need every batch as it happens, or null. */
+    private String perBatch() {
+        for (Callback c : callbacks) {
+            if (c.perBatch()) {
+                return c.getClass().getName() + " is told about every batch (Callback.perBatch)";
+            }
+        }
+        return null;
     }
 
     /** What this fit did: its steps' losses, the epochs (a resumed fit's earlier ones too), the time. */

@@ -69,6 +69,10 @@ final class NetGraph implements AutoCloseable {
     final List<Tensor> trained = new ArrayList<>();
     /** Forward FLOPs per example (matrix multiplies), to run small work on the calling thread. */
     final double flopsPerExample;
+    /** Graph functions of fused loops, closed with the graph. */
+    final List<org.tensorflow.ConcreteFunction> functions = new ArrayList<>();
+    /** Why the training pass cannot run as a fused loop ({@link FusedFit}), or null if it can. */
+    final String notFusable;
     private final long seed;
     private final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
 
@@ -86,7 +90,7 @@ final class NetGraph implements AutoCloseable {
             y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
                     : rt.placeholder("y", batchShape(net.outputShape()));
             Expr input = Nodes.expr(Node.of(OpCode.MODEL_INPUT, in));
-            Pass inference = new Pass(tf, false);
+            Pass inference = new Pass(tf, false, x, null, Slot::read);
             Operand<TFloat32> h = inference.compiler.compile(net.forward(input));
             output = tf.withName("output").identity(h);
             flopsPerExample = inference.flops;
@@ -102,8 +106,10 @@ final class NetGraph implements AutoCloseable {
                 learningRate = rt.named("learning_rate").placeholderWithDefault(
                         tf.constant((float) net.optimizer().get().learningRate()), Shape.scalar());
                 step = rt.named("step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-                Pass training = new Pass(tf, true);
+                Pass training = new Pass(tf, true, x, null, Slot::read);
                 Operand<TFloat32> th = training.compiler.compile(net.forward(input));
+                notFusable = !training.updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
+                        + " statistics)" : training.noise ? "a layer draws random noise while training (dropout)" : null;
                 trainLoss = reduce(rt.named("train_loss"), training.loss(lossSpec, th));
                 trainOutput = th;
                 // Only parameters the forward pass reaches are trained (like PyTorch, whose unused parameters get no
@@ -140,6 +146,7 @@ final class NetGraph implements AutoCloseable {
                 trainLoss = null;
                 trainOutput = null;
                 train = null;
+                notFusable = "no optimizer";
                 guard = null;
                 optimizerState = null;
             }
@@ -212,25 +219,37 @@ final class NetGraph implements AutoCloseable {
      * The mean over every element: one reduction (a mean of per-example means equals it, rows having equal
      * width), since every extra node costs microseconds per step (docs/tensorflow-notes.md).
      */
-    private static Operand<TFloat32> reduce(Ops named, Operand<TFloat32> elementwise) {
+    static Operand<TFloat32> reduce(Ops named, Operand<TFloat32> elementwise) {
         int rank = elementwise.shape().numDimensions();
         int[] axes = new int[rank];
         Arrays.setAll(axes, i -> i);
         return named.math.mean(elementwise, named.constant(axes));
     }
 
-    /** One compilation of the forward pass, for training or for inference. */
-    private final class Pass implements ExprCompiler.Binder {
+    /**
+     * One compilation of the forward pass, for training or for inference, over {@code input} with the
+     * parameters {@code read} gives (the variables, or a fused loop's own copies of them) and the
+     * targets {@code targets} (the placeholder {@link #y} when null).
+     */
+    final class Pass implements ExprCompiler.Binder {
         final Ops tf;
         final boolean training;
         final ExprCompiler compiler;
         final Set<Slot> reached = new LinkedHashSet<>();
         final List<Map.Entry<Slot, Expr>> updates = new ArrayList<>();
         double flops;
+        boolean noise;
+        private final Operand<TFloat32> input;
+        private final Operand<?> targetValues;
+        private final java.util.function.Function<Slot, Operand<TFloat32>> read;
 
-        Pass(Ops tf, boolean training) {
+        Pass(Ops tf, boolean training, Operand<TFloat32> input, Operand<?> targets,
+             java.util.function.Function<Slot, Operand<TFloat32>> read) {
             this.tf = tf;
             this.training = training;
+            this.input = input;
+            this.targetValues = targets != null ? targets : y;
+            this.read = read;
             this.compiler = new ExprCompiler(tf, this);
         }
 
@@ -250,10 +269,10 @@ final class NetGraph implements AutoCloseable {
                 if (net.loss().get().targets() == Targets.CLASSES) {
                     // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient in TF Java
                     // 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
-                    return tf.oneHot(y.asOutput().expect(TInt32.class), tf.constant(net.outputShape()[0]), tf.constant(1f),
-                            tf.constant(0f));
+                    return tf.oneHot(targetValues.asOutput().expect(TInt32.class), tf.constant(net.outputShape()[0]),
+                            tf.constant(1f), tf.constant(0f));
                 }
-                return y.asOutput().expect(TFloat32.class);
+                return targetValues.asOutput().expect(TFloat32.class);
             }
             @SuppressWarnings("unchecked")
             Operand<TFloat32> value = (Operand<TFloat32>) key;
@@ -262,14 +281,14 @@ final class NetGraph implements AutoCloseable {
 
         @Override
         public Operand<TFloat32> modelInput() {
-            return x;
+            return input;
         }
 
         @Override
         public Operand<TFloat32> parameter(ParamRef ref) {
             Tensor t = byLayer.get(ref.layer()).get(ref.name());
             reached.add(t.slot());
-            return t.slot().read();
+            return read.apply(t.slot());
         }
 
         @Override
@@ -330,6 +349,7 @@ final class NetGraph implements AutoCloseable {
          */
         @Override
         public Operand<TFloat32> uniform(Ops ops, long[] shape, int salt) {
+            noise = true;
             Operand<TInt64> seeds = ops.stack(List.of(ops.constant(seed * 31 + salt), step));
             long[] rest = Arrays.copyOfRange(shape, 1, shape.length);
             Operand<TInt64> dims = ops.concat(List.of(ops.slice(ops.shape(x, TInt64.class), ops.constant(new int[] {0}),
@@ -379,5 +399,7 @@ final class NetGraph implements AutoCloseable {
     @Override
     public void close() {
         rt.close();
+        functions.forEach(org.tensorflow.ConcreteFunction::close);
+        functions.clear();
     }
 }

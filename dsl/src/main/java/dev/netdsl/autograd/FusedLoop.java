@@ -2,6 +2,7 @@ package dev.netdsl.autograd;
 
 import dev.netdsl.Expr;
 import dev.netdsl.internal.ExprCompiler;
+import dev.netdsl.internal.GraphFunctions;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.OptimizerOps;
 import dev.netdsl.internal.TfRuntime;
@@ -17,7 +18,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -25,6 +25,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /** The while-loop form of a {@link Minimizer}: many updates in one native call, compiled by XLA. */
 final class FusedLoop {
@@ -69,12 +70,12 @@ final class FusedLoop {
         int i0 = c0 + (counts ? 1 : 0);
         int l0 = i0 + inputs.size();
 
-        ConcreteFunction cond = function(2, shapes, (b, in) -> {
+        ConcreteFunction cond = function(rt.unique("fused_cond"), 2, shapes, (b, in) -> {
             List<Operand<?>> out = new ArrayList<>();
             out.add(b.math.less(counter(in, 0), counter(in, 1)));
             return out;
         });
-        ConcreteFunction body = function(2, shapes, (b, in) -> {
+        ConcreteFunction body = function(rt.unique("fused_body"), 2, shapes, (b, in) -> {
             List<Operand<TFloat32>> p = floats(in, p0, s0);
             Map<Var, Operand<TFloat32>> bound = new HashMap<>();
             for (int k = 0; k < vars.size(); k++) {
@@ -116,7 +117,7 @@ final class FusedLoop {
         });
         // The function that runs the whole loop: (n, loop values...) -> final loop values.
         List<long[]> callShapes = shapes.subList(1, l0);
-        ConcreteFunction loop = function(1, callShapes, (b, in) -> {
+        ConcreteFunction loop = function(rt.unique("fused_loop"), 1, callShapes, (b, in) -> {
             List<Operand<?>> start = new ArrayList<>();
             start.add(b.constant(0));
             start.addAll(in);
@@ -181,23 +182,13 @@ final class FusedLoop {
      * A graph function with inputs of {@code shapes}: the first {@code counters} int32 scalars (the
      * loop counters), the rest float32; its outputs are what {@code body} returns.
      */
-    private static ConcreteFunction function(int counters, List<long[]> shapes,
+    private static ConcreteFunction function(String key, int counters, List<long[]> shapes,
                                              BiFunction<Ops, List<Operand<?>>, List<Operand<?>>> body) {
-        return ConcreteFunction.create(b -> {
-            List<Operand<?>> in = new ArrayList<>();
-            Signature.Builder sig = Signature.builder();
-            for (int k = 0; k < shapes.size(); k++) {
-                Placeholder<?> ph = k < counters ? b.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()))
-                        : b.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shapes.get(k))));
-                in.add(ph);
-                sig.input("in" + k, ph);
-            }
-            List<Operand<?>> out = body.apply(b, in);
-            for (int k = 0; k < out.size(); k++) {
-                sig.output("out" + k, out.get(k));
-            }
-            return sig.build();
-        });
+        List<Class<? extends TType>> types = new ArrayList<>();
+        for (int k = 0; k < shapes.size(); k++) {
+            types.add(k < counters ? TInt32.class : TFloat32.class);
+        }
+        return GraphFunctions.create(key, types, shapes, body);
     }
 
     @SuppressWarnings("unchecked")

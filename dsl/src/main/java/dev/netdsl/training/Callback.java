@@ -31,6 +31,20 @@ public interface Callback {
     }
 
     /**
+     * Whether this callback must be told about every batch as it happens. While none of a fit's
+     * callbacks does, the fit may run many batches per native call (fused, compiled by XLA) and skip
+     * {@link #onBatchEnd}. The default: true if this class overrides {@code onBatchEnd}.
+     */
+    default boolean perBatch() {
+        try {
+            return getClass().getMethod("onBatchEnd", TrainingRun.class, int.class, int.class, float.class)
+                    .getDeclaringClass() != Callback.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
+    /**
      * Epoch {@code epoch} (from 1) ended. {@code logs} holds its numbers ({@code loss}, {@code accuracy},
      * {@code val_loss}, {@code val_accuracy}, {@code lr}, {@code seconds}, ...) in the order of the epoch
      * line; a callback may add entries for those after it.

@@ -187,6 +187,12 @@ public final class LrSchedule implements Callback {
         return kind == Kind.WARMUP ? rate(base, epoch) * warmupFactor(warmed) : rate(base, epoch);
     }
 
+    /** Only a warm-up changes the rate per batch. */
+    @Override
+    public boolean perBatch() {
+        return kind == Kind.WARMUP;
+    }
+
     @Override
     public void onBatchEnd(TrainingRun run, int e, int batch, float loss) {
         if (kind == Kind.WARMUP && warmed < every) {
