@@ -10,10 +10,11 @@ images is timed. Then the script measures test accuracy and inference throughput
 The batches are taken by indexing tensors already in memory, with no DataLoader, so PyTorch's time
 includes no data-pipeline overhead. This is the fastest ordinary way to train in PyTorch.
 
-Usage: python3 cnn.py DATA_DIR|random [EPOCHS] [THREADS]
-  DATA_DIR  a directory with the four IDX files of MNIST or Fashion-MNIST, or "random" (see mnist.py)
-  EPOCHS    number of epochs to train and time (default 1)
-  THREADS   PyTorch's intra-op thread count (default: PyTorch's own choice)
+Usage: python3 cnn.py DATA_DIR|random [EPOCHS] [--threads N] [--limit N]
+  DATA_DIR   a directory with the four IDX files of MNIST or Fashion-MNIST, or "random" (see mnist.py)
+  EPOCHS     number of epochs to train and time (default 1); the benchmark discards the first as warm-up
+  --threads  PyTorch's intra-op thread count (default: PyTorch's own choice)
+  --limit    train on the first N training images only (default: all 60,000); for quick checks
 
 Prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per epoch], "accuracy": test accuracy after the
@@ -45,11 +46,12 @@ def main():
     parser = argparse.ArgumentParser(description="Times the cnn example's network in PyTorch.")
     parser.add_argument("data", help='directory with the IDX files, or "random"')
     parser.add_argument("epochs", nargs="?", type=int, default=1, help="epochs to train and time (default 1)")
-    parser.add_argument("threads", nargs="?", type=int, help="intra-op threads (default: PyTorch's choice)")
+    parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
+    parser.add_argument("--limit", type=int, help="train on the first LIMIT images only (default: all)")
     args = parser.parse_args()
 
-    # The benchmark runs this peer once with 1 thread and once with 2 and reports the faster run, so
-    # the count is set explicitly, before any work. The other peers keep PyTorch's default count.
+    # The benchmark runs this peer once with 1 thread and once with all cores and reports the faster
+    # run, so the count is set explicitly, before any work.
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     # One fixed seed for the initial weights, the epoch shuffles and the dropout masks.
@@ -57,6 +59,8 @@ def main():
     # Decode all the data before timing (load_mnist reads it whole), and store the images as contiguous
     # [n, 1, 28, 28] tensors, so that an epoch measures training only.
     x, y, test_x, test_y = load_mnist(args.data)
+    if args.limit is not None:
+        x, y = x[:args.limit], y[:args.limit]
     x = x.reshape(-1, 1, 28, 28).contiguous()
     test_x = test_x.reshape(-1, 1, 28, 28).contiguous()
 

@@ -6,9 +6,11 @@ function f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 for 20,000 steps, and each
 forward, zero_grad, backward, step. The tutorial also prints progress every 2000 steps. This peer
 prints nothing inside the loop, so the time is the optimisation alone.
 
-Usage: python3 himmelblau.py [REPEATS] [STEPS]
-  REPEATS  number of timed runs (default 5), each from [0, 0] with a fresh optimizer, after one warm-up run
-  STEPS    Adam steps per run (default 20000)
+Usage: python3 himmelblau.py [REPEATS] [STEPS] [--threads N]
+  REPEATS    number of timed runs (default 5), each from [0, 0] with a fresh optimizer, after one warm-up run
+  STEPS      Adam steps per run (default 20000)
+  --threads  PyTorch's intra-op thread count, set before any work (default: PyTorch's own choice). The
+             benchmark runs this peer at 1 thread and at all cores and keeps the faster.
 
 Prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per run], "end": [x, y] where the last run ended}
@@ -53,7 +55,10 @@ def main():
     parser = argparse.ArgumentParser(description="Times the gradient-descent tutorial's Himmelblau loop in PyTorch.")
     parser.add_argument("repeats", nargs="?", type=int, default=5, help="timed runs (default 5)")
     parser.add_argument("steps", nargs="?", type=int, default=20000, help="Adam steps per run (default 20000)")
+    parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
 
     # A short untimed run first. It runs the autograd and Adam code paths once and makes their
     # allocations, so the first timed run is not slower than the rest.

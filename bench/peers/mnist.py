@@ -2,15 +2,26 @@
 
 The workload is the MNIST tutorial's nn.Sequential net, 784-200-200-10 with a ReLU after every Linear
 (by default also one on the logits, as the tutorial has it). It is trained with cross-entropy and SGD
-(learning rate 0.01) on shuffled batches of 200 that a DataLoader draws, as in the tutorial. Each epoch
-over the 60,000 training images is timed on its own. After the last epoch the script measures accuracy
-on the 10,000 test images. That number only checks that the net learned; it is not a timing.
+(learning rate 0.01) on shuffled batches of 200. Each epoch over the 60,000 training images is timed on
+its own. After the last epoch the script measures accuracy on the 10,000 test images. That number only
+checks that the net learned; it is not a timing.
 
-Usage: python3 mnist.py DATA_DIR|random [EPOCHS] [FINAL_RELU]
+Two ways of drawing the batches:
+  default    the tutorial's code: a DataLoader over a TensorDataset draws shuffled batches, as in the
+             tutorial (no worker processes, PyTorch's default thread count).
+  --memory   the fastest ordinary PyTorch code: the training set is held as two tensors, and each epoch
+             takes a torch.randperm of the indices and gathers each batch by indexing with a slice of
+             it. No DataLoader, no per-sample Python work.
+
+Usage: python3 mnist.py DATA_DIR|random [EPOCHS] [FINAL_RELU] [--memory] [--threads N] [--batch B] [--width W]
   DATA_DIR    a directory with the four IDX files of MNIST or Fashion-MNIST (plain or .gz), or "random"
               for Gaussian noise of MNIST's shape (the timing does not depend on the pixel values)
   EPOCHS      number of epochs to train and time (default 3); bench/run discards the first as warm-up
   FINAL_RELU  1 (default) keeps the tutorial's ReLU on the logits, 0 drops it
+  --memory    draw batches from tensors in memory (see above) instead of the tutorial's DataLoader
+  --threads   PyTorch's intra-op thread count, set before any work (default: PyTorch's own choice)
+  --batch     batch size (default 200, the tutorial's); the scaling table varies it
+  --width     width of the two hidden layers (default 200, the tutorial's); the scaling table varies it
 
 Prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per epoch], "accuracy": test accuracy}
@@ -97,14 +108,46 @@ def load_mnist(source):
     return (*read_part(source, "train"), *read_part(source, "t10k"))
 
 
-def tutorial_mlp(final_relu):
-    """Returns the tutorial's 784-200-200-10 Sequential, with in-place ReLUs as the tutorial writes them."""
-    layers = [nn.Linear(784, 200), nn.ReLU(inplace=True),
-              nn.Linear(200, 200), nn.ReLU(inplace=True),
-              nn.Linear(200, 10)]
+def tutorial_mlp(final_relu, width=200):
+    """Returns the tutorial's 784-200-200-10 Sequential (784-width-width-10), with in-place ReLUs as the tutorial writes them."""
+    layers = [nn.Linear(784, width), nn.ReLU(inplace=True),
+              nn.Linear(width, width), nn.ReLU(inplace=True),
+              nn.Linear(width, 10)]
     if final_relu:
         layers.append(nn.ReLU(inplace=True))
     return nn.Sequential(*layers)
+
+
+def dataloader_epoch(net, loss_fn, optimizer, x, y, batch):
+    """Returns a function that trains one epoch the tutorial's way: a DataLoader draws shuffled batches."""
+    # No worker processes (the default): the tensors are in memory already, so workers would only add
+    # process start-up and copying between processes.
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch, shuffle=True)
+
+    def epoch():
+        for images, labels in loader:
+            loss = loss_fn(net(images), labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return epoch
+
+
+def memory_epoch(net, loss_fn, optimizer, x, y, batch):
+    """Returns a function that trains one epoch from tensors in memory: a random permutation of the
+    indices, each batch gathered with a slice of it. The shuffle and the gathers are part of the epoch."""
+    n = x.shape[0]
+
+    def epoch():
+        order = torch.randperm(n)
+        for first in range(0, n, batch):
+            rows = order[first:first + batch]
+            loss = loss_fn(net(x[rows]), y[rows])
+            # set_to_none frees the gradients instead of zeroing them (PyTorch 2's default): the cheaper way.
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+    return epoch
 
 
 def main():
@@ -113,29 +156,31 @@ def main():
     parser.add_argument("epochs", nargs="?", type=int, default=3, help="epochs to train and time (default 3)")
     parser.add_argument("final_relu", nargs="?", default="1", choices=("0", "1"),
                         help="1 keeps the ReLU on the logits (default), 0 drops it")
+    parser.add_argument("--memory", action="store_true",
+                        help="batches by indexing tensors in memory instead of the tutorial's DataLoader")
+    parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
+    parser.add_argument("--batch", type=int, default=BATCH, help=f"batch size (default {BATCH})")
+    parser.add_argument("--width", type=int, default=200, help="hidden layers' width (default 200)")
     args = parser.parse_args()
 
-    # One fixed seed for the weights' initialisation and the DataLoader's shuffling, so every run
-    # trains the same way and reports the same accuracy.
+    # The benchmark runs the in-memory peer at 1 thread and at all cores and keeps the faster, so the
+    # count is set explicitly, before any work.
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    # One fixed seed for the weights' initialisation and the shuffling, so every run trains the same way
+    # and reports the same accuracy.
     torch.manual_seed(1)
     x, y, test_x, test_y = load_mnist(args.data)
-    # The tutorial draws its batches with a DataLoader, so this peer does too: its per-batch cost is part
-    # of what a PyTorch user of the tutorial pays. No worker processes (the default): the tensors are in
-    # memory already, so workers would only add process start-up and copying between processes.
-    loader = DataLoader(TensorDataset(x, y), batch_size=BATCH, shuffle=True)
-    net = tutorial_mlp(args.final_relu == "1")
+    net = tutorial_mlp(args.final_relu == "1", args.width)
     optimizer = optim.SGD(net.parameters(), lr=LEARNING_RATE)
     loss_fn = nn.CrossEntropyLoss()
+    epoch = (memory_epoch if args.memory else dataloader_epoch)(net, loss_fn, optimizer, x, y, args.batch)
 
     seconds = []
     for _ in range(args.epochs):
-        # The timer also covers starting the epoch's iterator, where the DataLoader shuffles.
+        # The timer also covers starting the epoch's shuffle (the DataLoader's iterator, or randperm).
         start = time.perf_counter()
-        for images, labels in loader:
-            loss = loss_fn(net(images), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        epoch()
         seconds.append(time.perf_counter() - start)
 
     with torch.no_grad():

@@ -15,9 +15,13 @@ then times it REPEATS times.
       The MNIST tutorial's MLP (784-200-200-10, ReLU after every layer including the logits). One timing
       is CALLS forward passes over the same BATCH random rows under torch.no_grad().
 
+Each takes an optional --threads N (after the sub-command's arguments), PyTorch's intra-op thread count,
+set before any work; without it PyTorch's default is used. The benchmark runs each at 1 thread and at
+all cores and keeps the faster. All of them hold their data as tensors in memory, as the tutorials do.
+
 Each prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per timed repeat]}
-None of them sets the thread count: they run with PyTorch's default, and "threads" reports it.
+"threads" reports the count the run used.
 """
 import argparse
 import json
@@ -145,20 +149,25 @@ def predict(batch, calls, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description="PyTorch peers of bench/run's small workloads.")
+    # Every sub-command accepts --threads, so it can follow the sub-command's own arguments.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
     workloads = parser.add_subparsers(dest="workload", required=True)
-    p = workloads.add_parser("sine", help="the sine-fitting tutorial's MLP, full-batch SGD steps")
+    p = workloads.add_parser("sine", parents=[common], help="the sine-fitting tutorial's MLP, full-batch SGD steps")
     p.add_argument("cfg", help="layer sizes, comma-separated, e.g. 1,20,50,20,1")
     p.add_argument("steps", type=int)
     p.add_argument("repeats", type=int)
-    p = workloads.add_parser("planar", help="the planar tutorial's hand-written two-layer tanh net, full-batch SGD steps")
+    p = workloads.add_parser("planar", parents=[common], help="the planar tutorial's hand-written two-layer tanh net, full-batch SGD steps")
     p.add_argument("steps", type=int)
     p.add_argument("repeats", type=int)
-    p = workloads.add_parser("predict", help="the MNIST tutorial's MLP, forward passes under no_grad")
+    p = workloads.add_parser("predict", parents=[common], help="the MNIST tutorial's MLP, forward passes under no_grad")
     p.add_argument("batch", type=int)
     p.add_argument("calls", type=int)
     p.add_argument("repeats", type=int)
     args = parser.parse_args()
 
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     if args.workload == "sine":
         sine([int(size) for size in args.cfg.split(",")], args.steps, args.repeats)
     elif args.workload == "planar":

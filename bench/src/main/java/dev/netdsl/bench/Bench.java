@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau|planar|mnist|cnn] [--repeats N] [--python PATH] [--out FILE] [--append]}; with
- * {@code --append} the tables are added to FILE without the header.
+ * {@code Bench [all|sine|himmelblau|planar|mnist|cnn|scaling] [--repeats N] [--quick] [--python PATH] [--out FILE] [--append]};
+ * with {@code --append} the tables are added to FILE without the header. {@code --quick} is for checking
+ * the benchmark itself, not for results: 2 repeats (or {@code --repeats}) everywhere, the cnn epoch on
+ * 6,000 images, and four rows of the scaling table.
  */
 public final class Bench {
     private Bench() {
@@ -20,53 +22,70 @@ public final class Bench {
 
     public static void main(String[] args) throws IOException {
         String which = args.length > 0 && !args[0].startsWith("--") ? args[0] : "all";
-        int repeats = Integer.parseInt(option(args, "--repeats", "15"));
+        boolean quick = List.of(args).contains("--quick");
+        int repeats = Integer.parseInt(option(args, "--repeats", quick ? "2" : "15"));
         String python = option(args, "--python", "/usr/bin/python3");
         Path out = Path.of(option(args, "--out", "bench/RESULTS.md"));
         Path peers = Path.of(option(args, "--peers", "bench/peers"));
         boolean append = List.of(args).contains("--append");
+        // The repeats of a section: at least floor and at most cap of --repeats; with --quick, just --repeats (capped).
+        java.util.function.IntBinaryOperator reps = (floor, cap) -> quick ? Math.min(repeats, cap) : Math.max(floor, Math.min(repeats, cap));
         List<String> md = new ArrayList<>();
         if (!append) {
             md.add("# Benchmark results");
             md.add("");
-            md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + ".");
+            md.add("Measured " + LocalDate.now() + " by `bench/run` on: " + machine() + "."
+                    + (quick ? " **Quick check (`--quick`): few repeats and rows, not results.**" : ""));
             md.add("Each row: median of the timed repeats after warm-up, (min-max) spread; lower is better. NetDSL / TF:"
                     + " NetDSL and hand-written TensorFlow Java timed in alternating pairs, the median (min-max) of the per-pair"
-                    + " ratios where marked \"paired\", else the ratio of medians; NetDSL / PyTorch (running the tutorial's code):"
-                    + " ratio of medians. Each section"
-                    + " runs in a JVM of its own; its columns are measured side by side in that run. GFLOP/s counts the"
-                    + " training FLOPs of the matrix multiplies (forward 2mnk, backward twice that, none for the first"
-                    + " layer's input gradient).");
+                    + " ratios where marked \"paired\", else the ratio of medians. Two PyTorch columns: the tutorial's own code"
+                    + " (for MNIST its DataLoader, at PyTorch's default thread count), and the fastest ordinary PyTorch code,"
+                    + " the data held as tensors in memory, run at 1 thread and at all " + Peer.allCores() + " cores with the"
+                    + " faster kept and its thread count stated (\"" + Row.SAME_CODE + "\" where the tutorial's code is that"
+                    + " already). NetDSL / PyTorch in memory: ratio of medians. Each section runs in a JVM of its own; its"
+                    + " columns are measured side by side in that run. GFLOP/s counts the training FLOPs of the matrix"
+                    + " multiplies (forward 2mnk, backward twice that, none for the first layer's input gradient); the"
+                    + " percentage is of the higher of the matrix-multiply peaks measured by TensorFlow and by PyTorch.");
         }
         if (which.equals("all") || which.equals("sine")) {
-            double peak = MatmulPeak.measure(2048, 10);
-            section(md, "Sine MLP, full-batch SGD step on 1000 points (the sine-fitting tutorial)", peak);
-            md.addAll(SineBench.run(Math.max(repeats, 31), 500, 50, python, peers, peak));
+            MatmulPeak.Peak peak = MatmulPeak.both(python, peers);
+            section(md, "Sine MLP, full-batch SGD step on 1000 points (the sine-fitting tutorial)", peak, Row.HEADER);
+            md.addAll(SineBench.run(quick ? Math.min(repeats, 3) : Math.max(repeats, 31), 500, 50, python, peers, peak.higher()));
             notes(md, SineBench.pairedNotes);
         }
         if (which.equals("all") || which.equals("himmelblau")) {
-            section(md, "Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (the gradient-descent tutorial)", 0);
-            md.addAll(HimmelblauBench.run(Math.max(5, Math.min(repeats, 9)), peers, python));
+            section(md, "Himmelblau, 20,000 Adam steps from [0, 0], lr 1e-3 (the gradient-descent tutorial)", null, Row.HEADER);
+            md.addAll(HimmelblauBench.run(reps.applyAsInt(5, 9), reps.applyAsInt(5, 7), peers, python));
             notes(md, HimmelblauBench.notes);
         }
         if (which.equals("all") || which.equals("planar")) {
-            section(md, "Planar two-layer net, 10,000 SGD steps on 400 points (the Sequential-and-Module tutorial)", 0);
-            md.addAll(PlanarBench.run(Math.max(5, Math.min(repeats, 7)), peers, python));
+            section(md, "Planar two-layer net, 10,000 SGD steps on 400 points (the Sequential-and-Module tutorial)", null, Row.HEADER);
+            md.addAll(PlanarBench.run(reps.applyAsInt(5, 7), peers, python));
             notes(md, PlanarBench.notes);
         }
         if (which.equals("all") || which.equals("mnist")) {
-            double peak = MatmulPeak.measure(2048, 10);
-            section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (the MNIST tutorial)", peak);
+            MatmulPeak.Peak peak = MatmulPeak.both(python, peers);
+            section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (the MNIST tutorial)",
+                    peak, Row.HEADER);
             SineBench.pairedNotes.clear();
-            md.addAll(MnistBench.epoch(Math.max(5, Math.min(repeats, 11)), peers, python, peak));
-            md.addAll(MnistBench.predict(Math.max(5, Math.min(repeats, 7)), peers, python));
+            md.addAll(MnistBench.epoch(reps.applyAsInt(5, 11), peers, python, peak.higher()));
+            md.addAll(MnistBench.predict(reps.applyAsInt(5, 7), peers, python));
             notes(md, SineBench.pairedNotes);
         }
         if (which.equals("all") || which.equals("cnn")) {
-            section(md, "cnn example's net on " + (java.nio.file.Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))
-                    ? "Fashion-MNIST" : "random data of Fashion-MNIST's shape") + ": training epoch and prediction", 0);
-            md.addAll(CnnBench.run(Math.max(2, Math.min(repeats, 3)), peers, python));
+            MatmulPeak.Peak peak = MatmulPeak.both(python, peers);
+            section(md, "cnn example's net on " + (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))
+                    ? "Fashion-MNIST" : "random data of Fashion-MNIST's shape") + ": training epoch and prediction", peak, Row.HEADER);
+            md.addAll(CnnBench.run(quick ? Math.min(repeats, 1) : Math.max(2, Math.min(repeats, 3)), quick ? 6_000 : 60_000, peers,
+                    python, peak.higher()));
             notes(md, CnnBench.notes);
+        }
+        if (which.equals("all") || which.equals("scaling")) {
+            MatmulPeak.Peak peak = MatmulPeak.both(python, peers);
+            section(md, "Scaling: MNIST MLP epoch as the batch size and the hidden width grow (NetDSL and PyTorch in memory)",
+                    peak, ScalingBench.HEADER);
+            md.addAll(ScalingBench.run(quick, peers, python, peak.higher()));
+            notes(md, ScalingBench.notes);
         }
         String text = String.join("\n", md) + "\n";
         System.out.print(text);
@@ -77,15 +96,15 @@ public final class Bench {
         }
     }
 
-    private static void section(List<String> md, String title, double peak) {
+    private static void section(List<String> md, String title, MatmulPeak.Peak peak, String header) {
         md.add("");
         md.add("## " + title);
         md.add("");
-        if (peak > 0) {
-            md.add(String.format("Matrix-multiply peak measured in this run (TensorFlow MatMul 2048 x 2048, best of 10): %.1f GFLOP/s.", peak));
+        if (peak != null) {
+            md.add(peak.describe());
             md.add("");
         }
-        md.add(Row.HEADER);
+        md.add(header);
     }
 
     private static void notes(List<String> md, List<String> notes) {

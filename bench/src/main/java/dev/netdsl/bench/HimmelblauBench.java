@@ -21,7 +21,8 @@ final class HimmelblauBench {
     private HimmelblauBench() {
     }
 
-    static List<String> run(int repeats, Path peers, String python) {
+    /** {@code pairs}: the number of alternating NetDSL / TF pairs of the one-call-per-step row (and PyTorch's repeats). */
+    static List<String> run(int repeats, int pairs, Path peers, String python) {
         List<String> rows = new ArrayList<>();
         double[] fused = new double[repeats];
         double warmUp;
@@ -39,7 +40,6 @@ final class HimmelblauBench {
             }
         }
         // One call per step: NetDSL and the hand-written graph in alternating order, both open at once.
-        int pairs = Math.max(5, Math.min(repeats, 7));
         double[] stepped;
         double[] hand;
         try (Autograd ag = Autograd.open(0); HandWrittenHimmelblau tf = new HandWrittenHimmelblau(1e-3f)) {
@@ -67,18 +67,21 @@ final class HimmelblauBench {
             stepped = p.netdsl();
             hand = p.peer();
         }
-        Peer peer = Peer.run(python, peers.resolve("himmelblau.py"), Integer.toString(hand.length), Integer.toString(STEPS));
-        Stats torch = peer == null ? null : peer.stats(1);
+        Peer.Choice peer = Peer.fastest(python, peers.resolve("himmelblau.py"), 0, Integer.toString(hand.length),
+                Integer.toString(STEPS));
+        Stats torch = peer.kept() == null ? null : peer.kept().stats(1);
         Stats f = Stats.of(fused);
         Stats s = Stats.of(stepped);
         Stats h = Stats.of(hand);
-        rows.add(new Row("Himmelblau 20,000 Adam steps: NetDSL `steps(20000)` (fused, XLA) vs TF and PyTorch step by step", "s", f, h,
-                torch, 0, 0).markdown(3));
-        rows.add(new Row("Himmelblau 20,000 Adam steps, one call per step", "s", s, h, torch, 0, 0, Row.pairs(stepped, hand))
-                .markdown(3));
+        rows.add(Row.of("Himmelblau 20,000 Adam steps: NetDSL `steps(20000)` (fused, XLA) vs TF and PyTorch step by step", "s", f)
+                .tf(h, null).tutorialText(Row.SAME_CODE).memory(torch, peer.threads()).markdown(3));
+        rows.add(Row.of("Himmelblau 20,000 Adam steps, one call per step", "s", s).tf(h, Row.pairs(stepped, hand))
+                .tutorialText(Row.SAME_CODE).memory(torch, peer.threads()).markdown(3));
         notes.clear();
         notes.add(String.format("Himmelblau: fused warm-up (build + XLA compile + first run) %.2f s; fused is %.0fx faster than"
-                + " PyTorch%s", warmUp, torch == null ? Double.NaN : torch.median() / f.median(), peer == null ? "" : " (" + peer.label() + ")"));
+                + " PyTorch", warmUp, torch == null ? Double.NaN : torch.median() / f.median()));
+        notes.add("Himmelblau: PyTorch (" + (peer.kept() == null ? "not available" : peer.kept().version()) + ", the tutorial's loop;"
+                + " its point is a tensor already), median time of 20,000 steps: " + peer.tried() + "; the faster is kept");
         return rows;
     }
 

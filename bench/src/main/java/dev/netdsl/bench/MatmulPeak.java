@@ -1,5 +1,7 @@
 package dev.netdsl.bench;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -10,12 +12,41 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The machine's float32 matrix-multiply rate through TensorFlow: a 2048 x 2048 by 2048 x 2048
- * MatMul of constants (2 n^3 FLOPs per run), best of 10 runs after warm-up. The reference for the
- * GFLOP/s of the large workloads.
+ * The machine's float32 matrix-multiply rate: a 2048 x 2048 by 2048 x 2048 product (2 n^3 FLOPs per
+ * run), best of 10 runs after warm-up, through TensorFlow (a MatMul of constants, its default thread
+ * pool) and through PyTorch ({@code peers/matmul.py}, {@code torch.mm}, the faster of 1 thread and all
+ * cores). The higher of the two is the limit the GFLOP/s of the large workloads are compared with.
  */
 final class MatmulPeak {
     private MatmulPeak() {
+    }
+
+    /** Both measurements (torch 0 if PyTorch is not available) and PyTorch's thread count. */
+    record Peak(double tf, double torch, int torchThreads) {
+        /** The limit: the higher of the two. */
+        double higher() {
+            return Math.max(tf, torch);
+        }
+
+        /** One sentence for under a section's title. */
+        String describe() {
+            return String.format("Matrix-multiply peak measured in this run (2048 x 2048 float32, best of 10): TensorFlow MatMul"
+                    + " %.1f GFLOP/s (its default thread pool, %d cores), PyTorch `torch.mm` %s; the GFLOP/s column's"
+                    + " percentages are of the higher, %.1f GFLOP/s.", tf, Peer.allCores(),
+                    torch > 0 ? String.format("%.1f GFLOP/s (%s)", torch, Peer.threadText(torchThreads)) : "not available",
+                    higher());
+        }
+    }
+
+    /** The 2048 x 2048 peak through TensorFlow and through PyTorch. */
+    static Peak both(String python, Path peers) {
+        int n = 2048;
+        int runs = 10;
+        double tf = measure(n, runs);
+        Peer.Choice torch = Peer.fastest(python, peers.resolve("matmul.py"), 0, p -> Arrays.stream(p.seconds()).min().orElse(1e9),
+                Integer.toString(n), Integer.toString(runs));
+        double best = torch.kept() == null ? 0 : 2.0 * n * n * n / Arrays.stream(torch.kept().seconds()).min().orElse(1e9) / 1e9;
+        return new Peak(tf, best, torch.threads());
     }
 
     /**

@@ -1,10 +1,15 @@
 package dev.netdsl.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +18,11 @@ import java.util.regex.Pattern;
  * throughput if it measured one ({@code "predict_per_second"}, else NaN).
  */
 record Peer(double[] seconds, String version, int threads, double predictPerSecond) {
+
+    /** "all cores": the thread count the peers are tried at besides 1. */
+    static int allCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
 
     /** {@code median (min-max)} of the timings, each divided by {@code per}. */
     Stats stats(double per) {
@@ -23,22 +33,102 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         return Stats.of(v);
     }
 
+    /** The same result without its first {@code n} timings (the peer's warm-ups). */
+    Peer dropFirst(int n) {
+        return n == 0 || seconds.length <= n ? this
+                : new Peer(Arrays.copyOfRange(seconds, n, seconds.length), version, threads, predictPerSecond);
+    }
+
     /** "PyTorch 1.13.0a0 (1 thread)". */
     String label() {
-        return "PyTorch " + version + " (" + threads + (threads == 1 ? " thread)" : " threads)");
+        return "PyTorch " + version + " (" + threadText(threads) + ")";
+    }
+
+    static String threadText(int threads) {
+        return threads + (threads == 1 ? " thread" : " threads");
+    }
+
+    /**
+     * The faster of a peer's runs at 1 thread and at all cores ({@code --threads N} appended to its
+     * arguments): {@code kept} (null if no run succeeded) with its first {@code warmUps} timings dropped,
+     * and {@code tried}, what each thread count took ("1 thread 0.71 s, 2 threads 1.20 s", medians of one
+     * timed run in seconds).
+     */
+    record Choice(Peer kept, String tried) {
+        /** The kept run's thread count, 0 if none. */
+        int threads() {
+            return kept == null ? 0 : kept.threads();
+        }
+    }
+
+    /** {@link #fastest(String, Path, int, ToDoubleFunction, String...)} by the median timing. */
+    static Choice fastest(String python, Path script, int warmUps, String... args) {
+        return fastest(python, script, warmUps, p -> Stats.of(p.seconds()).median(), args);
+    }
+
+    /**
+     * Runs the peer at 1 thread, then at all cores, and keeps the run with the lower {@code score} (after
+     * dropping its first {@code warmUps} timings). The all-cores run is stopped if it takes over three times
+     * as long as the 1-thread run (and over 20 s): on a loaded machine OpenMP's spinning threads can make
+     * it tens of times slower, and it would lose anyway.
+     */
+    static Choice fastest(String python, Path script, int warmUps, ToDoubleFunction<Peer> score, String... args) {
+        List<Integer> counts = allCores() > 1 ? List.of(1, allCores()) : List.of(1);
+        Peer best = null;
+        double bestScore = Double.MAX_VALUE;
+        List<String> tried = new ArrayList<>();
+        long firstNanos = 0;
+        for (int threads : counts) {
+            String[] withThreads = Arrays.copyOf(args, args.length + 2);
+            withThreads[args.length] = "--threads";
+            withThreads[args.length + 1] = Integer.toString(threads);
+            long limit = threads == 1 ? 0 : Math.max(20_000_000_000L, 3 * firstNanos);
+            long t0 = System.nanoTime();
+            Peer p = run(python, script, limit, withThreads);
+            if (threads == 1) {
+                firstNanos = System.nanoTime() - t0;
+            }
+            if (p == null) {
+                tried.add(threadText(threads) + (System.nanoTime() - t0 >= limit && limit > 0
+                        ? String.format(" stopped after %.0f s", limit / 1e9) : " failed"));
+                continue;
+            }
+            p = p.dropFirst(warmUps);
+            double s = score.applyAsDouble(p);
+            tried.add(String.format("%s %.3g s", threadText(p.threads()), Stats.of(p.seconds()).median()));
+            if (s < bestScore) {
+                best = p;
+                bestScore = s;
+            }
+        }
+        return new Choice(best, String.join(", ", tried));
+    }
+
+    /** {@link #run(String, Path, long, String...)} without a time limit. */
+    static Peer run(String python, Path script, String... args) {
+        return run(python, script, 0, args);
     }
 
     /**
      * Runs {@code python script args...}; null (with the reason on stderr) if PyTorch is not
-     * installed or the script fails, so the Java columns still get measured.
+     * installed, the script fails, or it runs longer than {@code limitNanos} (when positive; the process
+     * is then killed), so the Java columns still get measured.
      */
-    static Peer run(String python, Path script, String... args) {
+    static Peer run(String python, Path script, long limitNanos, String... args) {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(List.of(args));
+        File log = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
+            log = File.createTempFile("netdsl-peer", ".out");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+            if (limitNanos > 0 && !p.waitFor(limitNanos, TimeUnit.NANOSECONDS)) {
+                p.destroyForcibly().waitFor();
+                System.err.printf("PyTorch peer %s stopped after %.0f s%n", String.join(" ", cmd), limitNanos / 1e9);
+                return null;
+            }
+            int exit = p.waitFor();
+            String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            if (exit != 0) {
                 System.err.println("PyTorch peer " + String.join(" ", cmd) + " failed: " + out.strip());
                 return null;
             }
@@ -63,6 +153,10 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (log != null) {
+                log.delete();
+            }
         }
     }
 }

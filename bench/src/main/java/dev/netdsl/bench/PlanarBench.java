@@ -74,18 +74,19 @@ final class PlanarBench {
                 fused[r] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        Peer torch = Peer.run(python, peers.resolve("workloads.py"), "planar", Integer.toString(STEPS), Integer.toString(repeats));
+        Peer.Choice torch = Peer.fastest(python, peers.resolve("workloads.py"), 0, "planar", Integer.toString(STEPS),
+                Integer.toString(repeats));
         Stats tfStats = Stats.of(hand);
-        Stats torchStats = torch == null ? null : torch.stats(1);
+        Stats torchStats = torch.kept() == null ? null : torch.kept().stats(1);
         notes.clear();
-        if (torch != null) {
-            notes.add("PyTorch peer: " + torch.label());
-        }
+        notes.add("planar: PyTorch (" + (torch.kept() == null ? "not available" : torch.kept().version()) + ", the tutorial's"
+                + " hand-written two-layer net, tensors in memory), median time of 10,000 steps: " + torch.tried() + "; the faster is kept");
         List<String> rows = new ArrayList<>();
-        rows.add(new Row("planar two-layer tanh 2-4-1, 10,000 SGD steps: NetDSL `Model.fit`, one call per step", "s",
-                Stats.of(model), tfStats, torchStats, 0, 0, Row.pairs(model, hand)).markdown(3));
-        rows.add(new Row("planar two-layer, 10,000 SGD steps: NetDSL `Minimizer.steps(10000)` (fused, XLA)", "s",
-                Stats.of(fused), tfStats, torchStats, 0, 0).markdown(3));
+        rows.add(Row.of("planar two-layer tanh 2-4-1, 10,000 SGD steps: NetDSL `Model.fit`, one call per step", "s",
+                Stats.of(model)).tf(tfStats, Row.pairs(model, hand)).tutorialText(Row.SAME_CODE)
+                .memory(torchStats, torch.threads()).markdown(3));
+        rows.add(Row.of("planar two-layer, 10,000 SGD steps: NetDSL `Minimizer.steps(10000)` (fused, XLA)", "s",
+                Stats.of(fused)).tf(tfStats, null).tutorialText(Row.SAME_CODE).memory(torchStats, torch.threads()).markdown(3));
         return rows;
     }
 
