@@ -166,19 +166,9 @@ public final class Scorer {
         }
         String key = ModelFiles.hash(model);
         SparkContext sc = data.sparkSession().sparkContext();
-        int inputSize;
-        int outputSize;
-        if (sc.isLocal()) {
-            // The driver is the executor: the model it opens to check the input is the one tasks will use.
-            ScoringModel m = ModelCache.get(key, sharing, () -> ScoringModel.open(model)).model();
-            inputSize = m.inputSize();
-            outputSize = m.outputSize();
-        } else {
-            try (ScoringModel m = ScoringModel.open(model)) {
-                inputSize = m.inputSize();
-                outputSize = m.outputSize();
-            }
-        }
+        int[] sizes = inspect(model, key, sc, m -> new int[] {m.inputSize(), m.outputSize()});
+        int inputSize = sizes[0];
+        int outputSize = sizes[1];
         if (!array && indexes.length != inputSize) {
             throw new IllegalArgumentException("the model takes " + inputSize + " values per row but " + indexes.length
                     + " input column" + (indexes.length == 1 ? " was" : "s were") + " given " + inputColumns
@@ -208,6 +198,21 @@ public final class Scorer {
                 inputSize, outputSize, classColumn != null, batchSize, rowsScored);
         return data.mapPartitions(scorer, Encoders.row(out));
     }
+
+    /**
+     * {@code read} applied to the model at {@code model} (content hash {@code key}), opened on the
+     * driver: through the cache when the driver is the executor ({@code local[*]}), so tasks reuse it;
+     * otherwise opened and closed again.
+     */
+    static <T> T inspect(Path model, String key, SparkContext sc, java.util.function.Function<ScoringModel, T> read) {
+        if (sc.isLocal()) {
+            return read.apply(ModelCache.get(key, ModelCache.Sharing.SHARED, () -> ScoringModel.open(model)).model());
+        }
+        try (ScoringModel m = ScoringModel.open(model)) {
+            return read.apply(m);
+        }
+    }
+
 
     private static int column(StructType schema, List<String> names, String name) {
         int i = names.indexOf(name);
