@@ -13,6 +13,8 @@ import picocli.CommandLine;
 /** The {@code netdsl} command: one sub-command per tutorial example. */
 @Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
+        footer = {"", "Also: netdsl score MODEL --input FILE --output DIR scores a Parquet or CSV file with a saved model on Apache Spark"
+            + " (built on first use; netdsl score --help)."},
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,

@@ -112,6 +112,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     private PrintStream out = System.out;
 
+    /** Scores the input and writes the output; returns 0 (failures are thrown and become exit codes in {@link #execute}). */
     @Override
     public Integer call() {
         format = format.toLowerCase(Locale.ROOT);

@@ -24,6 +24,9 @@ import org.apache.spark.util.LongAccumulator;
  * work. Made by {@link NetDslSpark#model}.
  */
 public final class Scorer {
+    /** Model copies already given to SparkContext.addFile/addArchive, by application id and path. */
+    private static final java.util.Set<String> ADDED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path path;
     private final List<String> inputColumns;
     private final String outputColumn;
@@ -180,10 +183,15 @@ public final class Scorer {
             source = new PartitionScorer.Source(key, null, model.toString());
         } else {
             Path staged = ModelFiles.stage(model, key, stagingDir(sc));
-            if (Files.isDirectory(model)) {
-                sc.addArchive(staged.toString());
-            } else {
-                sc.addFile(staged.toString());
+            staged.getParent().toFile().deleteOnExit();   // the copy, then its folder (deleteOnExit runs in reverse order)
+            staged.toFile().deleteOnExit();
+            // Once per application: Spark warns about (and ignores) a second addFile of the same path.
+            if (ADDED.add(sc.applicationId() + "/" + staged)) {
+                if (Files.isDirectory(model)) {
+                    sc.addArchive(staged.toString());
+                } else {
+                    sc.addFile(staged.toString());
+                }
             }
             source = new PartitionScorer.Source(key, staged.getFileName().toString(), null);
         }

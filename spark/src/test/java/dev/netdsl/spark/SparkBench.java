@@ -12,7 +12,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -24,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
  * computed in full and dropped by Spark's {@code noop} sink), and Spark's cost per row. Writes
  * (or replaces) its section of {@code bench/RESULTS.md}.
  *
- * <p>Usage: {@code SparkBench [--rows N] [--repeats N] [--batch N] [--out FILE] [--dir DIR]}.
+ * <p>Usage: {@code SparkBench [--rows N] [--repeats N] [--batch N] [--out FILE] [--dir DIR]} (defaults 1,000,000 rows, 5
+ * rounds, batches of 1024, bench/RESULTS.md, spark/target/bench).
  */
 public final class SparkBench {
     private SparkBench() {
@@ -32,7 +35,7 @@ public final class SparkBench {
 
     public static void main(String[] args) throws IOException {
         int rows = Integer.parseInt(option(args, "--rows", "1000000"));
-        int repeats = Integer.parseInt(option(args, "--repeats", "3"));
+        int repeats = Integer.parseInt(option(args, "--repeats", "5"));
         int batch = Integer.parseInt(option(args, "--batch", "1024"));
         Path out = Path.of(option(args, "--out", "bench/RESULTS.md"));
         Path dir = Path.of(option(args, "--dir", "spark/target/bench"));
@@ -45,20 +48,6 @@ public final class SparkBench {
         for (int i = 0; i < distinct; i++) {
             x[i] = TestSpark.pixels(i);
         }
-
-        // 1. The plain Java loop: one thread, predict on batches of `batch` rows.
-        double[] loop = new double[repeats];
-        try (Model model = mlp.build()) {
-            model.saveAll(modelFile);
-            loopOnce(model, x, 50 * batch, batch);                        // warm-up
-            for (int r = 0; r < repeats; r++) {
-                long t = System.nanoTime();
-                loopOnce(model, x, rows, batch);
-                loop[r] = (System.nanoTime() - t) / 1e9;
-                System.out.printf(Locale.ROOT, "java loop, 1 thread: %.2f s%n", loop[r]);
-            }
-        }
-
         SparkSession spark = SparkSession.builder().master("local[2]").appName("netdsl-spark-bench")
                 .config("spark.ui.enabled", "false").getOrCreate();
         Path parquet = dir.resolve("images-" + rows + ".parquet");
@@ -71,48 +60,64 @@ public final class SparkBench {
             System.out.printf(Locale.ROOT, "wrote %s in %.1f s%n", parquet, (System.nanoTime() - t) / 1e9);
         }
 
-        // 2. Spark: read only (the input's cost), then scored with each way of sharing the executor's model.
-        double[] read = time(repeats + 1, "spark local[2], read Parquet only", () ->
-                spark.read().parquet(parquet.toString()).write().format("noop").mode("overwrite").save());
-        read = Arrays.copyOfRange(read, 1, read.length);          // the first Spark job warms up
-        List<String[]> table = new ArrayList<>();
-        double loopMedian = median(loop);
-        table.add(row("plain Java loop, 1 thread, `Model.predict` on batches of " + batch, rows, loop, loopMedian));
-        table.add(row("Spark local[2]: read the Parquet file only (no model; what the input costs)", rows, read, loopMedian));
-        double[] shared = null;
-        for (ModelCache.Sharing sharing : ModelCache.Sharing.values()) {
-            Scorer scorer = NetDslSpark.model(modelFile).inputColumns("pixels").outputColumn("logits").classColumn("class")
-                    .batchSize(batch).sharing(sharing);
-            double[] t = time(repeats + 1, "spark local[2], scored, " + sharing, () -> scorer
-                    .transform(spark.read().parquet(parquet.toString())).write().format("noop").mode("overwrite").save());
-            double[] timed = Arrays.copyOfRange(t, 1, t.length);   // the first run opens the model and warms up
-            if (sharing == ModelCache.Sharing.SHARED) {
-                shared = timed;
+        try (Model model = mlp.build()) {
+            model.saveAll(modelFile);
+            // What is timed, in rounds: each round runs every variant once, so a busy moment on the machine
+            // slows all of them alike. Round 0 is the warm-up (JIT, the executors' model opens) and is not counted.
+            Map<String, Runnable> variants = new LinkedHashMap<>();
+            variants.put("plain Java loop, 1 thread, `Model.predict` on batches of " + batch, () -> loopOnce(model, x, rows, batch));
+            variants.put("Spark local[2]: read the Parquet file only (no model; what the input costs)", () ->
+                    spark.read().parquet(parquet.toString()).write().format("noop").mode("overwrite").save());
+            for (ModelCache.Sharing sharing : ModelCache.Sharing.values()) {
+                Scorer scorer = NetDslSpark.model(modelFile).inputColumns("pixels").outputColumn("logits").classColumn("class")
+                        .batchSize(batch).sharing(sharing);
+                variants.put("Spark local[2]: read, `NetDslSpark` scores (" + describe(sharing) + "), noop sink", () -> scorer
+                        .transform(spark.read().parquet(parquet.toString())).write().format("noop").mode("overwrite").save());
             }
-            table.add(row("Spark local[2]: read, `NetDslSpark` scores (" + describe(sharing) + "), noop sink", rows, timed, loopMedian));
+            Map<String, double[]> seconds = new LinkedHashMap<>();
+            variants.keySet().forEach(k -> seconds.put(k, new double[repeats]));
+            for (int round = 0; round <= repeats; round++) {
+                for (Map.Entry<String, Runnable> v : variants.entrySet()) {
+                    long t = System.nanoTime();
+                    v.getValue().run();
+                    double s = (System.nanoTime() - t) / 1e9;
+                    System.out.printf(Locale.ROOT, "round %d: %s: %.2f s%n", round, v.getKey(), s);
+                    if (round > 0) {
+                        seconds.get(v.getKey())[round - 1] = s;
+                    }
+                }
+            }
+            spark.stop();
+            report(out, rows, repeats, batch, distinct, seconds);
         }
-        spark.stop();
+    }
 
-        double perRowLoop = loopMedian / rows * 1e6;
-        double perRowSpark = median(shared) / rows * 1e6;
-        double perRowRead = median(read) / rows * 1e6;
+    private static void report(Path out, int rows, int repeats, int batch, int distinct, Map<String, double[]> seconds)
+            throws IOException {
+        List<String> keys = new ArrayList<>(seconds.keySet());
+        double loopMedian = median(seconds.get(keys.get(0)));
+        double readMedian = median(seconds.get(keys.get(1)));
         StringBuilder md = new StringBuilder();
         md.append("## Spark scoring: the MNIST MLP 784-200-200-10 over ").append(String.format(Locale.ROOT, "%,d", rows))
                 .append(" rows\n\n");
-        md.append(String.format(Locale.ROOT, "Measured %s by `bench/run spark` on %d cores, Java %s, Spark %s; median of %d timed runs "
-                + "(min-max), the Spark runs after one warm-up run each. Rows: 784 floats (k/255, about 80%% zeros), %,d distinct "
-                + "ones repeated, in a Parquet file of 8 parts; Spark computes every output and drops it (`noop` sink).%n%n",
+        md.append(String.format(Locale.ROOT, "Measured %s by `bench/run spark` on %d cores, Java %s, Spark %s; median of %d rounds "
+                + "(min-max), each round running every row once, after a warm-up round. Rows: 784 floats (k/255, about 80%% "
+                + "zeros), %,d distinct ones repeated, in a Parquet file of 8 parts; Spark computes every output and drops "
+                + "it (`noop` sink). The Java loop predicts on batches of %d from arrays in memory.%n%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                org.apache.spark.package$.MODULE$.SPARK_VERSION(), repeats, distinct));
-        md.append("| how | s | rows/s | us/row | vs the Java loop |\n|---|---|---|---|---|\n");
-        for (String[] r : table) {
-            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+                org.apache.spark.package$.MODULE$.SPARK_VERSION(), repeats, distinct, batch));
+        md.append("| how | s | rows/s | us/row | Spark's overhead per row over the loop |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < keys.size(); i++) {
+            double[] s = seconds.get(keys.get(i)).clone();
+            Arrays.sort(s);
+            double m = median(s);
+            String overhead = i < 2 ? "" : String.format(Locale.ROOT, "%.2f us (reading the file: %.2f us)",
+                    (m - loopMedian) / rows * 1e6, readMedian / rows * 1e6);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f (%.2f-%.2f) | %,.0f | %.2f | %s |%n", keys.get(i), m, s[0],
+                    s[s.length - 1], rows / m, m / rows * 1e6, overhead));
         }
-        md.append(String.format(Locale.ROOT, "%nSpark's overhead per row (shared model, local[2]) over the one-thread loop: %.2f us "
-                + "(%.2f us/row in Spark vs %.2f us/row in the loop), of which reading the Parquet file into rows is %.2f us; the "
-                + "rest is handing rows to and from `predict` (Row objects, copying the arrays) and the second task thread "
-                + "competing with TensorFlow's own threads for the 2 cores.%n",
-                perRowSpark - perRowLoop, perRowSpark, perRowLoop, perRowRead));
+        md.append(String.format(Locale.ROOT, "%nLoad average (1 min) at the end of the run: %s on %d cores; other work on the machine shows "
+                + "as spread between rounds.%n", loadAverage(), Runtime.getRuntime().availableProcessors()));
         System.out.println(md);
         write(out, md.toString());
     }
@@ -125,6 +130,14 @@ public final class SparkBench {
         };
     }
 
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static void loopOnce(Model model, float[][] x, int rows, int batch) {
         for (int start = 0; start < rows; start += batch) {
             int n = Math.min(batch, rows - start);
@@ -134,26 +147,6 @@ public final class SparkBench {
             }
             model.predict(b);
         }
-    }
-
-    private static double[] time(int repeats, String what, Runnable run) {
-        double[] t = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            run.run();
-            t[r] = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %.2f s%n", what, t[r]);
-        }
-        return t;
-    }
-
-    private static String[] row(String what, int rows, double[] seconds, double loop) {
-        double[] s = seconds.clone();
-        Arrays.sort(s);
-        double m = median(seconds);
-        return new String[] {what, String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", m, s[0], s[s.length - 1]),
-            String.format(Locale.ROOT, "%,.0f", rows / m), String.format(Locale.ROOT, "%.2f", m / rows * 1e6),
-            String.format(Locale.ROOT, "%.2fx the time", m / loop)};
     }
 
     private static double median(double[] v) {
