@@ -12,7 +12,7 @@ import java.util.Objects;
  * Scores NetDSL models over Apache Spark DataFrames. From {@code NetDslSparkTest}:
  *
  * <pre>{@code
- * Dataset<Row> scored = NetDslSpark.model(modelFile)   // a saveAll file or an exported SavedModel
+ * Dataset<Row> scored = NetDslSpark.model(modelPath)    // a saveAll file or an exported SavedModel
  *         .inputColumns("pixels")                     // one array<float> column, or several numeric columns
  *         .outputColumn("logits")
  *         .classColumn("class")                       // the arg-max of the outputs, for classifiers
