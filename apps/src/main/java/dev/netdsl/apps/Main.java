@@ -16,7 +16,9 @@ import picocli.CommandLine;
         footerHeading = "%nExit codes:%n",
         footer = {"  0  the command did what it was asked",
             "  1  it failed (an error, a diverged or unconverged run, a failed example in 'all')",
-            "  2  bad usage: an unknown option, a bad value, a missing argument"},
+            "  2  bad usage: an unknown option, a bad value, a missing argument",
+            "", "Also: netdsl score MODEL --input FILE --output DIR scores a Parquet or CSV file with a saved model on Apache Spark"
+                + " (built on first use; netdsl score --help)."},
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,

@@ -1,0 +1,262 @@
+package dev.netdsl.spark;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.LongAccumulator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code netdsl score MODEL --input FILE --output DIR}: scores a Parquet or CSV file with a model on
+ * Spark ({@code local[*]} unless {@code --master} or {@code spark-submit} says otherwise) and writes
+ * the rows with the model's outputs. The {@code ./netdsl} launcher runs it; on a cluster,
+ * {@code spark-submit --class dev.netdsl.spark.ScoreCommand} runs the same thing.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true, version = "netdsl 0.1.0", sortOptions = false,
+        description = {"Score a Parquet or CSV file with a saved NetDSL model (Model.saveAll) or a TensorFlow SavedModel on "
+            + "Apache Spark, and write every row with the model's outputs.", ""})
+public final class ScoreCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "A file written by Model.saveAll, or a SavedModel directory "
+            + "(Model.exportSavedModel, ./netdsl export).")
+    Path model;
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The rows: a Parquet file or directory, or a CSV "
+            + "file with a header line.")
+    String input;
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory Spark writes the scored rows to.")
+    String output;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit gives).")
+    String master;
+    @Option(names = "--format", defaultValue = "parquet", paramLabel = "parquet|csv", description = "Output format (default: "
+            + "${DEFAULT-VALUE}); csv writes the outputs as columns OUT_0, OUT_1, ...")
+    String format;
+    @Option(names = "--input-format", paramLabel = "parquet|csv", description = "Input format (default: csv for *.csv, parquet "
+            + "otherwise).")
+    String inputFormat;
+    @Option(names = "--input-columns", split = ",", paramLabel = "COL", description = "The model's input: one array column, or "
+            + "numeric columns in the model's order; NAME* takes every column starting with NAME (default: the only array "
+            + "column, else every numeric column).")
+    List<String> inputColumns;
+    @Option(names = "--output-column", defaultValue = "prediction", paramLabel = "OUT", description = "Column for the outputs "
+            + "(default: ${DEFAULT-VALUE}).")
+    String outputColumn;
+    @Option(names = "--class-column", paramLabel = "NAME", description = "Also write the arg-max class to this column (default: "
+            + "'class' for a NetDSL model trained with cross-entropy, none otherwise; 'none' for none).")
+    String classColumn;
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Rows per predict call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--overwrite", description = "Replace --output if it exists.")
+    boolean overwrite;
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    /** Runs the command and exits: 0 on success, 1 on a failed run, 2 on bad options, input or model. */
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command without exiting the JVM; returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        // Spark logs at INFO by default; a command line shows warnings only (a log4j2 configuration the user gives wins).
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
+        }
+        ScoreCommand command = new ScoreCommand();
+        command.out = out;
+        CommandLine cli = new CommandLine(command).setCommandName("netdsl score");
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, unused) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (command.debug) {
+                e.printStackTrace(cmd.getErr());
+            }
+            // A task's failure reaches the driver wrapped by Spark; the reason is the first of ours in the causes.
+            Throwable reason = e;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof IllegalArgumentException || t instanceof dev.netdsl.NetDslException) {
+                    reason = t;
+                    break;
+                }
+            }
+            cmd.getErr().println("netdsl score: " + (reason.getMessage() != null ? reason.getMessage() : reason));
+            if (reason instanceof IllegalArgumentException) {
+                cmd.getErr().println("Try 'netdsl score --help' for the options.");
+                return 2;
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private PrintStream out = System.out;
+
+    /** Scores the input and writes the output; returns 0 (failures are thrown and become exit codes in {@link #execute}). */
+    @Override
+    public Integer call() {
+        format = format.toLowerCase(Locale.ROOT);
+        if (!format.equals("parquet") && !format.equals("csv")) {
+            throw new IllegalArgumentException("--format " + format + " is not parquet or csv");
+        }
+        String inFormat = inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
+                : input.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
+        if (!inFormat.equals("parquet") && !inFormat.equals("csv")) {
+            throw new IllegalArgumentException("--input-format " + inputFormat + " is not parquet or csv");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + " must be at least 1");
+        }
+        // What can be checked before Spark starts: the files.
+        if (!Files.exists(model)) {
+            throw new IllegalArgumentException("model " + model + " does not exist; give a file written by Model.saveAll or a "
+                    + "SavedModel directory (./netdsl export)");
+        }
+        Path localInput = localPath(input);
+        if (localInput != null && !Files.exists(localInput)) {
+            throw new IllegalArgumentException("--input " + input + " does not exist");
+        }
+        Path localOutput = localPath(output);
+        if (localOutput != null && Files.exists(localOutput) && !overwrite) {
+            throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+        }
+
+        SparkSession.Builder builder = SparkSession.builder().appName("netdsl score " + model.getFileName());
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[*]");
+        }
+        long start = System.nanoTime();
+        boolean ours = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = builder.getOrCreate();
+        try {
+            Dataset<Row> data = inFormat.equals("csv")
+                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(input)
+                    : spark.read().parquet(input);
+            String[] columns = columns(data);
+            Scorer scorer = NetDslSpark.model(model).inputColumns(columns).outputColumn(outputColumn).batchSize(batchSize);
+            String classes = classColumn;
+            if (classes == null) {
+                Path m = model.toAbsolutePath().normalize();
+                boolean classifier = Scorer.inspect(m, ModelFiles.hash(m), spark.sparkContext(), ScoringModel::classifier);
+                classes = classifier ? "class" : "none";
+            }
+            if (!classes.equals("none")) {
+                scorer = scorer.classColumn(classes);
+            }
+            LongAccumulator rows = spark.sparkContext().longAccumulator("netdsl rows scored");
+            Dataset<Row> scored = scorer.transform(data, rows);
+            if (format.equals("csv")) {
+                scored = flattenForCsv(scored);
+            }
+            var writer = scored.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
+            if (format.equals("csv")) {
+                writer.option("header", "true").csv(output);
+            } else {
+                writer.parquet(output);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "scored %,d rows of %s (columns %s) with %s on %s in %.1f s: %s%s -> %s (%s)%n", rows.value(),
+                    input, String.join(",", columns), model, spark.sparkContext().master(), seconds, outputColumn,
+                    classes.equals("none") ? "" : " and " + classes, output, format);
+            return 0;
+        } finally {
+            if (ours) {
+                spark.stop();   // a session that was there before (a test, a notebook) stays
+            }
+        }
+    }
+
+    /** The input columns: as given (NAME* expanded in schema order), else the only array column, else every numeric one. */
+    private String[] columns(Dataset<Row> data) {
+        StructField[] fields = data.schema().fields();
+        if (inputColumns != null && !inputColumns.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (String c : inputColumns) {
+                if (c.endsWith("*")) {
+                    String prefix = c.substring(0, c.length() - 1);
+                    List<String> matched = Arrays.stream(fields).map(StructField::name).filter(n -> n.startsWith(prefix)).toList();
+                    if (matched.isEmpty()) {
+                        throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + "; its "
+                                + "columns are " + Arrays.stream(fields).map(StructField::name).toList());
+                    }
+                    names.addAll(matched);
+                } else {
+                    names.add(c);
+                }
+            }
+            return names.toArray(String[]::new);
+        }
+        List<String> arrays = Arrays.stream(fields).filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
+        if (arrays.size() == 1) {
+            return arrays.toArray(String[]::new);
+        }
+        List<String> numeric = Arrays.stream(fields).filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
+        if (numeric.isEmpty()) {
+            throw new IllegalArgumentException(input + " has no array column and no numeric column (its columns are "
+                    + data.schema().simpleString() + "); name the model's input with --input-columns");
+        }
+        return numeric.toArray(String[]::new);
+    }
+
+    /** CSV has no arrays: the output column becomes OUT_0, OUT_1, ... and other array columns text like [1.0, 2.0]. */
+    private Dataset<Row> flattenForCsv(Dataset<Row> scored) {
+        List<Column> cols = new ArrayList<>();
+        for (StructField f : scored.schema().fields()) {
+            if (f.name().equals(outputColumn)) {
+                cols.add(null);
+            } else if (f.dataType() instanceof ArrayType) {
+                cols.add(functions.col(f.name()).cast("string").as(f.name()));
+            } else {
+                cols.add(functions.col(f.name()));
+            }
+        }
+        int outputs = Scorer.inspect(model.toAbsolutePath().normalize(), ModelFiles.hash(model.toAbsolutePath().normalize()),
+                scored.sparkSession().sparkContext(), ScoringModel::outputSize);
+        List<Column> flat = new ArrayList<>();
+        for (Column c : cols) {
+            if (c == null) {
+                for (int i = 0; i < outputs; i++) {
+                    flat.add(functions.col(outputColumn).getItem(i).as(outputColumn + "_" + i));
+                }
+            } else {
+                flat.add(c);
+            }
+        }
+        return scored.select(flat.toArray(Column[]::new));
+    }
+
+    /** The local path {@code location} names, or null for a URI with a scheme (hdfs://, s3a://, ...). */
+    private static Path localPath(String location) {
+        try {
+            URI uri = URI.create(location);
+            if (uri.getScheme() == null) {
+                return Path.of(location);
+            }
+            return uri.getScheme().equals("file") ? Path.of(uri) : null;
+        } catch (IllegalArgumentException e) {
+            return Path.of(location);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.netdsl.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netdsl.Model;
+import dev.netdsl.Net;
+import dev.netdsl.models.MnistMlp;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code netdsl score}: Parquet and CSV in and out, and bad input as one line with exit code 2. */
+class ScoreCommandTest {
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.session();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run score(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ScoreCommand.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void scores_a_parquet_file_with_a_model_file_into_parquet_with_the_class() {
+        // GIVEN the MNIST MLP saved whole and 3,000 images in one Parquet file
+        Path model = dir.resolve("mnist.netdsl");
+        float[][] expected = new float[3000][];
+        try (Model m = MnistMlp.sequential(false).crossEntropy().sgd(0.01).seed(3).build()) {
+            m.saveAll(model);
+            for (int start = 0; start < 3000; start += 1024) {        // one partition, read in batches of 1024
+                int n = Math.min(1024, 3000 - start);
+                float[][] x = new float[n][];
+                for (int i = 0; i < n; i++) {
+                    x[i] = TestSpark.pixels(start + i);
+                }
+                System.arraycopy(m.predict(x), 0, expected, start, n);
+            }
+        }
+        Path images = dir.resolve("images.parquet");
+        TestSpark.images(spark, 3000, 1).write().parquet(images.toString());
+        Path scored = dir.resolve("scored");
+        // WHEN it is scored from the command line
+        Run run = score(model.toString(), "--input", images.toString(), "--output", scored.toString(), "--master", "local[2]");
+        // THEN the Parquet output has each row's logits, exactly Model.predict's, and the arg-max in 'class'
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("scored 3,000 rows of " + images + " (columns pixels) with " + model);
+        List<Row> rows = spark.read().parquet(scored.toString()).select("id", "prediction", "class").collectAsList();
+        assertThat(rows).hasSize(3000);
+        for (Row row : rows) {
+            float[] want = expected[(int) row.getLong(0)];
+            List<Float> got = row.getList(1);
+            for (int i = 0; i < want.length; i++) {
+                assertThat(got.get(i)).isEqualTo(want[i]);
+            }
+            assertThat(row.getInt(2)).isEqualTo(PartitionScorer.argMax(want));
+        }
+    }
+
+    @Test
+    void scores_a_csv_file_with_a_savedmodel_into_csv_columns() throws Exception {
+        // GIVEN a net on two numeric inputs exported as a SavedModel, and a CSV with an id and the two inputs
+        Path export = dir.resolve("two-inputs");
+        float[][] expected;
+        try (Model m = Net.of(2, 8, 3).tanh().mse().sgd(0.1).seed(5).build()) {
+            m.exportSavedModel(export);
+            expected = m.predict(new float[][] {{0.5f, -1f}, {2f, 0.25f}});
+        }
+        Path csv = dir.resolve("points.csv");
+        Files.writeString(csv, "name,a,b\nfirst,0.5,-1\nsecond,2,0.25\n");
+        Path out = dir.resolve("points-scored");
+        // WHEN it is scored to CSV
+        Run run = score(export.toString(), "--input", csv.toString(), "--output", out.toString(), "--format", "csv",
+                "--input-columns", "a,b", "--output-column", "y");
+        // THEN the CSV has the outputs as y_0, y_1, y_2, as Model.predict gave them
+        assertThat(run.code()).as(run.err()).isZero();
+        List<Row> rows = spark.read().option("header", "true").csv(out.toString()).orderBy("name").collectAsList();
+        assertThat(rows.get(0).schema().fieldNames()).containsExactly("name", "a", "b", "y_0", "y_1", "y_2");
+        for (int r = 0; r < 2; r++) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(Float.parseFloat(rows.get(r).getString(3 + i))).isEqualTo(expected[r][i]);
+            }
+        }
+    }
+
+    @Test
+    void a_missing_column_exits_with_2_and_one_line_naming_it() throws Exception {
+        Path model = dir.resolve("small.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path csv = dir.resolve("ab.csv");
+        Files.writeString(csv, "a,b\n1,2\n");
+        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never").toString(),
+                "--input-columns", "a,c");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("netdsl score: input column 'c' is not in the DataFrame; its columns are [a:int,b:int]\n");
+        assertThat(Files.exists(dir.resolve("never"))).isFalse();
+    }
+
+    @Test
+    void a_bad_row_exits_with_2_naming_the_row() throws Exception {
+        Path model = dir.resolve("small2.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path csv = dir.resolve("hole.csv");
+        Files.writeString(csv, "id,a,b\nx,1,2\ny,,3\n");
+        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never2").toString(),
+                "--input-columns", "a,b");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("netdsl score: row 1 of partition 0 (counting from 0; its other columns: id=y): column 'a' "
+                + "is null; drop or fill such rows first");
+    }
+
+    @Test
+    void a_model_that_does_not_open_exits_with_2_naming_the_file() throws Exception {
+        Path junk = dir.resolve("junk.netdsl");
+        Files.writeString(junk, "junk");
+        Path csv = dir.resolve("one.csv");
+        Files.writeString(csv, "a,b\n1,2\n");
+        Run run = score(junk.toString(), "--input", csv.toString(), "--output", dir.resolve("never3").toString());
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).startsWith("netdsl score: model " + junk + " does not open as a NetDSL model file: ");
+        Run missing = score(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--output", "x");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("netdsl score: model " + dir.resolve("nothing.netdsl") + " does not exist");
+    }
+}
