@@ -153,12 +153,7 @@ final class FitLoop implements TrainingRun {
                             counted += kind == Targets.CLASSES ? fit.batchSize() : (long) fit.batchSize() * width;
                         }
                         b += count;
-                        if (shortForm) {
-                            bar.update(b, (float) (sum / done));
-                        } else if (bar.shown()) {
-                            String acc = metrics ? "  accuracy " + number((double) correct / counted) : "";
-                            bar.update(b, "loss " + number(sum / done) + acc);
-                        }
+                        progress(bar, b, sum / done, metrics ? (double) correct / counted : Double.NaN);
                     }
                     for (; b < batches && !stop; b++) {
                         Dataset batch = fit.fullBatch() ? train : train.subset(order, b * fit.batchSize(),
@@ -185,12 +180,8 @@ final class FitLoop implements TrainingRun {
                         for (Callback c : callbacks) {
                             c.onBatchEnd(this, epoch, b + 1, loss);
                         }
-                        if (shortForm) {
-                            bar.update(fit.fullBatch() ? epoch : b + 1, (float) (sum / done));
-                        } else if (bar.shown()) {
-                            String acc = counted > 0 ? "  accuracy " + number((double) correct / counted) : "";
-                            bar.update(b + 1, "loss " + number(sum / done) + acc);
-                        }
+                        progress(bar, shortForm && fit.fullBatch() ? epoch : b + 1, sum / done,
+                                counted > 0 ? (double) correct / counted : Double.NaN);
                     }
                 }
                 Map<String, Double> logs = new LinkedHashMap<>();
@@ -218,6 +209,15 @@ final class FitLoop implements TrainingRun {
             }
         }
         return finished(start);
+    }
+
+    /** Moves {@code bar} to {@code position} with the running loss (and accuracy, unless NaN). */
+    private void progress(Progress bar, int position, double loss, double accuracy) {
+        if (shortForm) {
+            bar.update(position, (float) loss);
+        } else if (bar.shown()) {
+            bar.update(position, "loss " + number(loss) + (Double.isNaN(accuracy) ? "" : "  accuracy " + number(accuracy)));
+        }
     }
 
     /** Why this fit's callbacks need every batch as it happens, or null. */

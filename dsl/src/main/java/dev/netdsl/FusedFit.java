@@ -17,7 +17,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.ConcreteFunction;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -28,7 +27,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
@@ -180,23 +178,8 @@ final class FusedFit {
             Expr input = Nodes.expr(Node.of(OpCode.MODEL_INPUT, xShape));
             Operand<TFloat32> h = pass.compiler.compile(net.forward(input));
             Operand<TFloat32> loss = NetGraph.reduce(b, pass.loss(net.loss().get(), h));
-            Output<?>[] pv = new Output<?>[p.size()];
-            for (int k = 0; k < pv.length; k++) {
-                pv[k] = p.get(k).asOutput();
-            }
-            List<Operand<TFloat32>> grads = new ArrayList<>();
-            for (Output<?> gr : ((Graph) b.scope().env()).addGradients(loss.asOutput(), pv)) {
-                grads.add(gr.expect(TFloat32.class));
-            }
-            List<List<Operand<TFloat32>>> st = new ArrayList<>();
-            int k = s0;
-            for (List<Slot> per : state.perParam()) {
-                List<Operand<TFloat32>> mine = new ArrayList<>();
-                for (int j = 0; j < per.size(); j++) {
-                    mine.add(float32(in.get(k++)));
-                }
-                st.add(mine);
-            }
+            List<Operand<TFloat32>> grads = GraphFunctions.gradients(b, loss, p);
+            List<List<Operand<TFloat32>>> st = GraphFunctions.perParam(in, s0, state);
             Operand<TFloat32> t = counts ? b.math.add(float32(in.get(c0)), b.constant(1f)) : null;
             Operand<TFloat32> rate = float32(in.get(lr0));
             List<Operand<?>> out = new ArrayList<>();
@@ -257,49 +240,24 @@ final class FusedFit {
         List<Output<?>> args = new ArrayList<>();
         args.add(count.asOutput());
         params.forEach(p -> args.add(p.read().asOutput()));
-        slots.forEach(sl -> args.add(sl.read().asOutput()));
-        if (counts) {
-            args.add(state.step().read().asOutput());
-        }
+        // The optimizer's slots, parameter by parameter, then its step count: the loop's order.
+        state.all().forEach(sl -> args.add(sl.read().asOutput()));
         args.add(xIn.asOutput());
         args.add(yIn.asOutput());
         if (indices != null) {
             args.add(indices.asOutput());
         }
         args.add(lr.asOutput());
-        DataType[] tin = new DataType[args.size()];
-        for (int k = 0; k < tin.length; k++) {
-            tin[k] = args.get(k).dataType();
-        }
         int results = x0 - p0 + 2;
-        DataType[] tout = new DataType[results];
-        Arrays.fill(tout, DataType.DT_FLOAT);
-        rt.graph().attachFunction(loop);
-        Operation call = rt.graph().opBuilder("StatefulPartitionedCall", rt.unique("fused_fit_loop"), tf.scope())
-                .addInputList(args.toArray(new Output<?>[0]))
-                .setAttr("Tin", tin)
-                .setAttr("Tout", tout)
-                .setAttr("f", loop)
-                .setAttr("_XlaMustCompile", true)
-                .build();
-        // Every final value and every step's loss is checked before anything is written back.
-        List<Op> checks = new ArrayList<>();
-        for (int j = 0; j < results - 1; j++) {
-            checks.add(Guard.check(rt, call.output(j).expect(TFloat32.class)));
-        }
-        Ops checked = tf.withControlDependencies(checks);
+        Operation call = GraphFunctions.callCompiled(rt, "fused_fit_loop", loop, args, results);
+        // Every final value and every step's loss is checked before anything is written back; the losses and
+        // correct counts are fetched after the write-back, so only from a chunk that passed.
         List<Slot> targets = new ArrayList<>(params);
-        targets.addAll(slots);
-        if (counts) {
-            targets.add(state.step());
-        }
-        List<Op> writes = new ArrayList<>();
-        for (int j = 0; j < targets.size(); j++) {
-            writes.add(checked.assign(targets.get(j).variable(), call.output(j).expect(TFloat32.class)));
-        }
-        Op writeBack = tf.withName(rt.unique("fused_fit_write_back")).withControlDependencies(writes).noOp();
-        Output<TFloat32> losses = checked.identity(call.output(results - 2).expect(TFloat32.class)).asOutput();
-        Output<TFloat32> correct = checked.identity(call.output(results - 1).expect(TFloat32.class)).asOutput();
+        targets.addAll(state.all());
+        Op writeBack = GraphFunctions.checkedWriteBack(rt, "fused_fit_write_back", call, results - 1, targets);
+        Ops written = tf.withControlDependencies(List.of(writeBack));
+        Output<TFloat32> losses = written.identity(call.output(results - 2).expect(TFloat32.class)).asOutput();
+        Output<TFloat32> correct = written.identity(call.output(results - 1).expect(TFloat32.class)).asOutput();
         return new Built(batchSize, chunk, count, xIn, yIn, indices, lr, losses, correct, writeBack);
     }
 

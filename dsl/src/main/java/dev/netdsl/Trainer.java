@@ -84,12 +84,13 @@ final class Trainer {
         float[] losses = new float[steps];
         String why = stepByStep(data, data.size(), listener != StepListener.NONE ? "a StepListener is told each step as it happens" : null);
         try (Feeder feed = Feeder.of(g, data, true); Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
+            int done = 0;
             if (why == null) {
-                FusedFit.say("fit(data, " + steps + "): fused, " + fullBatchChunk + " full-batch steps per call");
-                int done = 0;
+                int chunk = Math.min(fullBatchChunk, steps);
+                FusedFit.say("fit(data, " + steps + "): fused, " + chunk + " full-batch steps per call");
                 while (done < steps) {
-                    int count = Math.min(fullBatchChunk, steps - done);
-                    float[] l = fusedSteps(feed, 0, Math.min(fullBatchChunk, steps), null, count, null);
+                    int count = Math.min(chunk, steps - done);
+                    float[] l = fusedSteps(feed, 0, chunk, null, count, null);
                     if (l == null) {
                         break; // XLA could not compile the loop: the rest goes step by step
                     }
@@ -100,16 +101,10 @@ final class Trainer {
                     done += count;
                     bar.update(done, losses[done - 1]);
                 }
-                if (done == steps) {
-                    return new History(losses, (System.nanoTime() - start) / 1e9);
-                }
-                for (int i = done; i < steps; i++) {
-                    losses[i] = step(feed, "fit", () -> replayOn(data), null);
-                }
-                return new History(losses, (System.nanoTime() - start) / 1e9);
+            } else {
+                FusedFit.say("fit(data, " + steps + "): step by step, because " + why);
             }
-            FusedFit.say("fit(data, " + steps + "): step by step, because " + why);
-            for (int i = 0; i < steps; i++) {
+            for (int i = done; i < steps; i++) {
                 losses[i] = step(feed, "fit", () -> replayOn(data), null);
                 listener.onStep(i, losses[i]);
                 if ((i & 63) == 0 || i == steps - 1) {

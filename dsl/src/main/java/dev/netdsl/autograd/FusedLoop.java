@@ -3,18 +3,15 @@ package dev.netdsl.autograd;
 import dev.netdsl.Expr;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.GraphFunctions;
-import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.OptimizerOps;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.training.Optimizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.tensorflow.ConcreteFunction;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -22,7 +19,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
@@ -87,20 +83,8 @@ final class FusedLoop {
             }
             Operand<TFloat32> l = new ExprCompiler(b, Autograd.binder(leaf -> leaf instanceof Var v ? bound.get(v)
                     : fed.get(leaf))).compile(loss);
-            Output<?>[] pv = new Output<?>[p.size()];
-            for (int k = 0; k < pv.length; k++) {
-                pv[k] = p.get(k).asOutput();
-            }
-            List<Operand<TFloat32>> gs = new ArrayList<>();
-            for (Output<?> gr : ((Graph) b.scope().env()).addGradients(l.asOutput(), pv)) {
-                gs.add(gr.expect(TFloat32.class));
-            }
-            List<List<Operand<TFloat32>>> st = new ArrayList<>();
-            int k = s0;
-            for (List<TfRuntime.Slot> per : state.perParam()) {
-                st.add(floats(in, k, k + per.size()));
-                k += per.size();
-            }
+            List<Operand<TFloat32>> gs = GraphFunctions.gradients(b, l, p);
+            List<List<Operand<TFloat32>>> st = GraphFunctions.perParam(in, s0, state);
             Operand<TFloat32> t = counts ? b.math.add(floats(in, c0, c0 + 1).get(0), b.constant(1f)) : null;
             List<Operand<?>> out = new ArrayList<>();
             out.add(b.math.add(counter(in, 0), b.constant(1)));
@@ -137,44 +121,16 @@ final class FusedLoop {
         List<Output<?>> args = new ArrayList<>();
         args.add(count.asOutput());
         params.forEach(p -> args.add(p.read().asOutput()));
-        slots.forEach(sl -> args.add(sl.read().asOutput()));
-        if (counts) {
-            args.add(state.step().read().asOutput());
-        }
+        // The optimizer's slots, parameter by parameter, then its step count: the loop's order.
+        state.all().forEach(sl -> args.add(sl.read().asOutput()));
         inputs.forEach(in -> args.add(in.placeholder.asOutput()));
         int results = l0 - p0 + 1;
-        DataType[] tin = new DataType[args.size()];
-        Arrays.fill(tin, DataType.DT_FLOAT);
-        tin[0] = DataType.DT_INT32;
-        DataType[] tout = new DataType[results];
-        Arrays.fill(tout, DataType.DT_FLOAT);
-        rt.graph().attachFunction(loop);
-        Operation call = rt.graph().opBuilder("StatefulPartitionedCall", rt.unique("fused"), tf.scope())
-                .addInputList(args.toArray(new Output<?>[0]))
-                .setAttr("Tin", tin)
-                .setAttr("Tout", tout)
-                .setAttr("f", loop)
-                .setAttr("_XlaMustCompile", true)
-                .build();
-
-        // Write the final values back once the whole loop is done.
-        List<Op> writes = new ArrayList<>();
+        Operation call = GraphFunctions.callCompiled(rt, "fused", loop, args, results);
+        // The final values are written back once the whole loop is done, and only if they and the last loss
+        // are all finite.
         List<TfRuntime.Slot> targets = new ArrayList<>(params);
-        targets.addAll(slots);
-        if (counts) {
-            targets.add(state.step());
-        }
-        // Every final value and the last loss are checked first: one NaN or infinity fails the run before
-        // anything is written, so a diverged loop leaves the variables as they were.
-        List<Op> checks = new ArrayList<>();
-        for (int j = 0; j < results; j++) {
-            checks.add(Guard.check(rt, call.output(j).expect(TFloat32.class)));
-        }
-        Ops checked = tf.withControlDependencies(checks);
-        for (int j = 0; j < targets.size(); j++) {
-            writes.add(checked.assign(targets.get(j).variable(), call.output(j).expect(TFloat32.class)));
-        }
-        Op writeBack = tf.withName(rt.unique("fused_write_back")).withControlDependencies(writes).noOp();
+        targets.addAll(state.all());
+        Op writeBack = GraphFunctions.checkedWriteBack(rt, "fused_write_back", call, results, targets);
         return new Fused(count, call.output(results - 1).expect(TFloat32.class), writeBack);
     }
 
