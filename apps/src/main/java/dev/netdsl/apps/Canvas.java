@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 
 /**
  * A white, antialiased image to draw a figure on with Java2D, with the few text and tick helpers the custom
- * plots ({@link ContourPlot}, {@link SurfacePlot}) share.
+ * plots ({@link ContourPlot}, {@link SurfacePlot}) share; the image grids (predictions, kernels) draw on it too.
  */
 final class Canvas {
     static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
@@ -36,12 +36,22 @@ final class Canvas {
     final Graphics2D g;
 
     Canvas(int width, int height) {
+        this(width, height, true);
+    }
+
+    /**
+     * A white canvas with antialiased text; shapes antialiased too if {@code smoothShapes} (off for pixel grids,
+     * whose one-pixel frames would blur).
+     */
+    Canvas(int width, int height, boolean smoothShapes) {
         image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        if (smoothShapes) {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        }
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
     }

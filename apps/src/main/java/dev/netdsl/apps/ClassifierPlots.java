@@ -4,14 +4,8 @@ import dev.netdsl.datasets.Idx;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
@@ -88,11 +82,8 @@ final class ClassifierPlots {
         int caption = 34;
         int width = cols * (cell + 10) + 10;
         int height = rows * (cell + caption + 10) + 50;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
+        Canvas canvas = new Canvas(width, height, false);
+        Graphics2D g = canvas.g;
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString("Test images: predicted / true label", 12, 30);
@@ -113,13 +104,6 @@ final class ClassifierPlots {
             g.setColor(Color.DARK_GRAY);
             g.drawString("true " + classes.get(truth[k]), x0, y0 + cell + 29);
         }
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return canvas.png();
     }
 }

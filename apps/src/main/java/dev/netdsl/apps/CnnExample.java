@@ -11,17 +11,11 @@ import dev.netdsl.training.LrSchedule;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * The convolutional chapter after the tutorials: {@link Cnn#mnist()} (two convolution blocks with batch
@@ -120,11 +114,8 @@ public final class CnnExample {
         int gap = 12;
         int width = cols * (kw * scale + gap) + gap;
         int height = rows * (kh * scale + gap + 16) + 60;
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
+        Canvas canvas = new Canvas(width, height, false);
+        Graphics2D g = canvas.g;
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString("First convolution's " + count + " learned " + kh + "x" + kw + " kernels", gap, 24);
@@ -146,13 +137,6 @@ public final class CnnExample {
             g.setColor(Color.DARK_GRAY);
             g.drawString("#" + k, x0, y0 + kh * scale + 13);
         }
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return canvas.png();
     }
 }

@@ -46,12 +46,27 @@ public final class Main implements Callable<Integer> {
         String device;
 
         Device device() {
+            return device(device);
+        }
+
+        /** The device {@code --device name} means. */
+        static Device device(String name) {
             try {
-                return Device.valueOf(device.toUpperCase(java.util.Locale.ROOT));
+                return Device.valueOf(name.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--device " + device + ": use cpu, gpu or auto");
+                throw new IllegalArgumentException("--device " + name + ": use cpu, gpu or auto");
             }
         }
+    }
+
+    /** Where the MNIST-style examples find their images. */
+    static final class ImageData {
+        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
+        Path dataDir;
+        @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
+        boolean fashion;
+        @Option(names = "--offline", description = "Never try to download the data set.")
+        boolean offline;
     }
 
     @Override
@@ -152,23 +167,19 @@ public final class Main implements Callable<Integer> {
         int batchSize;
         @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
-        Path dataDir;
-        @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
-        boolean fashion;
+        @CommandLine.Mixin
+        ImageData data = new ImageData();
         @CommandLine.Mixin
         Common common = new Common();
         @Option(names = "--no-final-relu", description = "Drop the ReLU the tutorial puts on the logits.")
         boolean noFinalRelu;
-        @Option(names = "--offline", description = "Never try to download the data set.")
-        boolean offline;
 
         abstract boolean raw();
 
         @Override
         public Integer call() {
-            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, common.seed, dataDir, fashion, common.device(),
-                    common.out, !noFinalRelu, offline, common.quiet), System.out);
+            MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, common.seed, data.dataDir, data.fashion,
+                    common.device(), common.out, !noFinalRelu, data.offline, common.quiet), System.out);
             return 0;
         }
     }
@@ -201,19 +212,15 @@ public final class Main implements Callable<Integer> {
         int batchSize;
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
-        Path dataDir;
-        @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
-        boolean fashion;
+        @CommandLine.Mixin
+        ImageData data = new ImageData();
         @CommandLine.Mixin
         Common common = new Common();
-        @Option(names = "--offline", description = "Never try to download the data set.")
-        boolean offline;
 
         @Override
         public Integer call() {
-            CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, common.seed, dataDir, fashion, common.device(), common.out,
-                    offline, common.quiet), System.out);
+            CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, common.seed, data.dataDir, data.fashion, common.device(),
+                    common.out, data.offline, common.quiet), System.out);
             return 0;
         }
     }
@@ -345,10 +352,8 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             String command = "./netdsl export " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-            Common c = new Common();
-            c.device = device;
             ExportExample.Options o = new ExportExample.Options(source, model, steps, epochs, seed, overwrite, out, dataDir, offline,
-                    command, quiet, c.device());
+                    command, quiet, Common.device(device));
             Path file = Path.of(source);
             boolean example = ExportExample.DEFAULT_MODEL.containsKey(source) || source.equals("himmelblau")
                     || source.equals("activations");
