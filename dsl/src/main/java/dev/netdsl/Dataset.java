@@ -103,8 +103,9 @@ public final class Dataset {
         Objects.requireNonNull(y, "y");
         int[] in = checkShape(exampleShape, "example");
         int[] out = checkShape(targetShape, "target");
-        int perExample = Arrays.stream(in).reduce(1, (a, b) -> a * b);
-        int n = x.length / Math.max(1, perExample);
+        long perExample = values(in, "example");
+        values(out, "target");
+        int n = (int) (x.length / perExample);
         checkSize(x, n, in, "x", "");
         checkSize(y, n, out, "y", n + " examples");
         return new Dataset(n, in, x.clone(), out, y.clone(), null);
@@ -130,8 +131,21 @@ public final class Dataset {
         return shape.clone();
     }
 
+    /** The values in one example of {@code shape}. @throws IllegalArgumentException if more than an array holds */
+    private static long values(int[] shape, String what) {
+        long per = 1;
+        for (int d : shape) {
+            per *= d;
+            if (per > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Dataset.of: one " + what + " of shape " + Arrays.toString(shape)
+                        + " holds more values than a Java array (2^31 - 1)");
+            }
+        }
+        return per;
+    }
+
     private static void checkSize(float[] v, int n, int[] shape, String what, String against) {
-        long per = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        long per = values(shape, what);
         if (n < 1 || per * n != v.length) {
             throw new IllegalArgumentException("Dataset.of: " + v.length + " values in " + what + " are not " + (n < 1 ? "any" : n)
                     + " examples of shape " + Arrays.toString(shape) + (against.isEmpty() ? "" : " (for " + against + ")")
@@ -169,6 +183,11 @@ public final class Dataset {
     }
 
     private static float[] flatten(float[][] m, int width, String what) {
+        if ((long) m.length * width > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Dataset.of: " + what + " has " + m.length + " rows of " + width + " values, "
+                    + (long) m.length * width + " in all, more than one Java array holds (2^31 - 9); split it into several data"
+                    + " sets");
+        }
         float[] flat = new float[m.length * width];
         for (int r = 0; r < m.length; r++) {
             float[] row = m[r];

@@ -13,7 +13,9 @@ import java.util.Arrays;
  * @param topCorrect {@code topCorrect[k-1]}: examples whose label is among the k highest outputs, k = 1..5
  * @param confusion counts {@code [true][predicted]}, or an empty matrix for a regression
  * @param mae the mean absolute error of a regression, else NaN
- * @param r2 the coefficient of determination of a regression ({@code 1 - SSres/SStot}), else NaN
+ * @param r2 the coefficient of determination of a regression, as scikit-learn's {@code r2_score}: {@code 1 - SSres/SStot}
+ *           per output, averaged over the outputs; a constant output counts 1 if predicted exactly, else 0; NaN
+ *           for a classifier
  */
 public record Evaluation(double loss, int correct, int total, int[] topCorrect, int[][] confusion, double mae, double r2) {
     /** A classifier's loss and accuracy only (no top-k or confusion matrix). */
@@ -98,13 +100,25 @@ public record Evaluation(double loss, int correct, int total, int[] topCorrect, 
         return p + r == 0 || Double.isNaN(p) || Double.isNaN(r) ? 0 : 2 * p * r / (p + r);
     }
 
-    /** The mean of the classes' F1 scores (macro F1). */
+    /**
+     * The mean of the F1 scores of the classes that occur among the labels or the predictions (macro F1, as
+     * scikit-learn's {@code f1_score(average='macro')} and torchmetrics count it: a class that is neither a
+     * label nor a prediction is left out, not scored 0); NaN with no examples.
+     */
     public double macroF1() {
         double sum = 0;
+        int present = 0;
         for (int c = 0; c < confusion.length; c++) {
-            sum += f1(c);
+            int seen = 0;
+            for (int k = 0; k < confusion.length; k++) {
+                seen += confusion[c][k] + confusion[k][c];
+            }
+            if (seen > 0) {
+                sum += f1(c);
+                present++;
+            }
         }
-        return confusion.length == 0 ? Double.NaN : sum / confusion.length;
+        return present == 0 ? Double.NaN : sum / present;
     }
 
     @Override

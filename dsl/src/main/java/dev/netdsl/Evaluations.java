@@ -53,9 +53,7 @@ final class Evaluations {
         int[] topCorrect = new int[top];
         int[][] confusion = new int[classes][classes];
         double absError = 0;
-        double sumY = 0;
-        double sumY2 = 0;
-        double residual = 0;
+        R2 r2 = kind == Targets.VALUES ? new R2(width) : null;
         int[] order = new int[data.size()];
         Arrays.setAll(order, i -> i);
         int block = (int) Math.max(1, Math.min(data.size(), BLOCK_VALUES / Math.max(1, data.features())));
@@ -79,25 +77,69 @@ final class Evaluations {
                 } else {
                     float[] y = chunk.yData();
                     for (int i = 0; i < out.length; i++) {
-                        absError += Math.abs(out[i] - y[i]);
-                        residual += (double) (out[i] - y[i]) * (out[i] - y[i]);
-                        sumY += y[i];
-                        sumY2 += (double) y[i] * y[i];
+                        absError += Math.abs((double) out[i] - y[i]);
                     }
+                    r2.add(y, out);
                 }
             }
         }
         double loss = sum / data.size();
         if (kind == Targets.VALUES) {
-            long n = (long) data.size() * width;
-            double total = sumY2 - sumY * sumY / n;
-            return Evaluation.regression(loss, absError / n, total > 0 ? 1 - residual / total : Double.NaN);
+            return Evaluation.regression(loss, absError / ((long) data.size() * width), r2.value());
         }
         if (kind == Targets.BINARY) {
             topCorrect[0] = confusion[0][0] + confusion[1][1];
             return new Evaluation(loss, topCorrect[0], data.size() * width, topCorrect, confusion, Double.NaN, Double.NaN);
         }
         return new Evaluation(loss, topCorrect[0], data.size(), topCorrect, confusion, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * R² as scikit-learn's {@code r2_score} computes it: per output column {@code 1 - SSres/SStot}, then the
+     * plain mean over the columns ({@code multioutput='uniform_average'}). SStot comes from each column's
+     * running mean and sum of squared deviations (Welford's update, in double), so a large mean with a small
+     * spread loses nothing to cancellation. A constant column (SStot = 0) scores 1 if it is predicted exactly
+     * and 0 otherwise, as scikit-learn's default {@code force_finite=True} has it.
+     */
+    static final class R2 {
+        private final long[] count;
+        private final double[] mean;
+        private final double[] squares;
+        private final double[] residual;
+
+        R2(int width) {
+            count = new long[width];
+            mean = new double[width];
+            squares = new double[width];
+            residual = new double[width];
+        }
+
+        /** Adds rows of targets and predictions, row-major, {@code width} per row. */
+        void add(float[] y, float[] predicted) {
+            int width = mean.length;
+            for (int i = 0; i < y.length; i++) {
+                int c = i % width;
+                double v = y[i];
+                double delta = v - mean[c];
+                count[c]++;
+                mean[c] += delta / count[c];
+                squares[c] += delta * (v - mean[c]);
+                double e = (double) predicted[i] - v;
+                residual[c] += e * e;
+            }
+        }
+
+        /** The mean over the columns of each column's R²; NaN with no rows. */
+        double value() {
+            if (mean.length == 0 || count[0] == 0) {
+                return Double.NaN;
+            }
+            double sum = 0;
+            for (int c = 0; c < mean.length; c++) {
+                sum += squares[c] > 0 ? 1 - residual[c] / squares[c] : residual[c] == 0 ? 1 : 0;
+            }
+            return sum / mean.length;
+        }
     }
 
     /** Counts, for each example, the top-k hits and the confusion cell of its arg-max. */

@@ -277,14 +277,18 @@ public class Expr {
 
     /**
      * The per-element binary cross-entropy of these logits against 0/1 {@code targets}
-     * ({@code BCEWithLogitsLoss(reduction='none')}), computed stably as
-     * {@code softplus(z) - z*y} (= {@code max(z, 0) - z*y + log(1 + exp(-|z|))}), whose derivative is
+     * ({@code BCEWithLogitsLoss(reduction='none')}), in the stable form PyTorch and TensorFlow use,
+     * {@code max(z, 0) - z*y + log(1 + exp(-|z|))}: accurate at confident logits (at {@code z = 15, y = 1}
+     * it is 3.06e-7, where {@code softplus(z) - z*y} cancels to 0), with the derivative
      * {@code sigmoid(z) - y} everywhere, at {@code z = 0} too; take {@code .mean()} for PyTorch's default.
      */
     public Expr bceWithLogits(Expr targets) {
         Objects.requireNonNull(targets, "targets");
         Shapes.broadcast("bceWithLogits", dims(), targets.dims());
-        return softplus().minus(times(targets));
+        // m = [z >= 0] (no gradient): z*m is max(z, 0) and z - 2*z*m is -|z|, both taking the same side at z = 0, so
+        // the derivative there is 1 - y - sigmoid(0) = 0.5 - y, as PyTorch's.
+        Expr m = greaterEqual(0);
+        return times(m).minus(times(targets)).plus(minus(times(m).times(2)).softplus());
     }
 
     /**

@@ -89,6 +89,7 @@ final class FitLoop implements TrainingRun {
     }
 
     History run() {
+        t.checkBatches("fit", train.size(), fit.fullBatch() ? train.size() : fit.batchSize());
         int first = 1;
         if (fit.isResume()) {
             first = resume();
@@ -313,7 +314,12 @@ final class FitLoop implements TrainingRun {
                         + " when the checkpoint was written, this one is a " + type + "; give the same callbacks in the same order");
             }
             if (st.callbacks().get(i).state() != null) {
-                callbacks.get(i).restore(st.callbacks().get(i).state());
+                try {
+                    callbacks.get(i).restore(st.callbacks().get(i).state());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("resume: the checkpoint's state of callback " + i + " (" + callbacks.get(i)
+                            + ") does not restore: " + e + "; the file is damaged or was written by other code", e);
+                }
             }
         }
         history.addAll(st.history());

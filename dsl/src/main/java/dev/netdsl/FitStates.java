@@ -125,7 +125,20 @@ final class FitStates {
             callbacks.add(new FitState.CallbackState(c.path("type").asText(), state));
             i++;
         }
-        return new FitState(n.path("epochs_done").asInt(), n.path("stopped").asBoolean(false), history, n.path("lr").asDouble(), callbacks);
+        JsonNode done = n.path("epochs_done");
+        if (!done.isIntegralNumber() || !done.canConvertToInt() || done.intValue() < history.size()) {
+            throw new IllegalArgumentException("the saved fit has done " + done + " epochs with " + history.size()
+                    + " in its history; it must be a whole number, at least the history's length");
+        }
+        JsonNode lr = n.path("lr");
+        if (!lr.isNumber() || !(lr.doubleValue() >= 0) || Double.isInfinite(lr.doubleValue())) {
+            throw new IllegalArgumentException("the saved fit's learning rate " + lr + " is not a finite number of 0 or more");
+        }
+        JsonNode stopped = n.path("stopped");
+        if (!stopped.isMissingNode() && !stopped.isBoolean()) {
+            throw new IllegalArgumentException("the saved fit's 'stopped' is " + stopped + ", not true or false");
+        }
+        return new FitState(done.intValue(), stopped.asBoolean(false), history, lr.doubleValue(), callbacks);
     }
 
     private static Object plain(JsonNode v) {

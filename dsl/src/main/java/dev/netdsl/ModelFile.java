@@ -115,14 +115,22 @@ final class ModelFile {
         List<Parameter> state = new ArrayList<>();
         Map<String, Parameter> fitTensors = new java.util.LinkedHashMap<>();
         for (JsonNode t : root.path("tensors")) {
+            if (!t.path("name").isTextual() || !t.path("shape").isArray()) {
+                throw new IllegalArgumentException("a tensor's entry " + t + " lacks its name or shape");
+            }
             List<Integer> shape = new ArrayList<>();
             long size = 1;
             for (JsonNode d : t.path("shape")) {
-                shape.add(d.asInt());
-                size *= d.asInt();
+                if (!d.canConvertToInt() || !d.isIntegralNumber() || d.intValue() < 0) {
+                    throw new IllegalArgumentException("tensor " + t.path("name").asText() + " has the shape " + t.path("shape")
+                            + "; dimensions are whole numbers from 0 to 2^31 - 1");
+                }
+                shape.add(d.intValue());
+                size = Math.min(Long.MAX_VALUE / Integer.MAX_VALUE, size * d.intValue()); // saturates: no overflow
             }
-            if (size < 0 || size > in.available() / 4) {
-                throw new IOException("tensor " + t.path("name").asText() + " " + shape + " needs more bytes than the file holds");
+            if (size > in.available() / 4) {
+                throw new IllegalArgumentException("tensor " + t.path("name").asText() + " " + shape + " needs more bytes than the"
+                        + " file holds");
             }
             float[] values = new float[(int) size];
             for (int v = 0; v < values.length; v++) {
@@ -132,19 +140,39 @@ final class ModelFile {
             switch (t.path("kind").asText()) {
                 case "optimizer" -> state.add(p);
                 case "fit" -> fitTensors.put(p.name(), p);
-                default -> params.add(p);
+                case "parameter" -> params.add(p);
+                default -> throw new IllegalArgumentException("tensor " + p.name() + " is of kind '" + t.path("kind").asText()
+                        + "'; a model file holds parameter, optimizer and fit tensors");
             }
         }
+        if (in.available() != 0) {
+            throw new IllegalArgumentException("the file holds " + in.available() + " bytes more than its tensors take");
+        }
         JsonNode sh = root.path("shuffler");
-        long[] shuffler = sh.size() == 2 ? new long[] {sh.get(0).asLong(), sh.get(1).asLong()} : null;
+        long[] shuffler = null;
+        if (!sh.isMissingNode()) {
+            if (sh.size() != 2 || !sh.get(0).canConvertToLong() || !sh.get(1).canConvertToLong()) {
+                throw new IllegalArgumentException("the shuffler's state " + sh + " is not two whole numbers");
+            }
+            shuffler = new long[] {sh.get(0).longValue(), sh.get(1).longValue()};
+        }
+        JsonNode steps = root.path("steps");
+        if (!steps.canConvertToLong() || !steps.isIntegralNumber() || steps.longValue() < 0) {
+            throw new IllegalArgumentException("the step count " + steps + " is not a whole number of 0 or more");
+        }
         FitState fit = root.has("fit") ? FitStates.fromJson(root.get("fit"), fitTensors) : null;
-        return new Contents(net, root.path("steps").asLong(), params, state, shuffler, fit);
+        return new Contents(net, steps.longValue(), params, state, shuffler, fit);
     }
 
     /** {@link Model#open}: the model {@code path} holds, with its weights, steps, optimizer state, shuffler and fit state. */
     static Model open(Path path) {
         Contents c = read(path);
-        Model model = c.net().build();
+        Model model;
+        try {
+            model = c.net().build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("can't open " + path + ": " + e.getMessage(), e);
+        }
         try {
             model.trainer.stepsTaken = c.stepsTaken();
             model.setParameters(c.parameters());

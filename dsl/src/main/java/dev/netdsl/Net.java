@@ -184,6 +184,10 @@ public final class Net {
             throw new IllegalArgumentException("input" + Arrays.toString(exampleShape).replace('[', '(').replace(']', ')')
                     + ": an example shape needs one or more dimensions, each at least 1");
         }
+        if (Arrays.stream(exampleShape).asDoubleStream().reduce(1, (a, b) -> a * b) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("input" + Arrays.toString(exampleShape).replace('[', '(').replace(']', ')')
+                    + ": one example would hold more values than a Java array (2^31 - 1)");
+        }
         Net next = with(loss, optimizer, seed, exampleShape.clone());
         next.outputShape();
         return next;
@@ -372,7 +376,11 @@ public final class Net {
         long n = 0;
         int[] first = firstUses();
         for (int i = 0; i < layers.size(); i++) {
-            n += first[i] == i ? layers.get(i).parameterCount() : 0;
+            try {
+                n += first[i] == i ? layers.get(i).parameterCount() : 0;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + layerNames().get(i) + "' " + layers.get(i) + ": " + e.getMessage(), e);
+            }
         }
         return n;
     }

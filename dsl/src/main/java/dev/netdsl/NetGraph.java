@@ -73,6 +73,11 @@ final class NetGraph implements AutoCloseable {
     final List<org.tensorflow.ConcreteFunction> functions = new ArrayList<>();
     /** Why the training pass cannot run as a fused loop ({@link FusedFit}), or null if it can. */
     final String notFusable;
+    /**
+     * The layer whose training pass needs batches of at least two examples (batch norm over {@code [N, C]}:
+     * PyTorch refuses one with "Expected more than 1 value per channel when training"), or null.
+     */
+    final String needsTwoExamples;
     private final long seed;
     private final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
 
@@ -108,6 +113,7 @@ final class NetGraph implements AutoCloseable {
                 step = rt.named("step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
                 Pass training = new Pass(tf, true, x, null, Slot::read);
                 Operand<TFloat32> th = training.compiler.compile(net.forward(input));
+                needsTwoExamples = training.compiler.needsTwoValuesPerChannel();
                 notFusable = !training.updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
                         + " statistics)" : training.noise ? "a layer draws random noise while training (dropout)" : null;
                 trainLoss = reduce(rt.named("train_loss"), training.loss(lossSpec, th));
@@ -129,7 +135,7 @@ final class NetGraph implements AutoCloseable {
                 // Buffer updates (running statistics) wait for the loss check too: a diverged step changes nothing.
                 List<Op> bufferUpdates = new ArrayList<>();
                 Ops afterCheck = tf.withControlDependencies(List.of(ready));
-                for (Map.Entry<Slot, Expr> u : training.updates) {
+                for (Map.Entry<Slot, Expr> u : training.updates.entrySet()) {
                     bufferUpdates.add(afterCheck.assign(u.getKey().variable(), training.compiler.compile(u.getValue())));
                 }
                 List<Slot> guarded = new ArrayList<>();
@@ -147,6 +153,7 @@ final class NetGraph implements AutoCloseable {
                 trainOutput = null;
                 train = null;
                 notFusable = "no optimizer";
+                needsTwoExamples = null;
                 guard = null;
                 optimizerState = null;
             }
@@ -236,7 +243,8 @@ final class NetGraph implements AutoCloseable {
         final boolean training;
         final ExprCompiler compiler;
         final Set<Slot> reached = new LinkedHashSet<>();
-        final List<Map.Entry<Slot, Expr>> updates = new ArrayList<>();
+        /** Each updated buffer's new value; a buffer updated twice (a layer applied twice) updates the first update. */
+        final Map<Slot, Expr> updates = new LinkedHashMap<>();
         double flops;
         boolean noise;
         private final Operand<TFloat32> input;
@@ -313,6 +321,10 @@ final class NetGraph implements AutoCloseable {
                         throw new IllegalArgumentException(layer + " asks for a tensor '" + name + "' it does not declare; it has "
                                 + own.keySet());
                     }
+                    Expr updated = training ? updates.get(t.slot()) : null;
+                    if (updated != null) {
+                        return updated; // read after this pass updated it (the layer's earlier application), as in PyTorch
+                    }
                     long[] shape = Arrays.stream(t.spec().storedShape()).asLongStream().toArray();
                     return Nodes.expr(new Node(OpCode.PARAM, shape, new Expr[0], null, 0, new ParamRef(layer, name)));
                 }
@@ -329,7 +341,7 @@ final class NetGraph implements AutoCloseable {
                         throw new IllegalArgumentException(layer + " updates '" + name + "', which is not one of its buffers");
                     }
                     if (training) {
-                        updates.add(Map.entry(t.slot(), value));
+                        updates.put(t.slot(), value);
                     }
                 }
 

@@ -1,13 +1,8 @@
 package dev.netdsl;
 
-import dev.netdsl.internal.Node;
-import dev.netdsl.internal.Nodes;
-import dev.netdsl.internal.OpCode;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.Module;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A module rebuilt from a file: its registered layers (the same instance under several names where the
@@ -31,26 +26,9 @@ final class SavedModule extends Module {
         return className != null ? className : super.displayName();
     }
 
+    /** The saved forward pass replayed on {@code x}, every node checked as Java code's would be ({@link SavedForward}). */
     @Override
     public Expr forward(Expr x) {
-        return substitute(forward, x, new IdentityHashMap<>());
-    }
-
-    private static Expr substitute(Expr e, Expr x, Map<Expr, Expr> done) {
-        Node n = Nodes.of(e);
-        if (n.op() == OpCode.MODEL_INPUT) {
-            return x;
-        }
-        Expr known = done.get(e);
-        if (known != null) {
-            return known;
-        }
-        Expr[] args = new Expr[n.args().length];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = substitute(n.args()[i], x, done);
-        }
-        Expr copy = Nodes.expr(new Node(n.op(), n.shape(), args, n.values(), n.index(), n.ref()));
-        done.put(e, copy);
-        return copy;
+        return SavedForward.replay(forward, x);
     }
 }

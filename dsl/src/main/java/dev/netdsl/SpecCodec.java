@@ -184,13 +184,17 @@ final class SpecCodec {
             } else if (v.isArray()) {
                 boolean whole = true;
                 for (JsonNode x : v) {
-                    whole &= x.isIntegralNumber();
+                    whole &= x.isIntegralNumber() && x.canConvertToInt();
                 }
                 if (whole) {
                     s = s.with(e.getKey(), ints(v));
                 } else {
                     double[] d = new double[v.size()];
                     for (int i = 0; i < d.length; i++) {
+                        if (!v.get(i).isNumber()) {
+                            throw new IllegalArgumentException("setting " + e.getKey() + " = " + v + " holds something other"
+                                    + " than numbers");
+                        }
                         d[i] = v.get(i).asDouble();
                     }
                     s = s.with(e.getKey(), d);
@@ -303,10 +307,17 @@ final class SpecCodec {
         return built.get(built.size() - 1);
     }
 
+    /** @throws IllegalArgumentException unless {@code array} is an array of whole numbers that fit an int */
     static int[] ints(JsonNode array) {
+        if (!array.isArray()) {
+            throw new IllegalArgumentException(array + " is not a list of whole numbers");
+        }
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
+            if (!array.get(i).isIntegralNumber() || !array.get(i).canConvertToInt()) {
+                throw new IllegalArgumentException(array + " is not a list of whole numbers from -2^31 to 2^31 - 1");
+            }
+            out[i] = array.get(i).intValue();
         }
         return out;
     }

@@ -31,7 +31,7 @@ public final class Tensor {
             if (d < 0) {
                 throw new IllegalArgumentException("Tensor.of: dimension " + d + " in " + Arrays.toString(shape) + " is negative");
             }
-            n *= d;
+            n = Math.min((long) Integer.MAX_VALUE + 1, n * d); // d < 2^31: no overflow, and any excess is a mismatch
         }
         if (n != values.length) {
             throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + n + " values but "
@@ -51,6 +51,10 @@ public final class Tensor {
             throw new IllegalArgumentException("Tensor.of: no rows; give at least one");
         }
         int width = rows[0].length;
+        if ((long) rows.length * width > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Tensor.of: " + rows.length + " rows of " + width + " values are more than one"
+                    + " Java array holds (2^31 - 9)");
+        }
         float[] flat = new float[rows.length * width];
         for (int r = 0; r < rows.length; r++) {
             if (rows[r] == null || rows[r].length != width) {

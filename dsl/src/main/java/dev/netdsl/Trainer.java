@@ -80,8 +80,10 @@ final class Trainer {
         if (steps < 1) {
             throw new IllegalArgumentException("fit: steps " + steps + " must be at least 1");
         }
+        checkBatches("fit", data.size(), data.size());
         long start = System.nanoTime();
-        float[] losses = new float[steps];
+        // One loss per step, grown as steps are taken (fit(data, Integer.MAX_VALUE) must not ask for 8 GB up front).
+        float[] losses = new float[Math.min(steps, 1 << 16)];
         String why = stepByStep(data, data.size(), listener != StepListener.NONE ? "a StepListener is told each step as it happens" : null);
         try (Feeder feed = Feeder.of(g, data, true); Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
             int done = 0;
@@ -94,6 +96,7 @@ final class Trainer {
                     if (l == null) {
                         break; // XLA could not compile the loop: the rest goes step by step
                     }
+                    losses = room(losses, done + count, steps);
                     for (int k = 0; k < count; k++) {
                         // A chunk that diverged is redone step by step: the step path's error and rollback.
                         losses[done + k] = l.length > 0 ? l[k] : step(feed, "fit", () -> replayOn(data), null);
@@ -105,6 +108,7 @@ final class Trainer {
                 FusedFit.say("fit(data, " + steps + "): step by step, because " + why);
             }
             for (int i = done; i < steps; i++) {
+                losses = room(losses, i + 1, steps);
                 losses[i] = step(feed, "fit", () -> replayOn(data), null);
                 listener.onStep(i, losses[i]);
                 if ((i & 63) == 0 || i == steps - 1) {
@@ -113,6 +117,11 @@ final class Trainer {
             }
         }
         return new History(losses, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@code a}, or a copy twice as long (at most {@code cap}), so that it holds {@code n} values. */
+    private static float[] room(float[] a, int n, int cap) {
+        return n <= a.length ? a : java.util.Arrays.copyOf(a, (int) Math.min(cap, Math.max(n, 2L * a.length)));
     }
 
     /** The short form: {@code epochs} quiet passes in mini-batches of {@code batchSize}, with {@code callbacks}. */
@@ -151,6 +160,11 @@ final class Trainer {
      * If {@code outputs} is given, the training pass's outputs are copied into it (for training accuracy).
      */
     float step(Feeder feed, String where, Runnable replay, float[] outputs) {
+        if (g.needsTwoExamples != null && feed.rows() < 2) {
+            throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
+                    + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
+                    + feed.rows() + " example; train on batches of 2 or more");
+        }
         return g.rt.exclusive("fit", () -> {
             g.guard.beforeUpdate();
             float value;
@@ -178,6 +192,32 @@ final class Trainer {
             lastLoss = value;
             return value;
         });
+    }
+
+    /**
+     * Refuses, before any step, a fit of {@code size} examples in batches of {@code batchSize} that would
+     * leave a batch of one example to a net that needs two (batch norm over {@code [N, C]}), naming a batch
+     * size that works.
+     */
+    void checkBatches(String where, int size, int batchSize) {
+        if (g.needsTwoExamples == null || size % batchSize != 1 && size != 1) {
+            return;
+        }
+        String advice;
+        if (size == 1) {
+            advice = "give it at least 2 examples";
+        } else {
+            int other = batchSize + 1;
+            while (size % other == 1) {
+                other++;
+            }
+            advice = "use a batch size that does not leave one example over, e.g. " + other
+                    + (batchSize > 2 && size % (batchSize - 1) != 1 ? " or " + (batchSize - 1) : "") + ", or drop an example";
+        }
+        throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel when"
+                + " training (PyTorch: \"Expected more than 1 value per channel when training\"), but " + size + " example"
+                + (size == 1 ? "" : "s in batches of " + batchSize + " leave a last batch of 1") + "; " + advice
+                + ". Nothing was trained");
     }
 
     /**

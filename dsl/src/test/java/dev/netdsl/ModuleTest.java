@@ -209,4 +209,42 @@ class ModuleTest {
             assertThat(model.layer("alias").weight().values()).containsExactly(model.layer("twice").weight().values());
         }
     }
+
+    /** A Linear plus a one-value vector constant: y = x W^T + b + [0.25]. */
+    static final class PlusVector extends Module {
+        final Linear a = add("a", linear(2, 4));
+
+        @Override
+        public Expr forward(Expr x) {
+            return a.apply(x).plus(Expr.constant(0.25f));
+        }
+    }
+
+    @Test
+    void a_linear_plus_a_vector_constant_that_broadcasts_predicts_trains_and_exports(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        // Grappler's constant push-down used to rewrite Add(BiasAdd(M, b[4]), c[1]) into Add(BiasAdd(M, c[1]), b[4]), which
+        // fails at run time ("Must provide as many biases as the channel size: [1] vs. 4").
+        try (Model m = Net.module(new PlusVector()).mse().sgd(0.1).seed(4).build()) {
+            float[][] x = {{1, 2}, {3, -1}};
+            float[][] y = m.predict(x);
+            List<Parameter> p = m.parameters();
+            float[] w = p.get(0).values();
+            float[] b = p.get(1).values();
+            for (int r = 0; r < 2; r++) {
+                for (int j = 0; j < 4; j++) {
+                    assertThat(y[r][j]).isCloseTo(x[r][0] * w[j * 2] + x[r][1] * w[j * 2 + 1] + b[j] + 0.25f, within(1e-6f));
+                }
+            }
+            m.fit(Dataset.of(x, new float[][] {{1, 0, 0, 1}, {0, 1, 1, 0}}), 3);
+            m.exportSavedModel(dir.resolve("export"));
+            float[] exported = ExportTest.runExport(dir.resolve("export"), "x", "y", x);
+            float[][] now = m.predict(x);
+            for (int r = 0; r < 2; r++) {
+                for (int j = 0; j < 4; j++) {
+                    assertThat(exported[r * 4 + j]).isCloseTo(now[r][j], within(1e-6f));
+                }
+            }
+        }
+    }
 }

@@ -17,9 +17,12 @@ class NativeMemoryTest {
 
     @Test
     @EnabledOnOs(OS.LINUX) // reads /proc/self/status
+    // The work is bounded by counts; the time limits only guard against a hang, at ten times the quiet time (117 s here):
+    // a fresh-clone CI run with the load at ~14 failed when the child's limit was 300 s.
+    @org.junit.jupiter.api.Timeout(value = 25, unit = java.util.concurrent.TimeUnit.MINUTES)
     void five_hundred_models_and_100k_predicts_grow_resident_memory_by_less_than_50_mb() throws Exception {
         // A fixed, pre-touched heap: resident memory then moves only with native (and JIT) memory.
-        PropertyTest.Forked run = PropertyTest.fork(NativeMemoryCheck.class,
+        PropertyTest.Forked run = PropertyTest.fork(1200, NativeMemoryCheck.class,
                 List.of("-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch"), "500", "100000");
         assertThat(run.exit()).as(run.out()).isZero();
         String[] rss = run.out().lines().filter(l -> l.startsWith("RSS_KB ")).findFirst().orElseThrow().split(" ");

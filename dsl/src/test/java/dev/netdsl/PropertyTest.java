@@ -17,8 +17,14 @@ class PropertyTest {
      * killed after {@code timeoutSeconds} and the test fails instead of hanging the build.
      */
     static Forked fork(Class<?> type, List<String> jvmArgs, String... args) throws Exception {
-        return fork(300, type, jvmArgs, args);
+        return fork(FORK_TIMEOUT_SECONDS, type, jvmArgs, args);
     }
+
+    /**
+     * How long a forked child may take before it counts as hung: over ten times the slowest child's quiet time
+     * (RandomSpecs, 35 s here), so a machine whose cores are busy with other work still passes.
+     */
+    static final long FORK_TIMEOUT_SECONDS = 900;
 
     static Forked fork(long timeoutSeconds, Class<?> type, List<String> jvmArgs, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>();

@@ -21,7 +21,9 @@ import org.tensorflow.types.TInt32;
 /**
  * Turns {@link Expr} DAGs into graph ops in one place (a main graph or a loop body), with the leaves
  * bound to whatever operands that place provides ({@link Binder}). Equal expressions (same structure,
- * same leaves) are built once, however often they are rebuilt in Java.
+ * same leaves) are built once, however often they are rebuilt in Java; but each application of a layer
+ * is its own, as each call of a PyTorch module is (a dropout applied twice draws two masks, a batch norm
+ * applied twice updates its statistics twice).
  */
 public final class ExprCompiler {
 
@@ -75,6 +77,10 @@ public final class ExprCompiler {
     /** The ids of the nodes of the expression being compiled. */
     private Map<Expr, Integer> current;
     private int applications;
+    /** The layer whose forward pass is being built, or null. */
+    private Layer expanding;
+    /** The first layer whose training statistics need two values per channel, or null. */
+    private String needsTwoValues;
 
     /**
      * A built value. Images are [N, C, H, W] for the user (PyTorch's layout) but TensorFlow's CPU kernels
@@ -101,7 +107,8 @@ public final class ExprCompiler {
             this.values = n.values();
             this.index = n.index();
             this.args = args;
-            this.identity = n.op() == OpCode.LEAF ? e : n.ref() instanceof ParamRef p ? p : n.ref();
+            // Leaves and layer applications are themselves (one per Expr); parameters are equal by reference.
+            this.identity = n.op() == OpCode.LEAF || n.op() == OpCode.APPLY ? e : n.ref() instanceof ParamRef p ? p : n.ref();
             this.hash = Objects.hash(op, index, identity instanceof ParamRef ? identity.hashCode() : System.identityHashCode(identity),
                     Arrays.hashCode(shape), Arrays.hashCode(values), Arrays.hashCode(args));
         }
@@ -122,6 +129,14 @@ public final class ExprCompiler {
     public ExprCompiler(Ops tf, Binder binder) {
         this.tf = tf;
         this.binder = binder;
+    }
+
+    /**
+     * The first layer (its description) built so far whose batch statistics need more than one value per
+     * channel (a batch norm in training over {@code [N, C]}, where one example gives a variance of 0/0), or null.
+     */
+    public String needsTwoValuesPerChannel() {
+        return needsTwoValues;
     }
 
     /** The graph value of {@code e}, built once per distinct structure. */
@@ -194,16 +209,28 @@ public final class ExprCompiler {
             case MODEL_INPUT:
                 return new Value(binder.modelInput(), false);
             case CONST:
-                return new Value(n.shape().length == 0 ? tf.constant(n.values()[0])
-                        : tf.constant(Shape.of(n.shape()), DataBuffers.of(n.values(), true, false)), false);
+                if (n.shape().length == 0) {
+                    return new Value(tf.constant(n.values()[0]), false);
+                }
+                // Behind a PlaceholderWithDefault, which Grappler does not take for a constant: its constant push-down
+                // rewrites Add(BiasAdd(M, V), C) to Add(BiasAdd(M, C), V) for any vector C, also one that only broadcasts
+                // (C [1], V [4]), and the run then fails (docs/tensorflow-notes.md).
+                return new Value(tf.placeholderWithDefault(tf.constant(Shape.of(n.shape()), DataBuffers.of(n.values(), true, false)),
+                        Shape.of(n.shape())), false);
             case PARAM:
                 return new Value(binder.parameter((ParamRef) n.ref()), false);
             case BOUND:
                 return new Value(binder.bound(n.ref()), false);
             case APPLY: {
                 // The layer's forward pass, compiled here; its value (and layout) is the application's.
-                Expr out = binder.expand((Layer) n.ref(), n.args()[0], applications++);
-                return values.get(id(out));
+                Layer outer = expanding;
+                expanding = (Layer) n.ref();
+                try {
+                    Expr out = binder.expand((Layer) n.ref(), n.args()[0], applications++);
+                    return values.get(id(out));
+                } finally {
+                    expanding = outer;
+                }
             }
             case CONV2D:
             case MAX_POOL2D:
@@ -211,10 +238,14 @@ public final class ExprCompiler {
                 return new Value(Images.build(tf, n, channelsLast(argId(n, 0)), n.args().length > 1 ? arg(n, 1) : null,
                         n.args().length > 2 ? arg(n, 2) : null), true);
             case BATCH_NORM:
-            case BATCH_NORM_TRAIN:
                 return batchNorm(n);
-            case BATCH_MEAN:
+            case BATCH_NORM_TRAIN:
+                twoValuesPerChannel(n);
+                return batchNorm(n);
             case BATCH_VARIANCE:
+                twoValuesPerChannel(n);
+                // fall through
+            case BATCH_MEAN:
                 return new Value(Images.moments(tf, n, values.get(argId(n, 0)).channelsLast() ? channelsLast(argId(n, 0))
                         : arg(n, 0), values.get(argId(n, 0)).channelsLast()), false);
             default:
@@ -227,6 +258,18 @@ public final class ExprCompiler {
             return new Value(compute(n, physical(n, 0), physical(n, 1)), true);
         }
         return new Value(compute(n, arg(n, 0), n.args().length > 1 ? arg(n, 1) : null), false);
+    }
+
+    /** Notes a batch statistic over one value per example and channel ({@code [N, C]}): it needs two examples. */
+    private void twoValuesPerChannel(Node n) {
+        long[] x = Nodes.of(n.args()[0]).shape();
+        long perExample = 1;
+        for (int i = 2; i < x.length; i++) {
+            perExample *= x[i];
+        }
+        if (perExample < 2 && needsTwoValues == null) {
+            needsTwoValues = expanding != null ? expanding.toString() : "a batch statistic (batchNormTrain/batchVariance)";
+        }
     }
 
     /** True if a binary op can work on channels-last values: an image one, the other an equal image or a scalar. */

@@ -39,6 +39,18 @@ final class Images {
                                 tf.constant(0f));
                     }
                 }
+                // A kernel of 1 with a stride above 1 picks every stride-th row (column): take those with a strided
+                // slice and convolve at stride 1 there. The same values; and oneDNN's backprop-filter kernel crashes the
+                // process (or corrupts its heap) on 1x1 kernels with strides of 2 or more (docs/tensorflow-notes.md).
+                boolean rows = k[2] == 1 && a > 1;
+                boolean cols = k[3] == 1 && b > 1;
+                if (rows || cols) {
+                    input = tf.stridedSlice(input, tf.constant(new int[4]), tf.constant(new int[4]),
+                            tf.constant(new int[] {1, rows ? (int) a : 1, cols ? (int) b : 1, 1}),
+                            org.tensorflow.op.core.StridedSlice.beginMask(15L), org.tensorflow.op.core.StridedSlice.endMask(15L));
+                    a = rows ? 1 : a;
+                    b = cols ? 1 : b;
+                }
                 Operand<TFloat32> y = tf.nn.conv2d(input, filter, List.of(1L, a, b, 1L), padding);
                 return bias == null ? y : tf.nn.biasAdd(y, bias);
             }

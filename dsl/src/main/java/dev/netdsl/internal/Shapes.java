@@ -36,10 +36,10 @@ public final class Shapes {
         for (long d : dims) {
             if (d == -1) {
                 unknown++;
-            } else if (d < 0) {
+            } else if (d < 0 || d > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("reshape" + Arrays.toString(dims) + ": dimension " + d + " is invalid");
             } else {
-                known *= d;
+                known = times("reshape", dims, known, d);
             }
         }
         if (unknown > 1) {
@@ -96,16 +96,29 @@ public final class Shapes {
         return out;
     }
 
-    /** The number of elements, or -1 if a dimension is unknown. */
+    /**
+     * The number of elements, or -1 if a dimension is unknown.
+     *
+     * @throws IllegalArgumentException if it overflows a long
+     */
     public static long size(long[] shape) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
                 return -1;
             }
-            n *= d;
+            n = times("shape", shape, n, d);
         }
         return n;
+    }
+
+    /** {@code n * d}, or an exception naming {@code shape} if that overflows a long. */
+    private static long times(String name, long[] shape, long n, long d) {
+        try {
+            return Math.multiplyExact(n, d);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(name + ": " + Arrays.toString(shape) + " has more elements than a long counts");
+        }
     }
 
     /** The shape of a constant of {@code count} values. @throws IllegalArgumentException if they don't fill it */
@@ -116,7 +129,7 @@ public final class Shapes {
                 throw new IllegalArgumentException("constant: dimension " + d + " in " + Arrays.toString(shape)
                         + " must be known (0 or more)");
             }
-            n *= d;
+            n = times("constant", shape, n, d);
         }
         if (n != count) {
             throw new IllegalArgumentException("constant: shape " + Arrays.toString(shape) + " holds " + n

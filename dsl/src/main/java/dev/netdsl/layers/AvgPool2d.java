@@ -13,7 +13,7 @@ public final class AvgPool2d extends Pool2d {
 
     /** Rebuilds it from {@code kernel_size} and {@code stride}. */
     public static AvgPool2d fromSettings(Settings s) {
-        return new AvgPool2d(s.getInts("kernel_size"), s.getInts("stride"));
+        return new AvgPool2d(s.getInts("kernel_size", 2), s.getInts("stride", 2));
     }
 
     @Override

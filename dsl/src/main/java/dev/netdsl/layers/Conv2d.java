@@ -41,8 +41,8 @@ public final class Conv2d implements Layer {
 
     /** Rebuilds it from {@code in_channels}, {@code out_channels}, {@code kernel_size}, {@code stride}, {@code padding}. */
     public static Conv2d fromSettings(Settings s) {
-        return new Conv2d(s.getInt("in_channels"), s.getInt("out_channels"), s.getInts("kernel_size"), s.getInts("stride"),
-                s.getInts("padding"));
+        return new Conv2d(s.getInt("in_channels"), s.getInt("out_channels"), s.getInts("kernel_size", 2), s.getInts("stride", 2),
+                s.getInts("padding", 2));
     }
 
     @Override
@@ -67,13 +67,20 @@ public final class Conv2d implements Layer {
             throw new IllegalArgumentException(this + " expects examples of " + in + " channels, [" + in + ", height, width],"
                     + " but gets " + Arrays.toString(input));
         }
-        int h = input[1] + 2 * padding[0] - kernel[0];
-        int w = input[2] + 2 * padding[1] - kernel[1];
+        long h = (long) input[1] + 2L * padding[0] - kernel[0];
+        long w = (long) input[2] + 2L * padding[1] - kernel[1];
         if (h < 0 || w < 0) {
             throw new IllegalArgumentException(this + ": its " + kernel[0] + "x" + kernel[1] + " kernel does not fit a "
                     + input[1] + "x" + input[2] + " image");
         }
-        return new int[] {out, h / stride[0] + 1, w / stride[1] + 1};
+        long outH = h / stride[0] + 1;
+        long outW = w / stride[1] + 1;
+        if ((double) out * outH * outW > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(this + ": on a " + input[1] + "x" + input[2] + " image it gives " + out + "x" + outH
+                    + "x" + outW + " values per example, more than a Java array holds (2^31 - 1); use less padding or a larger"
+                    + " stride");
+        }
+        return new int[] {out, (int) outH, (int) outW};
     }
 
     @Override
@@ -105,6 +112,6 @@ public final class Conv2d implements Layer {
     }
 
     static String tuple(int[] v) {
-        return "(" + v[0] + ", " + v[1] + ")";
+        return v.length == 2 ? "(" + v[0] + ", " + v[1] + ")" : Arrays.toString(v);
     }
 }

@@ -25,7 +25,15 @@ public final class Flatten implements Layer {
 
     @Override
     public int[] outputShape(int[] input) {
-        return new int[] {Arrays.stream(input).reduce(1, (a, b) -> a * b)};
+        long n = 1;
+        for (int d : input) {
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Flatten: examples of shape " + Arrays.toString(input) + " have more values"
+                        + " than a Java array holds (2^31 - 1)");
+            }
+        }
+        return new int[] {(int) n};
     }
 
     @Override

@@ -13,7 +13,7 @@ public final class MaxPool2d extends Pool2d {
 
     /** Rebuilds it from {@code kernel_size} and {@code stride}. */
     public static MaxPool2d fromSettings(Settings s) {
-        return new MaxPool2d(s.getInts("kernel_size"), s.getInts("stride"));
+        return new MaxPool2d(s.getInts("kernel_size", 2), s.getInts("stride", 2));
     }
 
     @Override

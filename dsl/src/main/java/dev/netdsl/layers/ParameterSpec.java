@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param storage the permutation from {@code shape} to the stored layout, or null to store as declared
  */
 public record ParameterSpec(String name, int[] shape, Initializer init, int[] storage) {
-    /** @throws IllegalArgumentException for a bad name, a dimension below 1 or a bad permutation */
+    /** The most values a tensor may hold: what one Java array can. */
+    public static final long MAX_SIZE = Integer.MAX_VALUE - 8;
+
+    /**
+     * @throws IllegalArgumentException for a bad name, a dimension below 1, more than {@link #MAX_SIZE} values or a
+     *     bad permutation
+     */
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(init, "init");
@@ -21,10 +27,16 @@ public record ParameterSpec(String name, int[] shape, Initializer init, int[] st
             throw new IllegalArgumentException("parameter name '" + name + "' must be letters, digits and '_'");
         }
         shape = shape.clone();
+        long size = 1;
         for (int d : shape) {
             if (d < 1) {
                 throw new IllegalArgumentException("parameter " + name + ": dimension " + d + " in " + Arrays.toString(shape)
                         + " must be at least 1");
+            }
+            size *= d; // at most 2^31 * 2^31: checked before it could overflow
+            if (size > MAX_SIZE) {
+                throw new IllegalArgumentException("parameter " + name + " " + Arrays.toString(shape) + " would hold more values"
+                        + " than a Java array (2^31 - 9); make the layer smaller");
             }
         }
         if (storage != null) {

@@ -116,7 +116,7 @@ public final class Settings {
         if (v instanceof double[] d) {
             int[] out = new int[d.length];
             for (int i = 0; i < d.length; i++) {
-                if (d[i] != Math.rint(d[i])) {
+                if (d[i] != Math.rint(d[i]) || Math.abs(d[i]) > Integer.MAX_VALUE) {
                     throw new IllegalArgumentException("setting " + name + " = " + Arrays.toString(d) + " is not whole numbers");
                 }
                 out[i] = (int) d[i];
@@ -124,6 +124,24 @@ public final class Settings {
             return out;
         }
         throw new IllegalArgumentException("setting " + name + " = " + v + " is not a list of whole numbers");
+    }
+
+    /** Exactly {@code count} whole numbers. @throws IllegalArgumentException if missing, not whole numbers or another count */
+    public int[] getInts(String name, int count) {
+        int[] v = getInts(name);
+        if (v.length != count) {
+            throw new IllegalArgumentException("setting " + name + " = " + Arrays.toString(v) + " must be " + count + " numbers");
+        }
+        return v;
+    }
+
+    /** Exactly {@code count} numbers. @throws IllegalArgumentException if missing, not numbers or another count */
+    public double[] getDoubles(String name, int count) {
+        double[] v = getDoubles(name);
+        if (v.length != count) {
+            throw new IllegalArgumentException("setting " + name + " = " + Arrays.toString(v) + " must be " + count + " numbers");
+        }
+        return v;
     }
 
     /** Numbers ({@code betas=[0.9, 0.999]}). @throws IllegalArgumentException if missing or not numbers */

@@ -22,7 +22,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
     /** Rebuilds it from {@code lr}, {@code betas}, {@code eps} and the gradient rules. */
     public static Adam fromSettings(Settings s) {
-        double[] betas = s.getDoubles("betas");
+        double[] betas = s.getDoubles("betas", 2);
         return new Adam(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), GradientRules.from(s));
     }
 

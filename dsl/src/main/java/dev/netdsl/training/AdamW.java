@@ -26,7 +26,7 @@ public record AdamW(double learningRate, double beta1, double beta2, double epsi
 
     /** Rebuilds it from {@code lr}, {@code betas}, {@code eps}, {@code decoupled_weight_decay} and the gradient rules. */
     public static AdamW fromSettings(Settings s) {
-        double[] betas = s.getDoubles("betas");
+        double[] betas = s.getDoubles("betas", 2);
         return new AdamW(s.getDouble("lr"), betas[0], betas[1], s.getDouble("eps"), s.getDouble("decoupled_weight_decay"),
                 GradientRules.from(s));
     }

@@ -5,8 +5,8 @@ import dev.netdsl.layers.Settings;
 
 /**
  * Binary cross-entropy on logits with 0/1 float targets, averaged: PyTorch's
- * {@code nn.BCEWithLogitsLoss()}, computed stably as {@code softplus(z) - z*y} (derivative
- * {@code sigmoid(z) - y}, at 0 too). Create with {@link Losses#bceWithLogits()}.
+ * {@code nn.BCEWithLogitsLoss()}, computed stably as {@code max(z, 0) - z*y + log(1 + exp(-|z|))}
+ * (derivative {@code sigmoid(z) - y}, at 0 too). Create with {@link Losses#bceWithLogits()}.
  */
 public record BCEWithLogitsLoss() implements Loss {
     /** Rebuilds it from a file (it has no settings). */

@@ -1,6 +1,5 @@
 package dev.netdsl.training;
 
-import dev.netdsl.History;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,22 +15,39 @@ import java.util.Objects;
 public final class Checkpoint implements Callback {
     private final Path path;
     private final String monitor;
+    private final Mode mode;
     private double best;
     private int saves;
 
-    private Checkpoint(Path path, String monitor) {
+    private Checkpoint(Path path, String monitor, Mode mode) {
         this.path = Objects.requireNonNull(path, "path");
         this.monitor = monitor;
+        this.mode = mode;
     }
 
     /** Saves to {@code path} after every epoch. */
     public static Checkpoint every(Path path) {
-        return new Checkpoint(path, null);
+        return new Checkpoint(path, null, null);
     }
 
-    /** Saves to {@code path} after each epoch whose {@code monitor} (e.g. {@code val_accuracy}) is the best so far. */
+    /**
+     * Saves to {@code path} after each epoch whose {@code monitor} (e.g. {@code val_accuracy}) is the best so far;
+     * higher or lower is better by the name (see {@link Mode#infer}), or as {@link #mode} says.
+     */
     public static Checkpoint best(Path path, String monitor) {
-        return new Checkpoint(path, Objects.requireNonNull(monitor, "monitor"));
+        return new Checkpoint(path, Objects.requireNonNull(monitor, "monitor"), null);
+    }
+
+    /** A copy that takes {@code mode} as the direction of improvement of its monitored number. */
+    public Checkpoint mode(Mode mode) {
+        if (monitor == null) {
+            throw new IllegalArgumentException("Checkpoint.every(" + path + ").mode(...): only Checkpoint.best watches a number");
+        }
+        return new Checkpoint(path, monitor, Objects.requireNonNull(mode, "mode"));
+    }
+
+    private Mode direction() {
+        return mode != null ? mode : Mode.infer(monitor, "Checkpoint.best(" + path + ", \"" + monitor + "\")");
     }
 
     /** How many times it saved during the last fit. */
@@ -42,7 +58,7 @@ public final class Checkpoint implements Callback {
     @Override
     public void onTrainBegin(TrainingRun run) {
         if (!run.resumed()) {
-            best = monitor != null && History.higherIsBetter(monitor) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            best = monitor != null ? direction().worst() : Double.POSITIVE_INFINITY;
             saves = 0;
         }
     }
@@ -55,7 +71,7 @@ public final class Checkpoint implements Callback {
                 throw new IllegalArgumentException("Checkpoint.best(..., \"" + monitor + "\"): the epoch's numbers are "
                         + logs.keySet());
             }
-            if (!(History.higherIsBetter(monitor) ? value > best : value < best)) {
+            if (!direction().better(value, best, 0)) {
                 return;
             }
             best = value;

@@ -11,7 +11,8 @@ import java.util.Map;
  * Stops training when a monitored number stops improving, like Keras's {@code EarlyStopping}: after each
  * epoch, an improvement (by more than {@link #minDelta}) resets the count; after {@link #patience} epochs
  * without one, training stops. With {@link #restoreBest()} the model gets the best epoch's weights back at
- * the end. Lower is better for losses and errors, higher for accuracies and R² (from the name).
+ * the end. Lower is better for losses and errors, higher for accuracies, R², F1 and AUC (from the name; any
+ * other name needs {@link #mode}).
  * <pre>{@code EarlyStopping.on("val_loss").patience(3).restoreBest()}</pre>
  */
 public final class EarlyStopping implements Callback {
@@ -19,23 +20,26 @@ public final class EarlyStopping implements Callback {
     private final int patience;
     private final double minDelta;
     private final boolean restoreBest;
+    /** Null until given or inferred. */
+    private final Mode mode;
     private double best;
     private int wait;
     private int bestEpoch;
     private int stoppedEpoch;
     private List<Parameter> bestWeights;
 
-    private EarlyStopping(String monitor, int patience, double minDelta, boolean restoreBest) {
+    private EarlyStopping(String monitor, int patience, double minDelta, boolean restoreBest, Mode mode) {
         this.monitor = monitor;
         this.patience = patience;
         this.minDelta = minDelta;
         this.restoreBest = restoreBest;
+        this.mode = mode;
     }
 
     /** Watches {@code monitor} (a key of the epoch's numbers, e.g. {@code val_loss}); patience 0, min delta 0. */
     public static EarlyStopping on(String monitor) {
         java.util.Objects.requireNonNull(monitor, "monitor");
-        return new EarlyStopping(monitor, 0, 0, false);
+        return new EarlyStopping(monitor, 0, 0, false, null);
     }
 
     /** A copy that waits {@code epochs} epochs without improvement before stopping. */
@@ -43,7 +47,7 @@ public final class EarlyStopping implements Callback {
         if (epochs < 0) {
             throw new IllegalArgumentException("patience(" + epochs + "): must be 0 or more");
         }
-        return new EarlyStopping(monitor, epochs, minDelta, restoreBest);
+        return new EarlyStopping(monitor, epochs, minDelta, restoreBest, mode);
     }
 
     /** A copy that counts only changes larger than {@code delta} as improvements. */
@@ -51,12 +55,17 @@ public final class EarlyStopping implements Callback {
         if (!(delta >= 0) || Double.isInfinite(delta)) {
             throw new IllegalArgumentException("minDelta(" + delta + "): must be finite, 0 or more");
         }
-        return new EarlyStopping(monitor, patience, delta, restoreBest);
+        return new EarlyStopping(monitor, patience, delta, restoreBest, mode);
     }
 
     /** A copy that gives the model the best epoch's weights (and buffers) back when training ends. */
     public EarlyStopping restoreBest() {
-        return new EarlyStopping(monitor, patience, minDelta, true);
+        return new EarlyStopping(monitor, patience, minDelta, true, mode);
+    }
+
+    /** A copy that takes {@code mode} as the direction of improvement instead of inferring it from the name. */
+    public EarlyStopping mode(Mode mode) {
+        return new EarlyStopping(monitor, patience, minDelta, restoreBest, java.util.Objects.requireNonNull(mode, "mode"));
     }
 
     /** The epoch (from 1) with the best value so far, or 0. */
@@ -69,14 +78,14 @@ public final class EarlyStopping implements Callback {
         return stoppedEpoch;
     }
 
-    private boolean max() {
-        return History.higherIsBetter(monitor);
+    private Mode direction() {
+        return mode != null ? mode : Mode.infer(monitor, "EarlyStopping.on(\"" + monitor + "\")");
     }
 
     @Override
     public void onTrainBegin(TrainingRun run) {
         if (!run.resumed()) {
-            best = max() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            best = direction().worst();
             wait = 0;
             bestEpoch = 0;
             stoppedEpoch = 0;
@@ -92,7 +101,7 @@ public final class EarlyStopping implements Callback {
                     + (monitor.startsWith("val_") ? "; give fit a validation set (Fit...validation(data) or validationSplit)" : ""));
         }
         wait++;
-        if (max() ? value - minDelta > best : value + minDelta < best) {
+        if (direction().better(value, best, minDelta)) {
             best = value;
             bestEpoch = epoch;
             wait = 0;
@@ -138,6 +147,7 @@ public final class EarlyStopping implements Callback {
     @Override
     public String toString() {
         return "EarlyStopping(monitor=" + monitor + ", patience=" + patience + ", min_delta=" + minDelta
+                + (mode != null ? ", mode=" + mode.name().toLowerCase(java.util.Locale.ROOT) : "")
                 + (restoreBest ? ", restore_best_weights=True" : "") + ")";
     }
 }

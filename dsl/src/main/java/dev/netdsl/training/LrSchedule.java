@@ -1,6 +1,5 @@
 package dev.netdsl.training;
 
-import dev.netdsl.History;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +16,9 @@ import java.util.Objects;
  *     improved (relative threshold 1e-4) for more than {@code patience} epochs ({@code ReduceLROnPlateau});</li>
  * <li>{@link #warmup(int, LrSchedule)}: over the first {@code steps} training steps (batches), the rate
  *     grows linearly from {@code 1/steps} of the scheduled rate to all of it ({@code LinearLR(start_factor=1/steps,
- *     total_iters=steps)} stepped after every batch, chained with {@code then}).</li>
+ *     total_iters=steps)} stepped after every batch, chained with {@code then} stepped after every epoch). As in
+ *     PyTorch, chained schedulers each update the optimizer's current rate by their recursive ("chainable")
+ *     form, so a warmup followed by {@code cosine(T).minLr(m)} is not the product of the two closed forms.</li>
  * </ul>
  * The rate used by each epoch is the {@code lr} entry of its numbers.
  */
@@ -31,7 +32,11 @@ public final class LrSchedule implements Callback {
     private final int patience;
     private final double minLr;
     private final LrSchedule then;
+    /** The plateau's direction of improvement; null to infer it from the monitored name. */
+    private final Mode mode;
     private double base = Double.NaN;
+    /** A warmup's current rate (the optimizer group's {@code lr} of PyTorch's chain); NaN until known. */
+    private double chainLr = Double.NaN;
     private double plateauLr;
     private double best;
     private int bad;
@@ -39,6 +44,12 @@ public final class LrSchedule implements Callback {
     private int epoch;
 
     private LrSchedule(Kind kind, int every, double gamma, String monitor, int patience, double minLr, LrSchedule then) {
+        this(kind, every, gamma, monitor, patience, minLr, then, null);
+    }
+
+    private LrSchedule(Kind kind, int every, double gamma, String monitor, int patience, double minLr, LrSchedule then,
+                       Mode mode) {
+        this.mode = mode;
         this.kind = kind;
         this.every = every;
         this.gamma = gamma;
@@ -80,7 +91,8 @@ public final class LrSchedule implements Callback {
     /**
      * Multiplies the rate by {@code factor} when {@code monitor} (e.g. {@code val_loss}) has not improved
      * for more than {@code patience} epochs ({@code ReduceLROnPlateau(mode, factor, patience)}, mode min
-     * for losses and errors, max for accuracies and R²; threshold 1e-4 relative; no cooldown).
+     * for losses and errors, max for accuracies and R² (by the name, or as {@link #mode} says); threshold 1e-4
+     * relative; no cooldown).
      *
      * @throws IllegalArgumentException unless {@code 0 < factor < 1} and {@code patience >= 0}
      */
@@ -133,11 +145,29 @@ public final class LrSchedule implements Callback {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("minLr(" + lr + "): must be finite, 0 or more");
         }
-        return new LrSchedule(kind, every, gamma, monitor, patience, lr, then);
+        return new LrSchedule(kind, every, gamma, monitor, patience, lr, then, mode);
+    }
+
+    /**
+     * A copy of an {@link #onPlateau} schedule that takes {@code mode} as its monitored number's direction of
+     * improvement ({@code ReduceLROnPlateau(mode=...)}) instead of inferring it from the name.
+     *
+     * @throws IllegalArgumentException on any other schedule
+     */
+    public LrSchedule mode(Mode mode) {
+        java.util.Objects.requireNonNull(mode, "mode");
+        if (kind != Kind.PLATEAU) {
+            throw new IllegalArgumentException("mode: only onPlateau schedules watch a number; this is " + this);
+        }
+        return new LrSchedule(kind, every, gamma, monitor, patience, minLr, then, mode);
+    }
+
+    private Mode direction() {
+        return mode != null ? mode : Mode.infer(monitor, "LrSchedule.onPlateau(\"" + monitor + "\", ...)");
     }
 
     private LrSchedule copy() {
-        return new LrSchedule(kind, every, gamma, monitor, patience, minLr, then == null ? null : then.copy());
+        return new LrSchedule(kind, every, gamma, monitor, patience, minLr, then == null ? null : then.copy(), mode);
     }
 
     /**
@@ -162,9 +192,11 @@ public final class LrSchedule implements Callback {
     private void begin(double baseRate) {
         base = baseRate;
         plateauLr = Double.NaN;
-        best = History.higherIsBetter(monitor == null ? "" : monitor) ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        best = kind == Kind.PLATEAU ? direction().worst() : Double.POSITIVE_INFINITY;
         bad = 0;
         warmed = 0;
+        // LinearLR's first step, at construction: the rate starts at start_factor times the base.
+        chainLr = kind == Kind.WARMUP ? baseRate * warmupFactor(0) : Double.NaN;
         if (then != null) {
             then.begin(baseRate);
         }
@@ -184,7 +216,14 @@ public final class LrSchedule implements Callback {
     }
 
     private double current() {
-        return kind == Kind.WARMUP ? rate(base, epoch) * warmupFactor(warmed) : rate(base, epoch);
+        if (kind != Kind.WARMUP) {
+            return rate(base, epoch);
+        }
+        if (Double.isNaN(chainLr)) {
+            // Resumed from a file written before the chain kept its rate: the closed forms' product.
+            chainLr = rate(base, epoch) * warmupFactor(warmed);
+        }
+        return chainLr;
     }
 
     /** Only a warm-up changes the rate per batch. */
@@ -196,36 +235,57 @@ public final class LrSchedule implements Callback {
     @Override
     public void onBatchEnd(TrainingRun run, int e, int batch, float loss) {
         if (kind == Kind.WARMUP && warmed < every) {
+            current();
             warmed++;
-            run.setLearningRate(current());
+            // LinearLR's recursive step k: lr * (1 + (end - start) / (total * start + (k - 1) * (end - start))).
+            double start = 1.0 / every;
+            chainLr *= 1 + (1 - start) / (every * start + (warmed - 1) * (1 - start));
+            run.setLearningRate(chainLr);
         }
     }
 
     @Override
     public void onEpochEnd(TrainingRun run, int e, Map<String, Double> logs) {
         if (kind == Kind.WARMUP) {
-            then.onEpochEnd(run, e, logs);
+            chainLr = then.chained(current(), e, logs);
         } else if (kind == Kind.PLATEAU) {
-            Double value = logs.get(monitor);
-            if (value == null) {
-                throw new IllegalArgumentException("LrSchedule.onPlateau(\"" + monitor + "\", ...): the epoch's numbers are "
-                        + logs.keySet() + (monitor.startsWith("val_") ? "; give fit a validation set" : ""));
-            }
-            boolean max = History.higherIsBetter(monitor);
-            if (max ? value > best * (1 + 1e-4) : value < best * (1 - 1e-4)) {
-                best = value;
-                bad = 0;
-            } else {
-                bad++;
-            }
-            if (bad > patience) {
-                double old = rate(base, e);
-                double reduced = Math.max(old * gamma, minLr);
-                if (old - reduced > 1e-8) {
-                    plateauLr = reduced;
+            plateauLr = chained(rate(base, e), e, logs);
+        }
+    }
+
+    /**
+     * The rate after this schedule's {@code scheduler.step()} at the end of epoch {@code e} when the optimizer's
+     * rate is {@code lr}: PyTorch's recursive forms, which chained schedulers apply to each other's rates.
+     */
+    private double chained(double lr, int e, Map<String, Double> logs) {
+        switch (kind) {
+            case STEP:
+                return e % every == 0 ? lr * gamma : lr;
+            case COSINE:
+                if ((e - 1 - every) % (2 * every) == 0) {
+                    return lr + (base - minLr) * (1 - Math.cos(Math.PI / every)) / 2;
                 }
-                bad = 0;
-            }
+                return (1 + Math.cos(Math.PI * e / every)) / (1 + Math.cos(Math.PI * (e - 1) / every)) * (lr - minLr) + minLr;
+            case PLATEAU:
+                Double value = logs.get(monitor);
+                if (value == null) {
+                    throw new IllegalArgumentException("LrSchedule.onPlateau(\"" + monitor + "\", ...): the epoch's numbers are "
+                            + logs.keySet() + (monitor.startsWith("val_") ? "; give fit a validation set" : ""));
+                }
+                if (direction() == Mode.MAX ? value > best * (1 + 1e-4) : value < best * (1 - 1e-4)) {
+                    best = value;
+                    bad = 0;
+                } else {
+                    bad++;
+                }
+                if (bad > patience) {
+                    bad = 0;
+                    double reduced = Math.max(lr * gamma, minLr);
+                    return lr - reduced > 1e-8 ? reduced : lr;
+                }
+                return lr;
+            default:
+                throw new IllegalStateException("a warmup is not chained after another schedule");
         }
     }
 
@@ -237,6 +297,9 @@ public final class LrSchedule implements Callback {
         s.put("best", best);
         s.put("bad", bad);
         s.put("warmed", warmed);
+        if (kind == Kind.WARMUP) {
+            s.put("lr", chainLr);
+        }
         if (then != null) {
             s.put("then", then.state());
         }
@@ -251,6 +314,7 @@ public final class LrSchedule implements Callback {
         best = ((Number) s.get("best")).doubleValue();
         bad = ((Number) s.get("bad")).intValue();
         warmed = ((Number) s.get("warmed")).longValue();
+        chainLr = s.get("lr") instanceof Number n ? n.doubleValue() : Double.NaN;
         if (then != null) {
             then.restore((Map<String, Object>) s.get("then"));
         }
@@ -262,7 +326,7 @@ public final class LrSchedule implements Callback {
             case STEP -> every == Integer.MAX_VALUE ? "LrSchedule.constant" : "LrSchedule.step(" + every + ", " + gamma + ")";
             case COSINE -> "LrSchedule.cosine(" + every + ")" + (minLr > 0 ? ".minLr(" + minLr + ")" : "");
             case PLATEAU -> "LrSchedule.onPlateau(\"" + monitor + "\", " + gamma + ", " + patience + ")"
-                    + (minLr > 0 ? ".minLr(" + minLr + ")" : "");
+                    + (minLr > 0 ? ".minLr(" + minLr + ")" : "") + (mode != null ? ".mode(Mode." + mode + ")" : "");
             case WARMUP -> "LrSchedule.warmup(" + every + ", " + then + ")";
         };
     }

@@ -54,7 +54,7 @@ class SparkSubmitIT {
                 target.resolve("netdsl-spark.jar").toString(),
                 model.toString(), "--input", csv.toString(), "--output", out.toString(), "--format", "csv"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue(); // a hang guard: over ten times the quiet time
         String log = Files.readString(dir.resolve("log.txt"), StandardCharsets.UTF_8);
         // The default input is every numeric column, here id too: one more than the model takes, said up front.
         assertThat(p.exitValue()).as(log).isEqualTo(2);
@@ -65,7 +65,7 @@ class SparkSubmitIT {
         again.set(again.indexOf(out.toString()), dir.resolve("out2").toString());
         again.addAll(List.of("--input-columns", "a,b"));
         Process q = new ProcessBuilder(again).redirectErrorStream(true).redirectOutput(dir.resolve("log2.txt").toFile()).start();
-        assertThat(q.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(q.waitFor(10, TimeUnit.MINUTES)).isTrue();
         String log2 = Files.readString(dir.resolve("log2.txt"), StandardCharsets.UTF_8);
         assertThat(q.exitValue()).as(log2).isZero();
         List<String> lines = new ArrayList<>();
