@@ -118,10 +118,15 @@ final class ModelFile {
             List<Integer> shape = new ArrayList<>();
             long size = 1;
             for (JsonNode d : t.path("shape")) {
+                // Whole, positive, and checked against the bytes left before anything is allocated.
+                if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 1) {
+                    throw new IOException("tensor " + t.path("name").asText() + " has shape " + t.path("shape")
+                            + ", whose dimensions must be whole numbers from 1; the file is corrupt");
+                }
                 shape.add(d.asInt());
-                size *= d.asInt();
+                size = size > in.available() ? size : size * d.asInt();
             }
-            if (size < 0 || size > in.available() / 4) {
+            if (size > in.available() / 4) {
                 throw new IOException("tensor " + t.path("name").asText() + " " + shape + " needs more bytes than the file holds");
             }
             float[] values = new float[(int) size];

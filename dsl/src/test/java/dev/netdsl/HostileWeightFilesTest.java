@@ -50,11 +50,158 @@ class HostileWeightFilesTest {
     @TempDir
     Path dir;
 
+    // ---- refusing ---------------------------------------------------------------------------------------------
+
+    /**
+     * Bytes the current thread has allocated so far: HotSpot's per-thread counter
+     * ({@code com.sun.management.ThreadMXBean}), by reflection, because the tests compile inside module
+     * {@code dev.netdsl}, which does not read {@code jdk.management}; they run on the class path.
+     */
+    static long allocated() {
+        try {
+            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class)
+                    .invoke(bean, Thread.currentThread().getId());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this JVM does not count allocated bytes per thread", e);
+        }
+    }
+
+    /**
+     * Reading {@code file} fails with an IllegalArgumentException naming the file and each of {@code problem},
+     * having allocated less than {@link #BUDGET}.
+     */
+    static void assertRefused(Path file, String... problem) {
+        long before = allocated();
+        Throwable thrown = catchThrowable(() -> TensorFiles.read(file));
+        long used = allocated() - before;
+        assertThat(thrown).as("reading " + file.getFileName()).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString());
+        for (String p : problem) {
+            assertThat(thrown).hasMessageContaining(p);
+        }
+        assertThat(used).as("bytes allocated while refusing " + file.getFileName()).isLessThan(BUDGET);
+    }
+
     /** Little-endian float32 bytes. */
     static byte[] floats(float... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         return b.array();
+    }
+
+    // ---- NetDSL's own files ------------------------------------------------------------------------------------
+
+    @Test
+    void a_netdsl_weights_file_declaring_eight_gigabytes_is_refused_before_allocating() throws IOException {
+        Path file = netdslWeights("huge.weights", out -> {
+            out.writeInt(1);
+            out.writeUTF("0.weight");
+            out.writeInt(2);
+            out.writeInt(46340);
+            out.writeInt(46340);
+        });
+        assertThat(Files.size(file)).isLessThan(64);
+        assertRefused(file, "0.weight", "[46340, 46340]", "8589582400 bytes");
+    }
+
+    static Stream<Arguments> badWeightsBodies() {
+        return Stream.of(Arguments.of("negative-count", (Body) out -> out.writeInt(-1), "-1 parameters"),
+                Arguments.of("huge-count", (Body) out -> out.writeInt(Integer.MAX_VALUE), "2147483647 parameters"),
+                Arguments.of("negative-rank", (Body) out -> {
+                    out.writeInt(1);
+                    out.writeUTF("w");
+                    out.writeInt(-3);
+                }, "rank -3"),
+                Arguments.of("negative-dimension", (Body) out -> {
+                    out.writeInt(1);
+                    out.writeUTF("w");
+                    out.writeInt(2);
+                    out.writeInt(-1);
+                    out.writeInt(-1);
+                    out.writeFloat(1);
+                }, "[-1, -1]"),
+                Arguments.of("overflowing-shape", (Body) out -> {
+                    out.writeInt(1);
+                    out.writeUTF("w");
+                    out.writeInt(4);
+                    for (int i = 0; i < 4; i++) {
+                        out.writeInt(65536);
+                    }
+                }, "[65536, 65536, 65536, 65536]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badWeightsBodies")
+    void netdsl_weights_files_with_impossible_counts_are_refused(String name, Body body, String problem) throws IOException {
+        assertRefused(netdslWeights(name + ".weights", body), problem);
+    }
+
+    @Test
+    void a_netdsl_file_over_two_gigabytes_is_refused_not_an_out_of_memory_error() throws IOException {
+        Path file = dir.resolve("sparse.weights");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.write("NETDSLW\0".getBytes(US_ASCII));
+            f.setLength(3L << 30); // sparse: no disk space taken
+        }
+        assertRefused(file, "larger than");
+    }
+
+    static Stream<Arguments> badModelShapes() {
+        return Stream.of(Arguments.of("[1.5, 8]", "[1.5,8]"), Arguments.of("[65536, 65536, 65536, 65536]", "[65536,65536,65536,65536]"),
+                Arguments.of("[0, 8]", "[0,8]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badModelShapes")
+    void a_netdsl_model_file_with_an_impossible_shape_is_refused_naming_the_file(String shape, String json) throws IOException {
+        Path file = dir.resolve("model.netdsl");
+        try (Model m = Net.sequential(linear(2, 4), tanh(), linear(4, 1)).mse().sgd(0.1).build()) {
+            m.saveAll(file);
+        }
+        // The model file's body: the JSON description's length, the description, the values; then a CRC32.
+        byte[] all = Files.readAllBytes(file);
+        ByteBuffer body = ByteBuffer.wrap(all, 12, all.length - 20);
+        byte[] header = new byte[body.getInt()];
+        body.get(header);
+        byte[] values = new byte[body.remaining()];
+        body.get(values);
+        String original = new String(header, UTF_8);
+        assertThat(original).contains("\"shape\":[4,2]");
+        String patched = original.replaceFirst(java.util.regex.Pattern.quote("\"shape\":[4,2]"), "\"shape\":" + json);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(all, 0, 12);
+        out.writeInt(patched.getBytes(UTF_8).length);
+        out.write(patched.getBytes(UTF_8));
+        out.write(values);
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        Files.write(file, bytes.toByteArray());
+        Throwable thrown = catchThrowable(() -> Model.open(file).close());
+        assertThat(thrown).isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("tensor 0.weight");
+    }
+
+    /** Writes a body. */
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** A NetDSL weights file: magic NETDSLW, version 1, {@code body}, a correct CRC32. */
+    Path netdslWeights(String name, Body body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write("NETDSLW\0".getBytes(US_ASCII));
+        out.writeInt(1);
+        body.write(out);
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        Path file = dir.resolve(name);
+        Files.write(file, bytes.toByteArray());
+        return file;
     }
 
     // ---- safetensors ---------------------------------------------------------------------------------------------
