@@ -219,6 +219,43 @@ class HostileWeightFilesTest {
         return safetensors(name, header.getBytes(UTF_8), data);
     }
 
+    static Stream<Arguments> badSafetensors() {
+        String f32 = "{\"dtype\":\"F32\",";
+        return Stream.of(
+                Arguments.of("overlapping", "{\"a\":" + f32 + "\"shape\":[2],\"data_offsets\":[0,8]},\"b\":" + f32
+                        + "\"shape\":[2],\"data_offsets\":[0,8]}}", "overlap"),
+                Arguments.of("overlapping-partly", "{\"a\":" + f32 + "\"shape\":[2],\"data_offsets\":[0,8]},\"b\":" + f32
+                        + "\"shape\":[1],\"data_offsets\":[4,8]}}", "overlap"),
+                Arguments.of("gap", "{\"a\":" + f32 + "\"shape\":[1],\"data_offsets\":[4,8]}}", "bytes 0 to 4"),
+                Arguments.of("trailing", "{\"a\":" + f32 + "\"shape\":[1],\"data_offsets\":[0,4]}}", "bytes 4 to 8"),
+                Arguments.of("fractional-shape", "{\"a\":" + f32 + "\"shape\":[1.9,2.5],\"data_offsets\":[0,8]}}", "1.9"),
+                Arguments.of("fractional-offset", "{\"a\":" + f32 + "\"shape\":[2],\"data_offsets\":[0,8.5]}}", "8.5"),
+                Arguments.of("huge-offset", "{\"a\":" + f32 + "\"shape\":[2],\"data_offsets\":[0,18446744073709551624]}}",
+                        "18446744073709551624"),
+                Arguments.of("overflowing-shape", "{\"a\":" + f32 + "\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,8]}}",
+                        "[65536, 65536, 65536, 65536]"),
+                Arguments.of("duplicate-name", "{\"a\":" + f32 + "\"shape\":[1],\"data_offsets\":[0,4]},\"a\":" + f32
+                        + "\"shape\":[1],\"data_offsets\":[4,8]}}", "names tensor \"a\" twice"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSafetensors")
+    void safetensors_headers_the_reference_loader_refuses_are_refused(String name, String header, String problem)
+            throws IOException {
+        assertRefused(safetensors(name + ".safetensors", header, floats(7, 8)), problem);
+    }
+
+    @Test
+    void two_non_utf8_safetensors_names_are_refused_not_collapsed_into_one() throws IOException {
+        ByteArrayOutputStream h = new ByteArrayOutputStream();
+        h.writeBytes("{\"".getBytes(US_ASCII));
+        h.write(0xff);
+        h.writeBytes("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"".getBytes(US_ASCII));
+        h.write(0xfe);
+        h.writeBytes("\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}".getBytes(US_ASCII));
+        assertRefused(safetensors("latin.safetensors", h.toByteArray(), floats(7, 8)), "UTF-8", "byte 2");
+    }
+
     // ---- empty tensors are values ---------------------------------------------------------------------------------
 
     @Test
