@@ -12,7 +12,10 @@ import java.util.List;
  */
 public record Parameter(String name, List<Integer> shape, float[] values) {
     /**
-     * @throws IllegalArgumentException if a dimension is below 1 or the shape does not hold exactly
+     * A dimension may be 0: an empty tensor is a value files hold (PyTorch saves {@code torch.zeros(0)}); no
+     * model has one, so loading it into a model fails as any other shape mismatch.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
      *     {@code values.length} values
      */
     public Parameter {
@@ -21,10 +24,14 @@ public record Parameter(String name, List<Integer> shape, float[] values) {
         values = values.clone();
         long n = 1;
         for (int d : shape) {
-            if (d < 1) {
-                throw new IllegalArgumentException("Parameter " + name + ": dimension " + d + " in " + shape + " must be at least 1");
+            if (d < 0) {
+                throw new IllegalArgumentException("Parameter " + name + ": dimension " + d + " in " + shape + " must be at least 0");
             }
-            n *= d;
+            // Saturates instead of wrapping around: a shape of 2^64 values must not pass for 0 values.
+            n = n > Integer.MAX_VALUE ? n : n * d;
+        }
+        if (shape.contains(0)) {
+            n = 0;
         }
         if (n != values.length) {
             throw new IllegalArgumentException("Parameter " + name + ": shape " + shape + " holds " + n + " values but "

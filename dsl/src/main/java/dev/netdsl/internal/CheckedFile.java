@@ -77,13 +77,18 @@ public final class CheckedFile {
      * {@code oldest} to {@code newest}. A reader's {@link IllegalArgumentException} comes out with the
      * file's name in front.
      *
-     * @throws IllegalArgumentException if the file is missing, foreign, of another version,
+     * @throws IllegalArgumentException if the file is missing, larger than 2 GB, foreign, of another version,
      *     truncated or corrupt, or the reader rejects what it holds
      */
     public static <T> T read(Path source, byte[] magic, int oldest, int newest, String kind, String foreign,
                              VersionedReader<T> reader) {
         byte[] all;
         try {
+            long size = Files.size(source);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("can't load " + source + ": it is " + size + " bytes, larger than the 2 GB NetDSL"
+                        + " reads into memory; a NetDSL " + kind + " file this large is corrupt");
+            }
             all = Files.readAllBytes(source);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("can't load " + source + ": no such file");
@@ -111,7 +116,8 @@ public final class CheckedFile {
         } catch (EOFException e) {
             throw new IllegalArgumentException("can't load " + source + ": the file is truncated");
         } catch (IOException e) {
-            throw new UncheckedIOException("can't read " + source + ": " + e, e);
+            // The body is in memory: what fails here is its content (a malformed name, a bad length), not the disk.
+            throw new IllegalArgumentException("can't load " + source + ": the file is corrupt (" + e.getMessage() + ")", e);
         }
     }
 }

@@ -34,6 +34,12 @@ public final class PyTorchFiles {
     /** The pickle's class references NetDSL accepts, besides the storage types. */
     private static final List<String> ALLOWED = List.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
             "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter");
+    /** The most bytes NetDSL reads as a pickle: torch.save pickles about 125 bytes per tensor. */
+    static final long MAX_PICKLE = 64L << 20;
+    /** How deep dicts may nest: a checkpoint's optimizer state nests 4 deep. */
+    static final int MAX_DEPTH = 100;
+    /** The most elements (and bytes) one Java array holds. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private PyTorchFiles() {
     }
@@ -52,8 +58,21 @@ public final class PyTorchFiles {
     private record Storage(StoredTensor.Dtype dtype, String key, long numel) {
     }
 
-    /** A tensor the pickle rebuilds: a strided view of a storage. */
-    private record TensorRef(Storage storage, long offset, long[] size, long[] stride) {
+    /** A tensor the pickle rebuilds, as {@code _rebuild_tensor_v2}'s arguments: checked once its name is known. */
+    private record TensorRef(Object[] args) {
+    }
+
+    /** A checked tensor: a strided view of a storage. */
+    private record View(Storage storage, long offset, long[] size, long[] stride, long count) {
+    }
+
+    /** A refusal from inside the unpickler, already naming the file. */
+    private static final class Refused extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 
     /** A storage type named in the pickle ({@code torch.FloatStorage}). */
@@ -71,24 +90,33 @@ public final class PyTorchFiles {
     /**
      * The tensors of a {@code torch.save} file, in the state dict's order; nested dicts (a checkpoint's
      * {@code {"model": state_dict, ...}}) give dotted names ({@code model.0.weight}), other values are skipped.
+     * Nothing the file merely declares is allocated before it is checked against what the file holds: the
+     * pickle's lengths against its bytes ({@link PickleCheck}), a storage's element count against its entry,
+     * a tensor's view against its storage, the whole against the Java heap.
      *
      * @throws IllegalArgumentException naming the file and the problem: not a zip, truncated, corrupt
-     *     (CRC mismatch), a TorchScript archive, a class a state dict does not use, a storage that is missing
-     *     or too short, a big-endian file, an element type NetDSL does not read
+     *     (CRC mismatch), a TorchScript archive, a class a state dict does not use, a pickle that declares more
+     *     than it holds or builds more than a state dict does, a dict that holds itself or nests too deep, a
+     *     storage that is missing, too short or too long, or viewed as two element types, a view outside its
+     *     storage or with a negative stride, a big-endian file, an element type NetDSL does not read
      */
     public static List<StoredTensor> read(Path file) {
         String where = "PyTorch file " + file;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             String prefix = archivePrefix(zip, where);
             ZipEntry order = zip.getEntry(prefix + "byteorder");
-            if (order != null && !new String(bytes(zip, order, where), StandardCharsets.US_ASCII).strip().equals("little")) {
+            if (order != null && !new String(bytes(zip, order, 16, where), StandardCharsets.US_ASCII).strip().equals("little")) {
                 throw new IllegalArgumentException(where + " was written on a big-endian machine; NetDSL reads little-endian"
                         + " files: load it in PyTorch on a little-endian machine and save it again");
             }
+            byte[] pickle = bytes(zip, zip.getEntry(prefix + "data.pkl"), MAX_PICKLE, where);
+            PickleCheck.check(pickle, where + ": its data.pkl");
             Object root;
             try {
-                root = new StateDictUnpickler(where).load(new ByteArrayInputStream(bytes(zip, zip.getEntry(prefix + "data.pkl"), where)));
-            } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
+                root = new StateDictUnpickler(where).load(new ByteArrayInputStream(pickle));
+            } catch (Refused e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException(where + ": its data.pkl is not a state dict this reader understands ("
                         + e.getMessage() + ")", e);
             }
@@ -97,18 +125,29 @@ public final class PyTorchFiles {
                         + " torch.save(model.state_dict(), path)");
             }
             Map<String, TensorRef> refs = new LinkedHashMap<>();
-            flatten("", map, refs);
+            // A dict may be shared (a checkpoint's {"model": sd, "ema": sd}), but sharing must not multiply the names
+            // exponentially (d1 = {"a": d0, "b": d0}, d2 = {"a": d1, "b": d1}, ...): the walk is bounded by the distinct entries.
+            long distinct = distinctEntries(map, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0);
+            flatten("", map, refs, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                    new long[] {4 * distinct + 10_000, distinct}, where);
             if (refs.isEmpty()) {
-                throw new IllegalArgumentException(where + " holds no tensors (its keys: " + map.keySet() + ")");
+                throw new IllegalArgumentException(where + " holds no tensors (its keys: " + keys(map) + ")");
             }
-            Map<String, byte[]> storages = new LinkedHashMap<>();
+            Map<String, View> views = new LinkedHashMap<>();
+            refs.forEach((name, ref) -> views.put(name, view(name, ref, where)));
+            Map<String, ZipEntry> entries = storages(zip, prefix, views, where);
+            checkHeap(views, where);
+            Map<String, byte[]> data = new LinkedHashMap<>();
             List<StoredTensor> out = new ArrayList<>();
-            for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
-                TensorRef t = e.getValue();
-                byte[] data = storages.computeIfAbsent(t.storage().key(), k -> storage(zip, prefix, t.storage(), where));
-                out.add(gather(e.getKey(), t, data, where));
+            for (Map.Entry<String, View> e : views.entrySet()) {
+                View v = e.getValue();
+                byte[] bytes = v.count() == 0 ? new byte[0]
+                        : data.computeIfAbsent(v.storage().key(), k -> storage(zip, entries.get(k), v.storage(), where));
+                out.add(gather(e.getKey(), v, bytes));
             }
             return out;
+        } catch (Refused e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (ZipException e) {
             throw new IllegalArgumentException(where + " is not a readable zip archive (" + e.getMessage() + "): it is truncated or"
                     + " corrupt, or not written by torch.save", e);
@@ -136,10 +175,27 @@ public final class PyTorchFiles {
         return prefix;
     }
 
-    /** An entry's bytes, checked against the CRC32 the archive records (a zip reader does not check stored entries). */
-    private static byte[] bytes(ZipFile zip, ZipEntry entry, String where) {
+    /**
+     * An entry's bytes, at most {@code limit} of them, checked against the CRC32 the archive records (a zip reader
+     * does not check stored entries). An entry whose central directory declares more than {@code limit} is refused
+     * before reading; one that inflates past its declared size (a zip bomb may lie; {@code ZipFile} inflates on
+     * regardless) is refused one byte past it.
+     */
+    private static byte[] bytes(ZipFile zip, ZipEntry entry, long limit, String where) {
+        long declared = entry.getSize();
+        if (declared > limit) {
+            throw new IllegalArgumentException(where + ": entry " + entry.getName() + " declares " + declared + " bytes, more"
+                    + " than the " + limit + " NetDSL reads there; the file is corrupt or crafted (a zip bomb?)");
+        }
+        long cap = declared >= 0 ? declared : limit;
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] b = in.readAllBytes();
+            // readNBytes allocates as the bytes arrive, not the cap up front.
+            byte[] b = in.readNBytes((int) cap);
+            if (in.read() != -1) {
+                throw new IllegalArgumentException(where + ": entry " + entry.getName() + " inflates to more than the " + cap
+                        + " bytes " + (cap == declared ? "its zip directory declares" : "NetDSL reads there")
+                        + "; the file is corrupt or crafted (a zip bomb?)");
+            }
             CRC32 crc = new CRC32();
             crc.update(b);
             if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
@@ -155,36 +211,179 @@ public final class PyTorchFiles {
         }
     }
 
-    private static byte[] storage(ZipFile zip, String prefix, Storage s, String where) {
-        ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
-        if (entry == null) {
-            throw new IllegalArgumentException(where + ": storage data/" + s.key() + " that a tensor uses is missing");
-        }
-        byte[] b = bytes(zip, entry, where);
-        if (b.length < s.numel() * s.dtype().size) {
-            throw new IllegalArgumentException(where + ": storage data/" + s.key() + " has " + b.length + " bytes, but its "
-                    + s.numel() + " " + s.dtype().torchName + " elements need " + s.numel() * s.dtype().size);
+    /** A storage's bytes: exactly the {@code numel * element size} its pickle declares ({@link #storages} checked the entry). */
+    private static byte[] storage(ZipFile zip, ZipEntry entry, Storage s, String where) {
+        long need = s.numel() * s.dtype().size;
+        byte[] b = bytes(zip, entry, need, where);
+        if (b.length != need) {
+            throw new IllegalArgumentException(where + ": storage data/" + s.key() + " holds " + b.length + " bytes, but its "
+                    + s.numel() + " " + s.dtype().torchName + " elements need " + need + "; the file is truncated or corrupt");
         }
         return b;
     }
 
-    /** The tensor's values: element {@code (i0, i1, ...)} is storage element {@code offset + sum(ik * stride[k])}. */
-    private static StoredTensor gather(String name, TensorRef t, byte[] data, String where) {
+    /**
+     * The zip entry of each storage a non-empty tensor reads, after checking that every storage is viewed with one
+     * element type and one element count, and that its entry holds exactly the bytes its elements need.
+     */
+    private static Map<String, ZipEntry> storages(ZipFile zip, String prefix, Map<String, View> views, String where) {
+        Map<String, Storage> seen = new LinkedHashMap<>();
+        Map<String, String> firstUser = new LinkedHashMap<>();
+        Map<String, ZipEntry> out = new LinkedHashMap<>();
+        for (Map.Entry<String, View> e : views.entrySet()) {
+            Storage s = e.getValue().storage();
+            Storage prior = seen.putIfAbsent(s.key(), s);
+            if (prior == null) {
+                firstUser.put(s.key(), e.getKey());
+            } else if (prior.dtype() != s.dtype()) {
+                throw new IllegalArgumentException(where + ": storage data/" + s.key() + " is " + prior.dtype().torchName + " for tensor "
+                        + shorten(firstUser.get(s.key())) + " but " + s.dtype().torchName + " for tensor " + shorten(e.getKey())
+                        + "; torch.save refuses to write one storage as two element types, so the file is corrupt or crafted");
+            } else if (prior.numel() != s.numel()) {
+                throw new IllegalArgumentException(where + ": storage data/" + s.key() + " has " + prior.numel() + " elements for tensor "
+                        + shorten(firstUser.get(s.key())) + " but " + s.numel() + " elements for tensor " + shorten(e.getKey())
+                        + "; the file is corrupt or crafted");
+            }
+            if (e.getValue().count() == 0 || out.containsKey(s.key())) {
+                continue;
+            }
+            ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
+            if (entry == null) {
+                throw new IllegalArgumentException(where + ": storage data/" + s.key() + " that tensor " + shorten(e.getKey())
+                        + " uses is missing");
+            }
+            long need = s.numel() > MAX_ARRAY / s.dtype().size ? -1 : s.numel() * s.dtype().size;
+            if (need < 0 || entry.getSize() >= 0 && entry.getSize() != need) {
+                throw new IllegalArgumentException(where + ": storage data/" + s.key() + " declares " + s.numel() + " "
+                        + s.dtype().torchName + " elements (" + (need < 0 ? "more bytes than one Java array holds"
+                        : need + " bytes") + "), but its entry holds " + entry.getSize() + " bytes; the file is corrupt or crafted");
+            }
+            out.put(s.key(), entry);
+        }
+        return out;
+    }
+
+    /**
+     * Refuses a file whose storages and float32 tensors together need more than the Java heap's maximum, before
+     * allocating any (a zero stride makes a one-element storage any size).
+     */
+    private static void checkHeap(Map<String, View> views, String where) {
+        long max = Runtime.getRuntime().maxMemory();
+        if (max == Long.MAX_VALUE) {
+            return;
+        }
+        long total = 0;
+        String largest = null;
+        long largestBytes = -1;
+        Map<String, Long> storageBytes = new LinkedHashMap<>();
+        for (Map.Entry<String, View> e : views.entrySet()) {
+            View v = e.getValue();
+            long bytes = 4 * v.count();
+            total += bytes;
+            if (v.count() > 0) {
+                storageBytes.put(v.storage().key(), v.storage().numel() * v.storage().dtype().size);
+            }
+            if (bytes > largestBytes) {
+                largestBytes = bytes;
+                largest = e.getKey() + " " + java.util.Arrays.toString(v.size());
+            }
+        }
+        for (long b : storageBytes.values()) {
+            total += b;
+        }
+        if (total > max) {
+            throw new IllegalArgumentException(where + " needs " + (total >> 20) + " MB of Java heap to load (tensor " + shorten(largest)
+                    + " alone takes " + (largestBytes >> 20) + " MB as float32), more than this JVM's maximum of " + (max >> 20)
+                    + " MB; if the file is genuine, run java with a larger -Xmx");
+        }
+    }
+
+    /**
+     * A tensor's arguments checked: whole numbers where PyTorch has ints, no negative size, stride or offset, a
+     * size that a Java array holds, and every element it views inside its storage.
+     */
+    private static View view(String name, TensorRef ref, String where) {
+        String at = where + ": tensor " + shorten(name);
+        Object[] args = ref.args();
+        if (args == null || args.length < 4 || !(args[0] instanceof Storage storage)) {
+            throw new IllegalArgumentException(at + " is rebuilt from " + describe(args) + ", not (storage, offset, size, stride, ...);"
+                    + " the file is corrupt or crafted");
+        }
+        long offset = whole(args[1], at + ": its storage offset");
+        long[] size = wholes(args[2], at + ": its size");
+        long[] stride = wholes(args[3], at + ": its stride");
+        if (size.length != stride.length) {
+            throw new IllegalArgumentException(at + " has size " + java.util.Arrays.toString(size) + " and stride "
+                    + java.util.Arrays.toString(stride) + ", which don't fit together; the file is corrupt");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException(at + " has storage offset " + offset + "; the file is corrupt or crafted");
+        }
         long count = 1;
+        for (int k = 0; k < size.length; k++) {
+            if (size[k] < 0 || size[k] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(at + " has an impossible size " + java.util.Arrays.toString(size)
+                        + "; the file is corrupt or crafted");
+            }
+            if (stride[k] < 0) {
+                throw new IllegalArgumentException(at + " has a negative stride " + java.util.Arrays.toString(stride)
+                        + "; PyTorch has none, so the file is corrupt or crafted");
+            }
+            count = count > MAX_ARRAY ? count : count * size[k];
+        }
+        for (long d : size) {
+            count = d == 0 ? 0 : count;
+        }
+        if (count > MAX_ARRAY) {
+            throw new IllegalArgumentException(at + " has size " + java.util.Arrays.toString(size) + ", more elements than one Java"
+                    + " array holds; NetDSL can't load it");
+        }
+        if (count > 0) {
+            // The last element it views: offset + sum((size - 1) * stride), each term below 2^31 * 2^63, so checked.
+            long last = offset;
+            try {
+                for (int k = 0; k < size.length; k++) {
+                    last = Math.addExact(last, Math.multiplyExact(size[k] - 1, stride[k]));
+                }
+            } catch (ArithmeticException e) {
+                last = Long.MAX_VALUE;
+            }
+            if (last >= storage.numel()) {
+                throw new IllegalArgumentException(at + " reads element " + (last == Long.MAX_VALUE ? "beyond 2^63" : last)
+                        + " of a storage of " + storage.numel() + "; the file is corrupt");
+            }
+        }
+        return new View(storage, offset, size, stride, count);
+    }
+
+    /** A Python int as a long: Pyrolite gives Integer or Long (a BigInteger is beyond any file). */
+    private static long whole(Object o, String what) {
+        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        throw new Refused(what + " is " + describe(o) + ", not a whole number that fits a long; the file is"
+                + " corrupt or crafted");
+    }
+
+    private static long[] wholes(Object tuple, String what) {
+        if (!(tuple instanceof Object[] items)) {
+            throw new Refused(what + " is " + describe(tuple) + ", not a tuple; the file is corrupt or crafted");
+        }
+        long[] out = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            out[i] = whole(items[i], what + " " + describe(tuple) + ", item " + i + ",");
+        }
+        return out;
+    }
+
+    /** The tensor's values: element {@code (i0, i1, ...)} is storage element {@code offset + sum(ik * stride[k])}. */
+    private static StoredTensor gather(String name, View t, byte[] data) {
         List<Integer> shape = new ArrayList<>();
         for (long d : t.size()) {
-            if (d < 0 || d > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(where + ": tensor " + name + " has a bad size " + java.util.Arrays.toString(t.size()));
-            }
             shape.add((int) d);
-            count *= d;
-        }
-        if (count > Integer.MAX_VALUE || t.size().length != t.stride().length) {
-            throw new IllegalArgumentException(where + ": tensor " + name + " has size " + java.util.Arrays.toString(t.size())
-                    + " and stride " + java.util.Arrays.toString(t.stride()) + ", which don't fit together");
         }
         ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[(int) count];
+        float[] values = new float[(int) t.count()];
         int rank = shape.size();
         long[] index = new long[rank];
         for (int i = 0; i < values.length; i++) {
@@ -192,10 +391,7 @@ public final class PyTorchFiles {
             for (int k = 0; k < rank; k++) {
                 at += index[k] * t.stride()[k];
             }
-            if (at < 0 || at >= t.storage().numel()) {
-                throw new IllegalArgumentException(where + ": tensor " + name + " reads element " + at + " of a storage of "
-                        + t.storage().numel() + "; the file is corrupt");
-            }
+            // view() checked that every element lies inside the storage, whose bytes fit an array.
             values[i] = t.storage().dtype().get(buf, (int) at);
             for (int k = rank - 1; k >= 0; k--) {
                 if (++index[k] < t.size()[k]) {
@@ -207,28 +403,96 @@ public final class PyTorchFiles {
         return new StoredTensor(name, shape, t.storage().dtype().torchName, values);
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, TensorRef> out) {
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String name = prefix + e.getKey();
-            if (e.getValue() instanceof TensorRef t) {
-                out.put(name, t);
-            } else if (e.getValue() instanceof Map<?, ?> inner) {
-                flatten(name + ".", inner, out);
+    /** The entries of {@code map} and the dicts in it, each dict counted once however often it is shared. */
+    private static long distinctEntries(Map<?, ?> map, java.util.Set<Map<?, ?>> seen, int depth) {
+        if (depth > MAX_DEPTH || !seen.add(map)) {
+            return 0;
+        }
+        long n = map.size();
+        for (Object v : map.values()) {
+            if (v instanceof Map<?, ?> inner) {
+                n += distinctEntries(inner, seen, depth + 1);
             }
         }
+        return n;
     }
 
-    private static String describe(Object o) {
-        return o == null ? "None" : o instanceof TensorRef ? "single tensor" : o.getClass().getSimpleName();
-    }
-
-    private static long[] longs(Object tuple) {
-        Object[] items = (Object[]) tuple;
-        long[] out = new long[items.length];
-        for (int i = 0; i < items.length; i++) {
-            out[i] = ((Number) items[i]).longValue();
+    /**
+     * The tensors of {@code map} and the dicts in it, by dotted name. Refuses a dict that holds itself, dicts
+     * nested more than {@link #MAX_DEPTH} deep, more entries visited than {@code budget[0]} (dicts shared under
+     * exponentially many names; {@code budget[1]} is the count of distinct entries), and two tensors that flatten
+     * to one name.
+     */
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, TensorRef> out, java.util.Set<Map<?, ?>> path,
+                                long[] budget, String where) {
+        if (!path.add(map)) {
+            throw new IllegalArgumentException(where + ": a dict holds itself (under " + shorten(prefix.substring(0, prefix.length() - 1))
+                    + "); a state dict never does, so the file is corrupt or crafted");
         }
-        return out;
+        if (path.size() > MAX_DEPTH) {
+            throw new IllegalArgumentException(where + ": dicts nested more than " + MAX_DEPTH + " deep (under " + shorten(prefix)
+                    + "); a state dict nests a few levels, so the file is corrupt or crafted");
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (--budget[0] < 0) {
+                throw new IllegalArgumentException(where + ": its dicts, shared under many names, hold more than four times their "
+                        + budget[1] + " distinct entries; the file is corrupt or crafted");
+            }
+            String name = prefix + e.getKey();
+            if (e.getValue() instanceof TensorRef t) {
+                if (out.putIfAbsent(name, t) != null) {
+                    throw new IllegalArgumentException(where + ": names tensor " + shorten(name) + " twice (nested dicts flatten"
+                            + " to the same dotted name); the file is corrupt or crafted");
+                }
+            } else if (e.getValue() instanceof Map<?, ?> inner) {
+                flatten(name + ".", inner, out, path, budget, where);
+            }
+        }
+        path.remove(map);
+    }
+
+    /** A name for a message: at most 200 characters. */
+    private static String shorten(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** The first keys of a dict, for a message. */
+    private static String keys(Map<?, ?> map) {
+        List<String> out = new ArrayList<>();
+        for (Object k : map.keySet()) {
+            if (out.size() == 10) {
+                out.add("... (" + map.size() + " in all)");
+                break;
+            }
+            out.add(describe(k));
+        }
+        return out.toString();
+    }
+
+    /** What a pickled value is, in a few words: never recursive, so a crafted nesting can't overflow the stack here. */
+    private static String describe(Object o) {
+        if (o == null) {
+            return "None";
+        }
+        if (o instanceof String s) {
+            return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+        }
+        if (o instanceof Number || o instanceof Boolean) {
+            return o.toString();
+        }
+        if (o instanceof TensorRef) {
+            return "single tensor";
+        }
+        if (o instanceof Object[] a) {
+            return "tuple of " + a.length;
+        }
+        if (o instanceof java.util.Collection<?> c) {
+            return (o instanceof java.util.Set ? "set of " : "list of ") + c.size();
+        }
+        if (o instanceof Map<?, ?> m) {
+            return "dict of " + m.size();
+        }
+        return o.getClass().getSimpleName();
     }
 
     /** The restricted unpickler: class references are checked against {@link #ALLOWED} and the storage types. */
@@ -267,12 +531,39 @@ public final class PyTorchFiles {
                     stack.add(new LinkedHashMap<>());
                     return NO_RETURN_VALUE;
                 }
+                // Dict keys and set items are hashed: a list, dict or set there (which Python can't hash) would make
+                // Java hash its contents, recursively, and a crafted nesting overflow the stack.
+                case Opcodes.SETITEM -> {
+                    Object value = stack.pop();
+                    Object k = stack.pop();
+                    dict(stack.peek(), "SETITEM").put(hashable(k, "a dict key"), value);
+                    return NO_RETURN_VALUE;
+                }
                 case Opcodes.SETITEMS -> {
                     List<Object> items = stack.pop_all_since_marker();
+                    putAll(dict(stack.peek(), "SETITEMS"), items);
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.DICT -> {
+                    Map<Object, Object> dict = new LinkedHashMap<>();
+                    putAll(dict, stack.pop_all_since_marker());
+                    stack.add(dict);
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.EMPTY_SET -> {
+                    stack.add(new java.util.LinkedHashSet<>());
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.ADDITEMS, Opcodes.FROZENSET -> {
+                    List<Object> items = stack.pop_all_since_marker();
                     @SuppressWarnings("unchecked")
-                    Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
-                    for (int i = 0; i + 1 < items.size(); i += 2) {
-                        dict.put(items.get(i), items.get(i + 1));
+                    java.util.Set<Object> set = key == Opcodes.FROZENSET ? new java.util.LinkedHashSet<>()
+                            : (java.util.Set<Object>) stack.peek();
+                    for (Object item : items) {
+                        set.add(hashable(item, "a set item"));
+                    }
+                    if (key == Opcodes.FROZENSET) {
+                        stack.add(set);
                     }
                     return NO_RETURN_VALUE;
                 }
@@ -282,9 +573,32 @@ public final class PyTorchFiles {
             }
         }
 
-        private IllegalArgumentException refused(String what) {
-            return new IllegalArgumentException(where + ": refused to unpickle " + what + "; a state dict holds only tensors in"
-                    + " (ordered) dicts");
+        @SuppressWarnings("unchecked")
+        private Map<Object, Object> dict(Object target, String instruction) {
+            if (!(target instanceof Map)) {
+                throw refused(instruction + " on a " + describe(target));
+            }
+            return (Map<Object, Object>) target;
+        }
+
+        private void putAll(Map<Object, Object> dict, List<Object> items) {
+            if (items.size() % 2 != 0) {
+                throw refused("a dict of " + items.size() + " keys and values (an odd number)");
+            }
+            for (int i = 0; i < items.size(); i += 2) {
+                dict.put(hashable(items.get(i), "a dict key"), items.get(i + 1));
+            }
+        }
+
+        private Object hashable(Object o, String role) {
+            if (o instanceof java.util.Collection || o instanceof Map) {
+                throw refused("a " + describe(o) + " as " + role + " (Python can't hash one; a state dict's keys are strings)");
+            }
+            return o;
+        }
+
+        private Refused refused(String what) {
+            return new Refused(where + ": refused to unpickle " + what + "; a state dict holds only tensors in (ordered) dicts");
         }
 
         private IObjectConstructor resolve(String module, String name) {
@@ -301,7 +615,7 @@ public final class PyTorchFiles {
                     case "CharStorage" -> StoredTensor.Dtype.INT8;
                     case "ByteStorage" -> StoredTensor.Dtype.UINT8;
                     case "BoolStorage" -> StoredTensor.Dtype.BOOL;
-                    default -> throw new IllegalArgumentException(where + ": tensors of " + full + " are not supported (NetDSL"
+                    default -> throw new Refused(where + ": tensors of " + full + " are not supported (NetDSL"
                             + " reads float32, float64, float16, bfloat16 and integer tensors)");
                 };
                 return new StorageType(dtype);
@@ -310,28 +624,39 @@ public final class PyTorchFiles {
                 String hint = full.startsWith("torch.nn.") || module.equals("__main__")
                         ? " (the file holds a whole pickled model; save its weights with torch.save(model.state_dict(), path))"
                         : "";
-                throw new IllegalArgumentException(where + ": refused to unpickle " + full + ": a state dict uses only "
+                throw new Refused(where + ": refused to unpickle " + full + ": a state dict uses only "
                         + "collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch storages, and NetDSL runs no other"
                         + " pickled code" + hint);
             }
             return switch (full) {
                 case "collections.OrderedDict" -> args -> new OrderedDict();
-                case "torch._utils._rebuild_parameter" -> args -> args[0];
+                // _rebuild_parameter(data, requires_grad, backward_hooks).
+                case "torch._utils._rebuild_parameter" -> args -> {
+                    if (args == null || args.length < 1 || !(args[0] instanceof TensorRef)) {
+                        throw refused("a parameter rebuilt from " + describe(args) + " rather than from a tensor");
+                    }
+                    return args[0];
+                };
                 // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks[, metadata]);
-                // _rebuild_tensor(storage, offset, size, stride).
-                default -> args -> new TensorRef((Storage) args[0], ((Number) args[1]).longValue(), longs(args[2]), longs(args[3]));
+                // _rebuild_tensor(storage, offset, size, stride). Checked once the tensor's name is known.
+                default -> TensorRef::new;
             };
         }
 
         @Override
         protected Object persistentLoad(Object pid) {
             // ('storage', storage type, key, location, element count)
-            Object[] t = (Object[]) pid;
-            if (t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)) {
-                throw new IllegalArgumentException(where + ": a persistent id " + java.util.Arrays.deepToString(t)
-                        + " that is not a torch storage");
+            if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)
+                    || !(t[2] instanceof String storageKey)) {
+                throw new Refused(where + ": a persistent id (" + describe(pid) + ") that is not a torch storage; the file is"
+                        + " corrupt or crafted");
             }
-            return new Storage(type.dtype(), String.valueOf(t[2]), ((Number) t[4]).longValue());
+            long numel = whole(t[4], where + ": the element count of storage data/" + shorten(storageKey));
+            if (numel < 0) {
+                throw new Refused(where + ": storage data/" + shorten(storageKey) + " has " + numel + " elements; the file is corrupt"
+                        + " or crafted");
+            }
+            return new Storage(type.dtype(), storageKey, numel);
         }
     }
 }

@@ -50,22 +50,51 @@ public final class WeightsFile {
         }
     }
 
-    /** Reads what {@link #writeParameters} wrote. */
+    /**
+     * Reads what {@link #writeParameters} wrote. Every count and shape is checked against the bytes that remain
+     * ({@code in.available()}, exact for the in-memory body {@link CheckedFile} gives) before anything is
+     * allocated: a 46-byte file declaring a [46340, 46340] parameter is refused, not 8.6 GB allocated.
+     *
+     * @throws IllegalArgumentException saying what is impossible, which {@link CheckedFile} prefixes with the file's name
+     */
     public static List<Parameter> readParameters(DataInputStream in) throws IOException {
         int count = in.readInt();
+        // Each parameter takes at least 6 bytes: its name's length and its rank.
+        if (count < 0 || count > in.available() / 6) {
+            throw new IllegalArgumentException("it declares " + count + " parameters, which the " + in.available()
+                    + " bytes that follow can't hold; the file is corrupt");
+        }
         List<Parameter> params = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
             int rank = in.readInt();
-            List<Integer> shape = new ArrayList<>();
-            long size = 1;
-            for (int d = 0; d < rank; d++) {
-                int dim = in.readInt();
-                shape.add(dim);
-                size *= dim;
+            if (rank < 0 || rank > in.available() / 4) {
+                throw new IllegalArgumentException("parameter " + name + " declares rank " + rank + ", which the " + in.available()
+                        + " bytes that follow can't hold; the file is corrupt");
             }
-            if (size < 0 || size > Integer.MAX_VALUE) {
-                throw new IOException("parameter " + name + " has an impossible shape " + shape);
+            List<Integer> shape = new ArrayList<>();
+            for (int d = 0; d < rank; d++) {
+                shape.add(in.readInt());
+            }
+            long size = 1;
+            boolean overflow = false;
+            for (int dim : shape) {
+                if (dim < 0) {
+                    throw new IllegalArgumentException("parameter " + name + " has an impossible shape " + shape + "; the file is corrupt");
+                }
+                try {
+                    size = Math.multiplyExact(size, dim);
+                } catch (ArithmeticException e) {
+                    overflow = true;
+                }
+            }
+            if (shape.contains(0)) {
+                size = 0;
+            }
+            if (overflow && size != 0 || size > in.available() / 4) {
+                throw new IllegalArgumentException("parameter " + name + " declares shape " + shape + " (" + (overflow ? "more than 2^63 values"
+                        : size + " values, " + 4 * size + " bytes") + "), but " + in.available()
+                        + " bytes follow; the file is truncated or corrupt");
             }
             float[] values = new float[(int) size];
             for (int v = 0; v < values.length; v++) {
