@@ -105,8 +105,12 @@ public final class ScoreCommand implements Callable<Integer> {
                     reason = t;
                     break;
                 }
+                if (t instanceof com.univocity.parsers.common.TextParsingException csv) {
+                    reason = command.unreadable(csv);
+                    break;
+                }
             }
-            cmd.getErr().println("netdsl score: " + (reason.getMessage() != null ? reason.getMessage() : reason));
+            cmd.getErr().println("netdsl score: " + oneLine(reason.getMessage() != null ? reason.getMessage() : reason.toString()));
             if (reason instanceof IllegalArgumentException) {
                 cmd.getErr().println("Try 'netdsl score --help' for the options.");
                 return 2;
@@ -118,6 +122,35 @@ public final class ScoreCommand implements Callable<Integer> {
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
+
+    /** The most cells Spark's CSV reader takes in a row: twice the header's, at least Spark's default. */
+    private int maxColumns = SPARK_MAX_COLUMNS;
+    private static final int SPARK_MAX_COLUMNS = 20_480;
+    /** The most characters of an error message printed (--debug prints all). */
+    private static final int MESSAGE_CHARS = 1000;
+
+    /** The first line of a message, at most {@link #MESSAGE_CHARS} characters of it: a foreign error's dump stays out. */
+    static String oneLine(String message) {
+        int end = message.indexOf('\n');
+        String line = (end < 0 ? message : message.substring(0, end)).stripTrailing();
+        if (line.length() > MESSAGE_CHARS) {
+            line = line.substring(0, MESSAGE_CHARS) + "...";
+        }
+        return line.length() < message.strip().length() ? line + " (--debug prints the whole error)" : line;
+    }
+
+    /** Spark's CSV reader (univocity) failing on a line of the input, said in one line: bad input. */
+    private IllegalArgumentException unreadable(com.univocity.parsers.common.TextParsingException e) {
+        // No line number: the reader counts lines from the start of its split of the file, not of the file.
+        if (e.getCause() instanceof ArrayIndexOutOfBoundsException) {
+            return new IllegalArgumentException(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
+                    + "Spark's CSV reader is set to take for this header (twice its cells, at least %,d); check the row's "
+                    + "delimiters and quotes", input, maxColumns, SPARK_MAX_COLUMNS), e);
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new IllegalArgumentException("--input " + input + ": Spark's CSV reader failed: "
+                + message.lines().findFirst().orElse(""), e);
+    }
 
     /** Scores the input and writes the output; returns 0 (failures are thrown and become exit codes in {@link #execute}). */
     @Override
@@ -170,9 +203,14 @@ public final class ScoreCommand implements Callable<Integer> {
             }
             String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".tmp-" + tag);
-            Dataset<Row> data = inFormat.equals("csv")
-                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(input)
-                    : spark.read().parquet(input);
+            Dataset<Row> data;
+            if (inFormat.equals("csv")) {
+                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * headerCells(spark));
+                data = spark.read().option("header", "true").option("inferSchema", "true").option("maxColumns", maxColumns)
+                        .csv(input);
+            } else {
+                data = spark.read().parquet(input);
+            }
             String[] columns = columns(data);
             Scorer scorer = NetDslSpark.model(model).inputColumns(columns).outputColumn(outputColumn).batchSize(batchSize);
             String classes = classColumn;
@@ -223,6 +261,23 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /**
+     * How many cells the CSV input's first line has, at most (delimiters + 1, counted outside quotes
+     * too), for Spark's CSV reader, which stops at 20,480 columns unless told more; 0 for an empty input.
+     */
+    private int headerCells(SparkSession spark) {
+        List<String> first = spark.read().textFile(input).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            return 0;
+        }
+        String line = first.get(0);
+        int cells = 1;
+        for (int i = 0; i < line.length(); i++) {
+            cells += line.charAt(i) == ',' ? 1 : 0;
+        }
+        return cells;
+    }
+
+    /**
      * Moves the finished rows from {@code staging} to {@code target}: an existing target is moved aside
      * first and deleted last, and put back if the move fails, so no failure loses the previous output.
      */
@@ -261,7 +316,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     List<String> matched = Arrays.stream(fields).map(StructField::name).filter(n -> n.startsWith(prefix)).toList();
                     if (matched.isEmpty()) {
                         throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + "; its "
-                                + "columns are " + Arrays.stream(fields).map(StructField::name).toList());
+                                + "columns are " + shown(Arrays.stream(fields).map(StructField::name).toList()));
                     }
                     names.addAll(matched);
                 } else {
@@ -307,6 +362,12 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         return scored.select(flat.toArray(Column[]::new));
+    }
+
+    /** Column names for a message: the first ten, then how many more. */
+    private static String shown(List<String> names) {
+        return names.size() <= 10 ? names.toString()
+                : names.subList(0, 10).toString().replaceFirst("]$", String.format(Locale.ROOT, ", ... %,d more]", names.size() - 10));
     }
 
     /** The local path {@code location} names, or null for a URI with a scheme (hdfs://, s3a://, ...). */
