@@ -1,5 +1,6 @@
 package dev.netdsl.spark;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +43,9 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "The rows: a Parquet file or directory, or a CSV "
             + "file with a header line.")
     String input;
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory Spark writes the scored rows to.")
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory for the scored rows. Spark "
+            + "writes them to a temporary folder beside it (DIR.tmp-...), moved to DIR once every row is scored: a failed run "
+            + "leaves no DIR, and leaves an existing one (--overwrite) as it was.")
     String output;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit gives).")
     String master;
@@ -62,7 +67,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String classColumn;
     @Option(names = "--batch-size", defaultValue = "1024", description = "Rows per predict call (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--overwrite", description = "Replace --output if it exists.")
+    @Option(names = "--overwrite", description = "Replace --output if it exists, once the new rows are all written.")
     boolean overwrite;
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
@@ -80,6 +85,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         ScoreCommand command = new ScoreCommand();
         command.out = out;
+        command.err = err;
         CommandLine cli = new CommandLine(command).setCommandName("netdsl score");
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
@@ -99,8 +105,12 @@ public final class ScoreCommand implements Callable<Integer> {
                     reason = t;
                     break;
                 }
+                if (t instanceof com.univocity.parsers.common.TextParsingException csv) {
+                    reason = command.unreadable(csv);
+                    break;
+                }
             }
-            cmd.getErr().println("netdsl score: " + (reason.getMessage() != null ? reason.getMessage() : reason));
+            cmd.getErr().println("netdsl score: " + oneLine(reason.getMessage() != null ? reason.getMessage() : reason.toString()));
             if (reason instanceof IllegalArgumentException) {
                 cmd.getErr().println("Try 'netdsl score --help' for the options.");
                 return 2;
@@ -111,10 +121,40 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    /** The most cells Spark's CSV reader takes in a row: twice the header's, at least Spark's default. */
+    private int maxColumns = SPARK_MAX_COLUMNS;
+    private static final int SPARK_MAX_COLUMNS = 20_480;
+    /** The most characters of an error message printed (--debug prints all). */
+    private static final int MESSAGE_CHARS = 1000;
+
+    /** The first line of a message, at most {@link #MESSAGE_CHARS} characters of it: a foreign error's dump stays out. */
+    static String oneLine(String message) {
+        int end = message.indexOf('\n');
+        String line = (end < 0 ? message : message.substring(0, end)).stripTrailing();
+        if (line.length() > MESSAGE_CHARS) {
+            line = line.substring(0, MESSAGE_CHARS) + "...";
+        }
+        return line.length() < message.strip().length() ? line + " (--debug prints the whole error)" : line;
+    }
+
+    /** Spark's CSV reader (univocity) failing on a line of the input, said in one line: bad input. */
+    private IllegalArgumentException unreadable(com.univocity.parsers.common.TextParsingException e) {
+        // No line number: the reader counts lines from the start of its split of the file, not of the file.
+        if (e.getCause() instanceof ArrayIndexOutOfBoundsException) {
+            return new IllegalArgumentException(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
+                    + "Spark's CSV reader is set to take for this header (twice its cells, at least %,d); check the row's "
+                    + "delimiters and quotes", input, maxColumns, SPARK_MAX_COLUMNS), e);
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new IllegalArgumentException("--input " + input + ": Spark's CSV reader failed: "
+                + message.lines().findFirst().orElse(""), e);
+    }
 
     /** Scores the input and writes the output; returns 0 (failures are thrown and become exit codes in {@link #execute}). */
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         format = format.toLowerCase(Locale.ROOT);
         if (!format.equals("parquet") && !format.equals("csv")) {
             throw new IllegalArgumentException("--format " + format + " is not parquet or csv");
@@ -151,9 +191,26 @@ public final class ScoreCommand implements Callable<Integer> {
         boolean ours = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = builder.getOrCreate();
         try {
-            Dataset<Row> data = inFormat.equals("csv")
-                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(input)
-                    : spark.read().parquet(input);
+            // Written beside the output, moved there once every row is written: a failed run leaves the output as it was.
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(output);
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            target = fs.makeQualified(target);
+            if (target.getParent() == null) {
+                throw new IllegalArgumentException("--output " + output + " is the root of its file system; give a directory in it");
+            }
+            if (fs.exists(target) && !overwrite) {
+                throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+            }
+            String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+            org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".tmp-" + tag);
+            Dataset<Row> data;
+            if (inFormat.equals("csv")) {
+                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * headerCells(spark));
+                data = spark.read().option("header", "true").option("inferSchema", "true").option("maxColumns", maxColumns)
+                        .csv(input);
+            } else {
+                data = spark.read().parquet(input);
+            }
             String[] columns = columns(data);
             Scorer scorer = NetDslSpark.model(model).inputColumns(columns).outputColumn(outputColumn).batchSize(batchSize);
             String classes = classColumn;
@@ -170,12 +227,27 @@ public final class ScoreCommand implements Callable<Integer> {
             if (format.equals("csv")) {
                 scored = flattenForCsv(scored);
             }
-            var writer = scored.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
-            if (format.equals("csv")) {
-                writer.option("header", "true").csv(output);
-            } else {
-                writer.parquet(output);
+            var writer = scored.write().mode(SaveMode.ErrorIfExists);
+            fs.deleteOnExit(staging);   // also when the JVM is stopped (Ctrl-C) while Spark writes
+            boolean written = false;
+            try {
+                if (format.equals("csv")) {
+                    writer.option("header", "true").csv(staging.toString());
+                } else {
+                    writer.parquet(staging.toString());
+                }
+                written = true;
+            } finally {
+                if (!written) {
+                    fs.cancelDeleteOnExit(staging);
+                    try {
+                        fs.delete(staging, true);
+                    } catch (IOException | RuntimeException e) {
+                        err.println("netdsl score: warning: could not delete the temporary folder " + staging + " (" + e + ")");
+                    }
+                }
             }
+            replace(fs, staging, target, tag);
             double seconds = (System.nanoTime() - start) / 1e9;
             out.printf(Locale.ROOT, "scored %,d rows of %s (columns %s) with %s on %s in %.1f s: %s%s -> %s (%s)%n", rows.value(),
                     input, String.join(",", columns), model, spark.sparkContext().master(), seconds, outputColumn,
@@ -185,6 +257,51 @@ public final class ScoreCommand implements Callable<Integer> {
             if (ours) {
                 spark.stop();   // a session that was there before (a test, a notebook) stays
             }
+        }
+    }
+
+    /**
+     * How many cells the CSV input's first line has, at most (delimiters + 1, counted outside quotes
+     * too), for Spark's CSV reader, which stops at 20,480 columns unless told more; 0 for an empty input.
+     */
+    private int headerCells(SparkSession spark) {
+        List<String> first = spark.read().textFile(input).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            return 0;
+        }
+        String line = first.get(0);
+        int cells = 1;
+        for (int i = 0; i < line.length(); i++) {
+            cells += line.charAt(i) == ',' ? 1 : 0;
+        }
+        return cells;
+    }
+
+    /**
+     * Moves the finished rows from {@code staging} to {@code target}: an existing target is moved aside
+     * first and deleted last, and put back if the move fails, so no failure loses the previous output.
+     */
+    private void replace(FileSystem fs, org.apache.hadoop.fs.Path staging, org.apache.hadoop.fs.Path target, String tag)
+            throws IOException {
+        fs.cancelDeleteOnExit(staging);   // from here on, a failure leaves the finished rows there, and says so
+        org.apache.hadoop.fs.Path old = null;
+        if (fs.exists(target)) {
+            old = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".old-" + tag);
+            if (!fs.rename(target, old)) {
+                throw new IOException("can't move the previous output " + target + " aside to " + old + "; it is as it was, and the "
+                        + "new rows are in " + staging);
+            }
+        }
+        // Hadoop's rename moves into an existing directory rather than failing: refuse one that appeared meanwhile.
+        if (fs.exists(target) || !fs.rename(staging, target)) {
+            boolean back = old != null && !fs.exists(target) && fs.rename(old, target);
+            throw new IOException("can't move the new rows from " + staging + " to " + target + "; they are still in " + staging
+                    + (old == null ? "" : back ? ", and the previous output is back in " + target
+                            : ", and the previous output is in " + old));
+        }
+        if (old != null && !fs.delete(old, true)) {
+            err.println("netdsl score: warning: could not delete the previous output, moved aside to " + old
+                    + "; delete it yourself");
         }
     }
 
@@ -199,7 +316,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     List<String> matched = Arrays.stream(fields).map(StructField::name).filter(n -> n.startsWith(prefix)).toList();
                     if (matched.isEmpty()) {
                         throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + "; its "
-                                + "columns are " + Arrays.stream(fields).map(StructField::name).toList());
+                                + "columns are " + shown(Arrays.stream(fields).map(StructField::name).toList()));
                     }
                     names.addAll(matched);
                 } else {
@@ -245,6 +362,12 @@ public final class ScoreCommand implements Callable<Integer> {
             }
         }
         return scored.select(flat.toArray(Column[]::new));
+    }
+
+    /** Column names for a message: the first ten, then how many more. */
+    private static String shown(List<String> names) {
+        return names.size() <= 10 ? names.toString()
+                : names.subList(0, 10).toString().replaceFirst("]$", String.format(Locale.ROOT, ", ... %,d more]", names.size() - 10));
     }
 
     /** The local path {@code location} names, or null for a URI with a scheme (hdfs://, s3a://, ...). */

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +132,8 @@ class ScoreCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("netdsl score: row 1 of partition 0 (counting from 0; its other columns: id=y): column 'a' "
                 + "is null; drop or fill such rows first");
+        // A failed run leaves no folder behind: not the output (Spark left it there, empty), not a temporary one.
+        assertThat(siblings(dir, "never2")).isEmpty();
     }
 
     @Test
@@ -143,5 +148,137 @@ class ScoreCommandTest {
         Run missing = score(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--output", "x");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("netdsl score: model " + dir.resolve("nothing.netdsl") + " does not exist");
+    }
+
+    /** The files and folders in {@code parent} whose names start with {@code name}. */
+    static List<String> siblings(Path parent, String name) throws Exception {
+        try (Stream<Path> files = Files.list(parent)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(name)).sorted().toList();
+        }
+    }
+
+    /** Every file under {@code folder} (relative name to content). */
+    static Map<String, byte[]> contents(Path folder) throws Exception {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(folder)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                files.put(folder.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void a_failed_overwrite_leaves_the_previous_output_as_it_was() throws Exception {
+        // GIVEN a scored output from a first, successful run
+        Path parent = Files.createDirectories(dir.resolve("overwrite"));
+        Path model = parent.resolve("small.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path good = Files.writeString(parent.resolve("good.csv"), "id,a,b\nx,1,2\ny,3,4\n");
+        Path out = parent.resolve("scored");
+        Run first = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--format", "csv",
+                "--input-columns", "a,b");
+        assertThat(first.code()).as(first.err()).isZero();
+        Map<String, byte[]> before = contents(out);
+        assertThat(before.keySet()).contains("_SUCCESS").anyMatch(n -> n.startsWith("part-") && n.endsWith(".csv"));
+        // WHEN a second run that fails on a bad row was to overwrite it
+        Path hole = Files.writeString(parent.resolve("hole.csv"), "id,a,b\nx,1,2\ny,,3\n");
+        Run failed = score(model.toString(), "--input", hole.toString(), "--output", out.toString(), "--format", "csv",
+                "--input-columns", "a,b", "--overwrite");
+        // THEN it fails naming the row, and the first run's output is still there, byte for byte, with nothing beside it
+        assertThat(failed.code()).as(failed.err()).isEqualTo(2);
+        assertThat(failed.err()).contains("column 'a' is null");
+        assertThat(contents(out)).containsOnlyKeys(before.keySet());
+        Map<String, byte[]> after = contents(out);
+        before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+        assertThat(siblings(parent, "scored")).containsExactly("scored");
+        // AND without --overwrite the existing output is refused before Spark reads anything
+        Run refused = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--input-columns", "a,b");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("netdsl score: --output " + out + " already exists; pick a new directory or pass "
+                + "--overwrite\n");
+    }
+
+    @Test
+    void an_overwrite_replaces_the_output_whole_and_leaves_nothing_beside_it() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("replace"));
+        Path model = parent.resolve("small.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path two = Files.writeString(parent.resolve("two.csv"), "id,a,b\nx,1,2\ny,3,4\n");
+        Path one = Files.writeString(parent.resolve("one.csv"), "id,a,b\nz,5,6\n");
+        Path out = parent.resolve("scored");
+        Run first = score(model.toString(), "--input", two.toString(), "--output", out.toString(), "--input-columns", "a,b");
+        assertThat(first.code()).as(first.err()).isZero();
+        // A file of the first run that the second would not write: it must not survive the overwrite.
+        Files.writeString(out.resolve("stale.txt"), "from before");
+        Run second = score(model.toString(), "--input", one.toString(), "--output", out.toString(), "--input-columns", "a,b",
+                "--overwrite");
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(out.resolve("stale.txt")).doesNotExist();
+        assertThat(out.resolve("_SUCCESS")).exists();
+        List<Row> rows = spark.read().parquet(out.toString()).select("id").collectAsList();
+        assertThat(rows).extracting(r -> r.getString(0)).containsExactly("z");
+        assertThat(siblings(parent, "scored")).containsExactly("scored");
+    }
+
+    @Test
+    void a_csv_of_30000_columns_is_read_and_errors_about_it_are_one_short_line() throws Exception {
+        // Spark's CSV reader stops at 20,480 columns: the score command exited 1 with the reader's 43-line settings dump.
+        // Now the file is read (its schema has every column) and a missing column is one short line, exit 2. (Scoring
+        // all 30,000 columns works too, but Spark's code generation for such wide rows takes minutes on two cores.)
+        int n = 30_000;
+        Path parent = Files.createDirectories(dir.resolve("wide"));
+        Path model = parent.resolve("wide.netdsl");
+        try (Model m = Net.of(2, 2).mse().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        StringBuilder csv = new StringBuilder("id");
+        for (int i = 0; i < n; i++) {
+            csv.append(",c").append(i);
+        }
+        for (int r = 0; r < 2; r++) {
+            csv.append("\n").append(r);
+            for (int i = 0; i < n; i++) {
+                csv.append(',').append((i + r) % 5);
+            }
+        }
+        csv.append('\n');
+        Path input = Files.writeString(parent.resolve("wide.csv"), csv);
+        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+                "--input-columns", "c0,nope");
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().lines().toList()).hasSize(2);
+        assertThat(run.err()).startsWith("netdsl score: input column 'nope' is not in the DataFrame; its columns are [id:int,"
+                + "c0:int,c1:int,").contains("29976 more fields").hasSizeLessThan(1000);
+        assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    @Test
+    void a_row_with_more_cells_than_spark_reads_is_one_line_exit_2() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("toomany"));
+        Path model = parent.resolve("small.netdsl");
+        try (Model m = Net.of(2, 2).mse().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path input = Files.writeString(parent.resolve("in.csv"), "id,a,b\n0,1,2\n1" + ",3".repeat(25_000) + "\n");
+        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+                "--input-columns", "a,b");
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("netdsl score: --input " + input + ": a row has more than 20,480 cells, the most Spark's"
+                + " CSV reader is set to take for this header (twice its cells, at least 20,480); check the row's delimiters and"
+                + " quotes\nTry 'netdsl score --help' for the options.\n");
+        assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    @Test
+    void an_error_that_is_not_ours_is_printed_as_its_first_line_only() {
+        assertThat(ScoreCommand.oneLine("one line")).isEqualTo("one line");
+        assertThat(ScoreCommand.oneLine("what failed\nParser Configuration:\n\tsettings...\n"))
+                .isEqualTo("what failed (--debug prints the whole error)");
+        assertThat(ScoreCommand.oneLine("x".repeat(5000))).isEqualTo("x".repeat(1000) + "... (--debug prints the whole error)");
     }
 }
