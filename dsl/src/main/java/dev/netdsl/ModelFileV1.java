@@ -42,7 +42,7 @@ final class ModelFileV1 {
         int kind = in.readByte();
         Net net;
         if (kind == 0) {
-            int[] sizes = new int[in.readInt()];
+            int[] sizes = new int[count(in, 4, "layer sizes")];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = in.readInt();
             }
@@ -50,7 +50,7 @@ final class ModelFileV1 {
             net = Net.of(sizes);
             net = hidden.equals(Activation.TANH) ? net.tanh() : hidden.equals(Activation.SIGMOID) ? net.sigmoid() : net.relu();
         } else {
-            int count = in.readInt();
+            int count = count(in, 3, "layers");
             List<String> names = new ArrayList<>();
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -68,7 +68,7 @@ final class ModelFileV1 {
         }
         int loss = in.readByte();
         if (loss >= 0) {
-            net = net.loss(Losses.fromSettings(LOSSES[loss], Settings.empty()));
+            net = net.loss(Losses.fromSettings(LOSSES[index(loss, LOSSES.length, "loss")], Settings.empty()));
         }
         Optimizer optimizer = readOptimizer(in);
         if (optimizer != null) {
@@ -83,7 +83,7 @@ final class ModelFileV1 {
         if (in.readByte() == 0) {
             return Layers.linear(in.readInt(), in.readInt());
         }
-        String type = KINDS[in.readByte()];
+        String type = KINDS[index(in.readByte(), KINDS.length, "activation")];
         double a = in.readDouble();
         double b = in.readDouble();
         return Layers.fromSettings(type, Settings.of("min_val", a, "max_val", b, "negative_slope", a, "alpha", a));
@@ -100,27 +100,50 @@ final class ModelFileV1 {
         };
     }
 
+    /** A count read from {@code in}, of items of at least {@code bytes} bytes each that the rest of the file must hold. */
+    private static int count(DataInputStream in, int bytes, String what) throws IOException {
+        return checked(in, in.readInt(), bytes, what);
+    }
+
+    private static int checked(DataInputStream in, int n, int bytes, String what) throws IOException {
+        if (n < 0 || (long) n * bytes > in.available()) {
+            throw new IllegalArgumentException("the file declares " + n + " " + what + ", more than it holds; it is corrupt");
+        }
+        return n;
+    }
+
+    /** {@code i} if it is in [0, size), else an error naming {@code what}. */
+    private static int index(int i, int size, String what) {
+        if (i < 0 || i >= size) {
+            throw new IllegalArgumentException("the file names " + what + " " + i + ", which does not exist; it is corrupt");
+        }
+        return i;
+    }
+
     private static Expr readExpr(DataInputStream in, List<Layer> layers) throws IOException {
-        int n = in.readInt();
+        int n = count(in, 10, "forward pass nodes");
+        if (n == 0) {
+            throw new IllegalArgumentException("the saved module has no forward pass");
+        }
         Expr[] nodes = new Expr[n];
         for (int k = 0; k < n; k++) {
-            String op = OPS[in.readByte()];
-            long[] shape = new long[in.readInt()];
+            String op = OPS[index(in.readByte(), OPS.length, "operation")];
+            long[] shape = new long[count(in, 8, "dimensions")];
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = in.readLong();
             }
             int nv = in.readInt();
-            float[] values = nv < 0 ? null : new float[nv];
+            float[] values = nv < 0 ? null : new float[checked(in, nv, 4, "values")];
             for (int v = 0; v < nv; v++) {
                 values[v] = in.readFloat();
             }
             int index = in.readInt();
-            Expr[] args = new Expr[in.readInt()];
+            Expr[] args = new Expr[count(in, 4, "arguments")];
             for (int a = 0; a < args.length; a++) {
-                args[a] = nodes[in.readInt()];
+                args[a] = nodes[index(in.readInt(), k, "argument node")];
             }
             // LINEAR (a Linear applied to its input) is a layer application now.
-            Object layer = op.equals("LINEAR") ? layers.get(in.readInt()) : null;
+            Object layer = op.equals("LINEAR") ? layers.get(index(in.readInt(), layers.size(), "layer")) : null;
             OpCode code = op.equals("LINEAR") ? OpCode.APPLY : OpCode.valueOf(op);
             nodes[k] = Nodes.expr(new Node(code, shape, args, values, index, layer));
         }

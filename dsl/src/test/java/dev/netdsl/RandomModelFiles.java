@@ -35,7 +35,8 @@ import java.util.zip.CRC32;
 
 /**
  * Opens model files whose JSON description was edited at random (a number made negative, huge or
- * fractional, a name changed, a key or array element removed, a shape forged), with a valid checksum, and
+ * fractional, a name changed, a key or array element removed, a shape forged), or whose bytes were changed
+ * anywhere (a length, the JSON text, the values), each with a valid checksum, and
  * uses what opens: predict, a training step, a resumed fit. Every outcome must be a model that works or a
  * documented exception ({@link IllegalArgumentException}, {@link IllegalStateException},
  * {@link NetDslException}) with a message; anything else is printed as {@code UNDOCUMENTED}, and a predict
@@ -90,7 +91,10 @@ public final class RandomModelFiles {
         System.out.println("CASES " + cases);
     }
 
-    /** Valid files: a module, a CNN with batch norm and dropout checkpointed mid-fit, an MLP with Adam's state. */
+    /**
+     * Valid files: a module, a CNN with batch norm and dropout checkpointed mid-fit, an MLP with Adam's state, and
+     * three files of format version 1.
+     */
     private List<byte[]> bases(Path dir) throws Exception {
         List<byte[]> out = new ArrayList<>();
         Dataset rows = rows(12, 3, 2);
@@ -119,6 +123,12 @@ public final class RandomModelFiles {
         }
         for (String name : List.of("module.netdsl", "cnn.netdsl", "mlp.netdsl")) {
             out.add(Files.readAllBytes(dir.resolve(name)));
+        }
+        // Files of format version 1 (binary, no JSON): their bytes are changed.
+        for (String name : List.of("mlp.netdsl", "sequential.netdsl", "module.netdsl")) {
+            try (java.io.InputStream in = RandomModelFiles.class.getResourceAsStream("/format-v1/" + name)) {
+                out.add(in.readAllBytes());
+            }
         }
         return out;
     }
@@ -160,9 +170,27 @@ public final class RandomModelFiles {
     }
 
     private void oneCase(int i, byte[] base, Path file) throws Exception {
-        JsonNode root = description(base);
-        String what = mutate(root);
-        Files.write(file, withDescription(base, root));
+        String what;
+        if (i % 4 == 3 || ByteBuffer.wrap(base, 8, 4).getInt() == 1) {
+            // Bytes changed anywhere between the frame's version and its checksum, which is then made to fit.
+            byte[] bytes = base.clone();
+            int n = 1 + r.nextInt(4);
+            StringBuilder where = new StringBuilder("bytes");
+            for (int k = 0; k < n; k++) {
+                int at = 12 + r.nextInt(bytes.length - 20);
+                bytes[at] = (byte) r.nextInt(256);
+                where.append(' ').append(at);
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, bytes.length - 8);
+            ByteBuffer.wrap(bytes, bytes.length - 8, 8).putLong(crc.getValue());
+            Files.write(file, bytes);
+            what = where.toString();
+        } else {
+            JsonNode root = description(base);
+            what = mutate(root);
+            Files.write(file, withDescription(base, root));
+        }
         String stage = "open";
         try (Model m = Model.open(file)) {
             stage = "predict";

@@ -47,6 +47,18 @@ public final class Shapes {
         }
         long size = size(shape);
         long[] out = dims.clone();
+        if (size < 0) {
+            // A batch of unknown size: the new shape must keep a -1 and the rows it makes must be whole for any batch,
+            // so each old row must fill whole new rows.
+            long row = 1;
+            for (long d : shape) {
+                row = d < 0 ? row : times("reshape", shape, row, d);
+            }
+            if (unknown != 1 || known == 0 || row % known != 0) {
+                throw new IllegalArgumentException("reshape: can't reshape " + Arrays.toString(shape) + " to " + Arrays.toString(dims)
+                        + " for every batch size; keep one -1 and a size that divides " + row);
+            }
+        }
         if (size >= 0) {
             if (unknown == 0 && known != size || unknown == 1 && (known == 0 || size % known != 0)) {
                 throw new IllegalArgumentException("reshape: can't reshape " + Arrays.toString(shape) + " (" + size
