@@ -24,8 +24,9 @@ final class NetStructure {
             throw new IllegalArgumentException(net + ": " + loss + " needs [batch, classes] logits but the net gives examples"
                     + " of shape " + Arrays.toString(out) + "; end it with flatten() and linear(features, classes)");
         }
-        // Initial values are drawn in Java (and copied once on their way to TensorFlow): about 12 bytes a weight.
-        long needed = net.parameterCount() * 12;
+        // Initial values are drawn in Java, laid out for TensorFlow and kept for the variable and its two checkpoint
+        // copies, which share one array; optimizer slots are arrays of their own: about 24 bytes a weight at the peak.
+        long needed = net.parameterCount() * 24;
         long heap = Runtime.getRuntime().maxMemory();
         if (needed > heap) {
             throw new IllegalArgumentException(net + " has " + net.parameterCount() + " parameters; initialising them needs about "

@@ -124,7 +124,7 @@ public final class Autograd implements AutoCloseable {
                     + size(shape) + " values but got " + values.length);
         }
         checkFinite("variable '" + name + "'", values);
-        return inGraph("create a variable", () -> new Var(this, name, shape, rt.variable(name, shape, values)));
+        return inGraph("create a variable", () -> new Var(this, name, shape, rt.variable(name, shape, values.clone())));
     }
 
     /**

@@ -137,8 +137,9 @@ public final class TfRuntime implements AutoCloseable {
     }
 
     /**
-     * A float variable named {@code name} that starts from {@code initial} (row-major, copied when
-     * the session starts).
+     * A float variable named {@code name} that starts from {@code initial} (row-major, written when
+     * the session starts). The array is kept, not copied (checkpoint copies of a variable share its
+     * array): the caller must not change it afterwards.
      */
     public Slot variable(String path, long[] shape, float[] initial) {
         String name = unique(path);
@@ -146,7 +147,7 @@ public final class TfRuntime implements AutoCloseable {
         Operand<TFloat32> read = named(name + "/read").identity(v);
         Placeholder<TFloat32> feed = named(name + "/value").placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
         Op assign = named(name + "/assign").assign(v, feed);
-        Slot slot = new Slot(name, shape.clone(), v, read, feed, assign, initial.clone());
+        Slot slot = new Slot(name, shape.clone(), v, read, feed, assign, initial);
         if (slot.size() != initial.length) {
             throw new IllegalArgumentException(name + ": initial value has " + initial.length + " numbers but the shape "
                     + Shape.of(shape) + " needs " + slot.size());
