@@ -4,22 +4,31 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable set of examples: inputs {@code x} of shape {@code [n, ...exampleShape]} and either
- * float targets {@code [n, ...targetShape]} or integer class labels. Built from flat arrays without
- * per-row copies (one copy in, so callers can reuse their arrays).
+ * An immutable set of examples: inputs {@code x} of shape {@code [n, ...exampleShape]}, float32 values
+ * or int32 ids (token ids for an embedding, {@link #inputType()}), and either float targets
+ * {@code [n, ...targetShape]} or integer class labels. Built from flat arrays without per-row copies
+ * (one copy in, so callers can reuse their arrays).
  */
 public final class Dataset {
     private final int rows;
     private final int[] exampleShape;
+    /** Float inputs, or null when the inputs are {@link #ids}. */
     private final float[] x;
+    /** Int32 inputs, or null when the inputs are floats. */
+    private final int[] ids;
     private final int[] targetShape;
     private final float[] y;
     private final int[] labels;
 
     private Dataset(int rows, int[] exampleShape, float[] x, int[] targetShape, float[] y, int[] labels) {
+        this(rows, exampleShape, x, null, targetShape, y, labels);
+    }
+
+    private Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels) {
         this.rows = rows;
         this.exampleShape = exampleShape;
         this.x = x;
+        this.ids = ids;
         this.targetShape = targetShape;
         this.y = y;
         this.labels = labels;
@@ -111,6 +120,39 @@ public final class Dataset {
         return new Dataset(n, in, x.clone(), out, y.clone(), null);
     }
 
+    /**
+     * A classification data set of int32 inputs, e.g. {@code n} sequences of token ids for an embedding:
+     * {@code x} holds {@code labels.length} examples of {@code exampleShape}, row-major.
+     *
+     * @throws IllegalArgumentException if the sizes disagree or a label is negative
+     */
+    public static Dataset of(int[] x, int[] exampleShape, int[] labels) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(labels, "labels");
+        int[] shape = checkShape(exampleShape, "example");
+        checkCount(x.length, labels.length, shape, "x", labels.length + " labels");
+        checkLabels(labels);
+        return new Dataset(labels.length, shape, null, x.clone(), null, null, labels.clone());
+    }
+
+    /**
+     * A data set of int32 inputs and float targets: {@code x} holds {@code n} examples of {@code exampleShape}
+     * and {@code y} the {@code n} targets of {@code targetShape}, both row-major.
+     *
+     * @throws IllegalArgumentException if the sizes disagree or a target is not finite
+     */
+    public static Dataset of(int[] x, int[] exampleShape, float[] y, int... targetShape) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        int[] in = checkShape(exampleShape, "example");
+        int[] out = checkShape(targetShape, "target");
+        int n = (int) (x.length / values(in, "example"));
+        values(out, "target");
+        checkCount(x.length, n, in, "x", "");
+        checkSize(y, n, out, "y", n + " examples");
+        return new Dataset(n, in, null, x.clone(), out, y.clone(), null);
+    }
+
     /** A data set from tensors: {@code x} {@code [n, ...]} and float targets {@code y} {@code [n, ...]}. */
     public static Dataset of(Tensor x, Tensor y) {
         int[] xs = x.shape();
@@ -145,18 +187,24 @@ public final class Dataset {
     }
 
     private static void checkSize(float[] v, int n, int[] shape, String what, String against) {
-        long per = values(shape, what);
-        if (n < 1 || per * n != v.length) {
-            throw new IllegalArgumentException("Dataset.of: " + v.length + " values in " + what + " are not " + (n < 1 ? "any" : n)
-                    + " examples of shape " + Arrays.toString(shape) + (against.isEmpty() ? "" : " (for " + against + ")")
-                    + "; give " + what + ".length == examples * " + per);
-        }
+        long per = checkCount(v.length, n, shape, what, against);
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 throw new IllegalArgumentException("Dataset.of: " + what + "[" + i / per + "][" + i % per + "] is " + v[i]
                         + "; clean or drop non-finite values before training");
             }
         }
+    }
+
+    /** Checks that {@code length} values are {@code n} examples of {@code shape}; the values per example. */
+    private static long checkCount(int length, int n, int[] shape, String what, String against) {
+        long per = values(shape, what);
+        if (n < 1 || per * n != length) {
+            throw new IllegalArgumentException("Dataset.of: " + length + " values in " + what + " are not " + (n < 1 ? "any" : n)
+                    + " examples of shape " + Arrays.toString(shape) + (against.isEmpty() ? "" : " (for " + against + ")")
+                    + "; give " + what + ".length == examples * " + per);
+        }
+        return per;
     }
 
     private static void checkLabels(int[] labels) {
@@ -219,7 +267,12 @@ public final class Dataset {
 
     /** Input values per example (the product of {@link #exampleShape()}). */
     public int features() {
-        return x.length / rows;
+        return (x != null ? x.length : ids.length) / rows;
+    }
+
+    /** The inputs' element type: float32, or int32 for ids. */
+    public DType inputType() {
+        return x != null ? DType.FLOAT32 : DType.INT32;
     }
 
     /** The shape of one float target, e.g. {@code [1]}; {@code [1]} for labelled data too. */
@@ -237,22 +290,49 @@ public final class Dataset {
         return labels != null;
     }
 
-    /** A copy of the inputs, one row per example (an image's pixels flattened). */
+    /**
+     * A copy of the inputs, one row per example (an image's pixels flattened).
+     *
+     * @throws IllegalStateException for int32 inputs; use {@link #xIds()}
+     */
     public float[][] x() {
-        return unflatten(x, features());
+        return unflatten(floats(), features());
     }
 
-    /** A copy of the inputs as one row-major array ({@code size() * features()} values). */
+    /**
+     * A copy of the inputs as one row-major array ({@code size() * features()} values).
+     *
+     * @throws IllegalStateException for int32 inputs; use {@link #xIds()}
+     */
     public float[] xRowMajor() {
-        return x.clone();
+        return floats().clone();
     }
 
-    /** The inputs as a tensor {@code [n, ...exampleShape]}. */
+    /**
+     * A copy of int32 inputs as one row-major array.
+     *
+     * @throws IllegalStateException for float inputs; use {@link #xRowMajor()}
+     */
+    public int[] xIds() {
+        if (ids == null) {
+            throw new IllegalStateException("this data set holds float32 inputs, not int32 ids; call xRowMajor()");
+        }
+        return ids.clone();
+    }
+
+    private float[] floats() {
+        if (x == null) {
+            throw new IllegalStateException("this data set holds int32 ids, not float32 inputs; call xIds()");
+        }
+        return x;
+    }
+
+    /** The inputs as a tensor {@code [n, ...exampleShape]}, of their own element type. */
     public Tensor xTensor() {
         int[] shape = new int[exampleShape.length + 1];
         shape[0] = rows;
         System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-        return Tensor.wrap(x.clone(), shape);
+        return x != null ? Tensor.wrap(x.clone(), shape) : Tensor.ofInts(ids, shape);
     }
 
     /**
@@ -293,7 +373,7 @@ public final class Dataset {
             throw new IllegalArgumentException("reshape" + Arrays.toString(shape).replace('[', '(').replace(']', ')') + ": "
                     + Arrays.toString(this.exampleShape) + " examples hold " + features() + " values, not " + per);
         }
-        return new Dataset(rows, shape, x, targetShape, y, labels);
+        return new Dataset(rows, shape, x, ids, targetShape, y, labels);
     }
 
     /**
@@ -315,7 +395,8 @@ public final class Dataset {
         }
         int features = features();
         int targets = targets();
-        float[] sx = new float[n * features];
+        float[] sx = x == null ? null : new float[n * features];
+        int[] si = ids == null ? null : new int[n * features];
         float[] sy = y == null ? null : new float[n * targets];
         int[] sl = labels == null ? null : new int[n];
         for (int i = 0; i < n; i++) {
@@ -323,19 +404,24 @@ public final class Dataset {
             if (r < 0 || r >= rows) {
                 throw new IllegalArgumentException("subset: index " + r + " is outside 0.." + (rows - 1));
             }
-            System.arraycopy(x, r * features, sx, i * features, features);
+            System.arraycopy(x != null ? x : ids, r * features, x != null ? sx : si, i * features, features);
             if (sy != null) {
                 System.arraycopy(y, r * targets, sy, i * targets, targets);
             } else {
                 sl[i] = labels[r];
             }
         }
-        return new Dataset(n, exampleShape, sx, targetShape, sy, sl);
+        return new Dataset(n, exampleShape, sx, si, targetShape, sy, sl);
     }
 
-    /** The flat row-major inputs, not copied: callers in this package must not modify it. */
+    /** The flat row-major float inputs (null for ids), not copied: callers in this package must not modify it. */
     float[] xData() {
         return x;
+    }
+
+    /** The flat row-major int32 inputs (null for floats), not copied. */
+    int[] idData() {
+        return ids;
     }
 
     /** The flat row-major float targets, or null for labelled data; not copied. */
@@ -370,7 +456,7 @@ public final class Dataset {
     @Override
     public String toString() {
         String in = exampleShape.length == 1 ? Integer.toString(exampleShape[0]) : Arrays.toString(exampleShape);
-        return "Dataset[" + rows + " x " + in + (labels != null ? ", labels" : " -> " + (targetShape.length == 1
+        return "Dataset[" + rows + " x " + in + (ids != null ? " int32" : "") + (labels != null ? ", labels" : " -> " + (targetShape.length == 1
                 ? Integer.toString(targetShape[0]) : Arrays.toString(targetShape))) + "]";
     }
 }

@@ -5,12 +5,15 @@ import dev.netdsl.internal.Node;
 import dev.netdsl.internal.Nodes;
 import dev.netdsl.internal.OpCode;
 import dev.netdsl.internal.Shapes;
+import dev.netdsl.internal.Types;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A symbolic float32 tensor: an immutable expression over variables, inputs, a layer's parameters and
- * constants, with fluent math like PyTorch's tensor methods. Shapes are checked in Java as the
+ * A symbolic tensor: an immutable expression over variables, inputs, a layer's parameters and
+ * constants, with fluent math like PyTorch's tensor methods. Its element type ({@link #dtype()}) is
+ * float32, or int32/int64 for indices such as token ids, which take exact arithmetic, comparisons,
+ * reshapes, {@link #gather} and {@link #oneHot} (float math on them fails, naming {@link #cast}). Shapes are checked in Java as the
  * expression is written, so a mismatch fails here, with both shapes in the message, and never inside
  * TensorFlow. An {@code Expr} is compiled to a graph by whatever owns its leaves (an
  * {@link dev.netdsl.autograd.Autograd}, or a model compiling its layers' forward passes); equal
@@ -48,16 +51,35 @@ public class Expr {
     }
 
     private static Expr node(OpCode op, long[] shape, Expr... args) {
-        return new Expr(Node.of(op, shape, args));
+        return node(op, op.fileName(), shape, args);
+    }
+
+    private static Expr node(OpCode op, String name, long[] shape, Expr... args) {
+        return new Expr(new Node(op, shape, args, null, 0, null, Types.of(op, name, args)));
     }
 
     private static Expr node(OpCode op, long[] shape, Expr[] args, float[] values, int index) {
-        return new Expr(new Node(op, shape, args, values, index, null));
+        return new Expr(new Node(op, shape, args, values, index, null, Types.of(op, op.fileName(), args)));
     }
 
     /** A constant scalar. */
     public static Expr scalar(double value) {
         return node(OpCode.CONST, new long[0], new Expr[0], new float[] {(float) value}, 0);
+    }
+
+    /** A constant int32 scalar (an index, a padding id). */
+    public static Expr intScalar(int value) {
+        return new Expr(new Node(OpCode.CONST, new long[0], new Expr[0], null, 0, new int[] {value}, DType.INT32));
+    }
+
+    /**
+     * A constant int32 tensor of any shape from row-major {@code values}.
+     *
+     * @throws IllegalArgumentException if the shape's size differs from the number of values
+     */
+    public static Expr constant(int[] values, long... shape) {
+        return new Expr(new Node(OpCode.CONST, Shapes.constant(values.length, shape), new Expr[0], null, 0, values.clone(),
+                DType.INT32));
     }
 
     /** A constant vector. */
@@ -80,6 +102,11 @@ public class Expr {
         return node.shape().clone();
     }
 
+    /** The element type: float32, or int32/int64 for indices. */
+    public DType dtype() {
+        return node.dtype();
+    }
+
     /** The number of dimensions (0 for a scalar). */
     public int rank() {
         return node.shape().length;
@@ -96,9 +123,15 @@ public class Expr {
         return binary(OpCode.ADD, "plus", other);
     }
 
-    /** {@code this + value}. */
+    /** {@code this + value} (an int tensor takes whole values only). */
     public Expr plus(double value) {
-        return plus(scalar(value));
+        return plus(like(value));
+    }
+
+    /** A scalar of this tensor's type: an int constant for int tensors when {@code value} is whole. */
+    private Expr like(double value) {
+        return dtype().isInteger() && value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE
+                ? intScalar((int) value).cast(dtype()) : scalar(value);
     }
 
     /** {@code this - other}, broadcasting like NumPy. */
@@ -108,7 +141,7 @@ public class Expr {
 
     /** {@code this - value}. */
     public Expr minus(double value) {
-        return minus(scalar(value));
+        return minus(like(value));
     }
 
     /** Element-wise {@code this * other}, broadcasting like NumPy. */
@@ -118,7 +151,7 @@ public class Expr {
 
     /** {@code this * value}. */
     public Expr times(double value) {
-        return times(scalar(value));
+        return times(like(value));
     }
 
     /** Element-wise {@code this / other}, broadcasting like NumPy. */
@@ -158,12 +191,92 @@ public class Expr {
 
     /** 1 where {@code this >= value}, else 0; a mask, with no gradient. */
     public Expr greaterEqual(double value) {
-        return greaterEqual(scalar(value));
+        return greaterEqual(like(value));
+    }
+
+    /** 1 (float) where {@code this == other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr equal(Expr other) {
+        return binary(OpCode.EQUAL, "equal", other);
+    }
+
+    /** 1 where {@code this == value}, else 0, e.g. {@code ids.equal(paddingId)}; a mask, with no gradient. */
+    public Expr equal(double value) {
+        return equal(like(value));
+    }
+
+    /** 1 (float) where {@code this != other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr notEqual(Expr other) {
+        return binary(OpCode.NOT_EQUAL, "notEqual", other);
+    }
+
+    /** 1 where {@code this != value}, else 0; a mask, with no gradient. */
+    public Expr notEqual(double value) {
+        return notEqual(like(value));
+    }
+
+    /** 1 (float) where {@code this < other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr less(Expr other) {
+        return binary(OpCode.LESS, "less", other);
+    }
+
+    /** 1 (float) where {@code this <= other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr lessEqual(Expr other) {
+        return binary(OpCode.LESS_EQUAL, "lessEqual", other);
+    }
+
+    /** 1 (float) where {@code this > other}, else 0 (broadcasting); a mask, with no gradient. */
+    public Expr greater(Expr other) {
+        return binary(OpCode.GREATER, "greater", other);
     }
 
     private Expr binary(OpCode op, String name, Expr other) {
         Objects.requireNonNull(other, name);
-        return node(op, Shapes.broadcast(name, dims(), other.dims()), this, other);
+        return node(op, name, Shapes.broadcast(name, dims(), other.dims()), this, other);
+    }
+
+    // ---- element types and indexing --------------------------------------------------------------------
+
+    /** The same values as {@code type} ({@code tensor.to(dtype)}); float to int rounds toward zero. No gradient through ints. */
+    public Expr cast(DType type) {
+        Objects.requireNonNull(type, "type");
+        return type == dtype() ? this : new Expr(new Node(OpCode.CAST, dims(), new Expr[] {this}, null, 0, null, type));
+    }
+
+    /**
+     * Rows of this tensor (along dimension 0) at integer {@code indices} of any shape: {@code [V, ...rest]} at
+     * {@code [...idx]} gives {@code [...idx, ...rest]}, an embedding lookup ({@code F.embedding(indices, this)},
+     * {@code weight[indices]}). An index outside {@code [0, V)} fails when the graph runs.
+     *
+     * @throws IllegalArgumentException if this is a scalar or the indices are not integers
+     */
+    public Expr gather(Expr indices) {
+        Objects.requireNonNull(indices, "indices");
+        long[] table = dims();
+        if (table.length == 0) {
+            throw new IllegalArgumentException("gather: needs a table with rows but " + this + " is a scalar");
+        }
+        long[] at = indices.dims();
+        long[] out = new long[at.length + table.length - 1];
+        System.arraycopy(at, 0, out, 0, at.length);
+        System.arraycopy(table, 1, out, at.length, table.length - 1);
+        return node(OpCode.GATHER, "gather", out, this, indices);
+    }
+
+    /**
+     * These integer class indices as one-hot float rows of {@code depth} values ({@code F.one_hot}):
+     * {@code [...]} gives {@code [..., depth]}; an index outside {@code [0, depth)} gives a row of zeros.
+     *
+     * @throws IllegalArgumentException if {@code depth < 1} or this is not an integer tensor
+     */
+    public Expr oneHot(int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("oneHot(" + depth + "): the depth must be at least 1");
+        }
+        long[] s = dims();
+        long[] out = java.util.Arrays.copyOf(s, s.length + 1);
+        out[s.length] = depth;
+        return new Expr(new Node(OpCode.ONE_HOT, out, new Expr[] {this}, null, depth,
+                null, Types.of(OpCode.ONE_HOT, "oneHot", this)));
     }
 
     /**
@@ -459,6 +572,7 @@ public class Expr {
 
     @Override
     public String toString() {
-        return "Expr[" + node.op().fileName() + " " + Arrays.toString(node.shape()) + "]";
+        return "Expr[" + node.op().fileName() + (dtype() == DType.FLOAT32 ? " " : " " + dtype().fileName() + " ")
+                + Arrays.toString(node.shape()) + "]";
     }
 }

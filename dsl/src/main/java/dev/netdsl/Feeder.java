@@ -18,11 +18,11 @@ import org.tensorflow.types.TInt32;
  */
 final class Feeder implements AutoCloseable {
     private final NetGraph graph;
-    private final TFloat32 x;
+    private final org.tensorflow.Tensor x;
     private final org.tensorflow.Tensor y;
     private final int rows;
 
-    private Feeder(NetGraph graph, TFloat32 x, org.tensorflow.Tensor y, int rows) {
+    private Feeder(NetGraph graph, org.tensorflow.Tensor x, org.tensorflow.Tensor y, int rows) {
         this.graph = graph;
         this.x = x;
         this.y = y;
@@ -31,7 +31,7 @@ final class Feeder implements AutoCloseable {
 
     /** The inputs and, if {@code targets}, the targets of {@code data}, as tensors. */
     static Feeder of(NetGraph graph, Dataset data, boolean targets) {
-        TFloat32 x = TfRuntime.tensor(data.xData(), shape(data.size(), data.exampleShape()));
+        org.tensorflow.Tensor x = inputs(graph, data.xData(), data.idData(), shape(data.size(), data.exampleShape()));
         try {
             org.tensorflow.Tensor y = null;
             if (targets) {
@@ -53,7 +53,22 @@ final class Feeder implements AutoCloseable {
     /** A tensor's values. */
     static Feeder of(NetGraph graph, Tensor t) {
         long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
-        return new Feeder(graph, TfRuntime.tensor(t.data(), shape), null, t.shape()[0]);
+        return new Feeder(graph, inputs(graph, t.intData() == null ? t.data() : null, t.intData(), shape), null, t.shape()[0]);
+    }
+
+    /** Float inputs, or int32 ids fed as the net's integer type (int32, or int64 for an int64 input). */
+    private static org.tensorflow.Tensor inputs(NetGraph graph, float[] floats, int[] ids, long[] shape) {
+        if (floats != null) {
+            return TfRuntime.tensor(floats, shape);
+        }
+        if (graph.net.inputType() == DType.INT64) {
+            long[] wide = new long[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                wide[i] = ids[i];
+            }
+            return org.tensorflow.types.TInt64.tensorOf(Shape.of(shape), DataBuffers.of(wide, true, false));
+        }
+        return TInt32.tensorOf(Shape.of(shape), DataBuffers.of(ids, true, false));
     }
 
     private static long[] shape(int n, int[] example) {
@@ -101,6 +116,7 @@ final class Feeder implements AutoCloseable {
      */
     static void check(String action, Net net, Dataset data) {
         Objects.requireNonNull(data, "data");
+        checkType(action, net, data.inputType(), "Dataset.of(int[] ids, ...)");
         int[] in = net.inputShape();
         if (!Arrays.equals(data.exampleShape(), in)) {
             String got = data.exampleShape().length == 1 ? data.features() + " features per row" : "examples of shape "
@@ -137,9 +153,19 @@ final class Feeder implements AutoCloseable {
         }
     }
 
+    /** Checks that data of {@code type} fits {@code net}'s inputs: floats for float nets, int32 ids for integer ones. */
+    private static void checkType(String action, Net net, DType type, String howInts) {
+        if (type.isInteger() != net.inputType().isInteger()) {
+            throw new IllegalArgumentException(action + ": the data holds " + type.fileName() + " values but " + net + " takes "
+                    + net.inputType().fileName() + (net.inputType().isInteger() ? "; give it int32 ids with " + howInts
+                    : "; give it float values, or declare integer inputs with .input(DType.INT32, ...)"));
+        }
+    }
+
     /** Checks rows for {@code predict}: some, none ragged, each as wide as the net's input. */
     static void checkRows(Net net, float[][] x) {
         Objects.requireNonNull(x, "x");
+        checkType("predict", net, DType.FLOAT32, "a Tensor.ofInts(ids, n, ...) to predict(Tensor)");
         int in = net.inputSize();
         if (x.length == 0) {
             throw new IllegalArgumentException("predict: x has no rows; pass at least one row of " + in + " features");
@@ -163,6 +189,7 @@ final class Feeder implements AutoCloseable {
     /** Checks a tensor for {@code predict}: {@code [n, ...inputShape]} with n at least 1. */
     static void checkTensor(Net net, Tensor x) {
         Objects.requireNonNull(x, "x");
+        checkType("predict", net, x.dtype(), "Tensor.ofInts(ids, n, ...)");
         int[] shape = x.shape();
         int[] in = net.inputShape();
         if (shape.length != in.length + 1 || shape[0] < 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), in)) {

@@ -1,5 +1,6 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.GraphFunctions;
 import dev.netdsl.internal.Node;
@@ -52,7 +53,7 @@ final class FusedFit {
     private final Map<List<Integer>, Built> built = new HashMap<>();
 
     /** The ops of one fused loop: feeds, results and the write-back. */
-    record Built(int batchSize, int chunk, Placeholder<TInt32> count, Placeholder<TFloat32> x, Placeholder<?> y,
+    record Built(int batchSize, int chunk, Placeholder<TInt32> count, Placeholder<?> x, Placeholder<?> y,
                  Placeholder<TInt32> indices, Placeholder<TFloat32> lr, Output<TFloat32> losses, Output<TFloat32> correct,
                  Op writeBack) {
     }
@@ -135,7 +136,7 @@ final class FusedFit {
             add(types, shapes, TFloat32.class, new long[0]);
         }
         int x0 = types.size();
-        add(types, shapes, TFloat32.class, xShape);
+        add(types, shapes, ExprCompiler.tfType(net.inputType()), xShape);
         add(types, shapes, yType, yShape);
         int idx0 = types.size();
         if (batchSize > 0) {
@@ -154,7 +155,7 @@ final class FusedFit {
         });
         ConcreteFunction body = GraphFunctions.create(rt.unique("fused_fit_body"), types, shapes, (b, in) -> {
             Operand<TInt32> i = int32(in.get(0));
-            Operand<TFloat32> x = float32(in.get(x0));
+            Operand<?> x = in.get(x0);
             Operand<?> y = in.get(x0 + 1);
             if (batchSize > 0) {
                 Operand<TInt32> rows = b.slice(int32(in.get(idx0)), b.reshape(b.math.mul(i, b.constant(batchSize)),
@@ -175,7 +176,7 @@ final class FusedFit {
                 }
                 return v;
             });
-            Expr input = Nodes.expr(Node.of(OpCode.MODEL_INPUT, xShape));
+            Expr input = net.inputExpr();
             Operand<TFloat32> h = pass.compiler.compile(net.forward(input));
             Operand<TFloat32> loss = NetGraph.reduce(b, pass.loss(net.loss().get(), h));
             List<Operand<TFloat32>> grads = GraphFunctions.gradients(b, loss, p);
@@ -230,7 +231,7 @@ final class FusedFit {
 
         Placeholder<TInt32> count = rt.named(rt.unique("fused_fit/count")).placeholder(TInt32.class,
                 Placeholder.shape(Shape.scalar()));
-        Placeholder<TFloat32> xIn = rt.named(rt.unique("fused_fit/x")).placeholder(TFloat32.class,
+        Placeholder<?> xIn = rt.named(rt.unique("fused_fit/x")).placeholder(ExprCompiler.tfType(net.inputType()),
                 Placeholder.shape(Shape.of(xShape)));
         Placeholder<?> yIn = rt.named(rt.unique("fused_fit/y")).placeholder(yType, Placeholder.shape(Shape.of(yShape)));
         Placeholder<TInt32> indices = batchSize == 0 ? null : rt.named(rt.unique("fused_fit/indices")).placeholder(TInt32.class,

@@ -47,6 +47,8 @@ public final class Net {
     private final Module module;
     /** The example shape given with {@link #input(int...)}, else null (then the first layer's). */
     private final int[] input;
+    /** The inputs' element type: float32 unless {@link #input(DType, int...)} said otherwise. */
+    private DType inputType = DType.FLOAT32;
 
     private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss, Optimizer optimizer,
                 Long seed, Module module, int[] input) {
@@ -62,7 +64,13 @@ public final class Net {
     }
 
     private Net with(Loss loss, Optimizer optimizer, Long seed, int[] input) {
-        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, input);
+        return typed(new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, input), inputType);
+    }
+
+    /** {@code net} (just made, not yet shared) with inputs of {@code type}. */
+    private static Net typed(Net net, DType type) {
+        net.inputType = type;
+        return net;
     }
 
     /**
@@ -164,7 +172,7 @@ public final class Net {
         n.add(name);
         List<Layer> l = new ArrayList<>(layers);
         l.add(layer);
-        Net next = new Net(null, null, n, l, loss, optimizer, seed, null, input);
+        Net next = typed(new Net(null, null, n, l, loss, optimizer, seed, null, input), inputType);
         if (next.knownInput() != null) {
             next.outputShape(); // checks the chain now, naming the layer that does not fit
         }
@@ -191,6 +199,28 @@ public final class Net {
         Net next = with(loss, optimizer, seed, exampleShape.clone());
         next.outputShape();
         return next;
+    }
+
+    /**
+     * A copy whose examples have {@code exampleShape} and element type {@code type}, e.g.
+     * {@code .input(DType.INT32, 20)} for sequences of 20 token ids that an embedding layer looks up.
+     *
+     * @throws IllegalArgumentException if a dimension is below 1 or the layers cannot take it
+     */
+    public Net input(DType type, int... exampleShape) {
+        Objects.requireNonNull(type, "type");
+        Net shaped = typed(with(loss, optimizer, seed, input), type).input(exampleShape);
+        return shaped;
+    }
+
+    /** The element type of the examples the net takes: float32, or int32 (token ids) as {@link #input(DType, int...)} gave. */
+    public DType inputType() {
+        return inputType;
+    }
+
+    /** The model input of a forward pass over a batch: {@code [-1, ...inputShape()]} of {@link #inputType()}. */
+    Expr inputExpr() {
+        return Nodes.expr(new Node(OpCode.MODEL_INPUT, NetGraph.batchShape(inputShape()), new Expr[0], null, 0, null, inputType));
     }
 
     /** A copy with ReLU between the layers of a {@link #of(int...)} net (the default). */
@@ -323,7 +353,7 @@ public final class Net {
 
     /** The shape of one output example, from running the forward pass on the shapes. */
     public int[] outputShape() {
-        return LayerNodes.example(forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(inputShape())))).shape());
+        return LayerNodes.example(forward(inputExpr()).shape());
     }
 
     /** Input features per example: the product of {@link #inputShape()} ({@code 784} for {@code [1, 28, 28]}). */
@@ -390,7 +420,7 @@ public final class Net {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
                 && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses())
                 && Objects.equals(loss, n.loss) && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed)
-                && Arrays.equals(input, n.input);
+                && Arrays.equals(input, n.input) && inputType == n.inputType;
     }
 
     @Override

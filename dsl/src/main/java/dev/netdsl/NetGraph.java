@@ -47,7 +47,8 @@ final class NetGraph implements AutoCloseable {
 
     final Net net;
     final TfRuntime rt;
-    final Placeholder<TFloat32> x;
+    /** The inputs: float32, or int32 for nets whose {@link Net#inputType()} says so. */
+    final Placeholder<?> x;
     /** Float targets, or int32 labels for {@link Targets#CLASSES}; null without a loss. */
     final Placeholder<?> y;
     final Operand<TFloat32> output;
@@ -89,12 +90,12 @@ final class NetGraph implements AutoCloseable {
             Ops tf = rt.tf();
             createVariables(seed);
             long[] in = batchShape(net.inputShape());
-            x = rt.placeholder("x", in);
+            x = rt.named("x").placeholder(ExprCompiler.tfType(net.inputType()), Placeholder.shape(Shape.of(in)));
             Loss lossSpec = net.loss().orElse(null);
             boolean labels = lossSpec != null && lossSpec.targets() == Targets.CLASSES;
             y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
                     : rt.placeholder("y", batchShape(net.outputShape()));
-            Expr input = Nodes.expr(Node.of(OpCode.MODEL_INPUT, in));
+            Expr input = net.inputExpr();
             Pass inference = new Pass(tf, false, x, null, Slot::read);
             Operand<TFloat32> h = inference.compiler.compile(net.forward(input));
             output = tf.withName("output").identity(h);
@@ -247,11 +248,11 @@ final class NetGraph implements AutoCloseable {
         final Map<Slot, Expr> updates = new LinkedHashMap<>();
         double flops;
         boolean noise;
-        private final Operand<TFloat32> input;
+        private final Operand<?> input;
         private final Operand<?> targetValues;
         private final java.util.function.Function<Slot, Operand<TFloat32>> read;
 
-        Pass(Ops tf, boolean training, Operand<TFloat32> input, Operand<?> targets,
+        Pass(Ops tf, boolean training, Operand<?> input, Operand<?> targets,
              java.util.function.Function<Slot, Operand<TFloat32>> read) {
             this.tf = tf;
             this.training = training;
@@ -288,7 +289,7 @@ final class NetGraph implements AutoCloseable {
         }
 
         @Override
-        public Operand<TFloat32> modelInput() {
+        public Operand<?> modelInput() {
             return input;
         }
 

@@ -19,6 +19,11 @@ final class NetStructure {
         }
         net.inputShape();
         int[] out = net.outputShape();
+        DType type = net.forward(net.inputExpr()).dtype();
+        if (type != DType.FLOAT32) {
+            throw new IllegalArgumentException(net + ": gives " + type.fileName() + " outputs; losses and predictions take float32,"
+                    + " so end with a layer that gives floats (an embedding, a cast)");
+        }
         var loss = net.loss().orElse(null);
         if (loss != null && loss.targets() == Targets.CLASSES && out.length != 1) {
             throw new IllegalArgumentException(net + ": " + loss + " needs [batch, classes] logits but the net gives examples"
@@ -83,6 +88,9 @@ final class NetStructure {
         List<String> names = net.layerNames();
         String who = "layer " + i + " '" + names.get(i) + "' " + layer;
         String source = from < 0 ? "the input" : "layer " + from + " '" + names.get(from) + "'";
+        if (e instanceof LayerNodes.TypeMismatch) {
+            return "layer " + i + " '" + names.get(i) + "': " + e.getMessage();
+        }
         int[] got = LayerNodes.example(shape);
         Optional<int[]> wants = layer.inputShape();
         if (wants.isPresent() && wants.get().length == 1 && got.length == 1) {
@@ -127,7 +135,8 @@ final class NetStructure {
                 s.append(".add(\"").append(net.layerNames().get(i)).append("\", ").append(net.layers().get(i)).append(')');
             }
         }
-        net.givenInput().ifPresent(in -> s.append(".input(").append(Net.join(in)).append(')'));
+        net.givenInput().ifPresent(in -> s.append(".input(").append(net.inputType() == dev.netdsl.DType.FLOAT32 ? ""
+                : "DType." + net.inputType() + ", ").append(Net.join(in)).append(')'));
         net.loss().ifPresent(l -> s.append('.').append(l.netCall()));
         net.optimizer().ifPresent(o -> s.append('.').append(o.netCall()));
         net.seed().ifPresent(seed -> s.append(".seed(").append(seed).append(')'));

@@ -48,6 +48,14 @@ final class SavedForward {
         return switch (n.op()) {
             case MODEL_INPUT -> arity(a, 0, x);
             case CONST -> arity(a, 0, constant(n));
+            case CAST -> one(a).cast(n.dtype());
+            case GATHER -> two(a).gather(a[1]);
+            case ONE_HOT -> one(a).oneHot(n.index());
+            case EQUAL -> two(a).equal(a[1]);
+            case NOT_EQUAL -> two(a).notEqual(a[1]);
+            case LESS -> two(a).less(a[1]);
+            case LESS_EQUAL -> two(a).lessEqual(a[1]);
+            case GREATER -> two(a).greater(a[1]);
             case APPLY -> ((Layer) n.ref()).apply(one(a));
             case ADD -> two(a).plus(a[1]);
             case SUB -> two(a).minus(a[1]);
@@ -131,7 +139,10 @@ final class SavedForward {
     }
 
     private static Expr constant(Node n) {
-        if (n.values() == null) {
+        if (n.ref() instanceof int[] ints && n.dtype() == dev.netdsl.DType.INT32) {
+            return Expr.constant(ints, n.shape());
+        }
+        if (n.values() == null || n.dtype() != dev.netdsl.DType.FLOAT32) {
             throw new IllegalArgumentException("has no values");
         }
         return Expr.constant(n.values(), n.shape());

@@ -63,9 +63,12 @@ final class SpecCodec {
                 shape.add(d);
             }
         });
+        if (net.inputType() != DType.FLOAT32) {
+            n.put("input_dtype", net.inputType().fileName());
+        }
         if (net.module().isPresent()) {
             n.put("class", net.module().get().displayName());
-            n.set("forward", expr(net.forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(net.inputShape())))),
+            n.set("forward", expr(net.forward(net.inputExpr()),
                     net.layers()));
         }
         return n;
@@ -115,6 +118,9 @@ final class SpecCodec {
             }
             default -> throw new IllegalArgumentException("unknown kind of net '" + kind + "'; this NetDSL reads mlp,"
                     + " sequential and module nets");
+        }
+        if (n.has("input_dtype")) {
+            return net.input(DType.fromFileName(n.get("input_dtype").asText()), ints(n.path("input")));
         }
         return n.has("input") ? net.input(ints(n.get("input"))) : net;
     }
@@ -240,6 +246,15 @@ final class SpecCodec {
             if (node.index() != 0) {
                 n.put("index", node.index());
             }
+            if (node.dtype() != DType.FLOAT32) {
+                n.put("dtype", node.dtype().fileName());
+            }
+            if (node.ref() instanceof int[] ints) {
+                ArrayNode values = n.putArray("ints");
+                for (int v : ints) {
+                    values.add(v);
+                }
+            }
             if (node.op() == OpCode.APPLY) {
                 int index = -1;
                 for (int i = 0; i < layers.size() && index < 0; i++) {
@@ -291,7 +306,7 @@ final class SpecCodec {
                     values[v] = Float.parseFloat(n.get("values").get(v).asText());
                 }
             }
-            Object ref = null;
+            Object ref = n.has("ints") ? ints(n.get("ints")) : null;
             if (op == OpCode.APPLY) {
                 int index = n.path("layer").asInt(-1);
                 if (index < 0 || index >= layers.size() || args.length != 1) {
@@ -299,7 +314,8 @@ final class SpecCodec {
                 }
                 ref = layers.get(index);
             }
-            built.add(Nodes.expr(new Node(op, shape, args, values, n.path("index").asInt(0), ref)));
+            DType type = n.has("dtype") ? DType.fromFileName(n.get("dtype").asText()) : DType.FLOAT32;
+            built.add(Nodes.expr(new Node(op, shape, args, values, n.path("index").asInt(0), ref, type)));
         }
         if (built.isEmpty()) {
             throw new IllegalArgumentException("the saved module has no forward pass");

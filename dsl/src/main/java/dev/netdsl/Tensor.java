@@ -4,17 +4,76 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Float32 values with a shape, row-major: what a model takes and gives for data of any rank
- * ({@code [n, 1, 28, 28]} images, {@code [n, 10]} logits). Immutable: the values are copied in and
- * out.
+ * Values with a shape, row-major: what a model takes and gives for data of any rank
+ * ({@code [n, 1, 28, 28]} images, {@code [n, 10]} logits): float32, or int32 ids ({@link #ofInts},
+ * {@link #ints()}) for a net whose inputs are token ids. Immutable: the values are copied in and out.
  */
 public final class Tensor {
+    /** Float values, or an empty array for an int32 tensor. */
     private final float[] values;
+    /** Int32 values, or null for a float tensor. */
+    private final int[] ints;
     private final int[] shape;
 
     private Tensor(float[] values, int[] shape) {
         this.values = values;
+        this.ints = null;
         this.shape = shape;
+    }
+
+    private Tensor(int[] ints, int[] shape) {
+        this.values = new float[0];
+        this.ints = ints;
+        this.shape = shape;
+    }
+
+    /**
+     * Int32 {@code values} (row-major) with {@code shape}, e.g. token ids {@code [n, T]}; the values are copied.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the shape does not hold exactly
+     *     {@code values.length} values
+     */
+    public static Tensor ofInts(int[] values, int... shape) {
+        Objects.requireNonNull(values, "values");
+        checkShape(values.length, shape);
+        return new Tensor(values.clone(), shape.clone());
+    }
+
+    private static void checkShape(int count, int[] shape) {
+        Objects.requireNonNull(shape, "shape");
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Tensor.of: dimension " + d + " in " + Arrays.toString(shape) + " is negative");
+            }
+            n = Math.min((long) Integer.MAX_VALUE + 1, n * d); // d < 2^31: no overflow, and any excess is a mismatch
+        }
+        if (n != count) {
+            throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + n + " values but "
+                    + count + " were given");
+        }
+    }
+
+    /** The element type: float32, or int32 for {@link #ofInts} tensors. */
+    public DType dtype() {
+        return ints == null ? DType.FLOAT32 : DType.INT32;
+    }
+
+    /**
+     * The int32 values, row-major; a copy.
+     *
+     * @throws IllegalStateException for a float tensor; use {@link #values()}
+     */
+    public int[] ints() {
+        if (ints == null) {
+            throw new IllegalStateException("a float32 tensor: call values()");
+        }
+        return ints.clone();
+    }
+
+    /** The int32 values without a copy (null for a float tensor), for this package. */
+    int[] intData() {
+        return ints;
     }
 
     /**
@@ -25,18 +84,7 @@ public final class Tensor {
      */
     public static Tensor of(float[] values, int... shape) {
         Objects.requireNonNull(values, "values");
-        Objects.requireNonNull(shape, "shape");
-        long n = 1;
-        for (int d : shape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("Tensor.of: dimension " + d + " in " + Arrays.toString(shape) + " is negative");
-            }
-            n = Math.min((long) Integer.MAX_VALUE + 1, n * d); // d < 2^31: no overflow, and any excess is a mismatch
-        }
-        if (n != values.length) {
-            throw new IllegalArgumentException("Tensor.of: shape " + Arrays.toString(shape) + " holds " + n + " values but "
-                    + values.length + " were given");
-        }
+        checkShape(values.length, shape);
         return new Tensor(values.clone(), shape.clone());
     }
 
@@ -83,11 +131,18 @@ public final class Tensor {
 
     /** The number of values. */
     public int size() {
-        return values.length;
+        return ints != null ? ints.length : values.length;
     }
 
-    /** The values, row-major; a copy. */
+    /**
+     * The values, row-major; a copy.
+     *
+     * @throws IllegalStateException for an int32 tensor; use {@link #ints()}
+     */
     public float[] values() {
+        if (ints != null) {
+            throw new IllegalStateException("an int32 tensor: call ints()");
+        }
         return values.clone();
     }
 
@@ -114,11 +169,17 @@ public final class Tensor {
             }
             offset = offset * shape[i] + index[i];
         }
+        if (ints != null) {
+            throw new IllegalStateException("an int32 tensor: read ints()");
+        }
         return values[offset];
     }
 
     /** One row per entry of the first dimension, each holding the rest flattened ({@code [n, 1, 28, 28]} gives n rows of 784). */
     public float[][] rows() {
+        if (ints != null) {
+            throw new IllegalStateException("an int32 tensor: read ints()");
+        }
         int n = shape.length == 0 ? 1 : shape[0];
         int width = n == 0 ? 0 : values.length / n;
         float[][] out = new float[n][width];
@@ -130,16 +191,18 @@ public final class Tensor {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tensor t && Arrays.equals(t.shape, shape) && Arrays.equals(t.values, values);
+        return o instanceof Tensor t && Arrays.equals(t.shape, shape) && Arrays.equals(t.values, values)
+                && Arrays.equals(t.ints, ints);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(values);
+        return 31 * Arrays.hashCode(shape) + Arrays.hashCode(values) + Arrays.hashCode(ints);
     }
 
     @Override
     public String toString() {
-        return "Tensor" + Arrays.toString(shape) + (values.length <= 8 ? Arrays.toString(values) : "");
+        return "Tensor" + (ints != null ? " int32" : "") + Arrays.toString(shape)
+                + (size() <= 8 ? ints != null ? Arrays.toString(ints) : Arrays.toString(values) : "");
     }
 }

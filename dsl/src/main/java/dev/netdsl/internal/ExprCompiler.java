@@ -17,6 +17,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * Turns {@link Expr} DAGs into graph ops in one place (a main graph or a loop body), with the leaves
@@ -34,8 +35,8 @@ public final class ExprCompiler {
             throw new IllegalArgumentException(leaf + " has no value here; it belongs to an Autograd, not to a model");
         }
 
-        /** The model's input placeholder. */
-        default Operand<TFloat32> modelInput() {
+        /** The model's input placeholder (float32, or int32 for token ids). */
+        default Operand<?> modelInput() {
             throw new IllegalArgumentException("a model's forward pass can only be compiled inside its Model");
         }
 
@@ -71,7 +72,7 @@ public final class ExprCompiler {
     /** Each node's value as built: in PyTorch's logical layout, or (images) channels-last. */
     private final List<Value> values = new ArrayList<>();
     /** Each converted value: the logical layout of a channels-last value, or the other way round. */
-    private final Map<Integer, Operand<TFloat32>> converted = new HashMap<>();
+    private final Map<Integer, Operand<?>> converted = new HashMap<>();
     /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
     private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
     /** The ids of the nodes of the expression being compiled. */
@@ -88,7 +89,7 @@ public final class ExprCompiler {
      * ops keep them so, and anything else gets the logical layout back through one transpose, made once
      * per value. A conv net thus transposes its input once and its features once before flattening.
      */
-    private record Value(Operand<TFloat32> op, boolean channelsLast) {
+    private record Value(Operand<?> op, boolean channelsLast) {
     }
 
     /** A node's structure: its children by id, leaves (variables, inputs, layers, keys) by identity. */
@@ -139,8 +140,17 @@ public final class ExprCompiler {
         return needsTwoValues;
     }
 
-    /** The graph value of {@code e}, built once per distinct structure. */
+    /** The graph value of float32 {@code e}, built once per distinct structure. */
     public Operand<TFloat32> compile(Expr e) {
+        if (e.dtype() != dev.netdsl.DType.FLOAT32) {
+            throw new IllegalArgumentException(e + " is " + e.dtype().fileName() + " where float32 values are needed; convert it"
+                    + " with .cast(DType.FLOAT32)");
+        }
+        return compileAny(e);
+    }
+
+    /** The graph value of {@code e}, of its own element type. */
+    public <T extends TType> Operand<T> compileAny(Expr e) {
         boolean outer = current == null;
         if (outer) {
             current = new IdentityHashMap<>();
@@ -176,19 +186,22 @@ public final class ExprCompiler {
         return id;
     }
 
-    private Operand<TFloat32> logical(int id) {
+    // Values are built from checked expressions (Types), so each one has the element type its node says.
+    @SuppressWarnings("unchecked")
+    private <T extends TType> Operand<T> logical(int id) {
         Value v = values.get(id);
-        return v.channelsLast() ? converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(), tf.constant(new int[] {0, 3, 1, 2})))
-                : v.op();
+        return (Operand<T>) (v.channelsLast() ? converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(),
+                tf.constant(new int[] {0, 3, 1, 2}))) : v.op());
     }
 
-    private Operand<TFloat32> channelsLast(int id) {
+    @SuppressWarnings("unchecked")
+    private <T extends TType> Operand<T> channelsLast(int id) {
         Value v = values.get(id);
-        return v.channelsLast() ? v.op() : converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(),
-                tf.constant(new int[] {0, 2, 3, 1})));
+        return (Operand<T>) (v.channelsLast() ? v.op() : converted.computeIfAbsent(id, k -> tf.linalg.transpose(v.op(),
+                tf.constant(new int[] {0, 2, 3, 1}))));
     }
 
-    private Operand<TFloat32> arg(Node n, int i) {
+    private <T extends TType> Operand<T> arg(Node n, int i) {
         return logical(current.get(n.args()[i]));
     }
 
@@ -209,6 +222,10 @@ public final class ExprCompiler {
             case MODEL_INPUT:
                 return new Value(binder.modelInput(), false);
             case CONST:
+                if (n.ref() instanceof int[] ints) {
+                    return new Value(n.shape().length == 0 ? tf.constant(ints[0]) : tf.placeholderWithDefault(
+                            tf.constant(Shape.of(n.shape()), DataBuffers.of(ints, true, false)), Shape.of(n.shape())), false);
+                }
                 if (n.shape().length == 0) {
                     return new Value(tf.constant(n.values()[0]), false);
                 }
@@ -227,6 +244,11 @@ public final class ExprCompiler {
                 expanding = (Layer) n.ref();
                 try {
                     Expr out = binder.expand((Layer) n.ref(), n.args()[0], applications++);
+                    if (out.dtype() != n.dtype() || !Arrays.equals(out.shape(), n.shape())) {
+                        throw new IllegalArgumentException(n.ref() + ": its forward pass gives " + out.dtype().fileName() + " "
+                                + Arrays.toString(out.shape()) + " but its outputShape and outputType say " + n.dtype().fileName()
+                                + " " + Arrays.toString(n.shape()) + "; make them agree");
+                    }
                     return values.get(id(out));
                 } finally {
                     expanding = outer;
@@ -251,6 +273,9 @@ public final class ExprCompiler {
             default:
                 break;
         }
+        if (typed(n)) {
+            return new Value(typedOp(n), false);
+        }
         if (ELEMENTWISE.contains(n.op()) && values.get(argId(n, 0)).channelsLast()) {
             return new Value(compute(n, channelsLast(argId(n, 0)), null), true);
         }
@@ -258,6 +283,69 @@ public final class ExprCompiler {
             return new Value(compute(n, physical(n, 0), physical(n, 1)), true);
         }
         return new Value(compute(n, arg(n, 0), n.args().length > 1 ? arg(n, 1) : null), false);
+    }
+
+    private static final java.util.Set<OpCode> TYPED = java.util.EnumSet.of(OpCode.CAST, OpCode.GATHER, OpCode.ONE_HOT,
+            OpCode.EQUAL, OpCode.NOT_EQUAL, OpCode.LESS, OpCode.LESS_EQUAL, OpCode.GREATER);
+
+    /** True for ops on (or to) integers and the comparisons: built in the logical layout by {@link #typedOp}. */
+    private static boolean typed(Node n) {
+        if (TYPED.contains(n.op()) || n.dtype() != dev.netdsl.DType.FLOAT32) {
+            return true;
+        }
+        for (Expr a : n.args()) {
+            if (a.dtype() != dev.netdsl.DType.FLOAT32) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ops that take or make integers, and comparisons (a float 0/1 mask, as {@link OpCode#GREATER_EQUAL}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Operand<?> typedOp(Node n) {
+        Operand a = arg(n, 0);
+        Operand b = n.args().length > 1 ? arg(n, 1) : null;
+        switch (n.op()) {
+            case CAST: return tf.dtypes.cast(a, tfType(n.dtype()));
+            case GATHER: return tf.gather(a, b, tf.constant(0));
+            case ONE_HOT: return tf.oneHot(a, tf.constant(n.index()), tf.constant(1f), tf.constant(0f));
+            case EQUAL: return mask(tf.math.equal(a, b));
+            case NOT_EQUAL: return mask(tf.math.notEqual(a, b));
+            case LESS: return mask(tf.math.less(a, b));
+            case LESS_EQUAL: return mask(tf.math.lessEqual(a, b));
+            case GREATER: return mask(tf.math.greater(a, b));
+            case GREATER_EQUAL: return mask(tf.math.greaterEqual(a, b));
+            case ADD: return tf.math.add(a, b);
+            case SUB: return tf.math.sub(a, b);
+            case MUL: return tf.math.mul(a, b);
+            case MAXIMUM: return tf.math.maximum(a, b);
+            case MINIMUM: return tf.math.minimum(a, b);
+            case NEG: return tf.math.neg(a);
+            case ABS: return tf.math.abs(a);
+            case SQUARE: return tf.math.square(a);
+            case TRANSPOSE: return tf.linalg.transpose(a, tf.constant(new int[] {1, 0}));
+            case PERMUTE: return tf.linalg.transpose(a, tf.constant(toInts(n.values())));
+            case RESHAPE: return tf.reshape(a, tf.constant(toInts(n.shape())));
+            case SUM: return rank(n, 0) == 0 ? a : tf.sum(a, allAxes(rank(n, 0)));
+            case MAX: return rank(n, 0) == 0 ? a : tf.max(a, allAxes(rank(n, 0)));
+            case SUM_AXIS: return tf.sum(a, tf.constant(n.index()));
+            case AT: return tf.gather(a, tf.constant(n.index()), tf.constant(0));
+            default: throw new IllegalStateException("no compiler for " + n.op() + " on " + n.dtype().fileName());
+        }
+    }
+
+    private Operand<TFloat32> mask(Operand<TBool> condition) {
+        return tf.dtypes.cast(condition, TFloat32.class);
+    }
+
+    /** TensorFlow's class for an element type. */
+    public static Class<? extends TType> tfType(dev.netdsl.DType type) {
+        return switch (type) {
+            case FLOAT32 -> TFloat32.class;
+            case INT32 -> TInt32.class;
+            case INT64 -> org.tensorflow.types.TInt64.class;
+        };
     }
 
     /** Notes a batch statistic over one value per example and channel ({@code [N, C]}): it needs two examples. */
@@ -290,7 +378,7 @@ public final class ExprCompiler {
         return any;
     }
 
-    private Operand<TFloat32> physical(Node n, int i) {
+    private <T extends TType> Operand<T> physical(Node n, int i) {
         return Nodes.of(n.args()[i]).shape().length == 4 ? channelsLast(argId(n, i)) : arg(n, i);
     }
 

@@ -1,5 +1,6 @@
 package dev.netdsl.internal;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import dev.netdsl.layers.Layer;
 import java.util.Arrays;
@@ -30,13 +31,26 @@ public final class LayerNodes {
             }
             example[i - 1] = (int) shape[i];
         }
+        DType type;
+        try {
+            type = layer.outputType(x.dtype());
+        } catch (IllegalArgumentException e) {
+            throw new TypeMismatch(e.getMessage(), e);
+        }
         int[] out = layer.outputShape(example);
         long[] result = new long[out.length + 1];
         result[0] = shape[0];
         for (int i = 0; i < out.length; i++) {
             result[i + 1] = out[i];
         }
-        return Nodes.expr(new Node(OpCode.APPLY, result, new Expr[] {x}, null, 0, layer));
+        return Nodes.expr(new Node(OpCode.APPLY, result, new Expr[] {x}, null, 0, layer, type));
+    }
+
+    /** A layer refused its input's element type (not its shape). */
+    public static final class TypeMismatch extends IllegalArgumentException {
+        TypeMismatch(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The input example shape of {@code x}, without the batch dimension. */

@@ -44,7 +44,23 @@ public enum OpCode {
     /** The per-channel (dimension 1) mean of a batch. */
     BATCH_MEAN,
     /** The per-channel (dimension 1) unbiased variance of a batch. */
-    BATCH_VARIANCE;
+    BATCH_VARIANCE,
+    /** The argument converted to the node's element type. */
+    CAST,
+    /** Rows of the first argument (axis 0) at the integer indices of the second: an embedding lookup. */
+    GATHER,
+    /** Integer indices as one-hot float rows; index: the depth. */
+    ONE_HOT,
+    /** 1 where {@code a == b}, else 0 (float); no gradient. */
+    EQUAL,
+    /** 1 where {@code a != b}, else 0 (float); no gradient. */
+    NOT_EQUAL,
+    /** 1 where {@code a < b}, else 0 (float); no gradient. */
+    LESS,
+    /** 1 where {@code a <= b}, else 0 (float); no gradient. */
+    LESS_EQUAL,
+    /** 1 where {@code a > b}, else 0 (float); no gradient. */
+    GREATER;
 
     /** The name files use. */
     public String fileName() {

@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import java.util.Objects;
 
@@ -118,6 +119,11 @@ public final class Activation implements Layer {
             case ELU -> Settings.of("alpha", a);
             default -> Settings.empty();
         };
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override

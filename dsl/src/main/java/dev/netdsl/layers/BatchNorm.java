@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,11 @@ abstract class BatchNorm implements Layer {
         return List.of(ParameterSpec.of("running_mean", Initializers.zeros(), features),
                 ParameterSpec.of("running_var", Initializers.constant(1), features),
                 ParameterSpec.of("num_batches_tracked", Initializers.zeros()));
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override

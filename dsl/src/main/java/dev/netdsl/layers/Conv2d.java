@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +60,11 @@ public final class Conv2d implements Layer {
     public List<ParameterSpec> parameters() {
         Initializer init = Initializers.pytorchDefault((long) in * kernel[0] * kernel[1]);
         return List.of(ParameterSpec.of("weight", init, out, in, kernel[0], kernel[1]), ParameterSpec.of("bias", init, out));
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 
 /**
@@ -35,6 +36,11 @@ public final class Dropout implements Layer {
     @Override
     public Settings settings() {
         return Settings.of("p", p);
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override

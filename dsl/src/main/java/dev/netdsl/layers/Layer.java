@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import dev.netdsl.internal.LayerNodes;
 import java.util.List;
@@ -52,6 +53,15 @@ public interface Layer {
      * @throws IllegalArgumentException saying what it expected, if it cannot take {@code input}
      */
     int[] outputShape(int[] input);
+
+    /**
+     * The element type this layer gives for input of {@code input}: the same by default (a reshape keeps
+     * int token ids int; float math fails on ints when the model is built, naming the op); an embedding
+     * takes int32 ids and gives float32 vectors.
+     */
+    default DType outputType(DType input) {
+        return input;
+    }
 
     /**
      * The forward pass over a batch {@code x} ({@code [batch, ...input]}), written with {@link Expr}

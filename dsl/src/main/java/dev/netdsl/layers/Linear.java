@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,11 @@ public final class Linear implements Layer {
     @Override
     public Optional<int[]> inputShape() {
         return Optional.of(new int[] {in});
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override

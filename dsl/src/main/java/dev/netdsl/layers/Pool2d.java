@@ -1,5 +1,6 @@
 package dev.netdsl.layers;
 
+import dev.netdsl.DType;
 import dev.netdsl.Expr;
 import java.util.Arrays;
 
@@ -20,6 +21,11 @@ abstract class Pool2d implements Layer {
     @Override
     public Settings settings() {
         return Settings.of("kernel_size", kernel, "stride", stride);
+    }
+
+    @Override
+    public DType outputType(DType input) {
+        return FloatLayers.check(this, input);
     }
 
     @Override
