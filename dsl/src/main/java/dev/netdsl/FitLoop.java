@@ -308,7 +308,7 @@ final class FitLoop implements TrainingRun {
                     + " callbacks, this one has " + callbacks.size() + "; give the same callbacks in the same order");
         }
         for (int i = 0; i < callbacks.size(); i++) {
-            String type = callbacks.get(i).getClass().getName();
+            String type = callbacks.get(i).stateType();
             if (!st.callbacks().get(i).type().equals(type)) {
                 throw new IllegalArgumentException("resume: callback " + i + " was a " + st.callbacks().get(i).type()
                         + " when the checkpoint was written, this one is a " + type + "; give the same callbacks in the same order");
@@ -385,7 +385,7 @@ final class FitLoop implements TrainingRun {
     public void checkpoint(Path path) {
         List<FitState.CallbackState> states = new ArrayList<>();
         for (Callback c : callbacks) {
-            states.add(new FitState.CallbackState(c.getClass().getName(), c.state()));
+            states.add(new FitState.CallbackState(c.stateType(), c.state()));
         }
         t.model.saveAll(path, new FitState(epoch, stop, List.copyOf(history), t.learningRate, states));
     }

@@ -2,19 +2,25 @@ package dev.netdsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netdsl.training.Callback;
+import dev.netdsl.training.Checkpoint;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.LrSchedule;
 import dev.netdsl.training.Optimizers;
 import dev.netdsl.training.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,6 +121,61 @@ class LrScheduleTest {
             assertThat(h.epochs().stream().map(e -> e.get("lr")).toList()).containsExactly(0.01, 0.01 * (1 + Math.cos(Math.PI / 4)) / 2,
                     0.005, 0.01 * (1 + Math.cos(3 * Math.PI / 4)) / 2);
         }
+    }
+
+    @Test
+    void every_schedule_saves_the_numbers_its_checkpoints_always_held() {
+        // GIVEN a warmup chained with a plateau schedule, and a cosine, that have begun
+        LrSchedule warmup = LrSchedule.warmup(4, LrSchedule.onPlateau("val_loss", 0.5, 1));
+        LrSchedule cosine = LrSchedule.cosine(5);
+        warmup.begin(0.1);
+        cosine.begin(0.2);
+        // THEN each saves the five numbers of the one class that held every kind, a warmup its rate and chained state,
+        // under that class's name
+        assertThat(cosine.state()).containsExactly(entry("base", 0.2), entry("plateau_lr", Double.NaN),
+                entry("best", Double.POSITIVE_INFINITY), entry("bad", 0), entry("warmed", 0L));
+        assertThat(warmup.state()).containsExactly(entry("base", 0.1), entry("plateau_lr", Double.NaN),
+                entry("best", Double.POSITIVE_INFINITY), entry("bad", 0), entry("warmed", 0L), entry("lr", 0.025),
+                entry("then", Map.of("base", 0.1, "plateau_lr", Double.NaN, "best", Double.POSITIVE_INFINITY, "bad", 0, "warmed", 0L)));
+        assertThat(List.of(warmup, cosine, LrSchedule.step(2, 0.5), LrSchedule.warmup(3)))
+                .extracting(Callback::stateType).containsOnly("dev.netdsl.training.LrSchedule");
+    }
+
+    @Test
+    void a_checkpoint_written_when_every_schedule_was_one_class_still_resumes(@TempDir Path dir) throws Exception {
+        // GIVEN a checkpoint after epoch 2 of 6, edited to be as the one LrSchedule class wrote it before the warmup
+        // kept its chained rate: the type dev.netdsl.training.LrSchedule, no "lr"
+        Path file = dir.resolve("stopped.netdsl");
+        History straight;
+        try (Model m = Net.of(1, 1).mse().sgd(0.1).seed(3).build()) {
+            straight = m.fit(three(), sixEpochs(dir.resolve("straight.netdsl"), 0));
+        }
+        try (Model m = Net.of(1, 1).mse().sgd(0.1).seed(3).build()) {
+            m.fit(three(), sixEpochs(file, 2));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode root = RandomModelFiles.description(bytes);
+        ObjectNode schedule = (ObjectNode) root.get("fit").get("callbacks").get(0);
+        schedule.put("type", "dev.netdsl.training.LrSchedule");
+        ((ObjectNode) schedule.get("state")).remove("lr");
+        Files.write(file, RandomModelFiles.withDescription(bytes, root));
+        // WHEN the fit resumes from it
+        History resumed;
+        try (Model m = Model.open(file)) {
+            resumed = m.fit(three(), sixEpochs(dir.resolve("resumed.netdsl"), 0).resume());
+        }
+        // THEN it runs epochs 3 to 6 at the uninterrupted fit's rates (warmed up, the closed forms' product is the chain's)
+        assertThat(resumed.epochs()).hasSize(6);
+        for (int e = 0; e < 6; e++) {
+            assertThat(resumed.epochs().get(e).get("lr")).as("epoch %d", e + 1)
+                    .isCloseTo(straight.epochs().get(e).get("lr"), within(1e-12));
+        }
+    }
+
+    /** Six epochs of three batches, a warmup of five steps chained with a cosine, checkpointed, stopped after {@code stopAt}. */
+    private static Fit sixEpochs(Path checkpoint, int stopAt) {
+        return Fit.epochs(6).batchSize(1).quiet().callbacks(LrSchedule.warmup(5, LrSchedule.cosine(6)), Checkpoint.every(checkpoint),
+                new FitTest.StopAt(stopAt));
     }
 
     @Test

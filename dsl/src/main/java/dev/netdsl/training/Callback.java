@@ -67,4 +67,12 @@ public interface Callback {
     /** Takes back what {@link #state()} returned, when a fit resumes. */
     default void restore(Map<String, Object> state) {
     }
+
+    /**
+     * The type a checkpoint names this callback's state with, and a resumed fit checks: by default the class's
+     * name. A class that takes over another's state keeps the old name, so checkpoints written before still resume.
+     */
+    default String stateType() {
+        return getClass().getName();
+    }
 }
