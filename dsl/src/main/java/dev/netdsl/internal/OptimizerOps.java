@@ -1,9 +1,8 @@
 package dev.netdsl.internal;
 
 import dev.netdsl.Expr;
-import dev.netdsl.training.Adam;
+import dev.netdsl.training.Kernels;
 import dev.netdsl.training.Optimizer;
-import dev.netdsl.training.SGD;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,9 +18,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Optimizers as graph ops. An optimizer's rule is its {@link Optimizer#update} expression; two forms
  * share one state layout: {@link #compile} adds in-place per-step updates, and {@link #next} is the pure
- * update that fused training loops carry from iteration to iteration. For SGD and Adam,
- * {@link #compile} uses TensorFlow's fused kernels, which compute exactly PyTorch's rule and are faster;
- * every other optimizer (yours too) runs its own update expression.
+ * update that fused training loops carry from iteration to iteration. {@link #compile} runs the fused
+ * kernels an optimizer declares ({@link Optimizer#updateInPlace}: SGD's and Adam's TensorFlow kernels,
+ * which compute exactly PyTorch's rule and are faster), else its update expression.
  */
 public final class OptimizerOps {
     private OptimizerOps() {
@@ -81,37 +80,12 @@ public final class OptimizerOps {
         params.forEach(p -> reads.add(p.read()));
         grads = applyRules(tf, optimizer.gradientRules(), reads, grads);
         List<Op> updates = new ArrayList<>(also);
-        if (optimizer instanceof SGD sgd) {
-            for (int i = 0; i < params.size(); i++) {
-                TfRuntime.Slot p = params.get(i);
-                Ops named = rt.named(rt.unique(p.name() + "/sgd"), List.of(done));
-                if (sgd.momentum() == 0) {
-                    updates.add(named.train.applyGradientDescent(p.variable(), learningRate, grads.get(i)));
-                } else {
-                    // TF's Nesterov form, v = mu v + g; p -= lr (g + mu v), is PyTorch's.
-                    updates.add(named.train.applyMomentum(p.variable(), state.perParam().get(i).get(0).variable(), learningRate,
-                            grads.get(i), tf.constant((float) sgd.momentum()),
-                            org.tensorflow.op.train.ApplyMomentum.useNesterov(sgd.useNesterov())));
-                }
-            }
-        } else if (optimizer instanceof Adam adam) {
-            // TF's ApplyAdam uses lr_t = lr*sqrt(1-b2^t)/(1-b1^t) and divides by sqrt(v)+eps; PyTorch divides
-            // by sqrt(v)/sqrt(1-b2^t)+eps. Feeding eps*sqrt(1-b2^t) as ApplyAdam's epsilon makes them equal.
-            Operand<TFloat32> t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done))
-                    .assignAdd(state.step().variable(), tf.constant(1f)));
-            Operand<TFloat32> b1 = tf.constant((float) adam.beta1());
-            Operand<TFloat32> b2 = tf.constant((float) adam.beta2());
-            Operand<TFloat32> b1Power = tf.math.pow(b1, t);
-            Operand<TFloat32> b2Power = tf.math.pow(b2, t);
-            Operand<TFloat32> eps = tf.math.mul(tf.constant((float) adam.epsilon()),
-                    tf.math.sqrt(tf.math.sub(tf.constant(1f), b2Power)));
-            for (int i = 0; i < params.size(); i++) {
-                TfRuntime.Slot p = params.get(i);
-                List<TfRuntime.Slot> s = state.perParam().get(i);
-                updates.add(rt.named(rt.unique(p.name() + "/adam"), List.of(done)).train.applyAdam(p.variable(),
-                        s.get(0).variable(), s.get(1).variable(), b1Power, b2Power, learningRate, b1, b2, eps, grads.get(i)));
-            }
-        } else {
+        Operand<TFloat32> t = null;
+        if (state.step() != null) {
+            t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done)).assignAdd(state.step().variable(),
+                    tf.constant(1f)));
+        }
+        if (!inPlace(rt, tf, optimizer, params, grads, state, learningRate, t, done, updates)) {
             // The optimizer's own rule: compute every new value first, then assign them all.
             List<List<Operand<TFloat32>>> stateReads = new ArrayList<>();
             List<TfRuntime.Slot> targets = new ArrayList<>(params);
@@ -122,11 +96,6 @@ public final class OptimizerOps {
                     targets.add(s);
                 }
                 stateReads.add(sr);
-            }
-            Operand<TFloat32> t = null;
-            if (state.step() != null) {
-                t = tf.identity(rt.named(rt.unique("optimizer/next_step"), List.of(done)).assignAdd(state.step().variable(),
-                        tf.constant(1f)));
             }
             List<Operand<TFloat32>> next = update(tf, optimizer, t, reads, grads, stateReads, learningRate);
             List<Operation> computed = new ArrayList<>();
@@ -140,6 +109,103 @@ public final class OptimizerOps {
             }
         }
         return rt.tf().withName(rt.unique("train")).withControlDependencies(updates).noOp();
+    }
+
+    /**
+     * The optimizer's own fused kernels ({@link Optimizer#updateInPlace}) for every parameter, each after
+     * {@code done}, added to {@code updates}; false (and nothing added) if it has none.
+     */
+    private static boolean inPlace(TfRuntime rt, Ops tf, Optimizer optimizer, List<TfRuntime.Slot> params,
+                                   List<Operand<TFloat32>> grads, State state, Operand<TFloat32> learningRate,
+                                   Operand<TFloat32> t, NoOp done, List<Op> updates) {
+        Map<Object, Operand<TFloat32>> bound = new IdentityHashMap<>();
+        ExprCompiler compiler = new ExprCompiler(tf, new ExprCompiler.Binder() {
+            @Override
+            public Operand<TFloat32> bound(Object key) {
+                return bound.get(key);
+            }
+        });
+        Expr lr = leaf(bound, learningRate, new long[0]);
+        Expr step = leaf(bound, t != null ? t : tf.constant(1f), new long[0]);
+        for (int i = 0; i < params.size(); i++) {
+            TfRuntime.Slot p = params.get(i);
+            Kernel kernel = new Kernel(rt, compiler, p.name(), done);
+            List<Kernels.Variable> slots = new ArrayList<>();
+            state.perParam().get(i).forEach(sl -> slots.add(new Kernel.Var(sl)));
+            if (!optimizer.updateInPlace(kernel, new Kernel.Var(p), slots, leaf(bound, grads.get(i), p.shape()), lr, step)) {
+                if (i > 0 || !kernel.calls.isEmpty()) {
+                    throw new IllegalStateException(optimizer + ".updateInPlace must give the same answer for every parameter");
+                }
+                return false;
+            }
+            updates.addAll(kernel.calls);
+        }
+        return true;
+    }
+
+    /** {@link Kernels} as TensorFlow ops after a step's gradients ({@code done}), named after the parameter. */
+    private static final class Kernel implements Kernels {
+        /** A variable for a kernel's ref input. */
+        record Var(TfRuntime.Slot slot) implements Kernels.Variable {
+        }
+
+        private final TfRuntime rt;
+        private final ExprCompiler compiler;
+        private final String name;
+        private final NoOp done;
+        final List<Op> calls = new ArrayList<>();
+
+        Kernel(TfRuntime rt, ExprCompiler compiler, String name, NoOp done) {
+            this.rt = rt;
+            this.compiler = compiler;
+            this.name = name;
+            this.done = done;
+        }
+
+        @Override
+        public Kernels.Call op(String type) {
+            java.util.Objects.requireNonNull(type, "type");
+            Ops named = rt.named(rt.unique(name + "/" + type.toLowerCase(java.util.Locale.ROOT)), List.of(done));
+            org.tensorflow.OperationBuilder builder;
+            try {
+                builder = named.scope().opBuilder(type, type);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Kernels.op(\"" + type + "\"): " + e.getMessage(), e);
+            }
+            return new Kernels.Call() {
+                @Override
+                public Kernels.Call input(Kernels.Variable v) {
+                    if (!(v instanceof Var var)) {
+                        throw new IllegalArgumentException(type + ": " + v + " is not a variable this step gave");
+                    }
+                    builder.addInput(var.slot().variable().asOutput());
+                    return this;
+                }
+
+                @Override
+                public Kernels.Call input(Expr value) {
+                    builder.addInput(compiler.compile(java.util.Objects.requireNonNull(value, "value")).asOutput());
+                    return this;
+                }
+
+                @Override
+                public Kernels.Call attr(String attr, boolean value) {
+                    builder.setAttr(attr, value);
+                    return this;
+                }
+
+                @Override
+                public void add() {
+                    try {
+                        calls.add(new org.tensorflow.op.RawOp(builder.build(), type) {
+                        });
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("Kernels.op(\"" + type + "\") for " + name + ": TensorFlow refuses it: "
+                                + e.getMessage(), e);
+                    }
+                }
+            };
+        }
     }
 
     /**

@@ -75,6 +75,23 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         return new Update(p.minus(lr.times(step)), List.of(m, v));
     }
 
+    /**
+     * TensorFlow's {@code ApplyAdam}, which uses {@code lr_t = lr*sqrt(1-b2^t)/(1-b1^t)} and divides by
+     * {@code sqrt(v)+eps}, where PyTorch divides by {@code sqrt(v)/sqrt(1-b2^t)+eps}: {@code eps*sqrt(1-b2^t)}
+     * as its epsilon makes them equal.
+     */
+    @Override
+    public boolean updateInPlace(Kernels kernels, Kernels.Variable p, List<Kernels.Variable> state, Expr g, Expr lr, Expr t) {
+        Expr b1 = Expr.scalar(beta1);
+        Expr b2 = Expr.scalar(beta2);
+        Expr b1Power = b1.pow(t);
+        Expr b2Power = b2.pow(t);
+        Expr eps = Expr.scalar(epsilon).times(Expr.scalar(1).minus(b2Power).sqrt());
+        kernels.op("ApplyAdam").input(p).input(state.get(0)).input(state.get(1)).input(b1Power).input(b2Power).input(lr)
+                .input(b1).input(b2).input(eps).input(g).add();
+        return true;
+    }
+
     @Override
     public String netCall() {
         boolean defaults = beta1 == 0.9 && beta2 == 0.999 && epsilon == 1e-8;

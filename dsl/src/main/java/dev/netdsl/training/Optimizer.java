@@ -44,6 +44,24 @@ public interface Optimizer {
      */
     Update update(Expr parameter, Expr gradient, List<Expr> state, Expr learningRate, Expr step);
 
+    /**
+     * One update of one parameter with a fused kernel, for steps that write the model's variables in place
+     * ({@link Kernels}: TensorFlow's {@code ApplyAdam} and the like, faster than the rule as separate ops).
+     * Return false (the default) to have {@link #update} run instead; an optimizer returns the same for every
+     * parameter. The kernel must compute {@link #update}'s rule: the fused training loop runs {@code update}.
+     *
+     * @param kernels where the kernel call goes
+     * @param parameter the parameter, updated in place
+     * @param state its state tensors, in {@link #stateNames()} order, updated in place
+     * @param gradient the loss's gradient, after the {@link #gradientRules()}
+     * @param learningRate the learning rate now (a scalar)
+     * @param step the number of this update, 1 for the first (a scalar), for {@link #countsSteps()}
+     */
+    default boolean updateInPlace(Kernels kernels, Kernels.Variable parameter, List<Kernels.Variable> state, Expr gradient,
+                                  Expr learningRate, Expr step) {
+        return false;
+    }
+
     /** The call on a {@code Net} that picks this optimizer, as {@code Net.toString()} prints it. */
     default String netCall() {
         return "optimizer(" + this + ")";

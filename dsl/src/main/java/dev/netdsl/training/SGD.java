@@ -88,6 +88,18 @@ public record SGD(double learningRate, double momentum, boolean useNesterov, Gra
         return new Update(p.minus(lr.times(direction)), List.of(buf));
     }
 
+    /** TensorFlow's {@code ApplyGradientDescent}, or {@code ApplyMomentum} (its Nesterov form is PyTorch's). */
+    @Override
+    public boolean updateInPlace(Kernels kernels, Kernels.Variable p, List<Kernels.Variable> state, Expr g, Expr lr, Expr step) {
+        if (momentum == 0) {
+            kernels.op("ApplyGradientDescent").input(p).input(lr).input(g).add();
+        } else {
+            kernels.op("ApplyMomentum").input(p).input(state.get(0)).input(lr).input(g).input(Expr.scalar(momentum))
+                    .attr("use_nesterov", useNesterov).add();
+        }
+        return true;
+    }
+
     @Override
     public String netCall() {
         String call = momentum == 0 ? "sgd(" + learningRate + ")" : "sgd(" + learningRate + ", " + momentum + ")";
