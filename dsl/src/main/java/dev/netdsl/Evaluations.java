@@ -169,7 +169,7 @@ final class Evaluations {
     static String summary(Net net) {
         StringBuilder s = new StringBuilder();
         s.append(net).append('\n');
-        List<Layer> layers = net.layers();
+        List<Layer> layers = net.resolvedLayers(); // lazy layers with the sizes they took
         int typeWidth = Math.max(12, layers.stream().mapToInt(l -> l.toString().length()).max().orElse(0));
         String row = "%-16s %-" + typeWidth + "s %-16s %10s%n";
         String line = "-".repeat(16 + typeWidth + 16 + 10 + 3) + '\n';

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param index position in the spec
  * @param name the layer's name ({@code "0"}, {@code "layer1"}, ...)
- * @param layer the layer spec
+ * @param layer the layer spec; a lazy one as it resolved ({@code Linear(in_features=1600, out_features=128)} for
+ *     {@code linear(128)})
  * @param parameters its parameters, named {@code name.weight} ... (a shared layer's carry its first name)
  */
 public record LayerView(int index, String name, Layer layer, List<Parameter> parameters) {

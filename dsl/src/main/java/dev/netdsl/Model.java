@@ -226,7 +226,7 @@ public final class Model implements AutoCloseable {
                 own.add(p);
             }
         }
-        return new LayerView(index, net.layerNames().get(index), net.layers().get(index), own);
+        return new LayerView(index, net.layerNames().get(index), net.resolvedLayers().get(index), own);
     }
 
     /**

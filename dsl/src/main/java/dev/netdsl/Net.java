@@ -49,6 +49,8 @@ public final class Net {
     private final int[] input;
     /** The inputs' element type: float32 unless {@link #input(DType, int...)} said otherwise. */
     private DType inputType = DType.FLOAT32;
+    /** {@link #resolvedLayers()}, once worked out (derived from the fields above, so not part of equality). */
+    private volatile List<Layer> resolved;
 
     private Net(int[] sizes, Activation hidden, List<String> names, List<Layer> layers, Loss loss, Optimizer optimizer,
                 Long seed, Module module, int[] input) {
@@ -139,6 +141,7 @@ public final class Net {
         Net net = new Net(null, null, module.layerNames(), module.layers(), null, null, null, module, null);
         if (net.knownInput() != null) {
             net.outputShape(); // checks the forward pass now, as the spec is written
+            net.resolvedLayers();
         }
         return net;
     }
@@ -175,6 +178,7 @@ public final class Net {
         Net next = typed(new Net(null, null, n, l, loss, optimizer, seed, null, input), inputType);
         if (next.knownInput() != null) {
             next.outputShape(); // checks the chain now, naming the layer that does not fit
+            next.resolvedLayers();
         }
         return next;
     }
@@ -198,6 +202,7 @@ public final class Net {
         }
         Net next = with(loss, optimizer, seed, exampleShape.clone());
         next.outputShape();
+        next.resolvedLayers();
         return next;
     }
 
@@ -321,9 +326,25 @@ public final class Net {
         return with(null, null, seed, input);
     }
 
-    /** The layers in order (a layer used twice appears twice). */
+    /** The layers in order, as written (a layer used twice appears twice; a lazy one as written, e.g. {@code linear(128)}). */
     public List<Layer> layers() {
         return layers;
+    }
+
+    /**
+     * {@link #layers()} with each lazy layer ({@link Layer#lazy()}) resolved for the input it gets, worked out
+     * once: the layers whose parameters the model has, that files store and the summary shows.
+     *
+     * @throws IllegalStateException if a lazy layer's input is unknown
+     * @throws IllegalArgumentException if a lazy layer is applied to inputs of different sizes
+     */
+    List<Layer> resolvedLayers() {
+        List<Layer> r = resolved;
+        if (r == null) {
+            r = NetStructure.resolve(this);
+            resolved = r;
+        }
+        return r;
     }
 
     /** The layer names in order ({@code "0"}, {@code "1"}, ... unless named). */
@@ -401,13 +422,18 @@ public final class Net {
         return Optional.ofNullable(module);
     }
 
-    /** Trainable numbers across all layers; a layer used more than once counts once. */
+    /**
+     * Trainable numbers across all layers; a layer used more than once counts once, a lazy one as resolved.
+     *
+     * @throws IllegalStateException if a lazy layer's input size is unknown (state the input shape with {@link #input(int...)})
+     */
     public long parameterCount() {
         long n = 0;
         int[] first = firstUses();
+        List<Layer> concrete = resolvedLayers();
         for (int i = 0; i < layers.size(); i++) {
             try {
-                n += first[i] == i ? layers.get(i).parameterCount() : 0;
+                n += first[i] == i ? concrete.get(i).parameterCount() : 0;
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer '" + layerNames().get(i) + "' " + layers.get(i) + ": " + e.getMessage(), e);
             }

@@ -185,14 +185,15 @@ final class NetGraph implements AutoCloseable {
                 continue; // a layer used again shares the variables of its first use
             }
             Layer layer = layers.get(i);
+            Layer made = net.resolvedLayers().get(i); // a lazy layer's tensors are its resolved layer's
             String owner = net.layerNames().get(i);
             Map<String, Tensor> own = new LinkedHashMap<>();
-            for (ParameterSpec p : layer.parameters()) {
+            for (ParameterSpec p : made.parameters()) {
                 Tensor t = tensor(owner, p, init);
                 own.put(p.name(), t);
                 parameters.add(t);
             }
-            for (ParameterSpec b : layer.buffers()) {
+            for (ParameterSpec b : made.buffers()) {
                 Tensor t = tensor(owner, b, init);
                 own.put(b.name(), t);
                 buffers.add(t);

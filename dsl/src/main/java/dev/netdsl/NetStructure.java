@@ -1,12 +1,21 @@
 package dev.netdsl;
 
 import dev.netdsl.internal.LayerNodes;
+import dev.netdsl.internal.Node;
+import dev.netdsl.internal.Nodes;
+import dev.netdsl.internal.OpCode;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.training.Targets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What a {@link Net} is made of, worked out: its forward pass, shape checks, shared layers, names and code. */
 final class NetStructure {
@@ -17,6 +26,7 @@ final class NetStructure {
         if (net.layers().isEmpty()) {
             throw new IllegalStateException("Net.sequential() has no layers; add some with .add(\"name\", linear(in, out))");
         }
+        net.resolvedLayers(); // first: an unknown input is then explained by the lazy layer that needs it
         net.inputShape();
         int[] out = net.outputShape();
         DType type = net.forward(net.inputExpr()).dtype();
@@ -109,13 +119,118 @@ final class NetStructure {
         return who + " can't take the output of " + source + ", examples of shape " + Arrays.toString(got) + ": " + e.getMessage();
     }
 
+    /**
+     * The layers with each {@link Layer#lazy() lazy} one resolved for the input it gets in the forward pass over
+     * shapes (its first application; a shared one is resolved once, so each of its uses holds the same layer);
+     * every other layer itself. Without lazy layers, the layers as they are.
+     *
+     * @throws IllegalStateException if a lazy layer's input is unknown: the net's input shape is, or a module
+     *     never applies it
+     * @throws IllegalArgumentException if a lazy layer is applied to inputs it resolves differently for
+     */
+    static List<Layer> resolve(Net net) {
+        List<Layer> layers = net.layers();
+        int lazy = 0;
+        while (lazy < layers.size() && !layers.get(lazy).lazy()) {
+            lazy++;
+        }
+        if (lazy == layers.size()) {
+            return layers;
+        }
+        int[] input = net.knownInput();
+        if (input == null) {
+            throw new IllegalStateException(net + ": " + who(net, lazy) + " takes its input size from "
+                    + (net.module().isPresent() ? "what forward() applies it to, which needs the net's input shape"
+                    : lazy == 0 ? "the net's input, whose shape is unknown" : "the layers before it, which need the net's input shape")
+                    + "; state the example shape with .input(...), e.g. .input(1, 28, 28), or give the layer its input size"
+                    + " (the first argument of its explicit form: linear(in, out), conv2d(in, out, kernel), batchNorm2d(channels))");
+        }
+        Map<Layer, Layer> made = new IdentityHashMap<>();
+        Map<Layer, int[]> from = new IdentityHashMap<>();
+        for (Expr e : applications(net.forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(input)))))) {
+            Layer layer = (Layer) Nodes.of(e).ref();
+            if (!layer.lazy()) {
+                continue;
+            }
+            int[] example = LayerNodes.example(Nodes.of(Nodes.of(e).args()[0]).shape());
+            Layer concrete = layer.resolve(example);
+            if (concrete == null || concrete.lazy()) {
+                throw new IllegalStateException(layer + ".resolve(" + Arrays.toString(example) + ") gave " + concrete
+                        + "; a lazy layer must resolve to a layer that is not lazy");
+            }
+            Layer before = made.putIfAbsent(layer, concrete);
+            if (before != null && !before.equals(concrete)) {
+                int i = indexOf(layers, layer);
+                throw new IllegalArgumentException(net + ": " + (i < 0 ? layer.toString() : who(net, i)) + " took its input"
+                        + " size from its first input, examples of shape " + Arrays.toString(from.get(layer)) + " (it is "
+                        + before + "), but is applied again to examples of shape " + Arrays.toString(example)
+                        + "; a layer keeps one set of weights, so give each input its own layer or make the inputs the same size");
+            }
+            from.putIfAbsent(layer, example);
+        }
+        List<Layer> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Layer concrete = layer.lazy() ? made.get(layer) : layer;
+            if (concrete == null) {
+                throw new IllegalStateException(net + ": " + who(net, i) + " takes its input size from its input, but forward()"
+                        + " never applies it; apply it, remove it, or give it its input size (the first argument of its"
+                        + " explicit form, e.g. linear(in, out))");
+            }
+            out.add(concrete);
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code layer 3 'fc' linear(128)} for a sequential net, {@code layer 'fc' linear(128)} for a module. */
+    private static String who(Net net, int i) {
+        return "layer " + (net.module().isPresent() ? "" : i + " ") + "'" + net.layerNames().get(i) + "' " + net.layers().get(i);
+    }
+
+    private static int indexOf(List<Layer> layers, Layer layer) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) == layer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The layer applications under {@code root}, each after those its input depends on. */
+    private static List<Expr> applications(Expr root) {
+        List<Expr> out = new ArrayList<>();
+        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            // Iterative post-order: a deep module (hundreds of layers) must not overflow the Java stack.
+            Object[] top = stack.peek();
+            Expr e = (Expr) top[0];
+            Expr[] args = Nodes.of(e).args();
+            int next = (int) top[1];
+            if (next < args.length) {
+                top[1] = next + 1;
+                if (seen.add(args[next])) {
+                    stack.push(new Object[] {args[next], 0});
+                }
+            } else {
+                stack.pop();
+                if (Nodes.of(e).op() == OpCode.APPLY) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
     static List<String> parameterNames(Net net) {
         List<String> out = new ArrayList<>();
         int[] first = net.firstUses();
         for (int i = 0; i < net.layers().size(); i++) {
             if (first[i] == i) {
                 String owner = net.layerNames().get(i);
-                net.layers().get(i).parameters().forEach(p -> out.add(owner + "." + p.name()));
+                net.resolvedLayers().get(i).parameters().forEach(p -> out.add(owner + "." + p.name()));
             }
         }
         return out;

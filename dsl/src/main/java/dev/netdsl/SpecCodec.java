@@ -53,7 +53,7 @@ final class SpecCodec {
             if (first[i] != i) {
                 l.put("same_as", first[i]);
             } else {
-                Layer layer = net.layers().get(i);
+                Layer layer = net.resolvedLayers().get(i); // a lazy layer is stored as the layer it resolved to
                 l.set("layer", typed(layer.typeName(), layer.settings()));
             }
         }

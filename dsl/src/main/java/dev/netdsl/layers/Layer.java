@@ -80,6 +80,28 @@ public interface Layer {
         return LayerNodes.apply(this, x);
     }
 
+    /**
+     * True for a layer that takes a size from its input ({@code linear(128)}, PyTorch's lazy modules): it has
+     * no parameters of its own until a net resolves it with {@link #resolve}. False for every other layer.
+     */
+    default boolean lazy() {
+        return false;
+    }
+
+    /**
+     * The concrete layer this one is for input examples of shape {@code input}: a {@link #lazy()} layer returns
+     * a new layer with the size it takes from {@code input} filled in ({@code linear(128)} on {@code [3200]}
+     * gives {@code Linear(in_features=3200, out_features=128)}), which is not lazy; any other layer returns
+     * itself. Nothing changes this layer: a net resolves each lazy layer once, when it is built, and keeps
+     * the result beside it. A lazy layer's {@link #outputShape} and {@link #forward} are those of the layer it
+     * resolves to (the model compiles its forward pass over that layer's parameters).
+     *
+     * @throws IllegalArgumentException if a lazy layer cannot take {@code input}
+     */
+    default Layer resolve(int[] input) {
+        return this;
+    }
+
     /** How many trainable numbers this layer holds. */
     default long parameterCount() {
         long n = 0;

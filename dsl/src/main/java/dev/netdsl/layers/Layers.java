@@ -24,6 +24,28 @@ public final class Layers {
     }
 
     /**
+     * A fully connected layer with {@code out} outputs that takes its input size from the layer before it
+     * when the net is built (PyTorch's {@code nn.LazyLinear(out)}, Keras's {@code Dense(out)}): after a
+     * flatten of {@code [64, 5, 5]}, {@code linear(128)} is {@code linear(64 * 5 * 5, 128)}.
+     *
+     * @throws IllegalArgumentException if {@code out} is below 1
+     */
+    public static LazyLinear linear(int out) {
+        return new LazyLinear(out);
+    }
+
+    /**
+     * A 2-D convolution with {@code out} channels and a square {@code kernel} that takes its input channels
+     * from the layer before it when the net is built (PyTorch's {@code nn.LazyConv2d(out, kernel)}); stride 1
+     * and no padding unless set with {@link LazyConv2d#withStride} and {@link LazyConv2d#withPadding}.
+     *
+     * @throws IllegalArgumentException if a size is below 1
+     */
+    public static LazyConv2d conv2d(int out, int kernel) {
+        return new LazyConv2d(out, kernel, 1, 0);
+    }
+
+    /**
      * A 2-D convolution with stride 1 and no padding ({@code nn.Conv2d(in, out, kernel)}), a square
      * {@code kernel}.
      *
@@ -71,6 +93,16 @@ public final class Layers {
     /** {@code nn.BatchNorm2d(channels)}: eps 1e-5, momentum 0.1, per channel of [N, C, H, W] batches. */
     public static BatchNorm2d batchNorm2d(int channels) {
         return new BatchNorm2d(channels, BatchNorm.EPS, BatchNorm.MOMENTUM);
+    }
+
+    /** {@code nn.LazyBatchNorm1d()}: {@link #batchNorm1d(int)} over the features its input has, found when the net is built. */
+    public static LazyBatchNorm1d batchNorm1d() {
+        return new LazyBatchNorm1d();
+    }
+
+    /** {@code nn.LazyBatchNorm2d()}: {@link #batchNorm2d(int)} over the channels its input has, found when the net is built. */
+    public static LazyBatchNorm2d batchNorm2d() {
+        return new LazyBatchNorm2d();
     }
 
     /** {@code nn.Flatten()}: each example to one vector, in PyTorch's order. */
