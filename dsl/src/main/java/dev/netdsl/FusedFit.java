@@ -3,9 +3,6 @@ package dev.netdsl;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.GraphFunctions;
-import dev.netdsl.internal.Node;
-import dev.netdsl.internal.Nodes;
-import dev.netdsl.internal.OpCode;
 import dev.netdsl.internal.OptimizerOps;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.internal.TfRuntime.Slot;
@@ -169,17 +166,15 @@ final class FusedFit {
                 p.add(float32(in.get(p0 + k)));
                 bound.put(params.get(k), p.get(k));
             }
-            NetGraph.Pass pass = g.new Pass(b, true, x, y, slot -> {
+            TrainingStep step = TrainingStep.build(g, b, b, x, y, slot -> {
                 Operand<TFloat32> v = bound.get(slot);
                 if (v == null) {
                     throw new IllegalStateException("the fused loop has no copy of " + slot.name());
                 }
                 return v;
             });
-            Expr input = net.inputExpr();
-            Operand<TFloat32> h = pass.compiler.compile(net.forward(input));
-            Operand<TFloat32> loss = NetGraph.reduce(b, pass.loss(net.loss().get(), h));
-            List<Operand<TFloat32>> grads = GraphFunctions.gradients(b, loss, p);
+            Operand<TFloat32> loss = step.loss();
+            List<Operand<TFloat32>> grads = step.gradients();
             List<List<Operand<TFloat32>>> st = GraphFunctions.perParam(in, s0, state);
             Operand<TFloat32> t = counts ? b.math.add(float32(in.get(c0)), b.constant(1f)) : null;
             Operand<TFloat32> rate = float32(in.get(lr0));
@@ -195,18 +190,7 @@ final class FusedFit {
             }
             Operand<TFloat32> zero = b.constant(0f);
             out.add(b.math.add(float32(in.get(l0)), b.oneHot(i, b.constant(chunk), loss, zero)));
-            Operand<TFloat32> right = zero;
-            if (kind == Targets.CLASSES) {
-                right = b.reduceSum(b.dtypes.cast(b.math.equal(b.math.argMax(h, b.constant(1), TInt32.class), int32(y)),
-                        TFloat32.class), b.constant(new int[] {0}));
-            } else if (kind == Targets.BINARY) {
-                Operand<TFloat32> agree = b.dtypes.cast(b.math.equal(b.math.greater(h, zero),
-                        b.math.greater(float32(y), b.constant(0.5f))), TFloat32.class);
-                int rank = h.shape().numDimensions();
-                int[] axes = new int[rank];
-                Arrays.setAll(axes, a -> a);
-                right = b.reduceSum(agree, b.constant(axes));
-            }
+            Operand<TFloat32> right = step.correct(b, kind, y);
             out.add(b.math.add(float32(in.get(l0 + 1)), b.oneHot(i, b.constant(chunk), right, zero)));
             return out;
         });

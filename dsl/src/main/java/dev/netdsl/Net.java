@@ -12,7 +12,6 @@ import dev.netdsl.training.Loss;
 import dev.netdsl.training.Losses;
 import dev.netdsl.training.Optimizer;
 import dev.netdsl.training.Optimizers;
-import dev.netdsl.training.Targets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -57,8 +56,8 @@ final class NetGraph implements AutoCloseable {
     final Operand<TFloat32> perExample;
     /** The training pass's loss and its update op, and the inputs the trainer feeds; null without an optimizer. */
     final Operand<TFloat32> trainLoss;
-    /** The training pass's output (for training accuracy), or null. */
-    final Operand<TFloat32> trainOutput;
+    /** The training batch's right answers ({@link TrainingStep#correct}), or null. */
+    final Operand<TFloat32> trainCorrect;
     final Op train;
     final Operand<TFloat32> learningRate;
     final Operand<TInt64> step;
@@ -112,32 +111,22 @@ final class NetGraph implements AutoCloseable {
                 learningRate = rt.named("learning_rate").placeholderWithDefault(
                         tf.constant((float) net.optimizer().get().learningRate()), Shape.scalar());
                 step = rt.named("step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-                Pass training = new Pass(tf, true, x, null, Slot::read);
-                Operand<TFloat32> th = training.compiler.compile(net.forward(input));
-                needsTwoExamples = training.compiler.needsTwoValuesPerChannel();
-                notFusable = !training.updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
-                        + " statistics)" : training.noise ? "a layer draws random noise while training (dropout)" : null;
-                trainLoss = reduce(rt.named("train_loss"), training.loss(lossSpec, th));
-                trainOutput = th;
-                // Only parameters the forward pass reaches are trained (like PyTorch, whose unused parameters get no
-                // gradient); asking TensorFlow for the gradient of an unreachable variable fails.
+                TrainingStep training = TrainingStep.build(this, tf, rt.named("train_loss"), x, y, Slot::read);
+                needsTwoExamples = training.pass().compiler.needsTwoValuesPerChannel();
+                notFusable = !training.pass().updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
+                        + " statistics)" : training.pass().noise ? "a layer draws random noise while training (dropout)" : null;
+                trainLoss = training.loss();
+                trainCorrect = training.correct(tf, lossSpec.targets(), y);
+                trained.addAll(training.trained());
                 List<Slot> slots = new ArrayList<>();
-                List<Operand<?>> reads = new ArrayList<>();
-                for (Tensor t : parameters) {
-                    if (training.reached.contains(t.slot())) {
-                        trained.add(t);
-                        slots.add(t.slot());
-                        reads.add(t.slot().read());
-                    }
-                }
-                List<Output<?>> grads = reads.isEmpty() ? List.of() : tf.gradients(trainLoss, reads).dy();
+                trained.forEach(t -> slots.add(t.slot()));
                 optimizerState = OptimizerOps.state(rt, net.optimizer().get(), slots);
                 Operand<TFloat32> ready = Guard.check(rt, trainLoss);
                 // Buffer updates (running statistics) wait for the loss check too: a diverged step changes nothing.
                 List<Op> bufferUpdates = new ArrayList<>();
                 Ops afterCheck = tf.withControlDependencies(List.of(ready));
-                for (Map.Entry<Slot, Expr> u : training.updates.entrySet()) {
-                    bufferUpdates.add(afterCheck.assign(u.getKey().variable(), training.compiler.compile(u.getValue())));
+                for (Map.Entry<Slot, Expr> u : training.pass().updates.entrySet()) {
+                    bufferUpdates.add(afterCheck.assign(u.getKey().variable(), training.pass().compiler.compile(u.getValue())));
                 }
                 List<Slot> guarded = new ArrayList<>();
                 parameters.forEach(t -> guarded.add(t.slot()));
@@ -145,13 +134,13 @@ final class NetGraph implements AutoCloseable {
                 guarded.addAll(optimizerState.all());
                 guard = new Guard(rt);
                 guard.cover(guarded);
-                train = OptimizerOps.compile(rt, net.optimizer().get(), slots, grads, optimizerState, learningRate, ready,
-                        bufferUpdates);
+                train = OptimizerOps.compile(rt, net.optimizer().get(), slots, training.gradients(), optimizerState, learningRate,
+                        ready, bufferUpdates);
             } else {
                 learningRate = null;
                 step = null;
                 trainLoss = null;
-                trainOutput = null;
+                trainCorrect = null;
                 train = null;
                 notFusable = "no optimizer";
                 needsTwoExamples = null;

@@ -1,7 +1,6 @@
 package dev.netdsl;
 
 import dev.netdsl.internal.Guard;
-import dev.netdsl.internal.Progress;
 import dev.netdsl.internal.Shuffler;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
@@ -80,48 +79,7 @@ final class Trainer {
         if (steps < 1) {
             throw new IllegalArgumentException("fit: steps " + steps + " must be at least 1");
         }
-        checkBatches("fit", data.size(), data.size());
-        long start = System.nanoTime();
-        // One loss per step, grown as steps are taken (fit(data, Integer.MAX_VALUE) must not ask for 8 GB up front).
-        float[] losses = new float[Math.min(steps, 1 << 16)];
-        String why = stepByStep(data, data.size(), listener != StepListener.NONE ? "a StepListener is told each step as it happens" : null);
-        try (Feeder feed = Feeder.of(g, data, true); Progress bar = Progress.open("fit", steps, progress && steps >= 1000)) {
-            int done = 0;
-            if (why == null) {
-                int chunk = Math.min(fullBatchChunk, steps);
-                FusedFit.say("fit(data, " + steps + "): fused, " + chunk + " full-batch steps per call");
-                while (done < steps) {
-                    int count = Math.min(chunk, steps - done);
-                    float[] l = fusedSteps(feed, 0, chunk, null, count, null);
-                    if (l == null) {
-                        break; // XLA could not compile the loop: the rest goes step by step
-                    }
-                    losses = room(losses, done + count, steps);
-                    for (int k = 0; k < count; k++) {
-                        // A chunk that diverged is redone step by step: the step path's error and rollback.
-                        losses[done + k] = l.length > 0 ? l[k] : step(feed, "fit", () -> replayOn(data), null);
-                    }
-                    done += count;
-                    bar.update(done, losses[done - 1]);
-                }
-            } else {
-                FusedFit.say("fit(data, " + steps + "): step by step, because " + why);
-            }
-            for (int i = done; i < steps; i++) {
-                losses = room(losses, i + 1, steps);
-                losses[i] = step(feed, "fit", () -> replayOn(data), null);
-                listener.onStep(i, losses[i]);
-                if ((i & 63) == 0 || i == steps - 1) {
-                    bar.update(i + 1, losses[i]);
-                }
-            }
-        }
-        return new History(losses, (System.nanoTime() - start) / 1e9);
-    }
-
-    /** {@code a}, or a copy twice as long (at most {@code cap}), so that it holds {@code n} values. */
-    private static float[] room(float[] a, int n, int cap) {
-        return n <= a.length ? a : java.util.Arrays.copyOf(a, (int) Math.min(cap, Math.max(n, 2L * a.length)));
+        return FitLoop.steps(this, data, steps, listener);
     }
 
     /** The short form: {@code epochs} quiet passes in mini-batches of {@code batchSize}, with {@code callbacks}. */
@@ -142,7 +100,7 @@ final class Trainer {
     History fit(Dataset data, Fit fit, boolean shortForm) {
         checkTrainable("fit");
         Feeder.check("fit", g.net, data);
-        return new FitLoop(this, data, fit, shortForm).run();
+        return FitLoop.epochs(this, data, fit, shortForm);
     }
 
     /** One update on {@code batch}. */
@@ -157,9 +115,9 @@ final class Trainer {
     /**
      * One training step under the exclusive lock; {@code where} names it in the error if its loss is not
      * finite, in which case the weights of the previous step (the last with a finite loss) are put back.
-     * If {@code outputs} is given, the training pass's outputs are copied into it (for training accuracy).
+     * If {@code correct} is given, its first element gets the batch's right answers (for training accuracy).
      */
-    float step(Feeder feed, String where, Runnable replay, float[] outputs) {
+    float step(Feeder feed, String where, Runnable replay, float[] correct) {
         if (g.needsTwoExamples != null && feed.rows() < 2) {
             throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
                     + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
@@ -171,13 +129,13 @@ final class Trainer {
             double lr = learningRate;
             try (TInt64 stepValue = TInt64.scalarOf(stepsTaken); TFloat32 rate = rateTensor(lr)) {
                 Session.Runner r = runner(feed, stepValue, rate).addTarget(g.train).fetch(g.trainLoss);
-                if (outputs != null) {
-                    r.fetch(g.trainOutput);
+                if (correct != null) {
+                    r.fetch(g.trainCorrect);
                 }
                 try (Result result = g.rt.run(r, "run a training step")) {
                     value = ((TFloat32) result.get(0)).getFloat();
-                    if (outputs != null) {
-                        ((TFloat32) result.get(1)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(outputs, false, false));
+                    if (correct != null) {
+                        correct[0] = ((TFloat32) result.get(1)).getFloat();
                     }
                 }
             } catch (NetDslException e) {

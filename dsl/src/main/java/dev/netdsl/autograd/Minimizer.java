@@ -9,25 +9,15 @@ import dev.netdsl.internal.OptimizerOps;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.training.Optimizer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 import org.tensorflow.ConcreteFunction;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Operation;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -68,13 +58,13 @@ public final class Minimizer {
         ExprCompiler compiler = new ExprCompiler(tf, Autograd.binder(leaf -> leaf instanceof Var v ? v.slot.read()
                 : ((Input) leaf).placeholder));
         lossOut = compiler.compile(loss);
-        List<Operand<?>> reads = new ArrayList<>();
+        List<Operand<TFloat32>> reads = new ArrayList<>();
         for (Var v : vars) {
             params.add(v.slot);
             reads.add(v.slot.read());
         }
         variableElements = params.stream().mapToDouble(TfRuntime.Slot::size).sum();
-        List<Output<?>> grads = tf.gradients(lossOut, reads).dy();
+        List<Operand<TFloat32>> grads = dev.netdsl.internal.GraphFunctions.gradients(tf, lossOut, reads);
         state = OptimizerOps.state(rt, optimizer, params);
         learningRate = rt.named(rt.unique("learning_rate")).placeholderWithDefault(tf.constant((float) optimizer.learningRate()),
                 Shape.scalar());

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
-import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.NoOp;
@@ -65,14 +64,14 @@ public final class OptimizerOps {
      * is not enough (Grappler removes it); control edges stay. Updates also wait for {@code ready} (the
      * loss check of {@link Guard#check}), so a non-finite loss changes nothing.
      */
-    public static Op compile(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params, List<Output<?>> gradients,
+    public static Op compile(TfRuntime rt, Optimizer optimizer, List<TfRuntime.Slot> params, List<Operand<TFloat32>> gradients,
                              State state, Operand<TFloat32> learningRate, Operand<TFloat32> ready, List<Op> also) {
         List<Operation> producers = new ArrayList<>();
         producers.add(ready.asOutput().op());
         List<Operand<TFloat32>> grads = new ArrayList<>();
-        for (Output<?> g : gradients) {
-            producers.add(g.op());
-            grads.add(g.expect(TFloat32.class));
+        for (Operand<TFloat32> g : gradients) {
+            producers.add(g.asOutput().op());
+            grads.add(g);
         }
         NoOp done = NoOp.create(rt.tf().scope().withName(rt.unique("gradients_done")).withControlDependencyOps(producers));
         Ops tf = rt.tf().withControlDependencies(List.of(done));
