@@ -29,14 +29,24 @@ import org.tensorflow.types.TFloat32;
 public final class Model implements AutoCloseable {
     private final Net net;
     private final long seed;
-    final NetGraph g;
-    final Trainer trainer;
+    private final NetGraph g;
+    private final Trainer trainer;
 
     Model(Net net, Device device) {
         this.net = net;
         this.seed = net.seed().orElseGet(() -> new Random().nextLong());
         this.g = new NetGraph(net, device, seed);
         this.trainer = new Trainer(this, g, seed);
+    }
+
+    /** The compiled graph, for the engine in this package. */
+    NetGraph graph() {
+        return g;
+    }
+
+    /** The trainer, for the engine in this package. */
+    Trainer trainer() {
+        return trainer;
     }
 
     /** The spec this model was built from. */

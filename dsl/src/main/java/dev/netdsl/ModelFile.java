@@ -174,16 +174,16 @@ final class ModelFile {
             throw new IllegalArgumentException("can't open " + path + ": " + e.getMessage(), e);
         }
         try {
-            model.trainer.stepsTaken = c.stepsTaken();
+            model.trainer().stepsTaken = c.stepsTaken();
             model.setParameters(c.parameters());
             // Files written before 2026-11-24 (format 1) hold no optimizer state: it starts from zero then.
             if (!c.optimizerState().isEmpty()) {
                 model.setOptimizerState(c.optimizerState());
             }
             if (c.shuffler() != null) {
-                model.trainer.shuffler = dev.netdsl.internal.Shuffler.restore(c.shuffler());
+                model.trainer().shuffler = dev.netdsl.internal.Shuffler.restore(c.shuffler());
             }
-            model.trainer.pending = c.fit();
+            model.trainer().pending = c.fit();
             return model;
         } catch (RuntimeException e) {
             model.close();

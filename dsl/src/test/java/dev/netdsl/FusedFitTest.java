@@ -66,15 +66,15 @@ class FusedFitTest {
     void full_batch_fit_matches_the_step_path_across_chunks() {
         Net spec = Net.of(1, 20, 50, 20, 1).relu().mse().sgd(0.05).seed(1);
         try (Model fused = spec.build(); Model stepwise = spec.build()) {
-            fused.trainer.fullBatchChunk = 40;
-            fused.trainer.fuseAlways = true; // 2.4 MFLOP per step: above the default's limit
-            stepwise.trainer.fusion = false;
+            fused.trainer().fullBatchChunk = 40;
+            fused.trainer().fuseAlways = true; // 2.4 MFLOP per step: above the default's limit
+            stepwise.trainer().fusion = false;
             sameRun(fused.fit(sine(), 130).losses(), stepwise.fit(sine(), 130).losses());
             assertThat(gap(fused.parameters(), stepwise.parameters())).isLessThan(1e-5);
-            assertThat(fused.trainer.stepsTaken).isEqualTo(stepwise.trainer.stepsTaken).isEqualTo(130);
-            assertThat(fused.trainer.stepByStep(sine(), 200, null)).isNull();
-            assertThat(fused.trainer.fusedCalls).isEqualTo(4);
-            assertThat(stepwise.trainer.fusedCalls).isZero();
+            assertThat(fused.trainer().stepsTaken).isEqualTo(stepwise.trainer().stepsTaken).isEqualTo(130);
+            assertThat(fused.trainer().stepByStep(sine(), 200, null)).isNull();
+            assertThat(fused.trainer().fusedCalls).isEqualTo(4);
+            assertThat(stepwise.trainer().fusedCalls).isZero();
         }
     }
 
@@ -83,8 +83,8 @@ class FusedFitTest {
         Net spec = Net.of(1, 16, 16, 1).tanh().mse()
                 .optimizer(dev.netdsl.training.Optimizers.adam(0.01).weightDecay(1e-3).clipGradNorm(0.5)).seed(3);
         try (Model fused = spec.build(); Model stepwise = spec.build()) {
-            stepwise.trainer.fusion = false;
-            fused.trainer.fuseAlways = true;
+            stepwise.trainer().fusion = false;
+            fused.trainer().fuseAlways = true;
             // 50 steps: with the clip switching on and off, rounding differences grow fast after ~70 (measured).
             sameRun(fused.fit(sine(), 50).losses(), stepwise.fit(sine(), 50).losses());
             assertThat(gap(fused.parameters(), stepwise.parameters())).isLessThan(1e-5);
@@ -100,7 +100,7 @@ class FusedFitTest {
         Dataset val = blobs(200, 3);
         Net spec = Net.of(4, 32, 3).relu().crossEntropy().sgd(0.1, 0.9).seed(7);
         try (Model fused = spec.build(); Model stepwise = spec.build()) {
-            stepwise.trainer.fusion = false;
+            stepwise.trainer().fusion = false;
             // 1000 rows in batches of 64: 15 full batches fused, the 40-row rest step by step.
             History a = fused.fit(train, Fit.epochs(3).batchSize(64).validation(val).quiet());
             History b = stepwise.fit(train, Fit.epochs(3).batchSize(64).validation(val).quiet());
@@ -113,7 +113,7 @@ class FusedFitTest {
                 assertThat(a.epochs().get(e).get("val_accuracy")).isEqualTo(b.epochs().get(e).get("val_accuracy"));
             }
             assertThat(gap(fused.parameters(), stepwise.parameters())).isLessThan(1e-5);
-            assertThat(fused.trainer.fusedCalls).isEqualTo(3);
+            assertThat(fused.trainer().fusedCalls).isEqualTo(3);
         }
     }
 
@@ -121,8 +121,8 @@ class FusedFitTest {
     void a_diverging_fused_fit_fails_like_the_step_path_and_rolls_back() {
         Net spec = Net.of(1, 20, 1).relu().mse().sgd(1e4).seed(1);
         try (Model fused = spec.build(); Model stepwise = spec.build()) {
-            stepwise.trainer.fusion = false;
-            fused.trainer.fuseAlways = true;
+            stepwise.trainer().fusion = false;
+            fused.trainer().fuseAlways = true;
             Throwable a = org.assertj.core.api.Assertions.catchThrowable(() -> fused.fit(sine(), 1000));
             Throwable b = org.assertj.core.api.Assertions.catchThrowable(() -> stepwise.fit(sine(), 1000));
             assertThat(a).isInstanceOf(TrainingDivergedException.class);
@@ -140,18 +140,18 @@ class FusedFitTest {
     void dropout_and_batch_norm_nets_say_why_they_train_step_by_step() {
         try (Model m = Net.sequential(dev.netdsl.layers.Layers.linear(1, 8), dev.netdsl.layers.Layers.dropout(0.5),
                 dev.netdsl.layers.Layers.linear(8, 1)).mse().sgd(0.01).build()) {
-            assertThat(m.trainer.stepByStep(sine(), 200, null)).contains("dropout");
+            assertThat(m.trainer().stepByStep(sine(), 200, null)).contains("dropout");
         }
         try (Model m = Net.of(1, 8, 1).mse().sgd(0.01).build()) {
-            assertThat(m.trainer.stepByStep(sine(), 200, null)).isNull();
-            assertThat(m.trainer.stepByStep(sine(), 200, "a listener")).isEqualTo("a listener");
-            m.trainer.fusion = false;
-            assertThat(m.trainer.stepByStep(sine(), 200, null)).contains("netdsl.fused=false");
+            assertThat(m.trainer().stepByStep(sine(), 200, null)).isNull();
+            assertThat(m.trainer().stepByStep(sine(), 200, "a listener")).isEqualTo("a listener");
+            m.trainer().fusion = false;
+            assertThat(m.trainer().stepByStep(sine(), 200, null)).contains("netdsl.fused=false");
         }
         try (Model m = Net.of(784, 200, 200, 10).relu().crossEntropy().sgd(0.01).build()) {
-            assertThat(m.trainer.stepByStep(sine(), 200, null)).startsWith("a step takes 238.6 MFLOP");
-            m.trainer.fuseAlways = true;
-            assertThat(m.trainer.stepByStep(sine(), 200, null)).isNull();
+            assertThat(m.trainer().stepByStep(sine(), 200, null)).startsWith("a step takes 238.6 MFLOP");
+            m.trainer().fuseAlways = true;
+            assertThat(m.trainer().stepByStep(sine(), 200, null)).isNull();
         }
     }
 }

@@ -32,14 +32,14 @@ public class StepTrace {
             spec = Net.of(1, 20, 50, 20, 1).relu().mse().sgd(0.05).seed(1);
         }
         try (Model m = spec.build().progress(false)) {
-            m.trainer.fusion = false;
+            m.trainer().fusion = false;
             m.fit(batch, 300);
             Map<String, Long> byType = new TreeMap<>();
             long total = 0; int steps = 50; long wall = 0;
             for (int s = 0; s < steps; s++) {
-                try (Feeder f = Feeder.of(m.g, batch, true)) {
+                try (Feeder f = Feeder.of(m.graph(), batch, true)) {
                     long t0 = System.nanoTime();
-                    try (Result res = f.into(m.g.rt.runner(1e9)).addTarget(m.g.train).fetch(m.g.trainLoss)
+                    try (Result res = f.into(m.graph().rt.runner(1e9)).addTarget(m.graph().train).fetch(m.graph().trainLoss)
                             .setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build()).runAndFetchMetadata()) {
                         wall += System.nanoTime() - t0;
                         RunMetadata md = res.getMetadata().get();

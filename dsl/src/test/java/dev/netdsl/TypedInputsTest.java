@@ -117,10 +117,10 @@ class TypedInputsTest {
         History stepped;
         try (Model m = lookupNet().build()) {
             fused = m.fit(data, 3, 16);
-            assertThat(m.trainer.fusedCalls).isPositive();
+            assertThat(m.trainer().fusedCalls).isPositive();
         }
         try (Model m = lookupNet().build()) {
-            m.trainer.fusion = false;
+            m.trainer().fusion = false;
             stepped = m.fit(data, 3, 16);
         }
         float[] a = fused.losses();
