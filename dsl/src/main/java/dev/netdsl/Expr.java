@@ -433,7 +433,9 @@ public class Expr {
     // ---- linear algebra ----------------------------------------------------------------------------
 
     /**
-     * Matrix product {@code this @ other} of {@code [a, b]} and {@code [b, c]}.
+     * Matrix product {@code this @ other} ({@code torch.matmul}): {@code [a, b] @ [b, c]}; a stack of
+     * matrices {@code [..., a, b]} times one matrix {@code [b, c]} (a Linear over a sequence); or two stacks,
+     * whose leading dimensions broadcast ({@code [B, H, T, D] @ [B, H, D, T]}, attention's scores).
      *
      * @throws IllegalArgumentException if either is not a matrix or the inner sizes differ
      */
@@ -518,6 +520,97 @@ public class Expr {
     /** The unbiased variance of each channel (dimension 1) over the rest of a {@code [N, C, ...]} batch: {@code [C]}. */
     public Expr batchVariance() {
         return node(OpCode.BATCH_VARIANCE, new long[] {Shapes.channels("batchVariance", dims())[0]}, this);
+    }
+
+    // ---- sequences: slicing, joining, masking ------------------------------------------------------
+
+    /**
+     * The slice at {@code index} along {@code axis} (negative counts from the end), which is removed
+     * ({@code x.select(axis, index)}; {@code x[:, t]} for {@code axis} 1).
+     *
+     * @throws IllegalArgumentException if the axis or index is out of range
+     */
+    public Expr select(int axis, int index) {
+        long[] s = dims();
+        int a = Shapes.axis("select", axis, s.length);
+        if (index < 0 || s[a] >= 0 && index >= s[a]) {
+            throw new IllegalArgumentException("select(" + axis + ", " + index + "): index out of range for " + Arrays.toString(s));
+        }
+        return node(OpCode.SELECT, Shapes.dropAxis("select", s, a), new Expr[] {this}, new float[] {a, index}, 0);
+    }
+
+    /**
+     * {@code length} elements from {@code start} along {@code axis} ({@code x.narrow(axis, start, length)}).
+     *
+     * @throws IllegalArgumentException if the range is outside the axis
+     */
+    public Expr narrow(int axis, int start, int length) {
+        long[] s = dims();
+        int a = Shapes.axis("narrow", axis, s.length);
+        if (start < 0 || length < 1 || s[a] >= 0 && (long) start + length > s[a]) {
+            throw new IllegalArgumentException("narrow(" + axis + ", " + start + ", " + length + "): outside dimension " + a + " of "
+                    + Arrays.toString(s));
+        }
+        long[] out = s.clone();
+        out[a] = length;
+        return node(OpCode.NARROW, out, new Expr[] {this}, new float[] {a, start, length}, 0);
+    }
+
+    /** {@code parts} joined along {@code axis} ({@code torch.cat}); the other dimensions must agree. */
+    public static Expr concat(int axis, Expr... parts) {
+        long[][] shapes = new long[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            shapes[i] = Objects.requireNonNull(parts[i], "parts").dims();
+        }
+        long[] out = Shapes.join("concat", axis, false, shapes);
+        return new Expr(new Node(OpCode.CONCAT, out, parts.clone(), null, Shapes.axis("concat", axis, out.length), null,
+                Types.of(OpCode.CONCAT, "concat", parts)));
+    }
+
+    /** {@code parts} stacked along a new {@code axis} ({@code torch.stack}); their shapes must be equal. */
+    public static Expr stack(int axis, Expr... parts) {
+        long[][] shapes = new long[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            shapes[i] = Objects.requireNonNull(parts[i], "parts").dims();
+        }
+        long[] out = Shapes.join("stack", axis, true, shapes);
+        return new Expr(new Node(OpCode.STACK, out, parts.clone(), null, Shapes.axis("stack", axis, out.length), null,
+                Types.of(OpCode.STACK, "stack", parts)));
+    }
+
+    /** The same values with no gradient through them ({@code x.detach()}). */
+    public Expr detach() {
+        return new Expr(new Node(OpCode.STOP_GRADIENT, dims(), new Expr[] {this}, null, 0, null, dtype()));
+    }
+
+    /**
+     * {@code ifTrue} where this mask is nonzero, else {@code ifFalse} ({@code torch.where}), broadcasting; the
+     * gradient goes to the side chosen, so a {@code -inf} fill before a softmax masks positions out.
+     */
+    public Expr where(Expr ifTrue, Expr ifFalse) {
+        Objects.requireNonNull(ifTrue, "ifTrue");
+        Objects.requireNonNull(ifFalse, "ifFalse");
+        long[] shape = Shapes.broadcast("where", Shapes.broadcast("where", dims(), ifTrue.dims()), ifFalse.dims());
+        return new Expr(new Node(OpCode.WHERE, shape, new Expr[] {this, ifTrue, ifFalse}, null, 0, null,
+                Types.of(OpCode.WHERE, "where", ifTrue, ifFalse)));
+    }
+
+    /**
+     * Layer normalisation ({@code F.layer_norm}) over the last {@code dims} axes, with the biased variance:
+     * {@code (x - mean) / sqrt(var + eps) * weight + bias}, {@code weight} and {@code bias} shaped like those axes.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public Expr layerNorm(Expr weight, Expr bias, int dims, double eps) {
+        long[] s = dims();
+        if (dims < 1 || dims > s.length - 1 || !Arrays.equals(weight.dims(), Arrays.copyOfRange(s, s.length - dims, s.length))
+                || !Arrays.equals(bias.dims(), weight.dims()) || !(eps > 0)) {
+            throw new IllegalArgumentException("layerNorm: needs weight and bias of the last " + dims + " dimensions of "
+                    + Arrays.toString(s) + " and a positive eps, but got " + Arrays.toString(weight.dims()) + ", "
+                    + Arrays.toString(bias.dims()) + ", " + eps);
+        }
+        return new Expr(new Node(OpCode.LAYER_NORM, s, new Expr[] {this, weight, bias}, new float[] {(float) eps}, dims, null,
+                Types.of(OpCode.LAYER_NORM, "layerNorm", this, weight, bias)));
     }
 
     // ---- reductions and indexing -------------------------------------------------------------------

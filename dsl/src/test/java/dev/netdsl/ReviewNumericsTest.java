@@ -56,6 +56,14 @@ class ReviewNumericsTest {
         return out;
     }
 
+    static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).intValue();
+        }
+        return out;
+    }
+
     private static Dataset rows(int n, int features, long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[][] x = new float[n][features];

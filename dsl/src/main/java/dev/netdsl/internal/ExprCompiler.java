@@ -276,6 +276,9 @@ public final class ExprCompiler {
         if (typed(n)) {
             return new Value(typedOp(n), false);
         }
+        if (SEQUENCE.contains(n.op())) {
+            return new Value(sequenceOp(n), false);
+        }
         if (ELEMENTWISE.contains(n.op()) && values.get(argId(n, 0)).channelsLast()) {
             return new Value(compute(n, channelsLast(argId(n, 0)), null), true);
         }
@@ -331,8 +334,87 @@ public final class ExprCompiler {
             case MAX: return rank(n, 0) == 0 ? a : tf.max(a, allAxes(rank(n, 0)));
             case SUM_AXIS: return tf.sum(a, tf.constant(n.index()));
             case AT: return tf.gather(a, tf.constant(n.index()), tf.constant(0));
+            case SELECT, NARROW, CONCAT, STACK, STOP_GRADIENT, WHERE: return sequenceOp(n);
             default: throw new IllegalStateException("no compiler for " + n.op() + " on " + n.dtype().fileName());
         }
+    }
+
+    private static final java.util.Set<OpCode> SEQUENCE = java.util.EnumSet.of(OpCode.SELECT, OpCode.NARROW, OpCode.CONCAT,
+            OpCode.STACK, OpCode.STOP_GRADIENT, OpCode.WHERE);
+
+    /** Slicing, joining and masking, of any element type, in the logical layout. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Operand<?> sequenceOp(Node n) {
+        Operand a = arg(n, 0);
+        switch (n.op()) {
+            case SELECT:
+                return tf.gather(a, tf.constant((int) n.values()[1]), tf.constant((int) n.values()[0]));
+            case NARROW: {
+                int rank = n.shape().length;
+                int[] begin = new int[rank];
+                int[] size = new int[rank];
+                java.util.Arrays.fill(size, -1);
+                begin[(int) n.values()[0]] = (int) n.values()[1];
+                size[(int) n.values()[0]] = (int) n.values()[2];
+                return tf.slice(a, tf.constant(begin), tf.constant(size));
+            }
+            case CONCAT:
+            case STACK: {
+                List<Operand> parts = new ArrayList<>();
+                for (int i = 0; i < n.args().length; i++) {
+                    parts.add(arg(n, i));
+                }
+                return n.op() == OpCode.CONCAT ? tf.concat((List) parts, tf.constant(n.index()))
+                        : tf.stack((List) parts, org.tensorflow.op.core.Stack.axis((long) n.index()));
+            }
+            case STOP_GRADIENT:
+                return tf.stopGradient(a);
+            case WHERE: {
+                Operand<TBool> nonzero = tf.math.notEqual(a, tf.dtypes.cast(tf.constant(0), a.type()));
+                return tf.select(nonzero, arg(n, 1), arg(n, 2));
+            }
+            default:
+                throw new IllegalStateException("not a sequence op: " + n.op());
+        }
+    }
+
+    /**
+     * {@code a @ b}: MatMul for two matrices; a stack of matrices times one matrix as one MatMul over the stack's
+     * rows (reshaped to {@code [-1, k]} and back); two stacks with BatchMatMulV2, which broadcasts and has a gradient.
+     */
+    private Operand<TFloat32> matmul(Node n, Operand<TFloat32> a, Operand<TFloat32> b) {
+        long[] as = Nodes.of(n.args()[0]).shape();
+        long[] bs = Nodes.of(n.args()[1]).shape();
+        if (as.length == 2 && bs.length == 2) {
+            return tf.linalg.matMul(a, b);
+        }
+        if (bs.length == 2) {
+            Operand<TFloat32> rows = tf.reshape(a, tf.constant(new int[] {-1, (int) as[as.length - 1]}));
+            Operand<TInt32> lead = tf.slice(tf.shape(a), tf.constant(new int[] {0}), tf.constant(new int[] {as.length - 1}));
+            return tf.reshape(tf.linalg.matMul(rows, b), tf.concat(List.of(lead, tf.constant(new int[] {(int) bs[1]})),
+                    tf.constant(0)));
+        }
+        return tf.scope().env().opBuilder("BatchMatMulV2", rt("batch_matmul"), tf.scope()).addInput(a.asOutput())
+                .addInput(b.asOutput()).build().<TFloat32>output(0);
+    }
+
+    private String rt(String name) {
+        return tf.scope().makeUnique(name);
+    }
+
+    /** Layer normalisation over the last {@code n.index()} axes, biased variance (F.layer_norm). */
+    private Operand<TFloat32> layerNorm(Node n, Operand<TFloat32> x, Operand<TFloat32> weight, Operand<TFloat32> bias) {
+        int rank = n.shape().length;
+        int[] axes = new int[n.index()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = rank - axes.length + i;
+        }
+        Operand<TInt32> over = tf.constant(axes);
+        Operand<TFloat32> mean = tf.math.mean(x, over, org.tensorflow.op.math.Mean.keepDims(true));
+        Operand<TFloat32> centred = tf.math.sub(x, mean);
+        Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), over, org.tensorflow.op.math.Mean.keepDims(true));
+        Operand<TFloat32> normed = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant(n.values()[0]))));
+        return tf.math.add(tf.math.mul(normed, weight), bias);
     }
 
     private Operand<TFloat32> mask(Operand<TBool> condition) {
@@ -402,7 +484,8 @@ public final class ExprCompiler {
             case MAXIMUM: return tf.math.maximum(a, b);
             case MINIMUM: return tf.math.minimum(a, b);
             case GREATER_EQUAL: return tf.dtypes.cast(tf.math.greaterEqual(a, b), TFloat32.class);
-            case MATMUL: return tf.linalg.matMul(a, b);
+            case MATMUL: return matmul(n, a, b);
+            case LAYER_NORM: return layerNorm(n, a, arg(n, 1), arg(n, 2));
             case BIAS_ADD: return tf.nn.biasAdd(a, b);
             case SOFTMAX_CROSS_ENTROPY: return tf.nn.softmaxCrossEntropyWithLogits(a, b).loss();
             case NEG: return tf.math.neg(a);

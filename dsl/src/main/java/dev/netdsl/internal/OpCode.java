@@ -60,7 +60,21 @@ public enum OpCode {
     /** 1 where {@code a <= b}, else 0 (float); no gradient. */
     LESS_EQUAL,
     /** 1 where {@code a > b}, else 0 (float); no gradient. */
-    GREATER;
+    GREATER,
+    /** Index {@code values[1]} along axis {@code values[0]}, which is removed. */
+    SELECT,
+    /** {@code values[2]} elements from {@code values[1]} along axis {@code values[0]}. */
+    NARROW,
+    /** The arguments joined along axis {@code index}. */
+    CONCAT,
+    /** The arguments stacked along a new axis {@code index}. */
+    STACK,
+    /** The argument's value with no gradient through it. */
+    STOP_GRADIENT,
+    /** Where the first argument is nonzero the second, else the third (broadcasting). */
+    WHERE,
+    /** Layer normalisation over the last {@code index} axes: x, weight, bias; values: eps. */
+    LAYER_NORM;
 
     /** The name files use. */
     public String fileName() {

@@ -161,15 +161,71 @@ public final class Shapes {
 
     /** The shape of {@code a @ b}. @throws IllegalArgumentException unless two chaining matrices */
     public static long[] matmul(long[] a, long[] b) {
-        if (a.length != 2 || b.length != 2) {
-            throw new IllegalArgumentException("matmul: needs two matrices but got shapes " + Arrays.toString(a)
+        if (a.length < 2 || b.length < 2) {
+            throw new IllegalArgumentException("matmul: needs two matrices (or stacks of them) but got shapes " + Arrays.toString(a)
                     + " and " + Arrays.toString(b) + "; reshape vectors to [1, n] or [n, 1]");
         }
-        if (a[1] != -1 && b[0] != -1 && a[1] != b[0]) {
+        long inner = a[a.length - 1];
+        long rows = b[b.length - 2];
+        if (inner != -1 && rows != -1 && inner != rows) {
             throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + " don't chain: " + a[1] + " columns vs " + b[0] + " rows");
+                    + " don't chain: " + inner + " columns vs " + rows + " rows");
         }
-        return new long[] {a[0], b[1]};
+        if (b.length == 2) {
+            // [..., m, k] @ [k, n]: every leading matrix times the one matrix (torch.matmul's broadcast).
+            long[] out = a.clone();
+            out[out.length - 1] = b[1];
+            return out;
+        }
+        // Stacks of matrices: the leading dimensions broadcast like NumPy (BatchMatMulV2).
+        long[] lead = broadcast("matmul", Arrays.copyOf(a, a.length - 2), Arrays.copyOf(b, b.length - 2));
+        long[] out = Arrays.copyOf(lead, lead.length + 2);
+        out[lead.length] = a[a.length - 2];
+        out[lead.length + 1] = b[b.length - 1];
+        return out;
+    }
+
+    /** {@code axis} counted from the end when negative, checked against {@code rank}. */
+    public static int axis(String name, int axis, int rank) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException(name + ": axis " + axis + " is out of range for rank " + rank);
+        }
+        return a;
+    }
+
+    /** The shape of {@code parts} joined along {@code axis} (concat), or stacked along a new {@code axis} (stack). */
+    public static long[] join(String name, int axis, boolean stack, long[]... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException(name + ": needs at least one tensor");
+        }
+        long[] first = parts[0];
+        int a = axis(name, axis, first.length + (stack ? 1 : 0));
+        long total = 0;
+        for (long[] p : parts) {
+            boolean fits = p.length == first.length;
+            for (int d = 0; fits && d < first.length; d++) {
+                fits = p[d] == first[d] || !stack && d == a;
+            }
+            if (!fits) {
+                throw new IllegalArgumentException(name + ": shapes " + Arrays.toString(first) + " and " + Arrays.toString(p)
+                        + " differ" + (stack ? "" : " outside axis " + axis));
+            }
+            if (!stack) {
+                total = total < 0 || p[a] < 0 ? -1 : total + p[a];
+            }
+        }
+        long[] out;
+        if (stack) {
+            out = new long[first.length + 1];
+            for (int d = 0, k = 0; d < out.length; d++) {
+                out[d] = d == a ? parts.length : first[k++];
+            }
+        } else {
+            out = first.clone();
+            out[a] = total;
+        }
+        return out;
     }
 
     /** The shape of element {@code i} along the first dimension. @throws IllegalArgumentException if out of range */

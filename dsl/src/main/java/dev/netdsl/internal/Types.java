@@ -21,7 +21,8 @@ public final class Types {
      */
     public static DType of(OpCode op, String name, Expr... args) {
         switch (op) {
-            case ADD, SUB, MUL, MAXIMUM, MINIMUM, NEG, ABS, SQUARE, RESHAPE, PERMUTE, TRANSPOSE, AT, SUM, SUM_AXIS, MAX:
+            case ADD, SUB, MUL, MAXIMUM, MINIMUM, NEG, ABS, SQUARE, RESHAPE, PERMUTE, TRANSPOSE, AT, SUM, SUM_AXIS, MAX, SELECT,
+                 NARROW, CONCAT, STACK, WHERE:
                 return same(name, args);
             case EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL:
                 same(name, args);

@@ -169,6 +169,32 @@ public final class Layers {
         return Activation.GELU;
     }
 
+    /** {@code nn.Embedding(count, dim)}: int token ids looked up in a table of {@code dim}-long vectors; {@code .paddingIdx(i)}. */
+    public static Embedding embedding(int count, int dim) {
+        return new Embedding(count, dim, -1);
+    }
+
+    /**
+     * {@code nn.LSTM(input, hidden, batch_first=True)} over {@code [T, input]} sequences, giving {@code [T, hidden]};
+     * {@code .numLayers(n)}, {@code .bidirectional()}, {@code .dropout(p)}, {@code .finalState()}.
+     */
+    public static LSTM lstm(int input, int hidden) {
+        return new LSTM(input, hidden, 1, false, 0, false);
+    }
+
+    /**
+     * {@code nn.GRU(input, hidden, batch_first=True)} over {@code [T, input]} sequences, giving {@code [T, hidden]};
+     * {@code .numLayers(n)}, {@code .bidirectional()}, {@code .dropout(p)}, {@code .finalState()}.
+     */
+    public static GRU gru(int input, int hidden) {
+        return new GRU(input, hidden, 1, false, 0, false);
+    }
+
+    /** {@code nn.LayerNorm(normalizedShape)}: each example normalised over its last axes, eps 1e-5. */
+    public static LayerNorm layerNorm(int... normalizedShape) {
+        return new LayerNorm(normalizedShape, 1e-5);
+    }
+
     /** {@code nn.Softplus()}: {@code log(1 + exp(x))}. */
     public static Activation softplus() {
         return Activation.SOFTPLUS;

@@ -78,14 +78,17 @@ public final class Linear implements Layer {
 
     @Override
     public int[] outputShape(int[] input) {
-        if (input.length != 1) {
-            throw new IllegalArgumentException(this + ": needs a [batch, " + in + "] input but got examples of shape "
-                    + Arrays.toString(input) + "; add flatten() before it");
-        }
-        if (input[0] != in) {
+        // Over the last axis, as PyTorch's: [in] gives [out], a sequence [T, in] gives [T, out].
+        if (input.length == 0 || input[input.length - 1] != in) {
+            if (input.length != 1) {
+                throw new IllegalArgumentException(this + ": needs a [batch, " + in + "] input but got examples of shape "
+                        + Arrays.toString(input) + "; add flatten() before it");
+            }
             throw new IllegalArgumentException(this + " expects " + in + " input features but receives " + input[0]);
         }
-        return new int[] {out};
+        int[] shape = input.clone();
+        shape[shape.length - 1] = out;
+        return shape;
     }
 
     @Override

@@ -1,0 +1,102 @@
+package dev.netdsl;
+
+import static dev.netdsl.layers.Layers.embedding;
+import static dev.netdsl.layers.Layers.gru;
+import static dev.netdsl.layers.Layers.layerNorm;
+import static dev.netdsl.layers.Layers.lstm;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netdsl.layers.GRU;
+import dev.netdsl.layers.LSTM;
+import dev.netdsl.layers.Layer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Sequence layers with weights PyTorch 1.13 wrote (issue 26): the same outputs within 1e-5, and after one SGD
+ * step (lr 0.1) on the MSE to a random target, the same weights within 1e-5 (src/test/python/sequence_fixtures.py
+ * wrote {@code pytorch/seq/}).
+ */
+class SequenceLayersTest {
+    static final int B = 3;
+    static final int T = 4;
+    static final int F = 3;
+    static final int H = 5;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of("embedding_pad0", embedding(10, 4).paddingIdx(0)));
+        out.add(Arguments.of("layernorm", layerNorm(F)));
+        for (int layers = 1; layers <= 2; layers++) {
+            for (boolean bi : new boolean[] {false, true}) {
+                String tag = "_l" + layers + (bi ? "_bi" : "");
+                LSTM l = lstm(F, H).numLayers(layers);
+                GRU g = gru(F, H).numLayers(layers);
+                if (bi) {
+                    l = l.bidirectional();
+                    g = g.bidirectional();
+                }
+                out.add(Arguments.of("lstm" + tag + "_seq", l));
+                out.add(Arguments.of("lstm" + tag + "_final", l.finalState()));
+                out.add(Arguments.of("gru" + tag + "_seq", g));
+                out.add(Arguments.of("gru" + tag + "_final", g.finalState()));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void pytorchs_weights_give_pytorchs_outputs_and_one_sgd_step_gives_its_weights(String name, Layer layer) throws Exception {
+        JsonNode c = ReviewNumericsTest.read("/pytorch/seq/" + name + ".json");
+        Path pth = Path.of(getClass().getResource("/pytorch/seq/" + name + ".pth").toURI());
+        boolean ids = name.startsWith("embedding");
+        int[] xShape = ReviewNumericsTest.ints(c.get("x_shape"));
+        int[] yShape = ReviewNumericsTest.ints(c.get("y_shape"));
+        int[] example = java.util.Arrays.copyOfRange(xShape, 1, xShape.length);
+        int[] target = java.util.Arrays.copyOfRange(yShape, 1, yShape.length);
+        Net spec = ids ? Net.sequential(layer).input(DType.INT32, example) : Net.sequential(layer).input(example);
+        float[] y = ReviewNumericsTest.floats(c.get("target"));
+        Dataset data;
+        Tensor x;
+        if (ids) {
+            int[] tokens = ReviewNumericsTest.ints(c.get("x"));
+            data = Dataset.of(tokens, example, y, target);
+            x = Tensor.ofInts(tokens, xShape);
+        } else {
+            float[] values = ReviewNumericsTest.floats(c.get("x"));
+            data = Dataset.of(values, example, y, target);
+            x = Tensor.of(values, xShape);
+        }
+        try (Model m = spec.mse().sgd(0.1).seed(1).build()) {
+            m.load(pth);
+            Tensor out = m.predict(x);
+            assertThat(out.shape()).containsExactly(yShape);
+            float[] want = ReviewNumericsTest.floats(c.get("y"));
+            for (int i = 0; i < want.length; i++) {
+                assertThat(out.values()[i]).as("%s output %d", name, i).isCloseTo(want[i], within(1e-5f));
+            }
+            float loss = m.step(data);
+            assertThat(loss).as(name + " loss").isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
+            JsonNode after = c.get("after");
+            List<Parameter> all = new ArrayList<>(m.parameters());
+            all.addAll(m.buffers());
+            assertThat(all).extracting(Parameter::name).containsExactlyInAnyOrderElementsOf(() -> after.fieldNames());
+            for (Parameter p : all) {
+                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
+                assertThat(p.shape()).as(p.name()).containsExactly(java.util.Arrays.stream(
+                        ReviewNumericsTest.ints(after.get(p.name()).get("shape"))).boxed().toArray(Integer[]::new));
+                for (int i = 0; i < stepped.length; i++) {
+                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+"""Writes dsl/src/test/resources/pytorch/seq/: for each sequence layer case (issue 26) PyTorch 1.13's weights as a
+state_dict (<case>.pth, keys prefixed "0." as an nn.Sequential would), and <case>.json with the input, the target,
+the output, the MSE loss and the weights after one SGD step (lr 0.1) on that loss. SequenceLayersTest loads the
+weights into the same layer in NetDSL and checks the output and the stepped weights within 1e-5. Tests never run
+Python; rerun this only to change the cases.
+
+    /usr/bin/python3 dsl/src/test/python/sequence_fixtures.py   # apt-get install python3-torch libopenblas0-pthread
+"""
+import json
+import pathlib
+
+import torch
+
+OUT = pathlib.Path(__file__).resolve().parents[1] / "resources" / "pytorch" / "seq"
+OUT.mkdir(parents=True, exist_ok=True)
+B, T, F, H = 3, 4, 3, 5
+
+
+class Final(torch.nn.Module):
+    """An RNN whose output is the last layer's final hidden state, directions concatenated."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        if isinstance(h, tuple):
+            h = h[0]
+        return torch.cat((h[-2], h[-1]), 1) if self.rnn.bidirectional else h[-1]
+
+
+class Seq(torch.nn.Module):
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+
+def case(name, module, x, keys_of):
+    torch.manual_seed(7)
+    y = module(x)
+    target = torch.randn(y.shape)
+    loss = torch.nn.functional.mse_loss(y, target)
+    before = {k: v.detach().clone() for k, v in keys_of(module).items()}
+    torch.save({"0." + k: v for k, v in before.items()}, OUT / (name + ".pth"))
+    opt = torch.optim.SGD(module.parameters(), lr=0.1)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    after = {("0." + k): {"shape": list(v.shape), "values": v.detach().flatten().tolist()} for k, v in keys_of(module).items()}
+    (OUT / (name + ".json")).write_text(json.dumps({
+        "torch": torch.__version__,
+        "x": x.flatten().tolist(), "x_shape": list(x.shape),
+        "target": target.flatten().tolist(), "y": y.detach().flatten().tolist(), "y_shape": list(y.shape),
+        "loss": loss.item(), "after": after,
+    }) + "\n")
+
+
+torch.manual_seed(20261206)
+xs = torch.randn(B, T, F)
+ids = torch.tensor([[0, 3, 9, 0], [5, 5, 1, 2], [0, 0, 7, 8]])
+
+case("embedding_pad0", torch.nn.Embedding(10, 4, padding_idx=0), ids, lambda m: m.state_dict())
+case("layernorm", torch.nn.LayerNorm(F), xs, lambda m: m.state_dict())
+for kind, cls in (("lstm", torch.nn.LSTM), ("gru", torch.nn.GRU)):
+    for layers in (1, 2):
+        for bi in (False, True):
+            torch.manual_seed(layers * 10 + bi)
+            rnn = cls(F, H, num_layers=layers, batch_first=True, bidirectional=bi)
+            tag = f"{kind}_l{layers}{'_bi' if bi else ''}"
+            case(tag + "_seq", Seq(rnn), xs, lambda m: m.rnn.state_dict())
+            torch.manual_seed(layers * 10 + bi)
+            rnn = cls(F, H, num_layers=layers, batch_first=True, bidirectional=bi)
+            case(tag + "_final", Final(rnn), xs, lambda m: m.rnn.state_dict())
+print("wrote", OUT)
