@@ -48,7 +48,6 @@ public final class TfRuntime implements AutoCloseable {
     private final Device device;
     private final List<Slot> slots = new ArrayList<>();
     private final java.util.Set<String> names = new java.util.HashSet<>();
-    private final java.util.Map<String, Ops> scopes = new java.util.HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final String owner;
     private Session session;
@@ -95,23 +94,17 @@ public final class TfRuntime implements AutoCloseable {
     }
 
     /**
-     * The graph-building API that names its next op {@code path}; a path like {@code "0/weight"}
-     * puts the op {@code weight} in the name scope {@code 0}.
+     * The graph-building API that names its next op after {@code path}, e.g. {@code "0/weight"} as {@code 0.weight}:
+     * one name, with no name scope opened. Opening one ({@code withSubScope}) reads the name of every op in the graph
+     * (NameScope.importIdsFrom), so naming the guard's and optimizer's variables after an unrolled recurrent net was
+     * quadratic in the graph's size; and TensorFlow Java's {@code withName} takes no '/' (docs/tensorflow-notes.md).
      */
     public Ops named(String path) {
-        int slash = path.lastIndexOf('/');
-        if (slash < 0) {
-            return tf.withName(path);
-        }
-        // withSubScope reads the name of every op in the graph (NameScope.importIdsFrom), which made building
-        // a graph quadratic in its size; each scope is opened once and reused (docs/tensorflow-notes.md).
-        return scopes.computeIfAbsent(path.substring(0, slash), prefix -> {
-            Ops scoped = tf;
-            for (String part : prefix.split("/")) {
-                scoped = scoped.withSubScope(part);
-            }
-            return scoped;
-        }).withName(path.substring(slash + 1));
+        return tf.withName(opName(path));
+    }
+
+    private static String opName(String path) {
+        return path.replace('/', '.');
     }
 
     /** {@link #named(String)} for an op that runs only after {@code after}. */
@@ -125,7 +118,7 @@ public final class TfRuntime implements AutoCloseable {
      */
     public String unique(String path) {
         String candidate = path;
-        for (int i = 1; !names.add(candidate); i++) {
+        for (int i = 1; !names.add(opName(candidate)); i++) {
             candidate = path + "_" + i;
         }
         return candidate;
