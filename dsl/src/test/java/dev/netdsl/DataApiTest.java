@@ -1,5 +1,7 @@
 package dev.netdsl;
 
+import static dev.netdsl.layers.Layers.flatten;
+import static dev.netdsl.layers.Layers.linear;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** {@code Dataset.take}, {@code split} and class names. */
+/** {@code Dataset.take}, {@code split} and class names, {@code Model.predictClasses}. */
 class DataApiTest {
 
     /** {@code n} examples whose only feature is their row number; label = row % 3. */
@@ -136,5 +138,57 @@ class DataApiTest {
                 .hasMessageContaining("\"a\" names class 0 and class 2");
         assertThatThrownBy(() -> Dataset.of(new float[][] {{1}}, new float[][] {{2}}).withClassNames("a"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("holds float targets");
+    }
+
+    /** A net whose outputs are its inputs: one linear layer with identity weights and no bias. */
+    private static Model identity(Net net, int width) {
+        Model model = net.build();
+        float[] eye = new float[width * width];
+        for (int i = 0; i < width; i++) {
+            eye[i * width + i] = 1;
+        }
+        List<Parameter> p = model.parameters();
+        model.setParameters(List.of(new Parameter(p.get(0).name(), p.get(0).shape(), eye),
+                new Parameter(p.get(1).name(), p.get(1).shape(), new float[width])));
+        return model;
+    }
+
+    @Test
+    void predict_classes_is_the_arg_max_of_each_row_for_rows_and_tensors() {
+        float[][] x = {{0.1f, 0.9f, 0.3f, 0f}, {5, -1, 2, 4}, {1, 1, 0, 0}, {-3, -2, -1, -0.5f}};
+        float[] flat = new float[16];
+        for (int r = 0; r < 4; r++) {
+            System.arraycopy(x[r], 0, flat, 4 * r, 4);
+        }
+        try (Model rows = identity(Net.sequential(linear(4, 4)).crossEntropy().sgd(0.1), 4);
+             Model images = identity(Net.sequential(flatten(), linear(4, 4)).input(1, 2, 2).crossEntropy().sgd(0.1), 4)) {
+            // Ties go to the first of the equal outputs (row 2), as numpy's and PyTorch's argmax.
+            assertThat(rows.predictClasses(x)).containsExactly(1, 0, 0, 3);
+            assertThat(rows.predictClasses(Tensor.of(flat, 4, 4))).containsExactly(1, 0, 0, 3);
+            assertThat(images.predictClasses(Tensor.of(flat, 4, 1, 2, 2))).containsExactly(1, 0, 0, 3);
+            // The arg-max of what predict gives, and what evaluate counts as right.
+            Dataset data = Dataset.of(x, new int[] {1, 0, 0, 2});
+            assertThat(rows.evaluate(data).accuracy()).isEqualTo(0.75);
+        }
+    }
+
+    @Test
+    void predict_classes_of_one_bce_logit_is_its_side_of_zero() {
+        try (Model model = identity(Net.sequential(linear(1, 1)).bceWithLogits().sgd(0.1), 1)) {
+            assertThat(model.predictClasses(new float[][] {{2}, {-0.5f}, {0}, {0.1f}})).containsExactly(1, 0, 0, 1);
+        }
+    }
+
+    @Test
+    void predict_classes_of_a_net_without_one_score_per_class_says_why() {
+        try (Model regression = Net.of(2, 4, 1).mse().sgd(0.1).build();
+             Model multiLabel = Net.of(2, 4, 3).bceWithLogits().sgd(0.1).build()) {
+            assertThatThrownBy(() -> regression.predictClasses(new float[][] {{1, 2}}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has one output, so there is no class to pick");
+            assertThatThrownBy(() -> multiLabel.predictClasses(new float[][] {{1, 2}}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has 3 outputs, each a yes/no of its own, not one class per example");
+        }
     }
 }
