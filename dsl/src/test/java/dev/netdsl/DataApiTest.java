@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** {@code Dataset.take}, {@code split} and class names, {@code Model.predictClasses}. */
+/** {@code Dataset.take}, {@code split} and class names, {@code Model.predictClasses}, and the reshape hint when data fits a net only after a reshape. */
 class DataApiTest {
 
     /** {@code n} examples whose only feature is their row number; label = row % 3. */
@@ -189,6 +189,29 @@ class DataApiTest {
             assertThatThrownBy(() -> multiLabel.predictClasses(new float[][] {{1, 2}}))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("has 3 outputs, each a yes/no of its own, not one class per example");
+        }
+    }
+
+    @Test
+    void an_mlp_given_images_is_told_to_reshape_them_and_a_cnn_given_vectors_too() {
+        Dataset images = Dataset.of(new float[2 * 784], new int[] {0, 1}, 1, 28, 28);
+        try (Model mlp = Net.of(784, 16, 10).relu().crossEntropy().sgd(0.1).build();
+             Model cnn = Net.sequential(flatten(), linear(784, 10)).input(1, 28, 28).crossEntropy().sgd(0.1).build()) {
+            assertThatThrownBy(() -> mlp.fit(images, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("fit: the data has examples of shape [1, 28, 28] but ")
+                    .hasMessageEndingWith(" takes 784; the values fit: reshape the data with data.reshape(784)");
+            assertThatThrownBy(() -> mlp.evaluate(images)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("data.reshape(784)");
+            assertThatThrownBy(() -> mlp.predict(images.xTensor())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("x has shape [2, 1, 28, 28]")
+                    .hasMessageContaining("the values fit: Tensor.of(x.values(), 2, 784) reshapes them (or"
+                            + " data.reshape(784).xTensor())");
+            assertThatThrownBy(() -> cnn.fit(images.reshape(784), 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("data.reshape(1, 28, 28)");
+            // Data of another size is not told to reshape.
+            assertThatThrownBy(() -> mlp.fit(Dataset.of(new float[2 * 100], new int[] {0, 1}, 1, 10, 10), 1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageEndingWith("; match the net's input to the data");
         }
     }
 }
