@@ -198,8 +198,8 @@ class DataApiTest {
         try (Model mlp = Net.of(784, 16, 10).relu().crossEntropy().sgd(0.1).build();
              Model cnn = Net.sequential(flatten(), linear(784, 10)).input(1, 28, 28).crossEntropy().sgd(0.1).build()) {
             assertThatThrownBy(() -> mlp.fit(images, 1)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("fit: the data has examples of shape [1, 28, 28] but ")
-                    .hasMessageEndingWith(" takes 784; the values fit: reshape the data with data.reshape(784)");
+                    .hasMessage("fit: the data has examples of shape [1, 28, 28] but Net.of(784, 16, 10).relu().crossEntropy()"
+                            + ".sgd(0.1) takes 784; the values fit: reshape the data with data.reshape(784)");
             assertThatThrownBy(() -> mlp.evaluate(images)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("data.reshape(784)");
             assertThatThrownBy(() -> mlp.predict(images.xTensor())).isInstanceOf(IllegalArgumentException.class)
