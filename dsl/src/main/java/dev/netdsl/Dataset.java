@@ -1,13 +1,17 @@
 package dev.netdsl;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * An immutable set of examples: inputs {@code x} of shape {@code [n, ...exampleShape]}, float32 values
  * or int32 ids (token ids for an embedding, {@link #inputType()}), and either float targets
- * {@code [n, ...targetShape]} or integer class labels. Built from flat arrays without per-row copies
- * (one copy in, so callers can reuse their arrays).
+ * {@code [n, ...targetShape]} or integer class labels, with the classes' names where they are known
+ * ({@link #classNames()}). Built from flat arrays without per-row copies (one copy in, so callers can
+ * reuse their arrays).
  */
 public final class Dataset {
     private final int rows;
@@ -19,12 +23,19 @@ public final class Dataset {
     private final int[] targetShape;
     private final float[] y;
     private final int[] labels;
+    /** The name of each class by label, or empty when not known. */
+    private final List<String> classNames;
 
     private Dataset(int rows, int[] exampleShape, float[] x, int[] targetShape, float[] y, int[] labels) {
         this(rows, exampleShape, x, null, targetShape, y, labels);
     }
 
     private Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels) {
+        this(rows, exampleShape, x, ids, targetShape, y, labels, List.of());
+    }
+
+    private Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels,
+                    List<String> classNames) {
         this.rows = rows;
         this.exampleShape = exampleShape;
         this.x = x;
@@ -32,6 +43,7 @@ public final class Dataset {
         this.targetShape = targetShape;
         this.y = y;
         this.labels = labels;
+        this.classNames = classNames;
     }
 
     /**
@@ -373,7 +385,7 @@ public final class Dataset {
             throw new IllegalArgumentException("reshape" + Arrays.toString(shape).replace('[', '(').replace(']', ')') + ": "
                     + Arrays.toString(this.exampleShape) + " examples hold " + features() + " values, not " + per);
         }
-        return new Dataset(rows, shape, x, ids, targetShape, y, labels);
+        return new Dataset(rows, shape, x, ids, targetShape, y, labels, classNames);
     }
 
     /**
@@ -411,7 +423,124 @@ public final class Dataset {
                 sl[i] = labels[r];
             }
         }
-        return new Dataset(n, exampleShape, sx, si, targetShape, sy, sl);
+        return new Dataset(n, exampleShape, sx, si, targetShape, sy, sl, classNames);
+    }
+
+    /**
+     * The first {@code n} examples, in order (PyTorch's {@code Subset(data, range(n))}): a smaller set to
+     * try a net on quickly.
+     *
+     * @throws IllegalArgumentException if {@code n} is less than 1 or more than {@link #size()}
+     */
+    public Dataset take(int n) {
+        if (n < 1 || n > rows) {
+            throw new IllegalArgumentException("take(" + n + "): the data set has " + rows + " examples; take 1.." + rows
+                    + (n > rows ? ", or use the whole set" : ""));
+        }
+        int features = features();
+        return new Dataset(n, exampleShape, x == null ? null : Arrays.copyOf(x, n * features),
+                ids == null ? null : Arrays.copyOf(ids, n * features), targetShape,
+                y == null ? null : Arrays.copyOf(y, n * targets()), labels == null ? null : Arrays.copyOf(labels, n), classNames);
+    }
+
+    /**
+     * A seeded random split into training and test examples: a permutation of the examples drawn from
+     * {@code seed}, the last {@code round(testShare * size())} of it held out as {@code test}, the rest
+     * as {@code train}, each in permuted order. These are the examples {@code Fit.validationSplit(testShare)}
+     * holds out when the model's seed is {@code seed}.
+     *
+     * @throws IllegalArgumentException if {@code testShare} is not between 0 and 1 or leaves a part empty
+     */
+    public Split split(double testShare, long seed) {
+        String call = "split(" + testShare + ", " + seed + ")";
+        if (!(testShare > 0 && testShare < 1)) {
+            throw new IllegalArgumentException(call + ": the test share must be between 0 and 1, e.g. 0.2 for 20%");
+        }
+        return split(testShare, seed, call);
+    }
+
+    /** {@link #split(double, long)}, naming {@code call} in its error (fit's validationSplit uses it too). */
+    Split split(double share, long seed, String call) {
+        int n = rows;
+        int held = (int) Math.round(n * share);
+        if (held < 1 || held >= n) {
+            throw new IllegalArgumentException(call + ": of " + n + " examples that holds out " + held
+                    + "; both parts need at least one" + (n < 2 ? ", so a split needs two or more examples"
+                    : ": give a share that holds out 1 to " + (n - 1) + " of them"));
+        }
+        int[] order = new int[n];
+        Arrays.setAll(order, i -> i);
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5eed5eedL);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return new Split(subset(order, 0, n - held), subset(order, n - held, n));
+    }
+
+    /**
+     * Training and test examples from {@link #split(double, long)}.
+     *
+     * @param train the examples to train on
+     * @param test the held-out examples, e.g. for {@code Fit.validation(test)} or {@code evaluate}
+     */
+    public record Split(Dataset train, Dataset test) {
+        /** @throws NullPointerException if a part is null */
+        public Split {
+            Objects.requireNonNull(train, "train");
+            Objects.requireNonNull(test, "test");
+        }
+    }
+
+    /**
+     * The name of each class by label, e.g. {@code ["cat", "dog"]} for labels 0 and 1, so that
+     * {@code classNames().get(model.predictClasses(x)[i])} names a prediction; empty when the names are
+     * not known. {@code Csv} label columns, {@code ImageFolder} and {@code Mnist} set them; subsets,
+     * {@link #take}, {@link #split} and {@link #reshape} keep them.
+     */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /**
+     * The same examples with names for their classes: {@code names.get(label)} names {@code label}.
+     *
+     * @throws IllegalStateException if this data set holds float targets, not class labels
+     * @throws IllegalArgumentException if a name is repeated or blank, or a label has no name
+     */
+    public Dataset withClassNames(List<String> names) {
+        Objects.requireNonNull(names, "names");
+        if (labels == null) {
+            throw new IllegalStateException("withClassNames: this data set holds float targets, not class labels;"
+                    + " class names belong to labelled data (Dataset.of(x, labels))");
+        }
+        List<String> copy = List.copyOf(names);
+        HashSet<String> seen = new HashSet<>();
+        for (int i = 0; i < copy.size(); i++) {
+            String name = copy.get(i);
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("withClassNames: the name of class " + i + " is blank; give every class"
+                        + " a name");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("withClassNames: \"" + name + "\" names class " + copy.indexOf(name)
+                        + " and class " + i + "; give each class its own name");
+            }
+        }
+        int max = maxLabel();
+        if (max >= copy.size()) {
+            throw new IllegalArgumentException("withClassNames: " + copy.size() + " names for labels 0.." + (copy.size() - 1)
+                    + " but the data holds label " + max + "; give a name for each label up to " + max);
+        }
+        return new Dataset(rows, exampleShape, x, ids, targetShape, y, labels, copy);
+    }
+
+    /** {@link #withClassNames(List)} with the names in order of their labels. */
+    public Dataset withClassNames(String... names) {
+        Objects.requireNonNull(names, "names");
+        return withClassNames(Arrays.asList(names));
     }
 
     /** The flat row-major float inputs (null for ids), not copied: callers in this package must not modify it. */
@@ -453,10 +582,19 @@ public final class Dataset {
         return m;
     }
 
+    /** The class names for toString: empty, or the first ten of them. */
+    private String names() {
+        if (classNames.isEmpty()) {
+            return "";
+        }
+        return " " + (classNames.size() <= 10 ? classNames.toString()
+                : classNames.subList(0, 10).toString().replace("]", ", ... " + (classNames.size() - 10) + " more]"));
+    }
+
     @Override
     public String toString() {
         String in = exampleShape.length == 1 ? Integer.toString(exampleShape[0]) : Arrays.toString(exampleShape);
-        return "Dataset[" + rows + " x " + in + (ids != null ? " int32" : "") + (labels != null ? ", labels" : " -> " + (targetShape.length == 1
+        return "Dataset[" + rows + " x " + in + (ids != null ? " int32" : "") + (labels != null ? ", labels" + names() : " -> " + (targetShape.length == 1
                 ? Integer.toString(targetShape[0]) : Arrays.toString(targetShape))) + "]";
     }
 }

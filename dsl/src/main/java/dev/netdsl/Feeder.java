@@ -121,8 +121,11 @@ final class Feeder implements AutoCloseable {
             String got = data.exampleShape().length == 1 ? data.features() + " features per row" : "examples of shape "
                     + Arrays.toString(data.exampleShape());
             String want = in.length == 1 ? Integer.toString(in[0]) : "examples of shape " + Arrays.toString(in);
+            // The same values in another shape (images for an MLP, vectors for a CNN) only need a reshape.
+            boolean sameSize = Arrays.stream(in).asLongStream().reduce(1, (a, b) -> a * b) == data.features();
             throw new IllegalArgumentException(action + ": the data has " + got + " but " + net + " takes " + want
-                    + "; match the net's input to the data");
+                    + (sameSize ? "; the values fit: reshape the data with data.reshape(" + dims(in) + ")"
+                    : "; match the net's input to the data"));
         }
         Targets kind = net.loss().map(l -> l.targets()).orElse(Targets.VALUES);
         int[] out = net.outputShape();
@@ -192,8 +195,17 @@ final class Feeder implements AutoCloseable {
         int[] shape = x.shape();
         int[] in = net.inputShape();
         if (shape.length != in.length + 1 || shape[0] < 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), in)) {
+            boolean sameSize = shape.length > 0 && shape[0] >= 1 && Arrays.stream(in).asLongStream().reduce(1, (a, b) -> a * b)
+                    * shape[0] == x.size();
             throw new IllegalArgumentException("predict: x has shape " + Arrays.toString(shape) + " but " + net
-                    + " takes [n, " + String.join(", ", Arrays.stream(in).mapToObj(Integer::toString).toList()) + "] with n >= 1");
+                    + " takes [n, " + dims(in) + "] with n >= 1" + (sameSize ? "; the values fit: "
+                    + (x.dtype() == DType.INT32 ? "Tensor.ofInts(x.ints(), " : "Tensor.of(x.values(), ") + shape[0] + ", " + dims(in)
+                    + ") reshapes them (or data.reshape(" + dims(in) + ").xTensor())" : ""));
         }
+    }
+
+    /** A shape as call arguments: {@code 1, 28, 28}. */
+    private static String dims(int[] shape) {
+        return String.join(", ", Arrays.stream(shape).mapToObj(Integer::toString).toList());
     }
 }

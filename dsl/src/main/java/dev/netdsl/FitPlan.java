@@ -2,7 +2,6 @@ package dev.netdsl;
 
 import dev.netdsl.training.Fit;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * How a fit cuts its work: epochs of batches (shuffled mini-batches, or the whole set each step), which of
@@ -93,24 +92,11 @@ record FitPlan(Dataset train, int epochs, int batches, int batchSize, int whole,
 
     /**
      * {@code data} split into training and validation examples: a permutation drawn from the model's seed (not
-     * from the shuffler, so a resumed fit splits the same way), the last {@code share} held out.
+     * from the shuffler, so a resumed fit splits the same way), the last {@code share} held out; the same
+     * examples as the public {@link Dataset#split(double, long)} with that seed.
      */
     static Dataset[] split(Dataset data, double share, long seed) {
-        int n = data.size();
-        int held = (int) Math.round(n * share);
-        if (held < 1 || held >= n) {
-            throw new IllegalArgumentException("validationSplit(" + share + "): of " + n + " examples that holds out " + held
-                    + "; both parts need at least one");
-        }
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5eed5eedL);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return new Dataset[] {data.subset(order, 0, n - held), data.subset(order, n - held, n)};
+        Dataset.Split parts = data.split(share, seed, "validationSplit(" + share + ")");
+        return new Dataset[] {parts.train(), parts.test()};
     }
 }

@@ -8,8 +8,10 @@ import dev.netdsl.io.TensorFiles;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
+import dev.netdsl.training.Targets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -183,6 +185,78 @@ public final class Model implements AutoCloseable {
                 return Tensor.wrap(TfRuntime.floats((TFloat32) r.get(0)), shape);
             }
         });
+    }
+
+    /**
+     * The class the net predicts for each row of {@code x}: the index of the row's highest output (the
+     * first of equal ones), PyTorch's {@code output.argmax(dim=1)}; for one output trained with
+     * {@code bceWithLogits}, 1 where the logit is above 0, else 0 (as {@link #evaluate} counts). Name them
+     * with the data's {@link Dataset#classNames()}.
+     *
+     * @throws IllegalArgumentException if {@code x} does not fit the net, or its outputs are not one score
+     *     per class
+     */
+    public int[] predictClasses(float[][] x) {
+        boolean binary = binaryClasses();
+        float[][] out = predict(x);
+        int[] classes = new int[out.length];
+        for (int r = 0; r < out.length; r++) {
+            classes[r] = argmax(out[r], 0, out[r].length, binary);
+        }
+        return classes;
+    }
+
+    /**
+     * {@link #predictClasses(float[][])} for examples of any shape, e.g. images: {@code x} is
+     * {@code [n, ...inputShape]}, the result one class per example.
+     *
+     * @throws IllegalArgumentException if {@code x}'s shape does not fit the net, or its outputs are not
+     *     one score per class
+     */
+    public int[] predictClasses(Tensor x) {
+        boolean binary = binaryClasses();
+        Tensor out = predict(x);
+        float[] values = out.values();
+        int n = out.shape()[0];
+        int width = values.length / n;
+        int[] classes = new int[n];
+        for (int r = 0; r < n; r++) {
+            classes[r] = argmax(values, r * width, width, binary);
+        }
+        return classes;
+    }
+
+    /** Whether the net's one output is a 0/1 logit; checks that its outputs name classes at all. */
+    private boolean binaryClasses() {
+        int[] out = net.outputShape();
+        if (out.length != 1) {
+            throw new IllegalArgumentException("predictClasses: " + net + " gives outputs of shape " + Arrays.toString(out)
+                    + " per example, not one score per class; use predict(x)");
+        }
+        boolean binary = net.loss().map(l -> l.targets() == Targets.BINARY).orElse(false);
+        if (binary && out[0] != 1) {
+            throw new IllegalArgumentException("predictClasses: " + net + " has " + out[0] + " outputs, each a yes/no of its own,"
+                    + " not one class per example; use predict(x) and take logits above 0 as yes");
+        }
+        if (!binary && out[0] == 1) {
+            throw new IllegalArgumentException("predictClasses: " + net + " has one output, so there is no class to pick;"
+                    + " a classifier has one output per class (crossEntropy) or one logit (bceWithLogits)");
+        }
+        return binary;
+    }
+
+    /** The index of the highest of {@code v[from..from+width)} (the first of equal ones), or for a 0/1 logit its side of 0. */
+    private static int argmax(float[] v, int from, int width, boolean binary) {
+        if (binary) {
+            return v[from] > 0 ? 1 : 0;
+        }
+        int best = 0;
+        for (int c = 1; c < width; c++) {
+            if (v[from + c] > v[from + best] || Float.isNaN(v[from + c]) && !Float.isNaN(v[from + best])) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private Result run(Feeder feed, String what) {

@@ -14,6 +14,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -163,7 +164,7 @@ public final class Csv {
      * @throws IllegalArgumentException naming the file, line and column of the first bad cell, a
      *     column that is not in the header or is named twice there, or the offset of a byte that is
      *     not in the file's encoding
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws UncheckedIOException if there is no such file or it cannot be read
      */
     public Table load() {
         if (targets.isEmpty() && label == null) {
@@ -263,9 +264,12 @@ public final class Csv {
                 ids.put(c, ids.size());
             }
             int[] y = labels.stream().mapToInt(ids::get).toArray();
-            return new Table(Dataset.of(x, y), inputs, List.of(label), classes);
+            return new Table(Dataset.of(x, y).withClassNames(classes), inputs, List.of(label), classes);
         } catch (NotDecodable e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("Csv " + source + ": no such file" + (file.isAbsolute() ? ""
+                    : " (relative to " + Path.of("").toAbsolutePath() + ")") + "; check the path", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Csv " + source + ": can't read it: " + e.getMessage(), e);
         } catch (IllegalStateException | UncheckedIOException e) {
@@ -283,6 +287,9 @@ public final class Csv {
     private Reader open() throws IOException {
         if (file == null) {
             return new StringReader(!text.isEmpty() && text.charAt(0) == '\uFEFF' ? text.substring(1) : text);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException("it is a directory; give the path of a CSV file");
         }
         return new StrictReader(Files.newInputStream(file), charset, this::notDecodable);
     }
@@ -464,7 +471,7 @@ public final class Csv {
             this.classNames = List.copyOf(classNames);
         }
 
-        /** Every row, in file order. */
+        /** Every row, in file order; for a label column with its {@link Dataset#classNames()}. */
         public Dataset dataset() {
             return data;
         }

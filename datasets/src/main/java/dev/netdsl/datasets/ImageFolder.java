@@ -19,7 +19,12 @@ import javax.imageio.ImageIO;
  * A folder of images in one sub-folder per class, torchvision's {@code ImageFolder} layout
  * ({@code root/cat/001.png}, {@code root/dog/xyz.jpg}): classes are the sub-folders in name order, images
  * (PNG, JPEG, GIF, BMP) are resized to a given size and scaled to [0, 1] like {@code ToTensor()}, as
- * {@code [n, channels, height, width]} examples with their class labels.
+ * {@code [n, channels, height, width]} examples with their class labels and names.
+ *
+ * <pre>{@code
+ * ImageFolder pets = ImageFolder.load(Path.of("pets"), 3, 64, 64);   // pets/cat/*.png, pets/dog/*.jpg
+ * Dataset images = pets.dataset();                                   // labels 0 (cat) and 1 (dog)
+ * }</pre>
  */
 public final class ImageFolder {
     private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
@@ -47,8 +52,9 @@ public final class ImageFolder {
                     + channels + " x " + height + " x " + width);
         }
         if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException("ImageFolder.load: " + root + " is not a directory; pass a folder with one"
-                    + " sub-folder of images per class");
+            throw new IllegalArgumentException("ImageFolder.load: " + (Files.exists(root) ? root + " is a file, not a directory"
+                    : "no such directory: " + root + (root.isAbsolute() ? "" : " (relative to " + Path.of("").toAbsolutePath() + ")"))
+                    + "; pass a folder with one sub-folder of images per class");
         }
         List<Path> classDirs = list(root).filter(Files::isDirectory).sorted().toList();
         if (classDirs.isEmpty()) {
@@ -84,7 +90,8 @@ public final class ImageFolder {
                     + "; remove or replace them");
         }
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new ImageFolder(Dataset.of(pixels, y, channels, height, width), List.copyOf(classes), List.copyOf(files));
+        return new ImageFolder(Dataset.of(pixels, y, channels, height, width).withClassNames(classes), List.copyOf(classes),
+                List.copyOf(files));
     }
 
     private static boolean isImage(Path p) {
@@ -137,12 +144,17 @@ public final class ImageFolder {
         return null;
     }
 
-    /** The images and their labels, {@code [n, channels, height, width]}. */
+    /** The images and their labels, {@code [n, channels, height, width]}, with the {@link #classNames()}. */
     public Dataset dataset() {
         return dataset;
     }
 
-    /** The class names (the sub-folders, in name order); label {@code i} is {@code classes().get(i)}. */
+    /** The class names (the sub-folders, in name order); label {@code i} is {@code classNames().get(i)}. */
+    public List<String> classNames() {
+        return classes;
+    }
+
+    /** The same as {@link #classNames()}, the name torchvision's {@code ImageFolder} gives them. */
     public List<String> classes() {
         return classes;
     }

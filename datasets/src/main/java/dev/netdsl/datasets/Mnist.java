@@ -18,19 +18,28 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * MNIST or Fashion-MNIST as train and test {@link Dataset}s: 28x28 images flattened to 784
- * features, normalised like the MNIST tutorial's {@code transforms.Normalize((0.1307,), (0.3081,))}, with
- * integer labels 0..9.
+ * MNIST or Fashion-MNIST as train and test {@link Dataset}s: 28x28 images as {@code [n, 1, 28, 28]}
+ * ({@code reshape(784)} for an MLP), normalised like the MNIST tutorial's
+ * {@code transforms.Normalize((0.1307,), (0.3081,))}, with integer labels 0..9 and their
+ * {@link #classNames()}.
  *
- * <p>{@link #find} looks for the data in this order: an explicit directory; the environment variable
+ * <pre>{@code
+ * Mnist mnist = Mnist.load();            // or Mnist.fashion(), Mnist.load(Path.of("data/mnist"))
+ * Dataset train = mnist.train(), test = mnist.test();
+ * }</pre>
+ *
+ * <p>{@link #load()} and {@link #fashion()} find the data as {@code ./netdsl mnist} does, with
+ * {@link #find} (whose arguments are the command's options), in this order: an explicit directory
+ * ({@code --data-dir}, or {@link #load(Path)}); the environment variable
  * {@code NETDSL_DATA} (a directory with the IDX files, or with {@code mnist/} and
  * {@code fashion-mnist/} inside); the cache {@code ~/.netdsl/datasets/<set>}; for Fashion-MNIST,
  * Debian's {@code /usr/share/datasets/fashion-mnist}; a download of the standard files into the
- * cache, checked against their SHA-256 sums; and for MNIST, the 10,000 real digits embedded in this
- * jar (8,000 train, 2,000 test; see {@code mnist-sample/NOTICE.md}).
+ * cache, checked against their SHA-256 sums ({@code --offline} skips it); and for MNIST, the 10,000
+ * real digits embedded in this jar (8,000 train, 2,000 test; see {@code mnist-sample/NOTICE.md}).
  */
 public final class Mnist {
     /** The MNIST tutorial's normalisation mean. */
@@ -107,11 +116,56 @@ public final class Mnist {
     }
 
     /**
+     * MNIST, found as {@code ./netdsl mnist} finds it ({@link #find} with {@code NETDSL_DATA}, the cache
+     * under the user's home and a download; lines about a download go to standard error): on a machine
+     * without the data or a network, the 10,000 digits embedded in this jar.
+     */
+    public static Mnist load() {
+        return find(Kind.MNIST, null, System.getenv(), Path.of(System.getProperty("user.home")), true, System.err::println);
+    }
+
+    /**
+     * Fashion-MNIST, found as {@code ./netdsl mnist --fashion} finds it (as {@link #load()}, and in
+     * Debian's {@code /usr/share/datasets/fashion-mnist}).
+     *
+     * @throws IllegalArgumentException if it is nowhere to be found (there is no embedded copy)
+     */
+    public static Mnist fashion() {
+        return find(Kind.FASHION, null, System.getenv(), Path.of(System.getProperty("user.home")), true, System.err::println);
+    }
+
+    /**
+     * MNIST from {@code dir} ({@code --data-dir}): the four standard files, each plain or {@code .gz}.
+     *
+     * @throws IllegalArgumentException if {@code dir} does not exist, or naming the missing or corrupt file
+     */
+    public static Mnist load(Path dir) {
+        return load(dir, Kind.MNIST);
+    }
+
+    /**
+     * Fashion-MNIST from {@code dir}: the four standard files, each plain or {@code .gz}.
+     *
+     * @throws IllegalArgumentException if {@code dir} does not exist, or naming the missing or corrupt file
+     */
+    public static Mnist fashion(Path dir) {
+        return load(dir, Kind.FASHION);
+    }
+
+    /**
      * Loads the four standard files from {@code dir} (each plain or {@code .gz}).
      *
-     * @throws IllegalArgumentException naming the missing or corrupt file
+     * @throws IllegalArgumentException if {@code dir} does not exist, or naming the missing or corrupt file
      */
     public static Mnist load(Path dir, Kind kind) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(kind, "kind");
+        if (!Files.isDirectory(dir)) {
+            String where = dir.isAbsolute() ? "" : " (relative to " + Path.of("").toAbsolutePath() + ")";
+            throw new IllegalArgumentException((Files.exists(dir) ? dir + " is a file, not a directory" : "no such directory: "
+                    + dir) + where + "; give the " + kind.dir + " directory that holds train-images-idx3-ubyte.gz,"
+                    + " train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
+        }
         Path[] files = new Path[FILES.length];
         for (int i = 0; i < FILES.length; i++) {
             files[i] = locate(dir, FILES[i]);
@@ -259,16 +313,16 @@ public final class Mnist {
     }
 
     /**
-     * The training set, normalised, as {@code [n, 1, 28, 28]} images (PyTorch's layout); {@code reshape(784)}
-     * gives the vectors an MLP takes.
+     * The training set, normalised, as {@code [n, 1, 28, 28]} images (PyTorch's layout) with the
+     * {@link #classNames()}; {@code reshape(784)} gives the vectors an MLP takes.
      */
     public Dataset train() {
-        return Dataset.of(normalize(trainImages.pixels()), trainLabels, 1, 28, 28);
+        return Dataset.of(normalize(trainImages.pixels()), trainLabels, 1, 28, 28).withClassNames(classNames());
     }
 
     /** The test set, normalised, as {@code [n, 1, 28, 28]} images. */
     public Dataset test() {
-        return Dataset.of(normalize(testImages.pixels()), testLabels, 1, 28, 28);
+        return Dataset.of(normalize(testImages.pixels()), testLabels, 1, 28, 28).withClassNames(classNames());
     }
 
     /** The raw test images, for plotting. */

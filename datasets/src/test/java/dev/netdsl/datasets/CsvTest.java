@@ -40,6 +40,10 @@ class CsvTest {
         assertThat(t.classNames()).containsExactly("setosa", "versicolor", "virginica");
         assertThat(d.labels()).containsExactly(0, 1, 2, 0, 1);
         assertThat(t.featureNames()).containsExactly("sepal_width", "sepal_length");
+        // The data set knows its class names too, and keeps them through a split.
+        assertThat(d.classNames()).isEqualTo(t.classNames());
+        assertThat(t.split(0.4, 1).validation().classNames()).isEqualTo(t.classNames());
+        assertThat(d.split(0.4, 1).test().classNames()).isEqualTo(t.classNames());
     }
 
     @Test
@@ -95,9 +99,16 @@ class CsvTest {
     }
 
     @Test
-    void a_missing_file_is_an_io_error_naming_it(@TempDir Path tmp) {
+    void a_missing_file_is_an_io_error_saying_there_is_no_such_file(@TempDir Path tmp) {
         assertThatThrownBy(() -> Csv.read(tmp.resolve("none.csv")).target("y").load())
-                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("none.csv");
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("Csv " + tmp.resolve("none.csv") + ": no such file; check the path");
+        assertThatThrownBy(() -> Csv.read(Path.of("none.csv")).target("y").load())
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("Csv none.csv: no such file (relative to " + Path.of("").toAbsolutePath() + "); check the path");
+        assertThatThrownBy(() -> Csv.read(tmp).target("y").load())
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessage("Csv " + tmp + ": can't read it: it is a directory; give the path of a CSV file");
     }
 
     @Test

@@ -36,7 +36,9 @@ class ImageFolderTest {
         ImageFolder rgb = ImageFolder.load(root, 3, 5, 6);
         Dataset d = rgb.dataset();
 
-        assertThat(rgb.classes()).containsExactly("blue", "red");
+        assertThat(rgb.classNames()).containsExactly("blue", "red");
+        assertThat(rgb.classes()).isEqualTo(rgb.classNames());
+        assertThat(rgb.dataset().classNames()).isEqualTo(rgb.classNames());
         assertThat(d.size()).isEqualTo(3);
         assertThat(d.exampleShape()).containsExactly(3, 5, 6);
         assertThat(d.labels()).containsExactly(0, 1, 1);
@@ -60,5 +62,15 @@ class ImageFolderTest {
                 .hasMessageContaining("1 image(s) can't be read").hasMessageContaining("broken.png");
         assertThatThrownBy(() -> ImageFolder.load(root.resolve("a"), 1, 4, 4)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has no sub-folders");
+    }
+
+    @Test
+    void a_missing_folder_is_reported_as_such(@TempDir Path tmp) throws Exception {
+        assertThatThrownBy(() -> ImageFolder.load(tmp.resolve("pets"), 3, 8, 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ImageFolder.load: no such directory: " + tmp.resolve("pets") + "; pass a folder with one sub-folder"
+                        + " of images per class");
+        Path file = Files.writeString(tmp.resolve("a.png"), "");
+        assertThatThrownBy(() -> ImageFolder.load(file, 3, 8, 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ImageFolder.load: " + file + " is a file, not a directory");
     }
 }

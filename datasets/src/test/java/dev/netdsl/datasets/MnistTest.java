@@ -119,6 +119,81 @@ class MnistTest {
     }
 
     @Test
+    void a_missing_directory_is_reported_as_such_not_as_a_missing_file(@TempDir Path tmp) throws Exception {
+        Path none = tmp.resolve("nonexistent");
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+
+        // --data-dir reaches load through find, as ./netdsl mnist --data-dir /nonexistent does.
+        assertThatThrownBy(() -> Mnist.find(Mnist.Kind.MNIST, none, Map.of(), tmp, false, s -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no such directory: " + none + "; give the mnist directory that holds"
+                        + " train-images-idx3-ubyte.gz,");
+        assertThatThrownBy(() -> Mnist.fashion(none)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no such directory: " + none + "; give the fashion-mnist directory");
+        assertThatThrownBy(() -> Mnist.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(file + " is a file, not a directory");
+        assertThatThrownBy(() -> Mnist.load(Path.of("no-such-dir-here"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no such directory: no-such-dir-here (relative to " + Path.of("").toAbsolutePath() + ")");
+    }
+
+    @Test
+    void load_and_fashion_of_a_directory_are_the_long_forms_with_their_kind(@TempDir Path dir) {
+        writeSet(dir, 5, 3, true);
+
+        Mnist digits = Mnist.load(dir);
+        Mnist clothes = Mnist.fashion(dir);
+
+        assertThat(digits.kind()).isEqualTo(Mnist.Kind.MNIST);
+        assertThat(digits.trainSize()).isEqualTo(5);
+        assertThat(clothes.kind()).isEqualTo(Mnist.Kind.FASHION);
+        assertThat(clothes.source()).isEqualTo("fashion-mnist in " + dir);
+        assertThat(digits.train().classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(clothes.test().classNames()).hasSize(10).startsWith("T-shirt/top", "Trouser").endsWith("Ankle boot");
+        assertThat(clothes.train().reshape(784).take(2).classNames()).isEqualTo(clothes.classNames());
+    }
+
+    /**
+     * Puts the embedded sample's files in {@code home}'s cache, where {@code ./netdsl mnist} would have
+     * downloaded them, and makes {@code home} the user's home until {@code run} ends: {@code Mnist.load()}
+     * then finds them there without touching the network.
+     */
+    static void withMnistInTheCache(Path home, ThrowingRunnable run) throws Exception {
+        Path cache = Files.createDirectories(home.resolve(".netdsl/datasets/mnist"));
+        for (String f : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte"}) {
+            try (var in = Mnist.class.getResourceAsStream("mnist-sample/" + f + ".gz")) {
+                Files.write(cache.resolve(f + ".gz"), in.readAllBytes());
+            }
+        }
+        String was = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            run.run();
+        } finally {
+            System.setProperty("user.home", was);
+        }
+    }
+
+    /** A test's body. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void load_finds_the_data_as_the_cli_does_here_in_the_cache_under_user_home(@TempDir Path home) throws Exception {
+        Path cache = home.resolve(".netdsl/datasets/mnist");
+        withMnistInTheCache(home, () -> {
+            Mnist m = Mnist.load();
+            // NETDSL_DATA, if this machine sets it, comes first, as for the CLI; else the cache above.
+            if (System.getenv("NETDSL_DATA") == null) {
+                assertThat(m.source()).isEqualTo("mnist in " + cache);
+                assertThat(m.trainSize()).isEqualTo(8000);
+            }
+            assertThat(m.kind()).isEqualTo(Mnist.Kind.MNIST);
+        });
+    }
+
+    @Test
     void loads_normalised_like_the_tutorial(@TempDir Path dir) {
         writeSet(dir, 5, 3, true);
 
