@@ -98,7 +98,7 @@ class MainTest {
 
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2].lines().findFirst().orElseThrow())
-                .startsWith("netdsl mnist: no train-images-idx3-ubyte[.gz] in /nonexistent-netdsl-data");
+                .startsWith("netdsl mnist: no such directory: /nonexistent-netdsl-data");
         assertThat(r[2]).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
