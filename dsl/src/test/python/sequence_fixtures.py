@@ -76,3 +76,50 @@ for kind, cls in (("lstm", torch.nn.LSTM), ("gru", torch.nn.GRU)):
             rnn = cls(F, H, num_layers=layers, batch_first=True, bidirectional=bi)
             case(tag + "_final", Final(rnn), xs, lambda m: m.rnn.state_dict())
 print("wrote", OUT)
+
+
+class LM(torch.nn.Module):
+    """A language model: embedding -> LSTM -> linear per position, as nn.Sequential names them (0, 1, 2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = torch.nn.Embedding(10, 4)
+        self.lstm = torch.nn.LSTM(4, 6, batch_first=True)
+        self.fc = torch.nn.Linear(6, 10)
+
+    def forward(self, x):
+        return self.fc(self.lstm(self.emb(x))[0])
+
+
+def lm_case(name, ignore):
+    torch.manual_seed(11)
+    model = LM()
+    tokens = torch.randint(0, 10, (B, T + 1))
+    x, labels = tokens[:, :-1], tokens[:, 1:].clone()
+    labels[0, 1] = 0  # a padding label to ignore
+    names = {"emb.": "0.", "lstm.": "1.", "fc.": "2."}
+
+    def ours(k):
+        for p, q in names.items():
+            if k.startswith(p):
+                return q + k[len(p):]
+        return k
+
+    state = {ours(k): v.detach().clone() for k, v in model.state_dict().items()}
+    torch.save(state, OUT / (name + ".pth"))
+    logits = model(x)
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 10), labels.reshape(-1), ignore_index=ignore)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    after = {ours(k): {"shape": list(v.shape), "values": v.detach().flatten().tolist()} for k, v in model.state_dict().items()}
+    (OUT / (name + ".json")).write_text(json.dumps({
+        "torch": torch.__version__, "x": x.flatten().tolist(), "x_shape": list(x.shape), "labels": labels.flatten().tolist(),
+        "y": logits.detach().flatten().tolist(), "y_shape": list(logits.shape), "loss": loss.item(), "after": after,
+    }) + "\n")
+
+
+lm_case("lm", -100)
+lm_case("lm_ignore0", 0)
+print("wrote the language models")

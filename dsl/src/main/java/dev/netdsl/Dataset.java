@@ -292,9 +292,53 @@ public final class Dataset {
         return targetShape == null ? new int[] {1} : targetShape.clone();
     }
 
-    /** Target values per example (1 for labelled data). */
+    /**
+     * Target values per example: the float targets' count, or the labels per example (1, or one per position of
+     * a sequence labelled by {@link #withLabels}); 1 with no targets.
+     */
     public int targets() {
-        return y == null ? 1 : y.length / rows;
+        return y != null ? y.length / rows : labels != null ? labels.length / rows : 1;
+    }
+
+    /** True when the examples have targets (float values or labels); {@link #ofTokens} data has none until {@link #withLabels}. */
+    public boolean hasTargets() {
+        return y != null || labels != null;
+    }
+
+    /**
+     * {@code n = tokens.length / seqLen} sequences of {@code seqLen} int32 token ids (the rest dropped), with no
+     * targets yet: give them with {@link #withLabels}, one class per sequence or one per position.
+     *
+     * @throws IllegalArgumentException if {@code seqLen < 1} or there is not one whole sequence
+     */
+    public static Dataset ofTokens(int[] tokens, int seqLen) {
+        Objects.requireNonNull(tokens, "tokens");
+        if (seqLen < 1 || tokens.length < seqLen) {
+            throw new IllegalArgumentException("Dataset.ofTokens: " + tokens.length + " tokens make no sequence of " + seqLen
+                    + "; give seqLen from 1 to the number of tokens");
+        }
+        int n = tokens.length / seqLen;
+        return new Dataset(n, new int[] {seqLen}, null, Arrays.copyOf(tokens, n * seqLen), null, null, null, List.of());
+    }
+
+    /**
+     * A copy with class labels: one per example ({@code labels.length == size()}), or one per position of each
+     * sequence ({@code size() * T} labels for examples of shape {@code [T, ...]}, a language model's next tokens),
+     * which a net whose output is {@code [T, classes]} takes with {@code crossEntropy()}.
+     *
+     * @throws IllegalArgumentException if the count fits neither or a label is negative
+     */
+    public Dataset withLabels(int[] labels) {
+        Objects.requireNonNull(labels, "labels");
+        checkLabels(labels);
+        if (labels.length == rows) {
+            return new Dataset(rows, exampleShape, x, ids, null, null, labels.clone(), List.of());
+        }
+        if (labels.length == (long) rows * exampleShape[0]) {
+            return new Dataset(rows, exampleShape, x, ids, new int[] {exampleShape[0]}, null, labels.clone(), List.of());
+        }
+        throw new IllegalArgumentException("withLabels: " + labels.length + " labels fit neither " + rows + " examples nor their "
+                + (long) rows * exampleShape[0] + " positions (" + rows + " x " + exampleShape[0] + ")");
     }
 
     /** True when targets are integer class labels rather than float values. */
@@ -410,7 +454,8 @@ public final class Dataset {
         float[] sx = x == null ? null : new float[n * features];
         int[] si = ids == null ? null : new int[n * features];
         float[] sy = y == null ? null : new float[n * targets];
-        int[] sl = labels == null ? null : new int[n];
+        int per = targets();
+        int[] sl = labels == null ? null : new int[n * per];
         for (int i = 0; i < n; i++) {
             int r = indices[from + i];
             if (r < 0 || r >= rows) {
@@ -419,8 +464,8 @@ public final class Dataset {
             System.arraycopy(x != null ? x : ids, r * features, x != null ? sx : si, i * features, features);
             if (sy != null) {
                 System.arraycopy(y, r * targets, sy, i * targets, targets);
-            } else {
-                sl[i] = labels[r];
+            } else if (sl != null) {
+                System.arraycopy(labels, r * per, sl, i * per, per);
             }
         }
         return new Dataset(n, exampleShape, sx, si, targetShape, sy, sl, classNames);
@@ -440,7 +485,8 @@ public final class Dataset {
         int features = features();
         return new Dataset(n, exampleShape, x == null ? null : Arrays.copyOf(x, n * features),
                 ids == null ? null : Arrays.copyOf(ids, n * features), targetShape,
-                y == null ? null : Arrays.copyOf(y, n * targets()), labels == null ? null : Arrays.copyOf(labels, n), classNames);
+                y == null ? null : Arrays.copyOf(y, n * targets()), labels == null ? null : Arrays.copyOf(labels, n * targets()),
+                classNames);
     }
 
     /**

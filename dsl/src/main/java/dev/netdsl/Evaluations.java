@@ -48,10 +48,13 @@ final class Evaluations {
     static Evaluation of(NetGraph g, Dataset data, Targets kind) {
         double sum = 0;
         int width = g.net.outputSize();
-        int classes = kind == Targets.CLASSES ? width : 2;
-        int top = kind == Targets.CLASSES ? Math.min(5, width) : 1;
+        int[] outShape = g.net.outputShape();
+        // A classifier's classes are its outputs' last axis: [classes], or [T, classes] with a label per position.
+        int classes = kind == Targets.CLASSES ? outShape[outShape.length - 1] : 2;
+        int top = kind == Targets.CLASSES ? Math.min(5, classes) : 1;
         int[] topCorrect = new int[top];
-        int[][] confusion = new int[classes][classes];
+        // A confusion matrix past 1,024 classes (a word vocabulary) would take more memory than it tells.
+        int[][] confusion = classes > 1024 ? new int[0][0] : new int[classes][classes];
         double absError = 0;
         R2 r2 = kind == Targets.VALUES ? new R2(width) : null;
         int[] order = new int[data.size()];
@@ -67,7 +70,7 @@ final class Evaluations {
                 }
                 float[] out = TfRuntime.floats((TFloat32) r.get(1));
                 if (kind == Targets.CLASSES) {
-                    classify(out, width, chunk.labelData(), topCorrect, confusion);
+                    classify(out, classes, chunk.labelData(), topCorrect, confusion);
                 } else if (kind == Targets.BINARY) {
                     // A logit above 0 means class 1 (sigmoid above 0.5), as the planar tutorial's plot functions decide.
                     float[] targets = chunk.yData();
@@ -91,7 +94,7 @@ final class Evaluations {
             topCorrect[0] = confusion[0][0] + confusion[1][1];
             return new Evaluation(loss, topCorrect[0], data.size() * width, topCorrect, confusion, Double.NaN, Double.NaN);
         }
-        return new Evaluation(loss, topCorrect[0], data.size(), topCorrect, confusion, Double.NaN, Double.NaN);
+        return new Evaluation(loss, topCorrect[0], data.size() * data.targets(), topCorrect, confusion, Double.NaN, Double.NaN);
     }
 
     /**
@@ -161,7 +164,9 @@ final class Evaluations {
             for (int k = rank; k < topCorrect.length; k++) {
                 topCorrect[k]++;
             }
-            confusion[labels[i]][best]++;
+            if (confusion.length > 0) {
+                confusion[labels[i]][best]++;
+            }
         }
     }
 

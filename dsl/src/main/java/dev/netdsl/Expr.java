@@ -405,17 +405,19 @@ public class Expr {
     }
 
     /**
-     * The softmax cross-entropy of each row of these logits ({@code [batch, classes]}) against rows of
-     * class probabilities of the same shape (one-hot rows for class labels): {@code [batch]}.
+     * The softmax cross-entropy of each row of these logits ({@code [batch, classes]}, or {@code [batch, T, classes]}
+     * for a class per position) against rows of class probabilities of the same shape (one-hot rows for class
+     * labels): {@code [batch]} (or {@code [batch, T]}).
      */
     public Expr softmaxCrossEntropy(Expr targets) {
         Objects.requireNonNull(targets, "targets");
         long[] s = dims();
-        if (s.length != 2 || !Arrays.equals(Shapes.broadcast("softmaxCrossEntropy", s, targets.dims()), s) || targets.rank() != 2) {
+        if (s.length < 2 || !Arrays.equals(Shapes.broadcast("softmaxCrossEntropy", s, targets.dims()), s)
+                || targets.rank() != s.length) {
             throw new IllegalArgumentException("softmaxCrossEntropy: needs [batch, classes] logits and targets of the same"
                     + " shape but got " + Arrays.toString(s) + " and " + Arrays.toString(targets.dims()));
         }
-        return node(OpCode.SOFTMAX_CROSS_ENTROPY, new long[] {s[0]}, this, targets);
+        return node(OpCode.SOFTMAX_CROSS_ENTROPY, Arrays.copyOf(s, s.length - 1), this, targets);
     }
 
     /** Softmax over the last dimension. */

@@ -34,7 +34,8 @@ final class Feeder implements AutoCloseable {
         try {
             org.tensorflow.Tensor y = null;
             if (targets) {
-                y = data.hasLabels() ? TInt32.tensorOf(Shape.of(data.size()), DataBuffers.of(data.labelData(), true, false))
+                y = data.hasLabels() ? TInt32.tensorOf(data.targets() == 1 ? Shape.of(data.size())
+                        : Shape.of(shape(data.size(), data.targetShape())), DataBuffers.of(data.labelData(), true, false))
                         : TfRuntime.tensor(data.yData(), shape(data.size(), data.targetShape()));
             }
             return new Feeder(graph, x, y, data.size());
@@ -129,12 +130,23 @@ final class Feeder implements AutoCloseable {
         }
         Targets kind = net.loss().map(l -> l.targets()).orElse(Targets.VALUES);
         int[] out = net.outputShape();
+        if (!data.hasTargets()) {
+            throw new IllegalArgumentException(action + ": the data has no targets; give it labels with data.withLabels(...)"
+                    + " or build it with targets");
+        }
         if (kind == Targets.CLASSES) {
             if (!data.hasLabels()) {
                 throw new IllegalArgumentException(action + ": " + net.loss().get() + " needs integer class labels but the data"
                         + " holds float targets; build it with Dataset.of(x, labels)");
             }
             int classes = out[out.length - 1];
+            int perExample = out.length == 1 ? 1 : out[0];
+            if (data.targets() != perExample) {
+                throw new IllegalArgumentException(action + ": the data has " + data.targets() + " label" + (data.targets() == 1 ? ""
+                        : "s") + " per example but " + net + " gives " + (out.length == 1 ? "one class" : out[0] + " positions of "
+                        + classes + " classes") + " per example; " + (out.length == 1 ? "label each example once"
+                        : "label every position: data.withLabels(labels of " + out[0] + " per example)"));
+            }
             if (data.maxLabel() >= classes) {
                 throw new IllegalArgumentException(action + ": label " + data.maxLabel() + " is out of range for " + classes
                         + " classes (" + net + "); labels must be 0.." + (classes - 1));

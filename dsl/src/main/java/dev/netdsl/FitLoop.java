@@ -21,13 +21,17 @@ final class FitLoop {
     private final List<Callback> all = new ArrayList<>();
     private final FitCallbacks.Tally tally = new FitCallbacks.Tally();
     private final boolean accuracy;
+    /** Answers counted per example for the training accuracy (0 if it is not counted). */
+    private final long perRow;
     private final boolean epochNumbers;
 
     private FitLoop(Trainer t, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
         this.t = t;
         this.plan = plan;
         this.run = new FitRun(t, plan.epochs(), callbacks);
-        this.accuracy = accuracy && t.g.net.loss().get().targets() != Targets.VALUES;
+        Targets kind = t.g.net.loss().get().targets();
+        this.accuracy = accuracy && kind != Targets.VALUES;
+        this.perRow = this.accuracy ? TrainingStep.counted(kind, 1, t.g.net.outputShape()) : 0;
         this.epochNumbers = epochNumbers;
     }
 
@@ -127,7 +131,7 @@ final class FitLoop {
 
     private void record(int rows, float loss, float right) {
         run.step(loss);
-        tally.add(loss, rows, right, accuracy ? TrainingStep.counted(t.g.net.loss().get().targets(), rows, t.g.net.outputSize()) : 0);
+        tally.add(loss, rows, right, rows * perRow);
     }
 
     /** Batch {@code batch} ended: every callback is told after a single step, those that need no batch after a fused call. */

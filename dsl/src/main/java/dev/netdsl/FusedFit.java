@@ -116,7 +116,7 @@ final class FusedFit {
         state.perParam().forEach(slots::addAll);
         boolean counts = state.step() != null;
         long[] xShape = NetGraph.batchShape(net.inputShape());
-        long[] yShape = kind == Targets.CLASSES ? new long[] {-1} : NetGraph.batchShape(net.outputShape());
+        long[] yShape = kind == Targets.CLASSES ? NetGraph.labelShape(net) : NetGraph.batchShape(net.outputShape());
         Class<? extends TType> yType = kind == Targets.CLASSES ? TInt32.class : TFloat32.class;
 
         // Loop variables: [i, n, params..., slots..., (t), x, y, (indices), lr, losses, correct].

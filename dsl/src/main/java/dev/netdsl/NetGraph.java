@@ -92,7 +92,7 @@ final class NetGraph implements AutoCloseable {
             x = rt.named("x").placeholder(ExprCompiler.tfType(net.inputType()), Placeholder.shape(Shape.of(in)));
             Loss lossSpec = net.loss().orElse(null);
             boolean labels = lossSpec != null && lossSpec.targets() == Targets.CLASSES;
-            y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
+            y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(labelShape(net))))
                     : rt.placeholder("y", batchShape(net.outputShape()));
             Expr input = net.inputExpr();
             Pass inference = new Pass(tf, false, x, null, Slot::read);
@@ -152,6 +152,18 @@ final class NetGraph implements AutoCloseable {
             rt.close();
             throw e;
         }
+    }
+
+    /** A classifier's classes: its outputs' last axis. */
+    int classes() {
+        int[] out = net.outputShape();
+        return out[out.length - 1];
+    }
+
+    /** The labels of a batch: {@code [-1]}, or {@code [-1, T]} for a net giving {@code [T, classes]} (a class per position). */
+    static long[] labelShape(Net net) {
+        int[] out = net.outputShape();
+        return out.length == 1 ? new long[] {-1} : new long[] {-1, out[0]};
     }
 
     /** {@code [-1, ...example]}. */
@@ -268,7 +280,7 @@ final class NetGraph implements AutoCloseable {
                 if (net.loss().get().targets() == Targets.CLASSES) {
                     // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient in TF Java
                     // 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
-                    return tf.oneHot(targetValues.asOutput().expect(TInt32.class), tf.constant(net.outputShape()[0]),
+                    return tf.oneHot(targetValues.asOutput().expect(TInt32.class), tf.constant(classes()),
                             tf.constant(1f), tf.constant(0f));
                 }
                 return targetValues.asOutput().expect(TFloat32.class);

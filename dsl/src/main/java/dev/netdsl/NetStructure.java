@@ -35,7 +35,8 @@ final class NetStructure {
                     + " so end with a layer that gives floats (an embedding, a cast)");
         }
         var loss = net.loss().orElse(null);
-        if (loss != null && loss.targets() == Targets.CLASSES && out.length != 1) {
+        // Classes per example ([classes]) or per position of a sequence ([T, classes], a language model's).
+        if (loss != null && loss.targets() == Targets.CLASSES && out.length != 1 && out.length != 2) {
             throw new IllegalArgumentException(net + ": " + loss + " needs [batch, classes] logits but the net gives examples"
                     + " of shape " + Arrays.toString(out) + "; end it with flatten() and linear(features, classes)");
         }

@@ -57,8 +57,11 @@ record TrainingStep(NetGraph.Pass pass, Operand<TFloat32> output, Operand<TFloat
     Operand<TFloat32> correct(Ops b, Targets kind, Operand<?> y) {
         Operand<TFloat32> zero = b.constant(0f);
         if (kind == Targets.CLASSES) {
-            return b.reduceSum(b.dtypes.cast(b.math.equal(b.math.argMax(output, b.constant(1), TInt32.class), int32(y)),
-                    TFloat32.class), b.constant(new int[] {0}));
+            int rank = output.shape().numDimensions();
+            int[] axes = new int[rank - 1];
+            Arrays.setAll(axes, a -> a);
+            return b.reduceSum(b.dtypes.cast(b.math.equal(b.math.argMax(output, b.constant(rank - 1), TInt32.class), int32(y)),
+                    TFloat32.class), b.constant(axes));
         }
         if (kind == Targets.BINARY) {
             Operand<TFloat32> agree = b.dtypes.cast(b.math.equal(b.math.greater(output, zero),
@@ -70,9 +73,16 @@ record TrainingStep(NetGraph.Pass pass, Operand<TFloat32> output, Operand<TFloat
         return zero;
     }
 
-    /** How many answers {@link #correct} counts in a batch of {@code rows}: one per example, or per 0/1 target. */
-    static long counted(Targets kind, int rows, int width) {
-        return kind == Targets.CLASSES ? rows : (long) rows * width;
+    /**
+     * How many answers {@link #correct} counts in a batch of {@code rows} of a net giving {@code out}: one per example
+     * (or per position of a sequence), or per 0/1 target.
+     */
+    static long counted(Targets kind, int rows, int[] out) {
+        long width = 1;
+        for (int d : out) {
+            width *= d;
+        }
+        return kind == Targets.CLASSES ? (long) rows * (out.length == 1 ? 1 : out[0]) : rows * width;
     }
 
     @SuppressWarnings("unchecked")

@@ -99,4 +99,36 @@ class SequenceLayersTest {
             }
         }
     }
+
+    /** Embedding -> LSTM -> Linear per position, trained on the next token with cross-entropy (padding ignored or not). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lm", "lm_ignore0"})
+    void a_language_model_gives_pytorchs_logits_loss_and_stepped_weights(String name) throws Exception {
+        JsonNode c = ReviewNumericsTest.read("/pytorch/seq/" + name + ".json");
+        Path pth = Path.of(getClass().getResource("/pytorch/seq/" + name + ".pth").toURI());
+        int[] tokens = ReviewNumericsTest.ints(c.get("x"));
+        Dataset data = Dataset.ofTokens(tokens, T).withLabels(ReviewNumericsTest.ints(c.get("labels")));
+        dev.netdsl.training.Loss loss = name.endsWith("ignore0") ? dev.netdsl.training.Losses.crossEntropy().ignoreIndex(0)
+                : dev.netdsl.training.Losses.crossEntropy();
+        try (Model m = Net.sequential(embedding(10, 4), lstm(4, 6), dev.netdsl.layers.Layers.linear(6, 10))
+                .input(DType.INT32, T).loss(loss).sgd(0.1).seed(1).build()) {
+            m.load(pth);
+            float[] logits = m.predict(Tensor.ofInts(tokens, B, T)).values();
+            float[] want = ReviewNumericsTest.floats(c.get("y"));
+            for (int i = 0; i < want.length; i++) {
+                assertThat(logits[i]).as("%s logit %d", name, i).isCloseTo(want[i], within(1e-5f));
+            }
+            assertThat(m.loss(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
+            assertThat(m.step(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
+            JsonNode after = c.get("after");
+            for (Parameter p : m.parameters()) {
+                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
+                for (int i = 0; i < stepped.length; i++) {
+                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
+                }
+            }
+            Evaluation ev = m.evaluate(data);
+            assertThat(ev.total()).isEqualTo(B * T); // every position is an answer
+        }
+    }
 }

@@ -398,6 +398,17 @@ public final class ExprCompiler {
                 .addInput(b.asOutput()).build().<TFloat32>output(0);
     }
 
+    /** Per row of the last axis; logits of rank 3 ([batch, T, classes]) as [-1, classes] rows and back. */
+    private Operand<TFloat32> softmaxCrossEntropy(Node n, Operand<TFloat32> a, Operand<TFloat32> b) {
+        int rank = n.shape().length + 1;
+        if (rank == 2) {
+            return tf.nn.softmaxCrossEntropyWithLogits(a, b).loss();
+        }
+        Operand<TInt32> rows = tf.constant(new int[] {-1, (int) Nodes.of(n.args()[0]).shape()[rank - 1]});
+        Operand<TFloat32> loss = tf.nn.softmaxCrossEntropyWithLogits(tf.reshape(a, rows), tf.reshape(b, rows)).loss();
+        return tf.reshape(loss, tf.slice(tf.shape(a), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1})));
+    }
+
     private String rt(String name) {
         return tf.scope().makeUnique(name);
     }
@@ -487,7 +498,7 @@ public final class ExprCompiler {
             case MATMUL: return matmul(n, a, b);
             case LAYER_NORM: return layerNorm(n, a, arg(n, 1), arg(n, 2));
             case BIAS_ADD: return tf.nn.biasAdd(a, b);
-            case SOFTMAX_CROSS_ENTROPY: return tf.nn.softmaxCrossEntropyWithLogits(a, b).loss();
+            case SOFTMAX_CROSS_ENTROPY: return softmaxCrossEntropy(n, a, b);
             case NEG: return tf.math.neg(a);
             case SQUARE: return tf.math.square(a);
             case SQRT: return tf.math.sqrt(a);

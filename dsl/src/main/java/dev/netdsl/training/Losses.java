@@ -22,7 +22,7 @@ public final class Losses {
     }
 
     /** Softmax cross-entropy on logits with integer labels ({@code nn.CrossEntropyLoss()}). */
-    public static Loss crossEntropy() {
+    public static CrossEntropyLoss crossEntropy() {
         return new CrossEntropyLoss();
     }
 
