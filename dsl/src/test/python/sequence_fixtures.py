@@ -123,3 +123,59 @@ def lm_case(name, ignore):
 lm_case("lm", -100)
 lm_case("lm_ignore0", 0)
 print("wrote the language models")
+
+
+class Attend(torch.nn.Module):
+    """Embedding (0.) then self-attention or a Transformer encoder layer (1.), masks from the token ids."""
+
+    def __init__(self, layer, pad, causal):
+        super().__init__()
+        self.emb = torch.nn.Embedding(10, 8)
+        self.layer = layer
+        self.pad = pad
+        self.causal = causal
+
+    def forward(self, ids):
+        x = self.emb(ids)
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(ids.shape[1]) if self.causal else None
+        padding = (ids == 0) if self.pad else None
+        if isinstance(self.layer, torch.nn.MultiheadAttention):
+            return self.layer(x, x, x, key_padding_mask=padding, attn_mask=mask, need_weights=False)[0]
+        return self.layer(x, src_mask=mask, src_key_padding_mask=padding)
+
+
+def attend_case(name, layer, pad=False, causal=False):
+    torch.manual_seed(13)
+    model = Attend(layer, pad, causal)
+    model.train()
+    ids = torch.tensor([[3, 0, 9, 1], [5, 5, 1, 2], [7, 0, 0, 8]])
+    names = {"emb.": "0.", "layer.": "1."}
+
+    def ours(k):
+        for p, q in names.items():
+            if k.startswith(p):
+                return q + k[len(p):]
+        return k
+
+    torch.save({ours(k): v.detach().clone() for k, v in model.state_dict().items()}, OUT / (name + ".pth"))
+    y = model(ids)
+    target = torch.randn(y.shape)
+    loss = torch.nn.functional.mse_loss(y, target)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    after = {ours(k): {"shape": list(v.shape), "values": v.detach().flatten().tolist()} for k, v in model.state_dict().items()}
+    (OUT / (name + ".json")).write_text(json.dumps({
+        "torch": torch.__version__, "x": ids.flatten().tolist(), "x_shape": list(ids.shape), "target": target.flatten().tolist(),
+        "y": y.detach().flatten().tolist(), "y_shape": list(y.shape), "loss": loss.item(), "after": after,
+    }) + "\n")
+
+
+attend_case("mha", torch.nn.MultiheadAttention(8, 2, batch_first=True))
+attend_case("mha_pad", torch.nn.MultiheadAttention(8, 2, batch_first=True), pad=True)
+attend_case("mha_causal", torch.nn.MultiheadAttention(8, 2, batch_first=True), causal=True)
+attend_case("tel_post", torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True))
+attend_case("tel_pre_gelu_pad", torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True,
+                                                                  activation="gelu", norm_first=True), pad=True)
+print("wrote the attention cases")

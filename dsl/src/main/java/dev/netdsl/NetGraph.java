@@ -352,6 +352,11 @@ final class NetGraph implements AutoCloseable {
                 public Expr uniform(Expr like) {
                     return Nodes.expr(new Node(OpCode.RANDOM_UNIFORM, like.shape(), new Expr[] {like}, null, salt[0]++, null));
                 }
+
+                @Override
+                public Expr netInput() {
+                    return net.inputExpr();
+                }
             });
             return out;
         }

@@ -131,4 +131,41 @@ class SequenceLayersTest {
             assertThat(ev.total()).isEqualTo(B * T); // every position is an answer
         }
     }
+
+    static Stream<Arguments> attention() {
+        return Stream.of(Arguments.of("mha", dev.netdsl.layers.Layers.multiheadAttention(8, 2)),
+                Arguments.of("mha_pad", dev.netdsl.layers.Layers.multiheadAttention(8, 2).paddingMask(0)),
+                Arguments.of("mha_causal", dev.netdsl.layers.Layers.multiheadAttention(8, 2).causal()),
+                Arguments.of("tel_post", dev.netdsl.layers.Layers.transformerEncoderLayer(8, 2).dimFeedforward(16).dropout(0)),
+                Arguments.of("tel_pre_gelu_pad", dev.netdsl.layers.Layers.transformerEncoderLayer(8, 2).dimFeedforward(16).dropout(0)
+                        .gelu().normFirst().paddingMask(0)));
+    }
+
+    /** An embedding, then self-attention or a Transformer encoder layer, masks from the token ids as PyTorch's. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attention")
+    void attention_gives_pytorchs_outputs_and_stepped_weights(String name, Layer layer) throws Exception {
+        JsonNode c = ReviewNumericsTest.read("/pytorch/seq/" + name + ".json");
+        Path pth = Path.of(getClass().getResource("/pytorch/seq/" + name + ".pth").toURI());
+        int[] tokens = ReviewNumericsTest.ints(c.get("x"));
+        float[] y = ReviewNumericsTest.floats(c.get("target"));
+        Dataset data = Dataset.of(tokens, new int[] {T}, y, T, 8);
+        try (Model m = Net.sequential(embedding(10, 8), layer).input(DType.INT32, T).mse().sgd(0.1).seed(1).build()) {
+            m.load(pth);
+            float[] out = m.predict(Tensor.ofInts(tokens, B, T)).values();
+            float[] want = ReviewNumericsTest.floats(c.get("y"));
+            for (int i = 0; i < want.length; i++) {
+                assertThat(out[i]).as("%s output %d", name, i).isCloseTo(want[i], within(1e-5f));
+            }
+            assertThat(m.step(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
+            JsonNode after = c.get("after");
+            assertThat(m.parameters()).extracting(Parameter::name).containsExactlyInAnyOrderElementsOf(() -> after.fieldNames());
+            for (Parameter p : m.parameters()) {
+                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
+                for (int i = 0; i < stepped.length; i++) {
+                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
+                }
+            }
+        }
+    }
 }

@@ -26,4 +26,10 @@ public interface LayerContext {
      * when a step is replayed (it is keyed by the model's seed, the step and this call).
      */
     Expr uniform(Expr like);
+
+    /**
+     * The net's input ({@code [batch, ...]}), e.g. the token ids an attention layer deep in a net derives its
+     * padding mask from.
+     */
+    Expr netInput();
 }

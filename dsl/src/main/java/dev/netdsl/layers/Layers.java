@@ -190,6 +190,33 @@ public final class Layers {
         return new GRU(input, hidden, 1, false, 0, false);
     }
 
+    /**
+     * {@code nn.MultiheadAttention(dim, heads, batch_first=True)} as self-attention over {@code [T, dim]}
+     * sequences; {@code .paddingMask(id)}, {@code .causal()}, {@code .dropout(p)}.
+     */
+    public static MultiheadAttention multiheadAttention(int dim, int heads) {
+        return new MultiheadAttention(dim, heads, 0, -1, false);
+    }
+
+    /**
+     * {@code nn.TransformerEncoderLayer(dModel, nhead, batch_first=True)}: dim_feedforward 2048, dropout 0.1, ReLU,
+     * post-norm; {@code .dimFeedforward(n)}, {@code .dropout(p)}, {@code .gelu()}, {@code .normFirst()},
+     * {@code .paddingMask(id)}, {@code .causal()}.
+     */
+    public static TransformerEncoderLayer transformerEncoderLayer(int dModel, int nhead) {
+        return new TransformerEncoderLayer(dModel, nhead, 2048, 0.1, false, false, -1, false);
+    }
+
+    /** Learned positions added to {@code [T, dim]} sequences of up to {@code maxLen} steps. */
+    public static PositionalEncoding positionalEmbedding(int maxLen, int dim) {
+        return new PositionalEncoding(maxLen, dim, true);
+    }
+
+    /** The fixed sine and cosine positions of PyTorch's Transformer tutorial, added to {@code [T, dim]} sequences. */
+    public static PositionalEncoding sinusoidalEncoding(int dim) {
+        return new PositionalEncoding(0, dim, false);
+    }
+
     /** {@code nn.LayerNorm(normalizedShape)}: each example normalised over its last axes, eps 1e-5. */
     public static LayerNorm layerNorm(int... normalizedShape) {
         return new LayerNorm(normalizedShape, 1e-5);

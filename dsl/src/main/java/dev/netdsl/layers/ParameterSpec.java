@@ -23,8 +23,10 @@ public record ParameterSpec(String name, int[] shape, Initializer init, int[] st
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(init, "init");
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("parameter name '" + name + "' must be letters, digits and '_'");
+        // Dotted for a layer made of parts, as PyTorch names a submodule's tensors: self_attn.in_proj_weight.
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*")) {
+            throw new IllegalArgumentException("parameter name '" + name + "' must be letters, digits and '_', in parts joined"
+                    + " by '.'");
         }
         shape = shape.clone();
         long size = 1;
