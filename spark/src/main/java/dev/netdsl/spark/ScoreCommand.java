@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netdsl score MODEL --input FILE --output DIR}: scores a Parquet or CSV file with a model on
+ * {@code netdsl score MODEL --input FILE --out DIR}: scores a Parquet or CSV file with a model on
  * Spark ({@code local[*]} unless {@code --master} or {@code spark-submit} says otherwise) and writes
  * the rows with the model's outputs. The {@code ./netdsl} launcher runs it; on a cluster,
  * {@code spark-submit --class dev.netdsl.spark.ScoreCommand} runs the same thing.
@@ -43,10 +43,21 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "The rows: a Parquet file or directory, or a CSV "
             + "file with a header line.")
     String input;
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory for the scored rows. Spark "
-            + "writes them to a temporary folder beside it (DIR.tmp-...), moved to DIR once every row is scored: a failed run "
-            + "leaves no DIR, and leaves an existing one (--overwrite) as it was.")
-    String output;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Out outDir;
+    /** The output directory: --out, or --output. */
+    private String output;
+
+    /** --out, or its old name --output, which scripts may still give: taken, not listed. */
+    static final class Out {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The directory for the scored rows. Spark "
+                + "writes them to a temporary folder beside it (DIR.tmp-...), moved to DIR once every row is scored: a failed run "
+                + "leaves no DIR, and leaves an existing one (--overwrite) as it was.")
+        String dir;
+        @Option(names = "--output", required = true, hidden = true, paramLabel = "DIR")
+        String oldName;
+    }
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit gives).")
     String master;
     @Option(names = "--format", defaultValue = "parquet", paramLabel = "parquet|csv", description = "Output format (default: "
@@ -67,7 +78,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String classColumn;
     @Option(names = "--batch-size", defaultValue = "1024", description = "Rows per predict call (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--overwrite", description = "Replace --output if it exists, once the new rows are all written.")
+    @Option(names = "--overwrite", description = "Replace --out if it exists, once the new rows are all written.")
     boolean overwrite;
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
@@ -167,6 +178,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size " + batchSize + " must be at least 1");
         }
+        output = outDir.dir != null ? outDir.dir : outDir.oldName;
         // What can be checked before Spark starts: the files.
         if (!Files.exists(model)) {
             throw new IllegalArgumentException("model " + model + " does not exist; give a file written by Model.saveAll or a "
@@ -178,7 +190,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         Path localOutput = localPath(output);
         if (localOutput != null && Files.exists(localOutput) && !overwrite) {
-            throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+            throw new IllegalArgumentException("--out " + output + " already exists; pick a new directory or pass --overwrite");
         }
 
         SparkSession.Builder builder = SparkSession.builder().appName("netdsl score " + model.getFileName());
@@ -196,10 +208,10 @@ public final class ScoreCommand implements Callable<Integer> {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             target = fs.makeQualified(target);
             if (target.getParent() == null) {
-                throw new IllegalArgumentException("--output " + output + " is the root of its file system; give a directory in it");
+                throw new IllegalArgumentException("--out " + output + " is the root of its file system; give a directory in it");
             }
             if (fs.exists(target) && !overwrite) {
-                throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+                throw new IllegalArgumentException("--out " + output + " already exists; pick a new directory or pass --overwrite");
             }
             String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".tmp-" + tag);

@@ -62,7 +62,7 @@ class ScoreCommandTest {
         TestSpark.images(spark, 3000, 1).write().parquet(images.toString());
         Path scored = dir.resolve("scored");
         // WHEN it is scored from the command line
-        Run run = score(model.toString(), "--input", images.toString(), "--output", scored.toString(), "--master", "local[2]");
+        Run run = score(model.toString(), "--input", images.toString(), "--out", scored.toString(), "--master", "local[2]");
         // THEN the Parquet output has each row's logits, exactly Model.predict's, and the arg-max in 'class'
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("scored 3,000 rows of " + images + " (columns pixels) with " + model);
@@ -90,7 +90,7 @@ class ScoreCommandTest {
         Path csv = dir.resolve("points.csv");
         Files.writeString(csv, "name,a,b\nfirst,0.5,-1\nsecond,2,0.25\n");
         Path out = dir.resolve("points-scored");
-        // WHEN it is scored to CSV
+        // WHEN it is scored to CSV (with --output, the old name of --out, which scripts may still use)
         Run run = score(export.toString(), "--input", csv.toString(), "--output", out.toString(), "--format", "csv",
                 "--input-columns", "a,b", "--output-column", "y");
         // THEN the CSV has the outputs as y_0, y_1, y_2, as Model.predict gave them
@@ -112,7 +112,7 @@ class ScoreCommandTest {
         }
         Path csv = dir.resolve("ab.csv");
         Files.writeString(csv, "a,b\n1,2\n");
-        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never").toString(),
+        Run run = score(model.toString(), "--input", csv.toString(), "--out", dir.resolve("never").toString(),
                 "--input-columns", "a,c");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("netdsl score: input column 'c' is not in the DataFrame; its columns are [a:int,b:int]\n");
@@ -127,7 +127,7 @@ class ScoreCommandTest {
         }
         Path csv = dir.resolve("hole.csv");
         Files.writeString(csv, "id,a,b\nx,1,2\ny,,3\n");
-        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never2").toString(),
+        Run run = score(model.toString(), "--input", csv.toString(), "--out", dir.resolve("never2").toString(),
                 "--input-columns", "a,b");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("netdsl score: row 1 of partition 0 (counting from 0; its other columns: id=y): column 'a' "
@@ -142,10 +142,10 @@ class ScoreCommandTest {
         Files.writeString(junk, "junk");
         Path csv = dir.resolve("one.csv");
         Files.writeString(csv, "a,b\n1,2\n");
-        Run run = score(junk.toString(), "--input", csv.toString(), "--output", dir.resolve("never3").toString());
+        Run run = score(junk.toString(), "--input", csv.toString(), "--out", dir.resolve("never3").toString());
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).startsWith("netdsl score: model " + junk + " does not open as a NetDSL model file: ");
-        Run missing = score(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--output", "x");
+        Run missing = score(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--out", "x");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("netdsl score: model " + dir.resolve("nothing.netdsl") + " does not exist");
     }
@@ -178,14 +178,14 @@ class ScoreCommandTest {
         }
         Path good = Files.writeString(parent.resolve("good.csv"), "id,a,b\nx,1,2\ny,3,4\n");
         Path out = parent.resolve("scored");
-        Run first = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--format", "csv",
+        Run first = score(model.toString(), "--input", good.toString(), "--out", out.toString(), "--format", "csv",
                 "--input-columns", "a,b");
         assertThat(first.code()).as(first.err()).isZero();
         Map<String, byte[]> before = contents(out);
         assertThat(before.keySet()).contains("_SUCCESS").anyMatch(n -> n.startsWith("part-") && n.endsWith(".csv"));
         // WHEN a second run that fails on a bad row was to overwrite it
         Path hole = Files.writeString(parent.resolve("hole.csv"), "id,a,b\nx,1,2\ny,,3\n");
-        Run failed = score(model.toString(), "--input", hole.toString(), "--output", out.toString(), "--format", "csv",
+        Run failed = score(model.toString(), "--input", hole.toString(), "--out", out.toString(), "--format", "csv",
                 "--input-columns", "a,b", "--overwrite");
         // THEN it fails naming the row, and the first run's output is still there, byte for byte, with nothing beside it
         assertThat(failed.code()).as(failed.err()).isEqualTo(2);
@@ -195,9 +195,9 @@ class ScoreCommandTest {
         before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
         assertThat(siblings(parent, "scored")).containsExactly("scored");
         // AND without --overwrite the existing output is refused before Spark reads anything
-        Run refused = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--input-columns", "a,b");
+        Run refused = score(model.toString(), "--input", good.toString(), "--out", out.toString(), "--input-columns", "a,b");
         assertThat(refused.code()).isEqualTo(2);
-        assertThat(refused.err()).startsWith("netdsl score: --output " + out + " already exists; pick a new directory or pass "
+        assertThat(refused.err()).startsWith("netdsl score: --out " + out + " already exists; pick a new directory or pass "
                 + "--overwrite\n");
     }
 
@@ -211,11 +211,11 @@ class ScoreCommandTest {
         Path two = Files.writeString(parent.resolve("two.csv"), "id,a,b\nx,1,2\ny,3,4\n");
         Path one = Files.writeString(parent.resolve("one.csv"), "id,a,b\nz,5,6\n");
         Path out = parent.resolve("scored");
-        Run first = score(model.toString(), "--input", two.toString(), "--output", out.toString(), "--input-columns", "a,b");
+        Run first = score(model.toString(), "--input", two.toString(), "--out", out.toString(), "--input-columns", "a,b");
         assertThat(first.code()).as(first.err()).isZero();
         // A file of the first run that the second would not write: it must not survive the overwrite.
         Files.writeString(out.resolve("stale.txt"), "from before");
-        Run second = score(model.toString(), "--input", one.toString(), "--output", out.toString(), "--input-columns", "a,b",
+        Run second = score(model.toString(), "--input", one.toString(), "--out", out.toString(), "--input-columns", "a,b",
                 "--overwrite");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(out.resolve("stale.txt")).doesNotExist();
@@ -248,7 +248,7 @@ class ScoreCommandTest {
         }
         csv.append('\n');
         Path input = Files.writeString(parent.resolve("wide.csv"), csv);
-        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+        Run run = score(model.toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
                 "--input-columns", "c0,nope");
         assertThat(run.code()).as(run.err()).isEqualTo(2);
         assertThat(run.err().lines().toList()).hasSize(2);
@@ -265,13 +265,36 @@ class ScoreCommandTest {
             m.saveAll(model);
         }
         Path input = Files.writeString(parent.resolve("in.csv"), "id,a,b\n0,1,2\n1" + ",3".repeat(25_000) + "\n");
-        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+        Run run = score(model.toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
                 "--input-columns", "a,b");
         assertThat(run.code()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("netdsl score: --input " + input + ": a row has more than 20,480 cells, the most Spark's"
                 + " CSV reader is set to take for this header (twice its cells, at least 20,480); check the row's delimiters and"
                 + " quotes\nTry 'netdsl score --help' for the options.\n");
         assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    @Test
+    void out_names_the_output_and_output_still_works_unlisted() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("out-option"));
+        Path model = parent.resolve("small.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        Path csv = Files.writeString(parent.resolve("ab.csv"), "a,b\n1,2\n");
+        Run both = score(model.toString(), "--input", csv.toString(), "--out", "x", "--output", "y");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).startsWith("Error: --out=DIR, --output=DIR are mutually exclusive (specify only one)\n");
+        Run neither = score(model.toString(), "--input", csv.toString());
+        assertThat(neither.code()).isEqualTo(2);
+        assertThat(neither.err()).startsWith("Error: Missing required argument (specify one of these): (--out=DIR)\n");
+        Run help = score("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("(--out=DIR)").contains("  --out=DIR  ").doesNotContain("--output=");
+        // --output: scripts written for it still run (scores_a_csv_file_with_a_savedmodel_into_csv_columns scores with it)
+        Run alias = score(model.toString(), "--input", csv.toString(), "--output", parent.resolve("scored").toString());
+        assertThat(alias.code()).as(alias.err()).isZero();
+        assertThat(parent.resolve("scored").resolve("_SUCCESS")).exists();
     }
 
     @Test
