@@ -112,6 +112,11 @@ public final class ScoreCommand implements Callable<Integer> {
             // A task's failure reaches the driver wrapped by Spark; the reason is the first of ours in the causes.
             Throwable reason = e;
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof PartitionScorer.BadRow row) {
+                    // Spark splits files into partitions: a row is found by its partition, said on one line with what to do.
+                    reason = new BadInput(command.input + ": " + row.where() + ": " + row.problem() + "; drop or fix the row");
+                    break;
+                }
                 if (t instanceof IllegalArgumentException || t instanceof dev.netdsl.NetDslException) {
                     reason = t;
                     break;
@@ -122,6 +127,9 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
             }
             cmd.getErr().println("netdsl score: " + oneLine(reason.getMessage() != null ? reason.getMessage() : reason.toString()));
+            if (reason instanceof BadInput) {
+                return 2;   // the line says what to fix
+            }
             if (reason instanceof IllegalArgumentException) {
                 cmd.getErr().println("Try 'netdsl score --help' for the options.");
                 return 2;
@@ -151,15 +159,16 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Spark's CSV reader (univocity) failing on a line of the input, said in one line: bad input. */
-    private IllegalArgumentException unreadable(com.univocity.parsers.common.TextParsingException e) {
-        // No line number: the reader counts lines from the start of its split of the file, not of the file.
+    private BadInput unreadable(com.univocity.parsers.common.TextParsingException e) {
+        // No line number: the reader counts lines from the start of its split of the file, not of the file. (Rows are
+        // checked line by line before Spark reads them, so this is a file that changed meanwhile, or a reader's quirk.)
         if (e.getCause() instanceof ArrayIndexOutOfBoundsException) {
-            return new IllegalArgumentException(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
+            return new BadInput(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
                     + "Spark's CSV reader is set to take for this header (twice its cells, at least %,d); check the row's "
                     + "delimiters and quotes", input, maxColumns, SPARK_MAX_COLUMNS), e);
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return new IllegalArgumentException("--input " + input + ": Spark's CSV reader failed: "
+        return new BadInput("--input " + input + ": Spark's CSV reader failed: "
                 + message.lines().findFirst().orElse(""), e);
     }
 

@@ -7,6 +7,7 @@ import dev.netdsl.Net;
 import dev.netdsl.models.MnistMlp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,8 +140,8 @@ class ScoreCommandTest {
         Run run = score(model.toString(), "--input", csv.toString(), "--out", dir.resolve("never2").toString(),
                 "--input-columns", "a,b");
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("netdsl score: row 1 of partition 0 (counting from 0; its other columns: id=y): column 'a' "
-                + "is null; drop or fill such rows first");
+        assertThat(run.err()).isEqualTo("netdsl score: " + csv + ": row 1 of partition 0 (counting from 0; its other columns: "
+                + "id=y): column 'a' is null; drop or fix the row\n");
         // A failed run leaves no folder behind: not the output (Spark left it there, empty), not a temporary one.
         assertThat(siblings(dir, "never2")).isEmpty();
     }
@@ -270,7 +280,62 @@ class ScoreCommandTest {
         assertThat(run.code()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("netdsl score: --input " + input + ": a row has more than 20,480 cells, the most Spark's"
                 + " CSV reader is set to take for this header (twice its cells, at least 20,480); check the row's delimiters and"
-                + " quotes\nTry 'netdsl score --help' for the options.\n");
+                + " quotes\n");
+        assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    /** A Parquet file (id, a, b) whose second row has no a: a bad row that only Spark's tasks find. */
+    static Path holes(Path parent) {
+        Path file = parent.resolve("holes.parquet");
+        if (!Files.exists(file)) {
+            StructType schema = DataTypes.createStructType(new StructField[] {
+                DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("a", DataTypes.DoubleType, true),
+                DataTypes.createStructField("b", DataTypes.DoubleType, true)});
+            spark.createDataFrame(List.of(RowFactory.create("x", 1.0, 2.0), RowFactory.create("y", null, 3.0)), schema).coalesce(1)
+                    .write().parquet(file.toString());
+        }
+        return file;
+    }
+
+    @Test
+    void a_bad_parquet_row_is_one_line_with_command_line_advice_and_spark_logs_no_stack_trace() throws Exception {
+        // GIVEN a Parquet file with a null where the model takes a number, and the log configuration ./netdsl score runs
+        // with (Spark logged the failed task's stack trace some five times, 238 lines, before the command's line)
+        Path parent = Files.createDirectories(dir.resolve("parquet-row"));
+        Path input = holes(parent);
+        Path model = parent.resolve("small.netdsl");
+        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+        }
+        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
+        java.net.URI before = logs.getConfigLocation();
+        StringWriter logged = new StringWriter();
+        Run run;
+        try {
+            logs.setConfigLocation(ScoreCommand.class.getResource("cli-log4j2.properties").toURI());
+            // Everything that reaches the console appender reaches this one too (loggers pass events on to the root's).
+            Appender capture = WriterAppender.newBuilder().setName("capture").setTarget(logged)
+                    .setLayout(PatternLayout.newBuilder().withPattern("%p %c{1}: %m%n%ex").build()).build();
+            capture.start();
+            logs.getConfiguration().addAppender(capture);
+            logs.getConfiguration().getRootLogger().addAppender(capture, null, null);
+            logs.updateLoggers();
+            // WHEN it is scored
+            run = score(model.toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
+                    "--input-columns", "a,b");
+        } finally {
+            logs.setConfigLocation(before);
+        }
+        // THEN the command prints one line, with the row Spark found and what to do on the command line, not in Java
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("netdsl score: " + input + ": row 1 of partition 0 (counting from 0; its other columns: "
+                + "id=y): column 'a' is null; drop or fix the row\n");
+        assertThat(run.out()).isEmpty();
+        // AND Spark's log has no stack trace, nor a line about the failed task
+        assertThat(logged.toString()).doesNotContain("Exception").doesNotContain("\tat ")
+                .doesNotContain("column 'a' is null");
+        // AND a failed run leaves no folder behind: not the output (Spark left it there, empty), not a temporary one
         assertThat(siblings(parent, "scored")).isEmpty();
     }
 
