@@ -130,26 +130,26 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row>, Serializ
         if (arrayInput) {
             int c = inputIndexes[0];
             if (row.isNullAt(c)) {
-                throw bad(row, partition, index, "column '" + inputNames[0] + "' is null; drop or fill such rows first "
-                        + "(e.g. df.na().drop())");
+                throw bad(row, partition, index, "column '" + inputNames[0] + "' is null",
+                        "drop or fill such rows first (e.g. df.na().drop())");
             }
             Object raw = row.get(c);
             int length = length(raw);
             if (length != inputSize) {
                 throw bad(row, partition, index, "column '" + inputNames[0] + "' has " + length + " values but the model takes "
-                        + inputSize + " per row");
+                        + inputSize + " per row", "");
             }
             int nullAt = copy(raw, x);
             if (nullAt >= 0) {
-                throw bad(row, partition, index, "column '" + inputNames[0] + "' has a null at position " + nullAt
-                        + "; fill it first");
+                throw bad(row, partition, index, "column '" + inputNames[0] + "' has a null at position " + nullAt,
+                        "fill it first");
             }
         } else {
             for (int j = 0; j < inputIndexes.length; j++) {
                 int c = inputIndexes[j];
                 if (row.isNullAt(c)) {
-                    throw bad(row, partition, index, "column '" + inputNames[j] + "' is null; drop or fill such rows first "
-                            + "(e.g. df.na().drop())");
+                    throw bad(row, partition, index, "column '" + inputNames[j] + "' is null",
+                            "drop or fill such rows first (e.g. df.na().drop())");
                 }
                 x[j] = ((Number) row.get(c)).floatValue();
             }
@@ -157,7 +157,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row>, Serializ
         return x;
     }
 
-    private IllegalArgumentException bad(Row row, int partition, long index, String what) {
+    private BadRow bad(Row row, int partition, long index, String problem, String advice) {
         StringBuilder others = new StringBuilder();
         for (int i = 0; i < row.length() && others.length() < 200; i++) {
             boolean input = false;
@@ -169,8 +169,34 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row>, Serializ
                         .append('=').append(row.get(i));
             }
         }
-        return new IllegalArgumentException("row " + index + " of partition " + partition + " (counting from 0"
-                + (others.length() == 0 ? "" : "; its other columns: " + others) + "): " + what);
+        return new BadRow("row " + index + " of partition " + partition + " (counting from 0"
+                + (others.length() == 0 ? "" : "; its other columns: " + others) + ")", problem, advice);
+    }
+
+    /**
+     * A row the model can't take: {@link #where()} it is, {@link #problem()} what is wrong with it; the message
+     * adds what to do about it in Java. The score command says what to do on the command line instead.
+     */
+    static final class BadRow extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String where;
+        private final String problem;
+
+        BadRow(String where, String problem, String advice) {
+            super(where + ": " + problem + (advice.isEmpty() ? "" : "; " + advice));
+            this.where = where;
+            this.problem = problem;
+        }
+
+        /** Where the row is: "row 1 of partition 0 (counting from 0; its other columns: id=y)". */
+        String where() {
+            return where;
+        }
+
+        /** What is wrong with it: "column 'x' is null". */
+        String problem() {
+            return problem;
+        }
     }
 
     /** The number of values in an array column's value: a Java array (Spark may hand over what a map made), a Scala or Java list. */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -21,6 +23,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,10 +31,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netdsl score MODEL --input FILE --output DIR}: scores a Parquet or CSV file with a model on
+ * {@code netdsl score MODEL --input FILE --out DIR}: scores a Parquet or CSV file with a model on
  * Spark ({@code local[*]} unless {@code --master} or {@code spark-submit} says otherwise) and writes
  * the rows with the model's outputs. The {@code ./netdsl} launcher runs it; on a cluster,
  * {@code spark-submit --class dev.netdsl.spark.ScoreCommand} runs the same thing.
+ *
+ * <p>What can be checked before Spark starts is checked first, in a few seconds: the options, the model
+ * (it opens; its input size), the input's columns (a CSV header, a Parquet footer) and, for CSV, every
+ * row, so a bad one fails naming its file and line. An input Spark reads from another file system
+ * (hdfs://, s3a://, ...) is checked the same way once Spark has started, with its Hadoop settings.
  */
 @Command(name = "score", mixinStandardHelpOptions = true, version = "netdsl 0.1.0", sortOptions = false,
         description = {"Score a Parquet or CSV file with a saved NetDSL model (Model.saveAll) or a TensorFlow SavedModel on "
@@ -43,10 +51,21 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "The rows: a Parquet file or directory, or a CSV "
             + "file with a header line.")
     String input;
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory for the scored rows. Spark "
-            + "writes them to a temporary folder beside it (DIR.tmp-...), moved to DIR once every row is scored: a failed run "
-            + "leaves no DIR, and leaves an existing one (--overwrite) as it was.")
-    String output;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Out outDir;
+    /** The output directory: --out, or --output. */
+    private String output;
+
+    /** --out, or its old name --output, which scripts may still give: taken, not listed. */
+    static final class Out {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The directory for the scored rows. Spark "
+                + "writes them to a temporary folder beside it (DIR.tmp-...), moved to DIR once every row is scored: a failed run "
+                + "leaves no DIR, and leaves an existing one (--overwrite) as it was.")
+        String dir;
+        @Option(names = "--output", required = true, hidden = true, paramLabel = "DIR")
+        String oldName;
+    }
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit gives).")
     String master;
     @Option(names = "--format", defaultValue = "parquet", paramLabel = "parquet|csv", description = "Output format (default: "
@@ -57,7 +76,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String inputFormat;
     @Option(names = "--input-columns", split = ",", paramLabel = "COL", description = "The model's input: one array column, or "
             + "numeric columns in the model's order; NAME* takes every column starting with NAME (default: the only array "
-            + "column, else every numeric column).")
+            + "column, else every numeric column; for CSV, every column that holds numbers).")
     List<String> inputColumns;
     @Option(names = "--output-column", defaultValue = "prediction", paramLabel = "OUT", description = "Column for the outputs "
             + "(default: ${DEFAULT-VALUE}).")
@@ -67,10 +86,13 @@ public final class ScoreCommand implements Callable<Integer> {
     String classColumn;
     @Option(names = "--batch-size", defaultValue = "1024", description = "Rows per predict call (default: ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--overwrite", description = "Replace --output if it exists, once the new rows are all written.")
+    @Option(names = "--overwrite", description = "Replace --out if it exists, once the new rows are all written.")
     boolean overwrite;
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
+
+    /** How many times the command has asked for a Spark session (tests check it asked none when a check failed first). */
+    static final AtomicInteger SPARK_SESSIONS = new AtomicInteger();
 
     /** Runs the command and exits: 0 on success, 1 on a failed run, 2 on bad options, input or model. */
     public static void main(String[] args) {
@@ -101,6 +123,11 @@ public final class ScoreCommand implements Callable<Integer> {
             // A task's failure reaches the driver wrapped by Spark; the reason is the first of ours in the causes.
             Throwable reason = e;
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof PartitionScorer.BadRow row) {
+                    // Spark splits files into partitions: a row is found by its partition, said on one line with what to do.
+                    reason = new BadInput(command.input + ": " + row.where() + ": " + row.problem() + "; drop or fix the row");
+                    break;
+                }
                 if (t instanceof IllegalArgumentException || t instanceof dev.netdsl.NetDslException) {
                     reason = t;
                     break;
@@ -111,6 +138,9 @@ public final class ScoreCommand implements Callable<Integer> {
                 }
             }
             cmd.getErr().println("netdsl score: " + oneLine(reason.getMessage() != null ? reason.getMessage() : reason.toString()));
+            if (reason instanceof BadInput) {
+                return 2;   // the line says what to fix
+            }
             if (reason instanceof IllegalArgumentException) {
                 cmd.getErr().println("Try 'netdsl score --help' for the options.");
                 return 2;
@@ -125,7 +155,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     /** The most cells Spark's CSV reader takes in a row: twice the header's, at least Spark's default. */
     private int maxColumns = SPARK_MAX_COLUMNS;
-    private static final int SPARK_MAX_COLUMNS = 20_480;
+    static final int SPARK_MAX_COLUMNS = 20_480;
     /** The most characters of an error message printed (--debug prints all). */
     private static final int MESSAGE_CHARS = 1000;
 
@@ -140,17 +170,31 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Spark's CSV reader (univocity) failing on a line of the input, said in one line: bad input. */
-    private IllegalArgumentException unreadable(com.univocity.parsers.common.TextParsingException e) {
-        // No line number: the reader counts lines from the start of its split of the file, not of the file.
+    private BadInput unreadable(com.univocity.parsers.common.TextParsingException e) {
+        // No line number: the reader counts lines from the start of its split of the file, not of the file. (Rows are
+        // checked line by line before Spark reads them, so this is a file that changed meanwhile, or a reader's quirk.)
         if (e.getCause() instanceof ArrayIndexOutOfBoundsException) {
-            return new IllegalArgumentException(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
+            return new BadInput(String.format(Locale.ROOT, "--input %s: a row has more than %,d cells, the most "
                     + "Spark's CSV reader is set to take for this header (twice its cells, at least %,d); check the row's "
                     + "delimiters and quotes", input, maxColumns, SPARK_MAX_COLUMNS), e);
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return new IllegalArgumentException("--input " + input + ": Spark's CSV reader failed: "
+        return new BadInput("--input " + input + ": Spark's CSV reader failed: "
                 + message.lines().findFirst().orElse(""), e);
     }
+
+    /** The model, opened before Spark starts to check it: what the checks and the command need to know of it. */
+    record ModelInfo(int inputSize, int outputSize, boolean classifier) {
+    }
+
+    /** What the input's checks found: the model's input columns, and a CSV header's cells (0 for Parquet). */
+    private record Checked(String[] columns, int headerCells) {
+    }
+
+    /** The model, opened on first use (see {@link #model()}). */
+    private ModelInfo info;
+    /** True if the tasks run in this JVM ({@code local[*]}): the model opened for the checks is then the one they use. */
+    private boolean local;
 
     /** Scores the input and writes the output; returns 0 (failures are thrown and become exit codes in {@link #execute}). */
     @Override
@@ -167,19 +211,37 @@ public final class ScoreCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size " + batchSize + " must be at least 1");
         }
-        // What can be checked before Spark starts: the files.
-        if (!Files.exists(model)) {
-            throw new IllegalArgumentException("model " + model + " does not exist; give a file written by Model.saveAll or a "
-                    + "SavedModel directory (./netdsl export)");
+        output = outDir.dir != null ? outDir.dir : outDir.oldName;
+        if (inputColumns != null && inputColumns.stream().distinct().count() != inputColumns.size()) {
+            throw new IllegalArgumentException("--input-columns " + String.join(",", inputColumns) + " names a column twice");
         }
+        if (classColumn != null && classColumn.equals(outputColumn)) {
+            throw new IllegalArgumentException("--output-column and --class-column are both '" + outputColumn + "'; give them two "
+                    + "names");
+        }
+
+        // Checked before Spark starts, cheapest first: the files, the input's columns, the model, the rows of a CSV file.
+        if (!Files.exists(model)) {
+            throw new BadInput("model " + model + " does not exist; give a file written by Model.saveAll or a SavedModel "
+                    + "directory (./netdsl export)");
+        }
+        String sparkMaster = master != null ? master : System.getProperty("spark.master", "local[*]");
+        local = sparkMaster.startsWith("local");
         Path localInput = localPath(input);
         if (localInput != null && !Files.exists(localInput)) {
-            throw new IllegalArgumentException("--input " + input + " does not exist");
+            throw new BadInput("--input " + input + " does not exist");
         }
         Path localOutput = localPath(output);
         if (localOutput != null && Files.exists(localOutput) && !overwrite) {
-            throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+            throw new BadInput("--out " + output + " already exists; pick a new directory or pass --overwrite");
         }
+        Checked checked = null;
+        if (localInput != null) {
+            Configuration conf = new Configuration();
+            org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(localInput.toAbsolutePath().toUri());
+            checked = check(root.getFileSystem(conf), conf, root, inFormat);
+        }
+        ModelInfo m = model();
 
         SparkSession.Builder builder = SparkSession.builder().appName("netdsl score " + model.getFileName());
         if (master != null) {
@@ -189,6 +251,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         boolean ours = SparkSession.getDefaultSession().isEmpty();
+        SPARK_SESSIONS.incrementAndGet();
         SparkSession spark = builder.getOrCreate();
         try {
             // Written beside the output, moved there once every row is written: a failed run leaves the output as it was.
@@ -196,36 +259,38 @@ public final class ScoreCommand implements Callable<Integer> {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
             target = fs.makeQualified(target);
             if (target.getParent() == null) {
-                throw new IllegalArgumentException("--output " + output + " is the root of its file system; give a directory in it");
+                throw new BadInput("--out " + output + " is the root of its file system; give a directory in it");
             }
             if (fs.exists(target) && !overwrite) {
-                throw new IllegalArgumentException("--output " + output + " already exists; pick a new directory or pass --overwrite");
+                throw new BadInput("--out " + output + " already exists; pick a new directory or pass --overwrite");
+            }
+            if (localInput == null) {
+                // On another file system (hdfs://, s3a://, ...): read with Spark's Hadoop settings, the same checks.
+                org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+                org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(input);
+                checked = check(root.getFileSystem(conf), conf, root, inFormat);
             }
             String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".tmp-" + tag);
             Dataset<Row> data;
             if (inFormat.equals("csv")) {
-                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * headerCells(spark));
+                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * (checked != null ? checked.headerCells() : headerCells(spark)));
                 data = spark.read().option("header", "true").option("inferSchema", "true").option("maxColumns", maxColumns)
                         .csv(input);
             } else {
                 data = spark.read().parquet(input);
             }
-            String[] columns = columns(data);
+            // Without checks before (a partitioned folder), the same checks on the columns Spark found.
+            String[] columns = checked != null ? checked.columns() : inputColumns(data.schema(), inFormat);
             Scorer scorer = NetDslSpark.model(model).inputColumns(columns).outputColumn(outputColumn).batchSize(batchSize);
-            String classes = classColumn;
-            if (classes == null) {
-                Path m = model.toAbsolutePath().normalize();
-                boolean classifier = Scorer.inspect(m, ModelFiles.hash(m), spark.sparkContext(), ScoringModel::classifier);
-                classes = classifier ? "class" : "none";
-            }
+            String classes = classColumn();
             if (!classes.equals("none")) {
                 scorer = scorer.classColumn(classes);
             }
             LongAccumulator rows = spark.sparkContext().longAccumulator("netdsl rows scored");
             Dataset<Row> scored = scorer.transform(data, rows);
             if (format.equals("csv")) {
-                scored = flattenForCsv(scored);
+                scored = flattenForCsv(scored, m.outputSize());
             }
             var writer = scored.write().mode(SaveMode.ErrorIfExists);
             fs.deleteOnExit(staging);   // also when the JVM is stopped (Ctrl-C) while Spark writes
@@ -257,6 +322,171 @@ public final class ScoreCommand implements Callable<Integer> {
             if (ours) {
                 spark.stop();   // a session that was there before (a test, a notebook) stays
             }
+        }
+    }
+
+    /**
+     * The model, opened once: through the model cache when the tasks run in this JVM (they then use it), else
+     * opened and closed again.
+     *
+     * @throws BadInput naming the file if it does not open as a model
+     */
+    private ModelInfo model() {
+        if (info == null) {
+            Path m = model.toAbsolutePath().normalize();
+            String key = ModelFiles.hash(m);
+            java.util.function.Function<ScoringModel, ModelInfo> read =
+                    s -> new ModelInfo(s.inputSize(), s.outputSize(), s.classifier());
+            try {
+                if (local) {
+                    info = read.apply(ModelCache.get(key, ModelCache.Sharing.SHARED, () -> ScoringModel.open(m)).model());
+                } else {
+                    try (ScoringModel s = ScoringModel.open(m)) {
+                        info = read.apply(s);
+                    }
+                }
+            } catch (BadInput e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(e.getMessage(), e);   // ScoringModel.open names the file and what is wrong with it
+            }
+        }
+        return info;
+    }
+
+    /** The class column: as given, else 'class' for a NetDSL model trained with cross-entropy, else none. */
+    private String classColumn() {
+        return classColumn != null ? classColumn : model().classifier() ? "class" : "none";
+    }
+
+    /**
+     * Checks the input at {@code root} on {@code fs}: its columns, the model and, for CSV, every row; returns
+     * the model's input columns, or null if only Spark can say what the columns are (a partitioned folder).
+     */
+    private Checked check(FileSystem fs, Configuration conf, org.apache.hadoop.fs.Path root, String inFormat) {
+        InputFiles files = InputFiles.list(fs, root, input);
+        if (files.partitioned()) {
+            return null;
+        }
+        if (inFormat.equals("parquet")) {
+            StructType schema = files.parquetSchema(conf, input);
+            return schema == null ? null : new Checked(inputColumns(schema, inFormat), 0);
+        }
+        CsvInput csv = CsvInput.open(fs, conf, files, input);
+        List<String> names = csv.columns();
+        List<String> given = requested(names);
+        checkNewColumns(names);
+        if (given != null) {
+            checkCount(given, false, inFormat);
+        }
+        List<String> inputs = csv.check(given).inputs();
+        if (given == null) {
+            if (inputs.isEmpty()) {
+                throw new BadInput("--input " + input + " has no column of numbers (its columns are " + shown(names) + "); name the "
+                        + "model's input columns with --input-columns");
+            }
+            checkCount(inputs, true, inFormat);
+        }
+        return new Checked(inputs.toArray(String[]::new), csv.headerCells());
+    }
+
+    /**
+     * The model's input columns in a table with this schema: as given (NAME* expanded in schema order), else the
+     * only array column, else every numeric column; numbers (or one array of numbers), as many as the model takes.
+     */
+    private String[] inputColumns(StructType schema, String inFormat) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        List<String> given = requested(names);
+        checkNewColumns(names);
+        List<String> columns = given;
+        if (columns == null) {
+            StructField[] fields = schema.fields();
+            List<String> arrays = Arrays.stream(fields).filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
+            columns = arrays.size() == 1 ? arrays
+                    : Arrays.stream(fields).filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
+            if (columns.isEmpty()) {
+                throw new BadInput("--input " + input + " has no array column and no numeric column (its columns are "
+                        + shown(names) + "); name the model's input with --input-columns");
+            }
+        }
+        boolean array = columns.size() == 1 && schema.apply(columns.get(0)).dataType() instanceof ArrayType;
+        for (String c : columns) {
+            org.apache.spark.sql.types.DataType type = schema.apply(c).dataType();
+            boolean ok = array ? ((ArrayType) type).elementType() instanceof NumericType : type instanceof NumericType;
+            if (!ok) {
+                throw new BadInput("--input-columns: column '" + c + "' of " + input + " is " + type.simpleString() + ", not "
+                        + (array ? "an array of numbers" : "numbers") + "; give numeric columns or one array column of numbers"
+                        + (columns.size() > 1 && type instanceof ArrayType ? " (an array column must be the only input column)" : ""));
+            }
+        }
+        if (!array) {
+            checkCount(columns, given == null, inFormat);
+        }
+        return columns.toArray(String[]::new);
+    }
+
+    /**
+     * The columns --input-columns names among {@code names}, NAME* expanded in their order; null if it names none.
+     *
+     * @throws BadInput naming the column and the columns there are, if one is not there
+     */
+    private List<String> requested(List<String> names) {
+        if (inputColumns == null || inputColumns.isEmpty()) {
+            return null;
+        }
+        List<String> columns = new ArrayList<>();
+        for (String c : inputColumns) {
+            if (c.endsWith("*")) {
+                String prefix = c.substring(0, c.length() - 1);
+                List<String> matched = names.stream().filter(n -> n.startsWith(prefix)).toList();
+                if (matched.isEmpty()) {
+                    throw new BadInput("--input-columns " + c + " matches no column of " + input + "; its columns are "
+                            + shown(names));
+                }
+                columns.addAll(matched);
+            } else if (names.contains(c)) {
+                columns.add(c);
+            } else {
+                String other = names.stream().filter(n -> n.equalsIgnoreCase(c)).findFirst().orElse(null);
+                throw new BadInput("--input-columns " + c + ": " + input + " has no column '" + c + "'"
+                        + (other != null ? " (it has '" + other + "': names are case-sensitive here)" : "")
+                        + "; its columns are " + shown(names));
+            }
+        }
+        return columns;
+    }
+
+    /** The columns the command adds must not be in the input already. */
+    private void checkNewColumns(List<String> names) {
+        if (names.contains(outputColumn)) {
+            throw new BadInput("--input " + input + " already has a column '" + outputColumn + "'; name the output column "
+                    + "another way with --output-column");
+        }
+        String classes = classColumn();
+        if (!classes.equals("none") && names.contains(classes)) {
+            throw new BadInput("--input " + input + " already has a column '" + classes + "'; name the class column another way "
+                    + "with --class-column NAME, or give --class-column none");
+        }
+        if (format.equals("csv")) {
+            for (int i = 0; i < model().outputSize(); i++) {
+                if (names.contains(outputColumn + "_" + i)) {
+                    throw new BadInput("--input " + input + " already has a column '" + outputColumn + "_" + i + "', where "
+                            + "--format csv writes output " + i + "; name the output columns another way with --output-column");
+                }
+            }
+        }
+    }
+
+    /** As many input columns as the model takes values per row. */
+    private void checkCount(List<String> columns, boolean byDefault, String inFormat) {
+        int n = model().inputSize();
+        if (columns.size() != n) {
+            throw new BadInput("the model takes " + n + " values per row but " + columns.size() + " input column"
+                    + (columns.size() == 1 ? " was" : "s were") + " given " + shown(columns)
+                    + (!byDefault ? "" : inFormat.equals("csv") ? " (by default every column of " + input + " that holds numbers)"
+                            : " (by default every numeric column of " + input + ")")
+                    + (inFormat.equals("csv") ? "; name its " + n + " input columns with --input-columns"
+                            : "; name " + n + " numeric columns, or one array column of " + n + " values, with --input-columns"));
         }
     }
 
@@ -305,40 +535,8 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The input columns: as given (NAME* expanded in schema order), else the only array column, else every numeric one. */
-    private String[] columns(Dataset<Row> data) {
-        StructField[] fields = data.schema().fields();
-        if (inputColumns != null && !inputColumns.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            for (String c : inputColumns) {
-                if (c.endsWith("*")) {
-                    String prefix = c.substring(0, c.length() - 1);
-                    List<String> matched = Arrays.stream(fields).map(StructField::name).filter(n -> n.startsWith(prefix)).toList();
-                    if (matched.isEmpty()) {
-                        throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + "; its "
-                                + "columns are " + shown(Arrays.stream(fields).map(StructField::name).toList()));
-                    }
-                    names.addAll(matched);
-                } else {
-                    names.add(c);
-                }
-            }
-            return names.toArray(String[]::new);
-        }
-        List<String> arrays = Arrays.stream(fields).filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
-        if (arrays.size() == 1) {
-            return arrays.toArray(String[]::new);
-        }
-        List<String> numeric = Arrays.stream(fields).filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
-        if (numeric.isEmpty()) {
-            throw new IllegalArgumentException(input + " has no array column and no numeric column (its columns are "
-                    + data.schema().simpleString() + "); name the model's input with --input-columns");
-        }
-        return numeric.toArray(String[]::new);
-    }
-
     /** CSV has no arrays: the output column becomes OUT_0, OUT_1, ... and other array columns text like [1.0, 2.0]. */
-    private Dataset<Row> flattenForCsv(Dataset<Row> scored) {
+    private Dataset<Row> flattenForCsv(Dataset<Row> scored, int outputs) {
         List<Column> cols = new ArrayList<>();
         for (StructField f : scored.schema().fields()) {
             if (f.name().equals(outputColumn)) {
@@ -349,8 +547,6 @@ public final class ScoreCommand implements Callable<Integer> {
                 cols.add(functions.col(f.name()));
             }
         }
-        int outputs = Scorer.inspect(model.toAbsolutePath().normalize(), ModelFiles.hash(model.toAbsolutePath().normalize()),
-                scored.sparkSession().sparkContext(), ScoringModel::outputSize);
         List<Column> flat = new ArrayList<>();
         for (Column c : cols) {
             if (c == null) {
@@ -365,7 +561,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Column names for a message: the first ten, then how many more. */
-    private static String shown(List<String> names) {
+    static String shown(List<String> names) {
         return names.size() <= 10 ? names.toString()
                 : names.subList(0, 10).toString().replaceFirst("]$", String.format(Locale.ROOT, ", ... %,d more]", names.size() - 10));
     }

@@ -7,6 +7,7 @@ import dev.netdsl.Net;
 import dev.netdsl.models.MnistMlp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +15,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code netdsl score}: Parquet and CSV in and out, and bad input as one line with exit code 2. */
+/**
+ * {@code netdsl score}: Parquet and CSV in and out, and bad input as one line with exit code 2: checked before Spark
+ * starts (the model, the columns, every CSV row, by file and line), or found by Spark (a Parquet row).
+ */
 class ScoreCommandTest {
     @TempDir
     static Path dir;
@@ -62,7 +75,7 @@ class ScoreCommandTest {
         TestSpark.images(spark, 3000, 1).write().parquet(images.toString());
         Path scored = dir.resolve("scored");
         // WHEN it is scored from the command line
-        Run run = score(model.toString(), "--input", images.toString(), "--output", scored.toString(), "--master", "local[2]");
+        Run run = score(model.toString(), "--input", images.toString(), "--out", scored.toString(), "--master", "local[2]");
         // THEN the Parquet output has each row's logits, exactly Model.predict's, and the arg-max in 'class'
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("scored 3,000 rows of " + images + " (columns pixels) with " + model);
@@ -90,7 +103,7 @@ class ScoreCommandTest {
         Path csv = dir.resolve("points.csv");
         Files.writeString(csv, "name,a,b\nfirst,0.5,-1\nsecond,2,0.25\n");
         Path out = dir.resolve("points-scored");
-        // WHEN it is scored to CSV
+        // WHEN it is scored to CSV (with --output, the old name of --out, which scripts may still use)
         Run run = score(export.toString(), "--input", csv.toString(), "--output", out.toString(), "--format", "csv",
                 "--input-columns", "a,b", "--output-column", "y");
         // THEN the CSV has the outputs as y_0, y_1, y_2, as Model.predict gave them
@@ -104,50 +117,152 @@ class ScoreCommandTest {
         }
     }
 
-    @Test
-    void a_missing_column_exits_with_2_and_one_line_naming_it() throws Exception {
-        Path model = dir.resolve("small.netdsl");
-        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
-            m.saveAll(model);
+    /** A small model on two inputs, saved whole in {@code folder} (a classifier: 'class' is written by default). */
+    static Path smallModel(Path folder) {
+        Path model = folder.resolve("small.netdsl");
+        if (!Files.exists(model)) {
+            try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
+                m.saveAll(model);
+            }
         }
-        Path csv = dir.resolve("ab.csv");
-        Files.writeString(csv, "a,b\n1,2\n");
-        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never").toString(),
-                "--input-columns", "a,c");
-        assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("netdsl score: input column 'c' is not in the DataFrame; its columns are [a:int,b:int]\n");
-        assertThat(Files.exists(dir.resolve("never"))).isFalse();
+        return model;
+    }
+
+    /** Runs score expecting a check to fail before Spark: exit 2, one line on stderr, nothing on stdout, no Spark session asked. */
+    static String failsBeforeSpark(String... args) {
+        int sessions = ScoreCommand.SPARK_SESSIONS.get();
+        Run run = score(args);
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines().toList()).as(run.err()).hasSize(1);
+        assertThat(ScoreCommand.SPARK_SESSIONS.get()).as("Spark sessions asked for").isEqualTo(sessions);
+        return run.err();
     }
 
     @Test
-    void a_bad_row_exits_with_2_naming_the_row() throws Exception {
-        Path model = dir.resolve("small2.netdsl");
-        try (Model m = Net.of(2, 4, 2).relu().crossEntropy().sgd(0.1).seed(1).build()) {
-            m.saveAll(model);
-        }
-        Path csv = dir.resolve("hole.csv");
-        Files.writeString(csv, "id,a,b\nx,1,2\ny,,3\n");
-        Run run = score(model.toString(), "--input", csv.toString(), "--output", dir.resolve("never2").toString(),
-                "--input-columns", "a,b");
-        assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("netdsl score: row 1 of partition 0 (counting from 0; its other columns: id=y): column 'a' "
-                + "is null; drop or fill such rows first");
-        // A failed run leaves no folder behind: not the output (Spark left it there, empty), not a temporary one.
-        assertThat(siblings(dir, "never2")).isEmpty();
+    void a_missing_column_exits_with_2_and_one_line_naming_it_before_spark_starts() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("missing"));
+        Path csv = Files.writeString(parent.resolve("ab.csv"), "a,b\n1,2\n");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("never").toString(), "--input-columns", "a,c");
+        assertThat(err).isEqualTo("netdsl score: --input-columns c: " + csv + " has no column 'c'; its columns are [a, b]\n");
+        assertThat(siblings(parent, "never")).isEmpty();
     }
 
     @Test
-    void a_model_that_does_not_open_exits_with_2_naming_the_file() throws Exception {
+    void a_short_row_is_one_line_naming_the_file_and_line_before_spark_starts_and_leaves_nothing() throws Exception {
+        // The issue's file: printf 'a,b\n1,2\n4\n' exited 2 after 238 lines of Spark's stack traces, naming "row 1 of
+        // partition 0" and advising df.na().drop().
+        Path parent = Files.createDirectories(dir.resolve("short"));
+        Path csv = Files.writeString(parent.resolve("points.csv"), "a,b\n1,2\n4\n");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("scored").toString());
+        assertThat(err).isEqualTo("netdsl score: " + csv + " line 3: column b is empty (the line has 1 cell, the header 2); "
+                + "drop or fix the row\n");
+        assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    @Test
+    void an_empty_cell_is_one_line_naming_the_file_and_line() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("hole"));
+        Path csv = Files.writeString(parent.resolve("hole.csv"), "id,a,b\nx,1,2\ny,,3\n");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("scored").toString(), "--input-columns", "a,b");
+        assertThat(err).isEqualTo("netdsl score: " + csv + " line 3: column a is empty; drop or fix the row\n");
+    }
+
+    @Test
+    void a_text_cell_in_a_column_of_numbers_is_named_not_dropped() throws Exception {
+        // It was: the column became text for Spark, was left out of the default input columns, and the error blamed
+        // the number of columns.
+        Path parent = Files.createDirectories(dir.resolve("text"));
+        Path csv = Files.writeString(parent.resolve("points.csv"), "a,b\n1,2\n4,x\n");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("scored").toString());
+        assertThat(err).isEqualTo("netdsl score: " + csv + " line 3: column b is \"x\", not a number; drop or fix the row (or "
+                + "name the model's input columns with --input-columns)\n");
+        // Named, the same.
+        String named = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("scored").toString(), "--input-columns", "a,b");
+        assertThat(named).isEqualTo("netdsl score: " + csv + " line 3: column b is \"x\", not a number; drop or fix the row\n");
+        // A text cell met before the column's first number is reported once the number shows it is an input column.
+        Path early = Files.writeString(parent.resolve("early.csv"), "name,a,b\nfirst,1,x\nsecond,2,3\n");
+        assertThat(failsBeforeSpark(smallModel(parent).toString(), "--input", early.toString(), "--out",
+                parent.resolve("scored").toString())).startsWith("netdsl score: " + early + " line 2: column b is \"x\", not a number");
+    }
+
+    @Test
+    void the_lines_are_the_files_lines_blank_lines_and_a_byte_order_mark_included() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("lines"));
+        Path csv = Files.writeString(parent.resolve("in.csv"), "\uFEFF\na,b\r\n1,2\r\n\r\n   \r\n\"3\",\"4\"\r\n5,\"\"\r\n");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", csv.toString(), "--out",
+                parent.resolve("scored").toString());
+        assertThat(err).isEqualTo("netdsl score: " + csv + " line 7: column b is empty; drop or fix the row\n");
+    }
+
+    @Test
+    void a_csv_file_without_rows_or_without_a_header_is_one_line() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("no-rows"));
+        Path header = Files.writeString(parent.resolve("header.csv"), "a,b\n\n");
+        assertThat(failsBeforeSpark(smallModel(parent).toString(), "--input", header.toString(), "--out",
+                parent.resolve("scored").toString())).isEqualTo("netdsl score: --input " + header + " has a header line but no rows "
+                + "to score\n");
+        Path empty = Files.writeString(parent.resolve("empty.csv"), " \n");
+        assertThat(failsBeforeSpark(smallModel(parent).toString(), "--input", empty.toString(), "--out",
+                parent.resolve("scored").toString())).isEqualTo("netdsl score: --input " + empty + " is empty: no header line; "
+                + "give a CSV file whose first line names the columns\n");
+    }
+
+    @Test
+    void a_folder_of_csv_files_names_the_file_and_its_line_and_refuses_another_header() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("folder"));
+        Path in = Files.createDirectories(parent.resolve("in"));
+        Files.writeString(in.resolve("part-0.csv"), "a,b\n1,2\n3,4\n");
+        Files.writeString(in.resolve("part-1.csv"), "a,b\n5,6\n7,8,9\n");
+        Files.writeString(in.resolve("_SUCCESS"), "");
+        Files.writeString(in.resolve(".part-0.csv.crc"), "not read");
+        String err = failsBeforeSpark(smallModel(parent).toString(), "--input", in.toString(), "--input-format", "csv", "--out",
+                parent.resolve("scored").toString());
+        assertThat(err).isEqualTo("netdsl score: " + in + "/part-1.csv line 3 has 3 cells, the header 2; check the row's "
+                + "delimiters and quotes, or drop the row\n");
+        Files.writeString(in.resolve("part-1.csv"), "b,a\n5,6\n");
+        assertThat(failsBeforeSpark(smallModel(parent).toString(), "--input", in.toString(), "--input-format", "csv", "--out",
+                parent.resolve("scored").toString())).isEqualTo("netdsl score: " + in + "/part-1.csv line 1: the header [b, a] "
+                + "differs from " + in + "/part-0.csv's [a, b]; Spark would read its columns by position under " + in
+                + "/part-0.csv's names: give every file the same header\n");
+    }
+
+    @Test
+    void a_model_that_does_not_open_exits_with_2_naming_the_file_before_spark_starts() throws Exception {
         Path junk = dir.resolve("junk.netdsl");
         Files.writeString(junk, "junk");
         Path csv = dir.resolve("one.csv");
         Files.writeString(csv, "a,b\n1,2\n");
-        Run run = score(junk.toString(), "--input", csv.toString(), "--output", dir.resolve("never3").toString());
-        assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).startsWith("netdsl score: model " + junk + " does not open as a NetDSL model file: ");
-        Run missing = score(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--output", "x");
-        assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).startsWith("netdsl score: model " + dir.resolve("nothing.netdsl") + " does not exist");
+        String err = failsBeforeSpark(junk.toString(), "--input", csv.toString(), "--out", dir.resolve("never3").toString());
+        assertThat(err).startsWith("netdsl score: model " + junk + " does not open as a NetDSL model file: ");
+        String missing = failsBeforeSpark(dir.resolve("nothing.netdsl").toString(), "--input", csv.toString(), "--out", "x");
+        assertThat(missing).startsWith("netdsl score: model " + dir.resolve("nothing.netdsl") + " does not exist");
+    }
+
+    @Test
+    void a_parquet_files_columns_are_checked_before_spark_starts() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("parquet-columns"));
+        Path images = parent.resolve("images.parquet");
+        TestSpark.images(spark, 10, 1).write().parquet(images.toString());
+        Path mnist = parent.resolve("mnist.netdsl");
+        try (Model m = MnistMlp.sequential(false).crossEntropy().sgd(0.01).seed(3).build()) {
+            m.saveAll(mnist);
+        }
+        assertThat(failsBeforeSpark(mnist.toString(), "--input", images.toString(), "--out", parent.resolve("scored").toString(),
+                "--input-columns", "Pixels")).isEqualTo("netdsl score: --input-columns Pixels: " + images + " has no column 'Pixels'"
+                + " (it has 'pixels': names are case-sensitive here); its columns are [id, pixels]\n");
+        assertThat(failsBeforeSpark(smallModel(parent).toString(), "--input", images.toString(), "--out",
+                parent.resolve("scored").toString(), "--input-columns", "id")).isEqualTo("netdsl score: the model takes 2 values "
+                + "per row but 1 input column was given [id]; name 2 numeric columns, or one array column of 2 values, with "
+                + "--input-columns\n");
+        Path notParquet = Files.writeString(parent.resolve("points.txt"), "a,b\n1,2\n");
+        assertThat(failsBeforeSpark(mnist.toString(), "--input", notParquet.toString(), "--out",
+                parent.resolve("scored").toString())).startsWith("netdsl score: " + notParquet + " is not a Parquet file (");
     }
 
     /** The files and folders in {@code parent} whose names start with {@code name}. */
@@ -178,14 +293,14 @@ class ScoreCommandTest {
         }
         Path good = Files.writeString(parent.resolve("good.csv"), "id,a,b\nx,1,2\ny,3,4\n");
         Path out = parent.resolve("scored");
-        Run first = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--format", "csv",
+        Run first = score(model.toString(), "--input", good.toString(), "--out", out.toString(), "--format", "csv",
                 "--input-columns", "a,b");
         assertThat(first.code()).as(first.err()).isZero();
         Map<String, byte[]> before = contents(out);
         assertThat(before.keySet()).contains("_SUCCESS").anyMatch(n -> n.startsWith("part-") && n.endsWith(".csv"));
-        // WHEN a second run that fails on a bad row was to overwrite it
-        Path hole = Files.writeString(parent.resolve("hole.csv"), "id,a,b\nx,1,2\ny,,3\n");
-        Run failed = score(model.toString(), "--input", hole.toString(), "--output", out.toString(), "--format", "csv",
+        // WHEN a second run that fails on a bad row in Spark (a null in a Parquet file) was to overwrite it
+        Path hole = holes(parent);
+        Run failed = score(model.toString(), "--input", hole.toString(), "--out", out.toString(), "--format", "csv",
                 "--input-columns", "a,b", "--overwrite");
         // THEN it fails naming the row, and the first run's output is still there, byte for byte, with nothing beside it
         assertThat(failed.code()).as(failed.err()).isEqualTo(2);
@@ -195,10 +310,9 @@ class ScoreCommandTest {
         before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
         assertThat(siblings(parent, "scored")).containsExactly("scored");
         // AND without --overwrite the existing output is refused before Spark reads anything
-        Run refused = score(model.toString(), "--input", good.toString(), "--output", out.toString(), "--input-columns", "a,b");
-        assertThat(refused.code()).isEqualTo(2);
-        assertThat(refused.err()).startsWith("netdsl score: --output " + out + " already exists; pick a new directory or pass "
-                + "--overwrite\n");
+        String refused = failsBeforeSpark(model.toString(), "--input", good.toString(), "--out", out.toString(),
+                "--input-columns", "a,b");
+        assertThat(refused).isEqualTo("netdsl score: --out " + out + " already exists; pick a new directory or pass --overwrite\n");
     }
 
     @Test
@@ -211,11 +325,11 @@ class ScoreCommandTest {
         Path two = Files.writeString(parent.resolve("two.csv"), "id,a,b\nx,1,2\ny,3,4\n");
         Path one = Files.writeString(parent.resolve("one.csv"), "id,a,b\nz,5,6\n");
         Path out = parent.resolve("scored");
-        Run first = score(model.toString(), "--input", two.toString(), "--output", out.toString(), "--input-columns", "a,b");
+        Run first = score(model.toString(), "--input", two.toString(), "--out", out.toString(), "--input-columns", "a,b");
         assertThat(first.code()).as(first.err()).isZero();
         // A file of the first run that the second would not write: it must not survive the overwrite.
         Files.writeString(out.resolve("stale.txt"), "from before");
-        Run second = score(model.toString(), "--input", one.toString(), "--output", out.toString(), "--input-columns", "a,b",
+        Run second = score(model.toString(), "--input", one.toString(), "--out", out.toString(), "--input-columns", "a,b",
                 "--overwrite");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(out.resolve("stale.txt")).doesNotExist();
@@ -248,12 +362,10 @@ class ScoreCommandTest {
         }
         csv.append('\n');
         Path input = Files.writeString(parent.resolve("wide.csv"), csv);
-        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+        String err = failsBeforeSpark(model.toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
                 "--input-columns", "c0,nope");
-        assertThat(run.code()).as(run.err()).isEqualTo(2);
-        assertThat(run.err().lines().toList()).hasSize(2);
-        assertThat(run.err()).startsWith("netdsl score: input column 'nope' is not in the DataFrame; its columns are [id:int,"
-                + "c0:int,c1:int,").contains("29976 more fields").hasSizeLessThan(1000);
+        assertThat(err).isEqualTo("netdsl score: --input-columns nope: " + input + " has no column 'nope'; its columns are [id, "
+                + "c0, c1, c2, c3, c4, c5, c6, c7, c8, ... 29,991 more]\n");
         assertThat(siblings(parent, "scored")).isEmpty();
     }
 
@@ -265,13 +377,82 @@ class ScoreCommandTest {
             m.saveAll(model);
         }
         Path input = Files.writeString(parent.resolve("in.csv"), "id,a,b\n0,1,2\n1" + ",3".repeat(25_000) + "\n");
-        Run run = score(model.toString(), "--input", input.toString(), "--output", parent.resolve("scored").toString(),
+        String err = failsBeforeSpark(model.toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
                 "--input-columns", "a,b");
-        assertThat(run.code()).as(run.err()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("netdsl score: --input " + input + ": a row has more than 20,480 cells, the most Spark's"
-                + " CSV reader is set to take for this header (twice its cells, at least 20,480); check the row's delimiters and"
-                + " quotes\nTry 'netdsl score --help' for the options.\n");
+        assertThat(err).isEqualTo("netdsl score: " + input + " line 3 has more than 20,480 cells, the header 3; check the row's "
+                + "delimiters and quotes\n");
         assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    /** A Parquet file (id, a, b) whose second row has no a: a bad row that only Spark's tasks find. */
+    static Path holes(Path parent) {
+        Path file = parent.resolve("holes.parquet");
+        if (!Files.exists(file)) {
+            StructType schema = DataTypes.createStructType(new StructField[] {
+                DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("a", DataTypes.DoubleType, true),
+                DataTypes.createStructField("b", DataTypes.DoubleType, true)});
+            spark.createDataFrame(List.of(RowFactory.create("x", 1.0, 2.0), RowFactory.create("y", null, 3.0)), schema).coalesce(1)
+                    .write().parquet(file.toString());
+        }
+        return file;
+    }
+
+    @Test
+    void a_bad_parquet_row_is_one_line_with_command_line_advice_and_spark_logs_no_stack_trace() throws Exception {
+        // GIVEN a Parquet file with a null where the model takes a number, and the log configuration ./netdsl score runs
+        // with (Spark logged the failed task's stack trace some five times, 238 lines, before the command's line)
+        Path parent = Files.createDirectories(dir.resolve("parquet-row"));
+        Path input = holes(parent);
+        LoggerContext logs = (LoggerContext) LogManager.getContext(false);
+        java.net.URI before = logs.getConfigLocation();
+        StringWriter logged = new StringWriter();
+        Run run;
+        try {
+            logs.setConfigLocation(ScoreCommand.class.getResource("cli-log4j2.properties").toURI());
+            // Everything that reaches the console appender reaches this one too (loggers pass events on to the root's).
+            Appender capture = WriterAppender.newBuilder().setName("capture").setTarget(logged)
+                    .setLayout(PatternLayout.newBuilder().withPattern("%p %c{1}: %m%n%ex").build()).build();
+            capture.start();
+            logs.getConfiguration().addAppender(capture);
+            logs.getConfiguration().getRootLogger().addAppender(capture, null, null);
+            logs.updateLoggers();
+            // WHEN it is scored
+            run = score(smallModel(parent).toString(), "--input", input.toString(), "--out", parent.resolve("scored").toString(),
+                    "--input-columns", "a,b");
+        } finally {
+            logs.setConfigLocation(before);
+        }
+        // THEN the command prints one line, with the row Spark found and what to do on the command line, not in Java
+        assertThat(run.code()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("netdsl score: " + input + ": row 1 of partition 0 (counting from 0; its other columns: "
+                + "id=y): column 'a' is null; drop or fix the row\n");
+        assertThat(run.out()).isEmpty();
+        // AND Spark's log has no stack trace, nor a line about the failed task
+        assertThat(logged.toString()).doesNotContain("Exception").doesNotContain("\tat ")
+                .doesNotContain("column 'a' is null");
+        // AND a failed run leaves no folder behind: not the output (Spark left it there, empty), not a temporary one
+        assertThat(siblings(parent, "scored")).isEmpty();
+    }
+
+    @Test
+    void out_names_the_output_and_output_still_works_unlisted() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("out-option"));
+        Path csv = Files.writeString(parent.resolve("ab.csv"), "a,b\n1,2\n");
+        String model = smallModel(parent).toString();
+        Run both = score(model, "--input", csv.toString(), "--out", "x", "--output", "y");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).startsWith("Error: --out=DIR, --output=DIR are mutually exclusive (specify only one)\n");
+        Run neither = score(model, "--input", csv.toString());
+        assertThat(neither.code()).isEqualTo(2);
+        assertThat(neither.err()).startsWith("Error: Missing required argument (specify one of these): (--out=DIR)\n");
+        Run help = score("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("(--out=DIR)").contains("  --out=DIR  ").doesNotContain("--output=");
+        // --output: scripts written for it still run (scores_a_csv_file_with_a_savedmodel_into_csv_columns scores with it)
+        Run alias = score(model, "--input", csv.toString(), "--output", parent.resolve("scored").toString());
+        assertThat(alias.code()).as(alias.err()).isZero();
+        assertThat(parent.resolve("scored").resolve("_SUCCESS")).exists();
     }
 
     @Test

@@ -52,7 +52,7 @@ class SparkSubmitIT {
         command.addAll(List.of("-Xmx2g", "-cp", spark, "org.apache.spark.deploy.SparkSubmit",
                 "--master", "local[2]", "--class", "dev.netdsl.spark.ScoreCommand", "--jars", jars,
                 target.resolve("netdsl-spark.jar").toString(),
-                model.toString(), "--input", csv.toString(), "--output", out.toString(), "--format", "csv"));
+                model.toString(), "--input", csv.toString(), "--out", out.toString(), "--format", "csv"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue(); // a hang guard: over ten times the quiet time
         String log = Files.readString(dir.resolve("log.txt"), StandardCharsets.UTF_8);
