@@ -1,0 +1,62 @@
+package dev.netdsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the architecture promises (docs/architecture.md), read from the sources: the TensorFlow glue in
+ * {@code internal} sees layers and optimizers only through their interfaces, and nothing dispatches on a
+ * concrete optimizer or schedule class.
+ */
+class ArchitectureTest {
+    private static final Path MAIN = Path.of("src/main/java/dev/netdsl");
+
+    /** The interfaces and value types of layers and training that internal code may name. */
+    private static final Set<String> OPEN = Set.of("dev.netdsl.layers.Layer", "dev.netdsl.layers.ParameterSpec",
+            "dev.netdsl.layers.Settings", "dev.netdsl.layers.Initializer", "dev.netdsl.training.Optimizer",
+            "dev.netdsl.training.Kernels", "dev.netdsl.training.GradientRules", "dev.netdsl.training.Loss");
+
+    private static List<Path> sources(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+    }
+
+    @Test
+    void internal_code_names_no_layer_loss_optimizer_or_callback_implementation() throws IOException {
+        Pattern ref = Pattern.compile("dev\\.netdsl\\.(layers|training)\\.[A-Z]\\w*");
+        List<String> found = new ArrayList<>();
+        for (Path p : sources(MAIN.resolve("internal"))) {
+            Matcher m = ref.matcher(Files.readString(p));
+            while (m.find()) {
+                if (!OPEN.contains(m.group())) {
+                    found.add(p.getFileName() + " -> " + m.group());
+                }
+            }
+        }
+        assertThat(found).as("internal classes naming implementations").isEmpty();
+    }
+
+    @Test
+    void nothing_dispatches_on_a_concrete_optimizer_or_schedule() throws IOException {
+        Pattern dispatch = Pattern.compile("instanceof\\s+(SGD|Adam|AdamW|RMSprop|Adagrad|Adadelta|StepLR|CosineAnnealingLR"
+                + "|ReduceLROnPlateau)\\b");
+        List<String> found = new ArrayList<>();
+        for (Path p : sources(MAIN)) {
+            if (dispatch.matcher(Files.readString(p)).find()) {
+                found.add(p.toString());
+            }
+        }
+        assertThat(found).isEmpty();
+    }
+}
