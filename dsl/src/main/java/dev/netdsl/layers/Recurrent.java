@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@code [T, input]} examples, layers of one or two directions, dropout between layers in training, the
  * parameters {@code weight_ih_l0}, {@code weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0} (with
  * {@code _reverse} for the backward direction) from U(-1/sqrt(hidden), 1/sqrt(hidden)), and the output:
- * the last layer's whole sequence {@code [T, hidden * directions]} or, with {@link #finalState()}, its last
+ * the last layer's whole sequence {@code [T, hidden * directions]} or, with {@code finalState()}, its last
  * hidden state, directions concatenated ({@code torch.cat((h_n[-2], h_n[-1]), 1)}). The recurrence is unrolled
  * over the sequence: each step is a few matrix products and element-wise ops, which TensorFlow differentiates.
  */
