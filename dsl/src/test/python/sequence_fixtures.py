@@ -159,6 +159,14 @@ def attend_case(name, layer, pad=False, causal=False):
 
     torch.save({ours(k): v.detach().clone() for k, v in model.state_dict().items()}, OUT / (name + ".pth"))
     y = model(ids)
+    extra = {}
+    if isinstance(layer, torch.nn.MultiheadAttention):
+        # What .averageWeights() gives: the attention weights averaged over the heads, [batch, T, T].
+        x = model.emb(ids)
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(ids.shape[1]) if causal else None
+        w = layer(x, x, x, key_padding_mask=(ids == 0) if pad else None, attn_mask=mask, need_weights=True,
+                  average_attn_weights=True)[1]
+        extra["average_weights"] = w.detach().flatten().tolist()
     target = torch.randn(y.shape)
     loss = torch.nn.functional.mse_loss(y, target)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -168,7 +176,7 @@ def attend_case(name, layer, pad=False, causal=False):
     after = {ours(k): {"shape": list(v.shape), "values": v.detach().flatten().tolist()} for k, v in model.state_dict().items()}
     (OUT / (name + ".json")).write_text(json.dumps({
         "torch": torch.__version__, "x": ids.flatten().tolist(), "x_shape": list(ids.shape), "target": target.flatten().tolist(),
-        "y": y.detach().flatten().tolist(), "y_shape": list(y.shape), "loss": loss.item(), "after": after,
+        "y": y.detach().flatten().tolist(), "y_shape": list(y.shape), "loss": loss.item(), "after": after, **extra,
     }) + "\n")
 
 

@@ -25,12 +25,20 @@ public record LayerView(int index, String name, Layer layer, List<Parameter> par
      * @throws IllegalStateException if the layer has no such parameter
      */
     public Parameter parameter(String tensor) {
-        for (Parameter p : parameters) {
-            if (p.name().endsWith("." + tensor)) {
-                return p;
+        // The layer's own name for it; of the parameters ending so, the shortest (weight, not self_attn.out_proj.weight).
+        Parameter found = null;
+        if (layer.parameters().stream().anyMatch(s -> s.name().equals(tensor))) {
+            for (Parameter p : parameters) {
+                if (p.name().endsWith("." + tensor) && (found == null || p.name().length() < found.name().length())) {
+                    found = p;
+                }
             }
         }
-        throw new IllegalStateException("layer " + index + " '" + name + "' " + layer + " has no " + tensor);
+        if (found == null) {
+            throw new IllegalStateException("layer " + index + " '" + name + "' " + layer + " has no " + tensor + "; it has "
+                    + layer.parameters().stream().map(dev.netdsl.layers.ParameterSpec::name).toList());
+        }
+        return found;
     }
 
     /**

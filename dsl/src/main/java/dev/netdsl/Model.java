@@ -304,9 +304,11 @@ public final class Model implements AutoCloseable {
     private LayerView view(int index) {
         // A shared layer's tensors are named after its first use.
         String owner = net.layerNames().get(net.firstUses()[index]) + ".";
+        java.util.Set<String> names = new java.util.HashSet<>();
+        net.resolvedLayers().get(index).parameters().forEach(s -> names.add(owner + s.name()));
         List<Parameter> own = new ArrayList<>();
         for (Parameter p : parameters()) {
-            if (p.name().startsWith(owner) && p.name().indexOf('.', owner.length()) < 0) {
+            if (names.contains(p.name())) { // a layer's own names may be dotted (self_attn.in_proj_weight)
                 own.add(p);
             }
         }

@@ -25,11 +25,27 @@ final class Attention {
         long[] s = x.shape();
         int t = (int) s[1];
         int e = (int) s[2];
+        Expr qkv = projection(x, c, prefix);
+        Expr weights = weights(qkv, c, heads, paddingId, causal);
+        if (dropout > 0 && c.training()) {
+            weights = weights.times(c.uniform(weights).greaterEqual(dropout)).times(1 / (1 - dropout));
+        }
+        Expr v = heads(qkv.narrow(-1, 2 * e, e), t, heads, e / heads);
+        Expr out = weights.matmul(v).permute(0, 2, 1, 3).reshape(-1, t, e);
+        return out.matmul(c.parameter(prefix + "out_proj.weight")).addBias(c.parameter(prefix + "out_proj.bias"));
+    }
+
+    /**
+     * The attention weights {@code [batch, heads, T, T]} (before dropout) from the projection {@code qkv}
+     * ({@code [batch, T, 3E]}): {@code softmax(q k^T / sqrt(d))}, masked keys 0.
+     */
+    static Expr weights(Expr qkv, LayerContext c, int heads, int paddingId, boolean causal) {
+        long[] s = qkv.shape();
+        int t = (int) s[1];
+        int e = (int) s[2] / 3;
         int d = e / heads;
-        Expr qkv = x.matmul(c.parameter(prefix + "in_proj_weight")).addBias(c.parameter(prefix + "in_proj_bias"));
         Expr q = heads(qkv.narrow(-1, 0, e).times(1 / Math.sqrt(d)), t, heads, d);
         Expr k = heads(qkv.narrow(-1, e, e), t, heads, d);
-        Expr v = heads(qkv.narrow(-1, 2 * e, e), t, heads, d);
         Expr scores = q.matmul(k.permute(0, 1, 3, 2));
         Expr minusInf = Expr.scalar(Double.NEGATIVE_INFINITY);
         if (paddingId >= 0) {
@@ -44,12 +60,12 @@ final class Attention {
             }
             scores = Expr.constant(later, t, t).where(minusInf, scores);
         }
-        Expr weights = scores.softmax();
-        if (dropout > 0 && c.training()) {
-            weights = weights.times(c.uniform(weights).greaterEqual(dropout)).times(1 / (1 - dropout));
-        }
-        Expr out = weights.matmul(v).permute(0, 2, 1, 3).reshape(-1, t, e);
-        return out.matmul(c.parameter(prefix + "out_proj.weight")).addBias(c.parameter(prefix + "out_proj.bias"));
+        return scores.softmax();
+    }
+
+    /** Queries, keys and values side by side, {@code [batch, T, 3E]}. */
+    static Expr projection(Expr x, LayerContext c, String prefix) {
+        return x.matmul(c.parameter(prefix + "in_proj_weight")).addBias(c.parameter(prefix + "in_proj_bias"));
     }
 
     /** {@code [batch, T, E]} as {@code [batch, heads, T, E / heads]}. */

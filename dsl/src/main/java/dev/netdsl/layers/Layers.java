@@ -217,6 +217,14 @@ public final class Layers {
         return new PositionalEncoding(0, dim, false);
     }
 
+    /**
+     * The mean over the time axis, {@code [T, features]} to {@code [features]} per example ({@code x.mean(dim=1)});
+     * {@code .paddingMask(id)} leaves out the padding positions.
+     */
+    public static SequenceMean sequenceMean() {
+        return new SequenceMean(-1);
+    }
+
     /** {@code nn.LayerNorm(normalizedShape)}: each example normalised over its last axes, eps 1e-5. */
     public static LayerNorm layerNorm(int... normalizedShape) {
         return new LayerNorm(normalizedShape, 1e-5);
