@@ -8,6 +8,7 @@ import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.Cnn;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.LrSchedule;
+import dev.netdsl.training.Optimizers;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -27,6 +28,12 @@ public final class CnnExample {
     /** What to run. */
     public record Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
                           boolean offline, boolean quiet) {
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Optimizers.adam(lr);
+        }
+
         /** 10 epochs, batch 128, Adam 1e-3, seed 1, MNIST from wherever it is found. */
         public static Options defaults() {
             return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false, false);
@@ -47,10 +54,6 @@ public final class CnnExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("cnn") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        if (o.epochs() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
-                    + o.batchSize() + ")");
-        }
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
                 Path.of(System.getProperty("user.home")), !o.offline(), console::println);
         Dataset train = data.train();
@@ -87,12 +90,12 @@ public final class CnnExample {
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());
             m.put("lr", o.lr());
-            m.put("lr_schedule", "cosine over " + o.epochs() + " epochs");
+            m.put("lr_schedule", "cosine over " + Checks.count(o.epochs(), "epoch"));
             m.put("seed", o.seed());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
             Outputs.json(dir.resolve("metrics.json"), m);
             trained.model("cnn", model);
-            console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
+            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy, Checks.count(o.epochs(), "epoch"),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }

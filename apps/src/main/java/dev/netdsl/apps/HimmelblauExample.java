@@ -33,6 +33,14 @@ public final class HimmelblauExample {
 
     /** What to run; the defaults are the tutorial's. */
     public record Options(List<float[]> starts, int steps, double lr, Path out, boolean quiet, Device device) {
+        public Options {
+            Checks.atLeast("--steps", steps, 1);
+            if (starts.isEmpty()) {
+                throw new IllegalArgumentException("give at least one --start x,y");
+            }
+            Optimizers.adam(lr);
+        }
+
         /** Four starts, 20,000 steps, lr 1e-3, out/. */
         public static Options defaults() {
             return new Options(TUTORIAL_STARTS, 20_000, 1e-3, Path.of("out"), false, Device.AUTO);
@@ -54,17 +62,11 @@ public final class HimmelblauExample {
 
     /** Optimises from every start, prints the tutorial's lines and writes the plots and metrics. */
     public static List<Run> run(Options o, PrintStream console) {
-        if (o.steps() < 1) {
-            throw new IllegalArgumentException("--steps " + o.steps() + " must be at least 1");
-        }
-        if (o.starts().isEmpty()) {
-            throw new IllegalArgumentException("give at least one --start x,y");
-        }
         Path dir = Outputs.directory(o.out().resolve("himmelblau"));
         List<Run> runs = new ArrayList<>();
         for (float[] start : o.starts()) {
-            Outputs.unlessQuiet(console, o.quiet()).printf("start %s, Adam(lr=%s), %d steps%n", Arrays.toString(start), o.lr(),
-                    o.steps());
+            Outputs.unlessQuiet(console, o.quiet()).printf("start %s, Adam(lr=%s), %s%n", Arrays.toString(start), o.lr(),
+                    Checks.count(o.steps(), "step"));
             runs.add(optimise(start, o, console));
         }
         Outputs.write(dir.resolve("surface.png"), surface());

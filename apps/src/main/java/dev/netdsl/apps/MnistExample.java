@@ -30,6 +30,11 @@ public final class MnistExample {
     /** What to run; defaults are the tutorial's. */
     public record Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
                           Device device, Path out, boolean finalRelu, boolean offline, boolean quiet) {
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Optimizers.sgd(lr);
+        }
     }
 
     /** What a run produced. */
@@ -62,10 +67,6 @@ public final class MnistExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("mnist" or "mnist-raw") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        if (o.epochs() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
-                    + o.batchSize() + ")");
-        }
         String name = o.raw() ? "mnist-raw" : "mnist";
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
                 Path.of(System.getProperty("user.home")), !o.offline(), console::println);
@@ -102,7 +103,7 @@ public final class MnistExample {
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
             Outputs.json(dir.resolve("metrics.json"), m);
             t.handOver(trained);
-            console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
+            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy, Checks.count(o.epochs(), "epoch"),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }

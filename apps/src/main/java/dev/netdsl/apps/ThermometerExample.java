@@ -12,6 +12,7 @@ import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.SGD;
 import dev.netdsl.training.TrainingRun;
+import dev.netdsl.training.Optimizers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
@@ -42,6 +43,14 @@ public final class ThermometerExample {
     /** What to run; defaults are the book's. */
     public record Options(int linearEpochs, double linearLr, int netEpochs, double netLr, int hidden, long seed, Path out,
                           boolean quiet, Device device) {
+        public Options {
+            Checks.atLeast("--linear-epochs", linearEpochs, 1);
+            Checks.atLeast("--epochs", netEpochs, 1);
+            Checks.atLeast("--hidden", hidden, 1);
+            Optimizers.sgd(linearLr);
+            Optimizers.sgd(netLr);
+        }
+
         /** Linear: SGD 1e-2, 3000 epochs; net: 13 hidden units, SGD 1e-3, 5000 epochs. */
         public static Options defaults() {
             return new Options(3000, 1e-2, 5000, 1e-3, 13, 1, Path.of("out"), false, Device.AUTO);
