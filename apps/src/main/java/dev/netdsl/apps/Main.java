@@ -418,10 +418,11 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Prints what a saved file holds: a model file's (saveAll) summary, or each tensor of a weights file"
-                    + " (NetDSL, PyTorch torch.save or safetensors) with its shape, element type and min/mean/max.")
+            description = "Prints what a saved file holds: a model file's (saveAll) summary, each tensor of a weights file"
+                    + " (NetDSL, PyTorch torch.save or safetensors) with its shape, element type and min/mean/max, or a"
+                    + " SavedModel directory's signatures with their inputs and outputs.")
     static final class InspectCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "FILE", description = "The file to look into.")
+        @CommandLine.Parameters(paramLabel = "FILE|DIR", description = "The file, or SavedModel directory, to look into.")
         Path file;
 
         @Override
