@@ -418,8 +418,8 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Prints what a saved file holds: a model file's (saveAll) summary, each tensor of a weights file"
-                    + " (NetDSL, PyTorch torch.save or safetensors) with its shape, element type and min/mean/max, or a"
+            description = "Prints what a saved file holds: a model file's summary (saveAll), each tensor of a weights file"
+                    + " (NetDSL, safetensors, or PyTorch's torch.save) with its shape, element type and min/mean/max, or a"
                     + " SavedModel directory's signatures with their inputs and outputs.")
     static final class InspectCommand implements Callable<Integer> {
         @CommandLine.Parameters(paramLabel = "FILE|DIR", description = "The file, or SavedModel directory, to look into.")
