@@ -15,9 +15,13 @@ final class Checks {
         }
     }
 
-    /** {@code 1 epoch}, {@code 2 epochs}; {@code 1 batch}, {@code 2 batches}. */
+    /** {@code 1 epoch}, {@code 2 epochs}. */
     static String count(long n, String singular) {
-        boolean es = singular.endsWith("ch") || singular.endsWith("s") || singular.endsWith("x");
-        return n + " " + (n == 1 ? singular : singular + (es ? "es" : "s"));
+        return count(n, singular, singular + "s");
+    }
+
+    /** {@code 1 batch}, {@code 2 batches}. */
+    static String count(long n, String singular, String plural) {
+        return n + " " + (n == 1 ? singular : plural);
     }
 }

@@ -54,21 +54,22 @@ public final class CnnExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("cnn") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
-                Path.of(System.getProperty("user.home")), !o.offline(), console::println);
+                Path.of(System.getProperty("user.home")), !o.offline(), chat::println);
         Dataset train = data.train();
         Dataset test = data.test();
-        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         chat.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
                 java.util.Arrays.toString(train.exampleShape()));
         Path dir = Outputs.directory(o.out().resolve("cnn"));
-        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
+        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device())) {
             chat.println("device: " + model.device());
             chat.println(model.summary());
-            TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), 1);
-            // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine.
-            Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines, LrSchedule.cosine(o.epochs()));
-            model.fit(train, o.quiet() ? fit.quiet() : fit.printTo(console));
+            TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), o.epochs(), !o.quiet());
+            // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine. The MNIST
+            // example's lines and a bar per epoch come from the callback; the fit's own epoch line would repeat them.
+            model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test)
+                    .callbacks(lines, LrSchedule.cosine(o.epochs())).quiet());
             List<Epoch> epochs = lines.epochs;
             double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
             int[] predicted = ClassifierPlots.argmax(model.predict(test.xTensor()).rows());
@@ -95,7 +96,8 @@ public final class CnnExample {
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
             Outputs.json(dir.resolve("metrics.json"), m);
             trained.model("cnn", model);
-            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy, Checks.count(o.epochs(), "epoch"),
+            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy,
+                    Checks.count(o.epochs(), "epoch"),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }

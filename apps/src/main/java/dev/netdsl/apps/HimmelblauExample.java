@@ -103,16 +103,20 @@ public final class HimmelblauExample {
             path.add(start.clone());
             long t0 = System.nanoTime();
             int done = 0;
-            while (done < o.steps()) {
-                // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the tutorial prints.
-                int k = done == 0 ? 1 : Math.min(PATH_EVERY, o.steps() - done);
-                float loss = opt.steps(k);
-                int last = done + k - 1;
-                done += k;
-                float[] now = xy.value();
-                path.add(now);
-                if (last % PRINT_EVERY == 0 && !o.quiet()) {
-                    console.printf(Locale.ROOT, "step %d: x_y = [%s, %s], f(x) = %s%n", last, now[0], now[1], loss);
+            PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+            try (Bar bar = Bar.open("start " + Arrays.toString(start), o.steps(), !o.quiet())) {
+                while (done < o.steps()) {
+                    // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the tutorial prints.
+                    int k = done == 0 ? 1 : Math.min(PATH_EVERY, o.steps() - done);
+                    float loss = opt.steps(k);
+                    int last = done + k - 1;
+                    done += k;
+                    float[] now = xy.value();
+                    path.add(now);
+                    if (last % PRINT_EVERY == 0) {
+                        chat.printf(Locale.ROOT, "step %d: x_y = [%s, %s], f(x) = %s%n", last, now[0], now[1], loss);
+                    }
+                    bar.update(done, "f(x) " + loss);
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

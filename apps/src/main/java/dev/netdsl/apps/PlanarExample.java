@@ -127,10 +127,13 @@ public final class PlanarExample {
                         Feeds feeds = Feeds.of(x, xs, 400, 2).and(t, y, 400, 1);
                         int every = epochs == 100 ? 20 : 1000;
                         loss = Float.NaN;
-                        for (int e = 0; e < epochs; e += every) {
-                            // One fused call per printed line: its result is the loss of epoch e + every.
-                            loss = opt.steps(Math.min(every, epochs - e), feeds);
-                            chat.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
+                        try (Bar bar = Bar.open(name, epochs, !quiet)) {
+                            for (int e = 0; e < epochs; e += every) {
+                                // One fused call per printed line: its result is the loss of epoch e + every.
+                                loss = opt.steps(Math.min(every, epochs - e), feeds);
+                                chat.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
+                                bar.update(Math.min(e + every, epochs), "loss " + loss);
+                            }
                         }
                         logits = ag.eval(z, Feeds.of(x, grid.points, grid.count(), 2));
                         accuracy = accuracy(ag.eval(z, feeds), y);
@@ -144,7 +147,7 @@ public final class PlanarExample {
                         default -> Planar.deep().bceWithLogits().sgd(0.1);
                     };
                     int epochs = epochsOverride > 0 ? epochsOverride : name.equals("deep") ? 20_000 : 10_000;
-                    try (Model model = spec.seed(seed).build(device).progress(false)) {
+                    try (Model model = spec.seed(seed).build(device).progress(!quiet)) {
                         model.fit(data, epochs, (i, l) -> {
                             if ((i + 1) % 1000 == 0) {
                                 chat.printf("epoch: %d, loss: %s%n", i + 1, l);

@@ -90,17 +90,23 @@ public final class PolyExample {
     public static Result run(Options o, PrintStream console, Trained trained) {
         Random random = new Random(o.seed());
         Path dir = Outputs.directory(o.out().resolve("poly"));
-        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
+        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build(o.device())) {
             long t0 = System.nanoTime();
             int steps = 0;
             float loss = Float.NaN;
             Dataset last = null;
-            while (steps < o.maxSteps()) {
-                last = batch(random, o.batchSize());
-                loss = model.step(last);
-                steps++;
-                if (loss < o.threshold()) {
-                    break;
+            // It runs until a batch's loss is below the threshold: the bar counts batches, with no end known.
+            try (Bar bar = Bar.open("poly", -1, !o.quiet())) {
+                while (steps < o.maxSteps()) {
+                    last = batch(random, o.batchSize());
+                    loss = model.step(last);
+                    steps++;
+                    if (loss < o.threshold()) {
+                        break;
+                    }
+                    if (steps % 100 == 0) {
+                        bar.update(steps, String.format(Locale.ROOT, "batch loss %.2e, stops below %s", loss, o.threshold()));
+                    }
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -109,7 +115,7 @@ public final class PolyExample {
             float[] w = p.get(0).values();
             double[] weights = {w[0], w[1], w[2]};
             double bias = p.get(1).values()[0];
-            console.printf(Locale.ROOT, "Loss: %.6f after %s (%.2f s)%n", loss, Checks.count(steps, "batch"), seconds);
+            console.printf(Locale.ROOT, "Loss: %.6f after %s (%.2f s)%n", loss, Checks.count(steps, "batch", "batches"), seconds);
             if (!converged) {
                 console.printf(Locale.ROOT, "did not reach loss < %s within --steps %d; the numbers below are where it"
                         + " stopped%n", o.threshold(), o.maxSteps());

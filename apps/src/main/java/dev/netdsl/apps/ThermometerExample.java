@@ -103,14 +103,19 @@ public final class ThermometerExample {
         }
         for (int k = 0; k < 2; k++) {
             chat.println("== " + specs[k]);
-            try (Model model = specs[k].build(o.device()).progress(false)) {
-                // The book's loop: full-batch steps, the validation loss after each, printed every 1000.
+            try (Model model = specs[k].build(o.device()); Bar bar = Bar.open(names[k], epochs[k], !o.quiet())) {
+                // The book's loop: full-batch steps, the validation loss after each, printed every 1000. (Each step is an
+                // epoch of the fit, so its own bar would be one per step: this loop's bar counts them instead.)
                 model.fit(trainSet, Fit.steps(epochs[k]).validation(valSet).quiet().callbacks(new Callback() {
                     @Override
                     public void onEpochEnd(TrainingRun run, int e, Map<String, Double> logs) {
                         if (e == 1 || e % 1000 == 0) {
                             chat.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, logs.get("loss"),
                                     logs.get("val_loss"));
+                        }
+                        if (e % 50 == 0) {
+                            bar.update(e, String.format(Locale.ROOT, "loss %.4f, validation %.4f", logs.get("loss"),
+                                    logs.get("val_loss")));
                         }
                     }
                 }));
