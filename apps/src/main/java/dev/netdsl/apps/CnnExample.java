@@ -76,7 +76,8 @@ public final class CnnExample {
             int[] truth = data.testLabels();
             Outputs.png(dir.resolve("loss.png"), lines.lossChart("cnn"));
             Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart("cnn"));
-            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), "cnn"));
+            int[][] confusion = ClassifierPlots.confusionCounts(predicted, truth, data.classNames().size());
+            Outputs.write(dir.resolve("confusion.png"), ClassifierPlots.confusion(confusion, data.classNames(), "cnn"));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
             Outputs.write(dir.resolve("kernels.png"), kernelsPng(model.layer(0).weight()));
@@ -84,7 +85,7 @@ public final class CnnExample {
             m.put("example", "cnn");
             m.put("net", model.spec().toString());
             m.put("parameters", model.spec().parameterCount());
-            m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
+            m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", model.device().toString());
             m.put("epochs", Outputs.epochRows(epochs));
@@ -94,6 +95,8 @@ public final class CnnExample {
             m.put("lr_schedule", "cosine over " + Checks.count(o.epochs(), "epoch"));
             m.put("seed", o.seed());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
+            m.put("never_predicted", ClassifierPlots.neverPredicted(confusion, data.classNames()));
+            m.put("confusion", confusion);
             Outputs.json(dir.resolve("metrics.json"), m);
             trained.model("cnn", model);
             console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy,
@@ -113,7 +116,7 @@ public final class CnnExample {
         for (float f : v) {
             max = Math.max(max, Math.abs(f));
         }
-        int scale = 24;
+        int scale = 30;
         int cols = 8;
         int rows = (count + cols - 1) / cols;
         int gap = 12;

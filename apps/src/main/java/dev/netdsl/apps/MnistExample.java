@@ -88,10 +88,11 @@ public final class MnistExample {
             Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart(name));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
-            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), name));
+            int[][] confusion = ClassifierPlots.confusionCounts(predicted, truth, data.classNames().size());
+            Outputs.write(dir.resolve("confusion.png"), ClassifierPlots.confusion(confusion, data.classNames(), name));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("example", name);
-            m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
+            m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", t.device());
             m.put("epochs", Outputs.epochRows(epochs));
@@ -101,6 +102,8 @@ public final class MnistExample {
             m.put("seed", o.seed());
             m.put("final_relu", o.finalRelu());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
+            m.put("never_predicted", ClassifierPlots.neverPredicted(confusion, data.classNames()));
+            m.put("confusion", confusion);
             Outputs.json(dir.resolve("metrics.json"), m);
             t.handOver(trained);
             console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy,

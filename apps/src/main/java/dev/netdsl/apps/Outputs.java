@@ -41,6 +41,15 @@ public final class Outputs {
         SafeFiles.write(target, bytes);
     }
 
+    /** A record for metrics.json with its fields in the order given (a value may be null): {@code record("a", 1, "b", 2)}. */
+    static Map<String, Object> record(Object... keysAndValues) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
     /** Writes {@code metrics} as indented JSON. */
     public static void json(Path target, Map<String, ?> metrics) {
         try {

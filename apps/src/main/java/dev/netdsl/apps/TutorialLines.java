@@ -116,7 +116,7 @@ final class TutorialLines implements Callback {
 
     /** Accuracy (%) per epoch: training (where counted) and test. */
     XYChart accuracyChart(String name) {
-        XYChart chart = new XYChartBuilder().width(760).height(480).title(name + ": accuracy per epoch, train vs test")
+        XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": accuracy per epoch, train vs test")
                 .xAxisTitle("epochs trained").yAxisTitle("accuracy (%)").build();
         wholeEpochTicks(chart);
         double[] at = trained();
