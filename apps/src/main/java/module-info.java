@@ -6,6 +6,7 @@ module dev.netdsl.apps {
     requires dev.netdsl.models;
     requires dev.netdsl.datasets;
     requires info.picocli;
+    requires me.tongfei.progressbar;
     requires org.knowm.xchart;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;

@@ -2,6 +2,7 @@ package dev.netdsl;
 
 import dev.netdsl.internal.Progress;
 import dev.netdsl.training.Callback;
+import dev.netdsl.training.EarlyStopping;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.TrainingRun;
 import java.io.PrintStream;
@@ -177,11 +178,45 @@ final class FitCallbacks {
         }
     }
 
-    /** {@code epoch 3/20  loss 0.412  accuracy 0.853  val_loss 0.447  val_accuracy 0.842  lr 8.1e-4  4.2 s}. */
+    /**
+     * {@code epoch 3/20  loss 0.412  accuracy 0.853  val_loss 0.447  val_accuracy 0.842  lr 8.1e-4  4.2 s}; and, as Keras
+     * says them, what an {@link EarlyStopping} did ({@code Epoch 6: early stopping}, {@code Restoring model weights from
+     * the end of the best epoch: 3.}) and where a resumed fit starts, or that it had nothing left to do.
+     */
     record Lines(PrintStream out) implements Callback {
+        @Override
+        public void onTrainBegin(TrainingRun run) {
+            if (run.resumed()) {
+                int done = run.history().size();
+                if (run.stopRequested()) {
+                    out.println("Resumed a fit that had stopped after epoch " + done + ": nothing left to train.");
+                } else if (done >= run.epochs()) {
+                    out.println("Resumed a fit that had finished its " + run.epochs() + (run.epochs() == 1 ? " epoch" : " epochs")
+                            + ": nothing left to train.");
+                } else {
+                    out.println("Resuming at epoch " + (done + 1) + "/" + run.epochs() + ".");
+                }
+            }
+        }
+
         @Override
         public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
             out.println(line(epoch, run.epochs(), logs));
+        }
+
+        @Override
+        public void onTrainEnd(TrainingRun run, History history) {
+            for (Callback c : ((FitRun) run).callbacks) {
+                if (c instanceof EarlyStopping stopping) {
+                    // A resumed fit that had already stopped ran no epoch: it said so when it began.
+                    if (stopping.stoppedEpoch() > 0 && history.steps() > 0) {
+                        out.println("Epoch " + stopping.stoppedEpoch() + ": early stopping");
+                    }
+                    if (stopping.restoredBest()) {
+                        out.println("Restoring model weights from the end of the best epoch: " + stopping.bestEpoch() + ".");
+                    }
+                }
+            }
         }
     }
 

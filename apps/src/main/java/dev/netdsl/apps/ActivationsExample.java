@@ -61,14 +61,15 @@ public final class ActivationsExample {
                 float[] value = ag.eval(y);
                 float[] slope = ag.gradient(y.sum(), x);
                 charts.add(chart(a.toString(), xs, value, slope));
+                // One row per activation, a column per value: f(-2), f'(-2), f(-0.5), ... (the report shows it as a table).
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", a.toString());
-                Map<String, Object> at = new LinkedHashMap<>();
                 for (float p : new float[] {-2f, -0.5f, 0.5f, 2f}) {
                     int i = Math.round((p + 5f) / 10f * (n - 1));
-                    at.put(String.format(Locale.ROOT, "%.1f", p), List.of(value[i], slope[i]));
+                    String at = new java.math.BigDecimal(p).stripTrailingZeros().toPlainString();
+                    row.put("f(" + at + ")", value[i]);
+                    row.put("f'(" + at + ")", slope[i]);
                 }
-                row.put("value_and_derivative_at", at);
                 rows.add(row);
                 chat.printf(Locale.ROOT, "%-40s f(-2) = %8.4f  f'(-2) = %7.4f  f(2) = %7.4f  f'(2) = %7.4f%n", a,
                         value(value, xs, -2), value(slope, xs, -2), value(value, xs, 2), value(slope, xs, 2));
@@ -81,7 +82,7 @@ public final class ActivationsExample {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Outputs.json(dir.resolve("metrics.json"), Map.of("example", "activations", "range", List.of(-5, 5), "points", n,
+        Outputs.json(dir.resolve("metrics.json"), Outputs.record("example", "activations", "range", List.of(-5, 5), "points", n,
                 "activations", rows));
         console.println("wrote " + dir);
         return dir.resolve("activations.png");

@@ -8,6 +8,7 @@ import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.Cnn;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.LrSchedule;
+import dev.netdsl.training.Optimizers;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -27,6 +28,12 @@ public final class CnnExample {
     /** What to run. */
     public record Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
                           boolean offline, boolean quiet) {
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Optimizers.adam(lr);
+        }
+
         /** 10 epochs, batch 128, Adam 1e-3, seed 1, MNIST from wherever it is found. */
         public static Options defaults() {
             return new Options(10, 128, 1e-3, 1, null, false, Device.AUTO, Path.of("out"), false, false);
@@ -47,32 +54,30 @@ public final class CnnExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("cnn") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        if (o.epochs() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
-                    + o.batchSize() + ")");
-        }
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
-                Path.of(System.getProperty("user.home")), !o.offline(), console::println);
+                Path.of(System.getProperty("user.home")), !o.offline(), chat::println);
         Dataset train = data.train();
         Dataset test = data.test();
-        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         chat.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
                 java.util.Arrays.toString(train.exampleShape()));
         Path dir = Outputs.directory(o.out().resolve("cnn"));
-        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
+        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device())) {
             chat.println("device: " + model.device());
             chat.println(model.summary());
-            TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), 1);
-            // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine.
-            Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines, LrSchedule.cosine(o.epochs()));
-            model.fit(train, o.quiet() ? fit.quiet() : fit.printTo(console));
+            TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), o.epochs(), !o.quiet());
+            // The test set as validation, as the tutorials test after each epoch; the rate anneals along a cosine. The MNIST
+            // example's lines and a bar per epoch come from the callback; the fit's own epoch line would repeat them.
+            model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test)
+                    .callbacks(lines, LrSchedule.cosine(o.epochs())).quiet());
             List<Epoch> epochs = lines.epochs;
             double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
             int[] predicted = ClassifierPlots.argmax(model.predict(test.xTensor()).rows());
             int[] truth = data.testLabels();
             Outputs.png(dir.resolve("loss.png"), lines.lossChart("cnn"));
             Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart("cnn"));
-            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), "cnn"));
+            int[][] confusion = ClassifierPlots.confusionCounts(predicted, truth, data.classNames().size());
+            Outputs.write(dir.resolve("confusion.png"), ClassifierPlots.confusion(confusion, data.classNames(), "cnn"));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
             Outputs.write(dir.resolve("kernels.png"), kernelsPng(model.layer(0).weight()));
@@ -80,19 +85,22 @@ public final class CnnExample {
             m.put("example", "cnn");
             m.put("net", model.spec().toString());
             m.put("parameters", model.spec().parameterCount());
-            m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
+            m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", model.device().toString());
             m.put("epochs", Outputs.epochRows(epochs));
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());
             m.put("lr", o.lr());
-            m.put("lr_schedule", "cosine over " + o.epochs() + " epochs");
+            m.put("lr_schedule", "cosine over " + Checks.count(o.epochs(), "epoch"));
             m.put("seed", o.seed());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
+            m.put("never_predicted", ClassifierPlots.neverPredicted(confusion, data.classNames()));
+            m.put("confusion", confusion);
             Outputs.json(dir.resolve("metrics.json"), m);
             trained.model("cnn", model);
-            console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
+            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy,
+                    Checks.count(o.epochs(), "epoch"),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }
@@ -108,7 +116,7 @@ public final class CnnExample {
         for (float f : v) {
             max = Math.max(max, Math.abs(f));
         }
-        int scale = 24;
+        int scale = 30;
         int cols = 8;
         int rows = (count + cols - 1) / cols;
         int gap = 12;

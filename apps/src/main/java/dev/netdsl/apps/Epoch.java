@@ -5,7 +5,7 @@ package dev.netdsl.apps;
  * batches; accuracy NaN where the program does not count it), the test set's mean loss per example and
  * correct count, the learning rate, and the time.
  *
- * @param epoch the epoch as the program numbers it (the MNIST tutorial counts from 0)
+ * @param epoch the epoch, from 1
  */
 public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, int correct, int total, double lr,
                     double seconds) {

@@ -33,6 +33,14 @@ public final class HimmelblauExample {
 
     /** What to run; the defaults are the tutorial's. */
     public record Options(List<float[]> starts, int steps, double lr, Path out, boolean quiet, Device device) {
+        public Options {
+            Checks.atLeast("--steps", steps, 1);
+            if (starts.isEmpty()) {
+                throw new IllegalArgumentException("give at least one --start x,y");
+            }
+            Optimizers.adam(lr);
+        }
+
         /** Four starts, 20,000 steps, lr 1e-3, out/. */
         public static Options defaults() {
             return new Options(TUTORIAL_STARTS, 20_000, 1e-3, Path.of("out"), false, Device.AUTO);
@@ -54,17 +62,11 @@ public final class HimmelblauExample {
 
     /** Optimises from every start, prints the tutorial's lines and writes the plots and metrics. */
     public static List<Run> run(Options o, PrintStream console) {
-        if (o.steps() < 1) {
-            throw new IllegalArgumentException("--steps " + o.steps() + " must be at least 1");
-        }
-        if (o.starts().isEmpty()) {
-            throw new IllegalArgumentException("give at least one --start x,y");
-        }
         Path dir = Outputs.directory(o.out().resolve("himmelblau"));
         List<Run> runs = new ArrayList<>();
         for (float[] start : o.starts()) {
-            Outputs.unlessQuiet(console, o.quiet()).printf("start %s, Adam(lr=%s), %d steps%n", Arrays.toString(start), o.lr(),
-                    o.steps());
+            Outputs.unlessQuiet(console, o.quiet()).printf("start %s, Adam(lr=%s), %s%n", Arrays.toString(start), o.lr(),
+                    Checks.count(o.steps(), "step"));
             runs.add(optimise(start, o, console));
         }
         Outputs.write(dir.resolve("surface.png"), surface());
@@ -101,16 +103,20 @@ public final class HimmelblauExample {
             path.add(start.clone());
             long t0 = System.nanoTime();
             int done = 0;
-            while (done < o.steps()) {
-                // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the tutorial prints.
-                int k = done == 0 ? 1 : Math.min(PATH_EVERY, o.steps() - done);
-                float loss = opt.steps(k);
-                int last = done + k - 1;
-                done += k;
-                float[] now = xy.value();
-                path.add(now);
-                if (last % PRINT_EVERY == 0 && !o.quiet()) {
-                    console.printf(Locale.ROOT, "step %d: x_y = [%s, %s], f(x) = %s%n", last, now[0], now[1], loss);
+            PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
+            try (Bar bar = Bar.open("start " + Arrays.toString(start), o.steps(), !o.quiet())) {
+                while (done < o.steps()) {
+                    // Step 0 alone, then blocks of PATH_EVERY: every multiple of 2000 ends a block, as the tutorial prints.
+                    int k = done == 0 ? 1 : Math.min(PATH_EVERY, o.steps() - done);
+                    float loss = opt.steps(k);
+                    int last = done + k - 1;
+                    done += k;
+                    float[] now = xy.value();
+                    path.add(now);
+                    if (last % PRINT_EVERY == 0) {
+                        chat.printf(Locale.ROOT, "step %d: x_y = [%s, %s], f(x) = %s%n", last, now[0], now[1], loss);
+                    }
+                    bar.update(done, "f(x) " + loss);
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;

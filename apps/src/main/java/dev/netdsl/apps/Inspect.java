@@ -2,7 +2,12 @@ package dev.netdsl.apps;
 
 import dev.netdsl.Model;
 import dev.netdsl.io.TensorFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +19,10 @@ final class Inspect {
 
     /** Prints a model file's summary and tensors, or a weights file's tensors (any of the formats NetDSL reads). */
     static void print(Path file, PrintStream out) {
+        if (Files.isDirectory(file)) {
+            savedModel(file, out);
+            return;
+        }
         TensorFiles.Format format = TensorFiles.format(file);
         if (format == TensorFiles.Format.NETDSL_MODEL) {
             try (Model model = Model.open(file)) {
@@ -33,6 +42,47 @@ final class Inspect {
             default -> "safetensors";
         }, tensors.size(), count);
         tensors.forEach(t -> out.println("  " + t));
+    }
+
+    /**
+     * A SavedModel directory: its tags, each signature's inputs and outputs (name, element type, shape), the size of its
+     * variables, and the command that made it if {@code ./netdsl export} did.
+     */
+    static void savedModel(Path dir, PrintStream out) {
+        SavedModelInfo info = SavedModelInfo.read(dir);
+        out.println(dir + ": TensorFlow SavedModel" + (info.tensorflowVersion().isEmpty() ? ""
+                : " (written by TensorFlow " + info.tensorflowVersion() + ")"));
+        for (SavedModelInfo.MetaGraph g : info.metaGraphs()) {
+            out.println("  tags " + g.tags() + ", " + Checks.count(g.signatures().size(), "signature"));
+            g.signatures().forEach((key, sig) -> {
+                out.println("    signature " + key + (sig.method().isEmpty() ? "" : " (" + sig.method() + ")"));
+                sig.inputs().forEach((k, t) -> out.println("      input  " + k + ": " + t));
+                sig.outputs().forEach((k, t) -> out.println("      output " + k + ": " + t));
+            });
+        }
+        Path variables = dir.resolve("variables");
+        if (Files.isDirectory(variables)) {
+            try (var files = Files.list(variables)) {
+                List<Path> list = files.filter(Files::isRegularFile).toList();
+                long bytes = 0;
+                for (Path f : list) {
+                    bytes += Files.size(f);
+                }
+                out.printf(Locale.ROOT, "  variables: %s, %,d bytes%n", Checks.count(list.size(), "file"), bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("can't list " + variables + ": " + e.getMessage(), e);
+            }
+        }
+        Path check = dir.resolve("assets.extra").resolve("netdsl-check.json");
+        if (Files.isRegularFile(check)) {
+            try {
+                JsonNode c = new ObjectMapper().readTree(check.toFile());
+                out.println("  assets.extra/netdsl-check.json: sample inputs and NetDSL's outputs for them"
+                        + (c.hasNonNull("command") ? ", from: " + c.get("command").asText() : ""));
+            } catch (IOException e) {
+                out.println("  assets.extra/netdsl-check.json: unreadable (" + e.getMessage() + ")");
+            }
+        }
     }
 
     private static String row(String name, List<Integer> shape, float[] values) {

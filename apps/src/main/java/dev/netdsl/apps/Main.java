@@ -2,7 +2,6 @@ package dev.netdsl.apps;
 
 import dev.netdsl.Device;
 import dev.netdsl.Model;
-import dev.netdsl.training.Optimizers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,23 +10,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** The {@code netdsl} command: one sub-command per tutorial example. */
-@Command(name = "netdsl", mixinStandardHelpOptions = true, version = "netdsl 0.1.0",
+@Command(name = "netdsl", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Runs the PyTorch tutorials' examples on NetDSL (TensorFlow Java).",
         footerHeading = "%nExit codes:%n",
         footer = {"  0  the command did what it was asked",
             "  1  it failed (an error, a diverged or unconverged run, a failed example in 'all')",
-            "  2  bad usage: an unknown option, a bad value, a missing argument",
-            "", "Also: netdsl score MODEL --input FILE --output DIR scores a Parquet or CSV file with a saved model on Apache Spark"
-                + " (built on first use; netdsl score --help)."},
+            "  2  bad usage: an unknown option, a bad value, a missing argument"},
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
             Main.CnnCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
-            Main.ExportCommand.class, Main.InspectCommand.class, Main.AllCommand.class})
+            Main.ExportCommand.class, Main.InspectCommand.class, Main.ScoreCommand.class, Main.AllCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+    /** What {@code --version} prints, on every command. */
+    static final String VERSION = "netdsl 0.1.0";
+
     @Option(names = "--debug", description = "Print stack traces of errors (and, like --verbose, TensorFlow's native log).",
             scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
-    @Option(names = "--verbose", description = "Show TensorFlow's native INFO log lines, which ./netdsl filters out otherwise.",
+    @Option(names = "--verbose", description = "Show TensorFlow's native INFO log lines (the netdsl launcher filters them out otherwise).",
             scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
@@ -36,7 +37,7 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "out", paramLabel = "DIR",
                 description = "Output directory; the example writes to DIR/<example>/ (default: ${DEFAULT-VALUE}).")
         Path out;
-        @Option(names = "--seed", defaultValue = "1",
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
                 description = "Seed for everything random: initial weights, shuffling, sampling, dropout (default: ${DEFAULT-VALUE}).")
         long seed;
         @Option(names = "--quiet", description = "No progress bars and no per-step or per-epoch lines: the summary only.")
@@ -61,7 +62,7 @@ public final class Main implements Callable<Integer> {
 
     /** Where the MNIST-style examples find their images. */
     static final class ImageData {
-        @Option(names = "--data-dir", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory with the four IDX files (default: NETDSL_DATA, the cache, then the embedded sample).")
         Path dataDir;
         @Option(names = "--fashion", description = "Use Fashion-MNIST instead of MNIST.")
         boolean fashion;
@@ -84,6 +85,14 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line without exiting the JVM; returns the exit code. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Every command answers --version and lists the exit codes, not only the top-level one.
+        String[] exitCodes = cli.getCommandSpec().usageMessage().footer();
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                sub.getCommandSpec().version(VERSION);
+                sub.getCommandSpec().usageMessage().footerHeading("%nExit codes:%n").footer(exitCodes);
+            }
+        }
         cli.setParameterExceptionHandler((e, unused) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println(e.getMessage());
@@ -114,22 +123,19 @@ public final class Main implements Callable<Integer> {
     @Command(name = "sine", mixinStandardHelpOptions = true,
             description = "Fit y = sin(x) on 1000 points in [-10, 10] with an MLP of configurable depth (the sine-fitting tutorial).")
     static final class SineCommand implements Callable<Integer> {
-        @Option(names = "--cfg", defaultValue = "1,20,50,20,1", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--cfg", paramLabel = "SIZES", defaultValue = "1,20,50,20,1", description = "Layer sizes, input first (default: ${DEFAULT-VALUE}).")
         String cfg;
-        @Option(names = "--steps", defaultValue = "10000", description = "Full-batch training steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "10000", description = "Full-batch training steps (default: ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.05", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--frames", defaultValue = "0", description = "Also write a fit PNG every K steps to DIR/sine/frames/ (default: off).")
+        @Option(names = "--frames", paramLabel = "K", defaultValue = "0", description = "Also write a fit PNG every K steps to DIR/sine/frames/ (default: off).")
         int frames;
         @CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() {
-            if (frames < 0) {
-                throw new IllegalArgumentException("--frames " + frames + " must be 0 (off) or a positive step interval");
-            }
             Sine.run(new Sine.Options(Sine.parseCfg(cfg), steps, lr, common.seed, common.out, common.quiet, common.device(), frames,
                     100), System.out);
             return 0;
@@ -141,9 +147,9 @@ public final class Main implements Callable<Integer> {
     static final class HimmelblauCommand implements Callable<Integer> {
         @Option(names = "--start", paramLabel = "X,Y", description = "A start point; repeat for several (default: 0,0 1,0 -4,0 4,0).")
         List<String> starts;
-        @Option(names = "--steps", defaultValue = "20000", description = "Adam steps per start (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "20000", description = "Adam steps per start (default: ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
         @CommandLine.Mixin
         Common common = new Common();
@@ -152,7 +158,6 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             List<float[]> points = starts == null ? HimmelblauExample.TUTORIAL_STARTS
                     : starts.stream().map(HimmelblauExample::parseStart).toList();
-            Optimizers.adam(lr);
             HimmelblauExample.run(new HimmelblauExample.Options(points, steps, lr, common.out, common.quiet, common.device()),
                     System.out);
             return 0;
@@ -161,11 +166,11 @@ public final class Main implements Callable<Integer> {
 
     /** Options shared by the two MNIST programs. */
     abstract static class MnistOptions implements Callable<Integer> {
-        @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
         int epochs;
-        @Option(names = "--batch-size", defaultValue = "200", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "200", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batchSize;
-        @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
         @CommandLine.Mixin
         ImageData data = new ImageData();
@@ -206,11 +211,11 @@ public final class Main implements Callable<Integer> {
             description = "A small CNN (two conv blocks with batch norm, ReLU and max pooling; a linear layer with dropout;"
                     + " 10 classes) trained with Adam on MNIST or Fashion-MNIST images.")
     static final class CnnCommand implements Callable<Integer> {
-        @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
         int epochs;
-        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batchSize;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
         @CommandLine.Mixin
         ImageData data = new ImageData();
@@ -228,14 +233,14 @@ public final class Main implements Callable<Integer> {
     @Command(name = "poly", mixinStandardHelpOptions = true,
             description = "Learn y = 0.9 + 0.5x + 3x^2 + 2.4x^3 with Linear(3, 1) on [x, x^2, x^3] until the batch loss < --threshold (the polynomial-regression tutorial).")
     static final class PolyCommand implements Callable<Integer> {
-        @Option(names = {"--steps", "--max-steps"}, defaultValue = "200000",
+        @Option(names = {"--steps", "--max-steps"}, paramLabel = "N", defaultValue = "200000",
                 description = "Give up after this many batches (one step each; default: ${DEFAULT-VALUE}).")
         int maxSteps;
-        @Option(names = "--batch-size", defaultValue = "32", description = "Fresh random samples per step (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Fresh random samples per step (default: ${DEFAULT-VALUE}).")
         int batchSize;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--threshold", defaultValue = "1e-4",
+        @Option(names = "--threshold", paramLabel = "LOSS", defaultValue = "1e-4",
                 description = "Stop at the first batch whose loss is below this; the tutorial uses 1e-3 (default: ${DEFAULT-VALUE}).")
         double threshold;
         @CommandLine.Mixin
@@ -252,24 +257,21 @@ public final class Main implements Callable<Integer> {
     @Command(name = "thermometer", mixinStandardHelpOptions = true,
             description = "The book's thermometer: Linear(1, 1), then hidden_linear/tanh/output_linear, with a train/validation split (the activations tutorial).")
     static final class ThermometerCommand implements Callable<Integer> {
-        @Option(names = "--linear-epochs", defaultValue = "3000", description = "Epochs for Linear(1, 1) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--linear-epochs", paramLabel = "N", defaultValue = "3000", description = "Epochs for Linear(1, 1) (default: ${DEFAULT-VALUE}).")
         int linearEpochs;
-        @Option(names = "--linear-lr", defaultValue = "1e-2", description = "SGD learning rate of the linear model (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--linear-lr", paramLabel = "LR", defaultValue = "1e-2", description = "SGD learning rate of the linear model (default: ${DEFAULT-VALUE}).")
         double linearLr;
-        @Option(names = "--epochs", defaultValue = "5000", description = "Epochs for the net (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "5000", description = "Epochs for the net (default: ${DEFAULT-VALUE}).")
         int epochs;
-        @Option(names = "--lr", defaultValue = "1e-3", description = "SGD learning rate of the net (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "SGD learning rate of the net (default: ${DEFAULT-VALUE}).")
         double lr;
-        @Option(names = "--hidden", defaultValue = "13", description = "Hidden units (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--hidden", paramLabel = "N", defaultValue = "13", description = "Hidden units (default: ${DEFAULT-VALUE}).")
         int hidden;
         @CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() {
-            if (linearEpochs < 1 || epochs < 1) {
-                throw new IllegalArgumentException("--linear-epochs and --epochs must be at least 1");
-            }
             ThermometerExample.run(new ThermometerExample.Options(linearEpochs, linearLr, epochs, lr, hidden, common.seed,
                     common.out, common.quiet, common.device()), System.out);
             return 0;
@@ -293,7 +295,7 @@ public final class Main implements Callable<Integer> {
             description = "Run every example into --out and write OUT/index.html: each example's figures, key numbers,"
                     + " the command that reproduces it, and the tutorial's printed numbers.")
     static final class AllCommand implements Callable<Integer> {
-        @Option(names = "--out", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
         @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the tutorials do: about a minute in all.")
         boolean quick;
@@ -301,7 +303,7 @@ public final class Main implements Callable<Integer> {
         boolean quiet;
         @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto", description = "Pass --device to every example (default: ${DEFAULT-VALUE}).")
         String device;
-        @Option(names = "--seed", defaultValue = "1", description = "Pass --seed to every example (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Pass --seed to every example (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Override
@@ -317,9 +319,9 @@ public final class Main implements Callable<Integer> {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = {"Export a model as a TensorFlow SavedModel (tag serve, signature serving_default) to --out:"
-                    + " a model file written by Model.saveAll, or one of the examples, trained first (its defaults, or fewer"
+                    + " a model file written by saveAll, or one of the examples, trained first (its defaults, or fewer"
                     + " --steps/--epochs).",
-                "Sample inputs and NetDSL's outputs for them go to OUT/assets.extra/netdsl-check.json."})
+                "Also writes assets.extra/netdsl-check.json: sample inputs, NetDSL's outputs."})
     static final class ExportCommand implements Callable<Integer> {
         @CommandLine.Parameters(paramLabel = "FILE|EXAMPLE", description = "A saveAll model file, or an example: sine, mnist,"
                 + " mnist-raw, cnn, planar, poly or thermometer.")
@@ -329,12 +331,12 @@ public final class Main implements Callable<Integer> {
         @Option(names = {"--only", "--model"}, paramLabel = "NAME", description = "Which of the example's models: planar: logistic,"
                 + " two-layer, sequential, module, deep (default: sequential); thermometer: linear, net (default: net).")
         String model;
-        @Option(names = "--steps", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
+        @Option(names = "--steps", paramLabel = "N", description = "Training steps for sine (default 10000) and poly (max batches, default 200000).")
         Integer steps;
-        @Option(names = "--epochs", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the tutorial's per model)"
+        @Option(names = "--epochs", paramLabel = "N", description = "Epochs for mnist, mnist-raw, cnn (default 10), planar (default: the tutorial's per model)"
                 + " and thermometer (default 5000).")
         Integer epochs;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed for everything random in the example's training (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed for everything random in the example's training (default: ${DEFAULT-VALUE}).")
         long seed;
         @Option(names = "--quiet", description = "No per-step or per-epoch lines while the example trains: the summary only.")
         boolean quiet;
@@ -342,7 +344,7 @@ public final class Main implements Callable<Integer> {
         String device;
         @Option(names = "--overwrite", description = "Replace an existing export in --out (once the new one is complete).")
         boolean overwrite;
-        @Option(names = "--data-dir", description = "mnist, mnist-raw, cnn: directory with the four IDX files.")
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "mnist, mnist-raw, cnn: directory with the four IDX files.")
         Path dataDir;
         @Option(names = "--offline", description = "mnist, mnist-raw, cnn: never try to download the data set.")
         boolean offline;
@@ -351,7 +353,8 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String command = "./netdsl export " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            // The whole command line as given (the parse result's original arguments start with "export").
+            String command = "./netdsl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             ExportExample.Options o = new ExportExample.Options(source, model, steps, epochs, seed, overwrite, out, dataDir, offline,
                     command, quiet, Common.device(device));
             Path file = Path.of(source);
@@ -371,7 +374,7 @@ public final class Main implements Callable<Integer> {
     static final class PlanarCommand implements Callable<Integer> {
         @Option(names = "--only", paramLabel = "NAME", description = "Run only these models (repeatable): logistic, two-layer, sequential, module, deep (default: all).")
         List<String> only;
-        @Option(names = "--epochs", defaultValue = "0", description = "Epochs for every model (default: the tutorial's: logistic 100,"
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "0", description = "Epochs for every model (default: the tutorial's: logistic 100,"
                 + " two-layer, sequential and module 10000, deep 20000).")
         int epochs;
         @CommandLine.Mixin
@@ -396,11 +399,30 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * {@code score} in the command list: the scorer itself is {@code dev.netdsl.spark.ScoreCommand} in the spark module
+     * (Spark is large and {@code provided}), which this module does not depend on; the {@code ./netdsl} launcher runs it.
+     */
+    @Command(name = "score", mixinStandardHelpOptions = true, description = "Score a Parquet or CSV file with a saved NetDSL model (saveAll) or a TensorFlow"
+            + " SavedModel on Apache Spark, and write every row with the model's outputs. The netdsl launcher runs it (built on"
+            + " first use; netdsl score --help lists its options).")
+    static final class ScoreCommand implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args;
+
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("score runs on Apache Spark from the spark module, which this program does not hold;"
+                    + " run it as ./netdsl score MODEL --input FILE --output DIR (the launcher builds it on first use)");
+        }
+    }
+
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Prints what a saved file holds: a model file's (saveAll) summary, or each tensor of a weights file"
-                    + " (NetDSL, PyTorch torch.save or safetensors) with its shape, element type and min/mean/max.")
+            description = "Prints what a saved file holds: a model file's summary (saveAll), each tensor of a weights file"
+                    + " (NetDSL, safetensors, or PyTorch's torch.save) with its shape, element type and min/mean/max, or a"
+                    + " SavedModel directory's signatures with their inputs and outputs.")
     static final class InspectCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "FILE", description = "The file to look into.")
+        @CommandLine.Parameters(paramLabel = "FILE|DIR", description = "The file, or SavedModel directory, to look into.")
         Path file;
 
         @Override

@@ -30,6 +30,11 @@ public final class MnistExample {
     /** What to run; defaults are the tutorial's. */
     public record Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
                           Device device, Path out, boolean finalRelu, boolean offline, boolean quiet) {
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Optimizers.sgd(lr);
+        }
     }
 
     /** What a run produced. */
@@ -62,20 +67,16 @@ public final class MnistExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("mnist" or "mnist-raw") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        if (o.epochs() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--epochs and --batch-size must be at least 1 (got " + o.epochs() + ", "
-                    + o.batchSize() + ")");
-        }
         String name = o.raw() ? "mnist-raw" : "mnist";
+        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         Mnist data = Mnist.find(o.fashion() ? Mnist.Kind.FASHION : Mnist.Kind.MNIST, o.dataDir(), System.getenv(),
-                Path.of(System.getProperty("user.home")), !o.offline(), console::println);
+                Path.of(System.getProperty("user.home")), !o.offline(), chat::println);
         // The tutorial's MLP takes x.view(-1, 28*28): the images as vectors.
         Dataset train = data.train().reshape(784);
         Dataset test = data.test().reshape(784);
-        PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         chat.printf("data: %s, %d train / %d test samples%n", data.source(), train.size(), test.size());
         Path dir = Outputs.directory(o.out().resolve(name));
-        TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), 0);
+        TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), o.epochs(), !o.quiet());
         try (Trainer t = o.raw() ? raw(o, console) : sequential(o, console)) {
             chat.println("device: " + t.device());
             t.train(train, test, lines);
@@ -87,10 +88,11 @@ public final class MnistExample {
             Outputs.png(dir.resolve("accuracy.png"), lines.accuracyChart(name));
             Outputs.write(dir.resolve("predictions.png"), ClassifierPlots.predictions(data.testImages(), predicted, truth,
                     data.classNames()));
-            Outputs.png(dir.resolve("confusion.png"), ClassifierPlots.confusion(predicted, truth, data.classNames(), name));
+            int[][] confusion = ClassifierPlots.confusionCounts(predicted, truth, data.classNames().size());
+            Outputs.write(dir.resolve("confusion.png"), ClassifierPlots.confusion(confusion, data.classNames(), name));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("example", name);
-            m.put("data", Map.of("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
+            m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", t.device());
             m.put("epochs", Outputs.epochRows(epochs));
@@ -100,9 +102,12 @@ public final class MnistExample {
             m.put("seed", o.seed());
             m.put("final_relu", o.finalRelu());
             m.put("seconds_per_epoch", epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0));
+            m.put("never_predicted", ClassifierPlots.neverPredicted(confusion, data.classNames()));
+            m.put("confusion", confusion);
             Outputs.json(dir.resolve("metrics.json"), m);
             t.handOver(trained);
-            console.printf("test accuracy %.2f%% after %d epochs (%.2f s per epoch); wrote %s%n", 100 * accuracy, o.epochs(),
+            console.printf("test accuracy %.2f%% after %s (%.2f s per epoch); wrote %s%n", 100 * accuracy,
+                    Checks.count(o.epochs(), "epoch"),
                     epochs.stream().mapToDouble(Epoch::seconds).average().orElse(0), dir);
             return new Result(epochs, accuracy, data.source(), dir);
         }
@@ -110,12 +115,12 @@ public final class MnistExample {
 
     /** The tutorial's {@code nn.Sequential} MLP through {@link Net#sequential}, trained by {@code Model.fit} with the test set as validation. */
     private static Trainer sequential(Options o, PrintStream console) {
-        Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false);
+        Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device());
         return new Trainer() {
             @Override
             public void train(Dataset train, Dataset test, TutorialLines lines) {
-                Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines);
-                model.fit(train, o.quiet() ? fit.quiet() : fit.printTo(console));
+                // The tutorial's lines and a bar per epoch come from the callback; the fit's own epoch line would repeat them.
+                model.fit(train, Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(test).callbacks(lines).quiet());
             }
 
             @Override
@@ -163,7 +168,7 @@ public final class MnistExample {
                     for (int b = 0; b < list.size(); b++) {
                         float loss = opt.step(feeds(list.get(b)));
                         sum += loss * list.get(b).size();
-                        lines.batch(e, b, loss);
+                        lines.batch(e + 1, b + 1, loss);
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     double testSum = 0;
@@ -178,7 +183,7 @@ public final class MnistExample {
                             correct += predicted[i] == labels[i] ? 1 : 0;
                         }
                     }
-                    lines.epoch(e, sum / train.size(), Double.NaN, testSum / test.size(), (double) correct / test.size(), o.lr(),
+                    lines.epoch(e + 1, sum / train.size(), Double.NaN, testSum / test.size(), (double) correct / test.size(), o.lr(),
                             seconds);
                 }
             }

@@ -28,14 +28,26 @@ public final class Outputs {
         }
     }
 
-    /** {@code console}, or a stream that prints nothing when {@code quiet} (for the lines --quiet leaves out). */
+    /**
+     * {@code console}, or a stream that prints nothing when {@code quiet} (for the lines --quiet leaves out); on a terminal,
+     * lines that never share a line with a progress bar ({@link Bar#above}).
+     */
     public static java.io.PrintStream unlessQuiet(java.io.PrintStream console, boolean quiet) {
-        return quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : console;
+        return quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : Bar.above(console);
     }
 
     /** Writes {@code bytes} to {@code target} atomically (temp file beside it, then a move). */
     public static void write(Path target, byte[] bytes) {
         SafeFiles.write(target, bytes);
+    }
+
+    /** A record for metrics.json with its fields in the order given (a value may be null): {@code record("a", 1, "b", 2)}. */
+    static Map<String, Object> record(Object... keysAndValues) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     /** Writes {@code metrics} as indented JSON. */
@@ -56,7 +68,11 @@ public final class Outputs {
         }
     }
 
-    /** The epochs of the MNIST and CNN examples as metrics.json rows (a NaN training accuracy is left out). */
+    /**
+     * The epochs of the MNIST and CNN examples as metrics.json rows, numbered from 1 and named as the printed lines and
+     * the report name them: {@code train_loss}, {@code train_accuracy} (left out where not counted), {@code test_loss},
+     * {@code test_accuracy}.
+     */
     static java.util.List<Map<String, Object>> epochRows(java.util.List<Epoch> epochs) {
         return epochs.stream().map(ep -> {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
@@ -66,7 +82,7 @@ public final class Outputs {
                 row.put("train_accuracy", ep.trainAccuracy());
             }
             row.put("test_loss", ep.testLoss());
-            row.put("accuracy", ep.testAccuracy());
+            row.put("test_accuracy", ep.testAccuracy());
             row.put("lr", ep.lr());
             row.put("seconds", ep.seconds());
             return row;

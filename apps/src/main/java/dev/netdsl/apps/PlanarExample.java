@@ -127,10 +127,13 @@ public final class PlanarExample {
                         Feeds feeds = Feeds.of(x, xs, 400, 2).and(t, y, 400, 1);
                         int every = epochs == 100 ? 20 : 1000;
                         loss = Float.NaN;
-                        for (int e = 0; e < epochs; e += every) {
-                            // One fused call per printed line: its result is the loss of epoch e + every.
-                            loss = opt.steps(Math.min(every, epochs - e), feeds);
-                            chat.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
+                        try (Bar bar = Bar.open(name, epochs, !quiet)) {
+                            for (int e = 0; e < epochs; e += every) {
+                                // One fused call per printed line: its result is the loss of epoch e + every.
+                                loss = opt.steps(Math.min(every, epochs - e), feeds);
+                                chat.printf("epoch: %d, loss: %s%n", Math.min(e + every, epochs), loss);
+                                bar.update(Math.min(e + every, epochs), "loss " + loss);
+                            }
                         }
                         logits = ag.eval(z, Feeds.of(x, grid.points, grid.count(), 2));
                         accuracy = accuracy(ag.eval(z, feeds), y);
@@ -144,7 +147,7 @@ public final class PlanarExample {
                         default -> Planar.deep().bceWithLogits().sgd(0.1);
                     };
                     int epochs = epochsOverride > 0 ? epochsOverride : name.equals("deep") ? 20_000 : 10_000;
-                    try (Model model = spec.seed(seed).build(device).progress(false)) {
+                    try (Model model = spec.seed(seed).build(device).progress(!quiet)) {
                         model.fit(data, epochs, (i, l) -> {
                             if ((i + 1) % 1000 == 0) {
                                 chat.printf("epoch: %d, loss: %s%n", i + 1, l);
@@ -171,7 +174,7 @@ public final class PlanarExample {
             double seconds = (System.nanoTime() - t0) / 1e9;
             console.printf("%s: final loss %.4f, accuracy %.1f%% (%.2f s)%n", name, loss, 100 * accuracy, seconds);
             outcomes.add(new Outcome(name, loss, accuracy, seconds));
-            XYChart chart = boundary(name, grid, logits, data.x(), y, 640, 560);
+            XYChart chart = boundary(name, grid, logits, data.x(), y, 820, 720);
             Outputs.png(dir.resolve(name + "-boundary.png"), chart);
             charts.add(boundary(name, grid, logits, data.x(), y, 420, 400));
         }
@@ -184,16 +187,18 @@ public final class PlanarExample {
                 throw new UncheckedIOException(e);
             }
         }
+        // The tutorial's printed final losses beside each model's own (it has none for the deeper net).
+        Map<String, Double> tutorial = Map.of("logistic", 0.6731461882591248, "two-layer", 0.2170446664094925,
+                "sequential", 0.2485194206237793, "module", 0.21460506319999695);
         Map<String, Object> models = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            models.put(o.name(), Map.of("final_loss", o.finalLoss(), "accuracy", o.accuracy(), "seconds", o.seconds()));
+            models.put(o.name(), Outputs.record("final_loss", o.finalLoss(), "tutorial_final_loss", tutorial.get(o.name()),
+                    "accuracy", o.accuracy(), "seconds", o.seconds()));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("example", "planar");
         m.put("data", "PlanarFlower.generate(400, 1), NumPy's np.random.seed(1) data");
         m.put("models", models);
-        m.put("tutorial_reference", Map.of("logistic", 0.6731461882591248, "two-layer", 0.2170446664094925,
-                "sequential", 0.2485194206237793, "module", 0.21460506319999695));
         Outputs.json(dir.resolve("metrics.json"), m);
         console.println("wrote " + dir);
         return outcomes;
@@ -249,7 +254,7 @@ public final class PlanarExample {
             for (int i = 0; i < y.length; i++) {
                 y[i] = data.y()[i][0];
             }
-            Outputs.png(dir.resolve("boundary.png"), boundary("sequential from " + file.getFileName(), grid, logits, data.x(), y, 640, 560));
+            Outputs.png(dir.resolve("boundary.png"), boundary("sequential from " + file.getFileName(), grid, logits, data.x(), y, 820, 720));
             double seconds = (System.nanoTime() - t0) / 1e9;
             console.printf("on the planar data (400 points): loss %.4f, accuracy %.1f%%%n", loss, 100 * ev.accuracy());
             Map<String, Object> m = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import dev.netdsl.Parameter;
 import dev.netdsl.layers.Linear;
 import dev.netdsl.models.Regression;
 import dev.netdsl.training.SGD;
+import dev.netdsl.training.Optimizers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
@@ -37,6 +38,15 @@ public final class PolyExample {
     /** What to run. */
     public record Options(int maxSteps, int batchSize, double lr, double threshold, long seed, Path out, boolean quiet,
                           Device device) {
+        public Options {
+            Checks.atLeast("--steps", maxSteps, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            if (!(threshold > 0)) {
+                throw new IllegalArgumentException("--threshold " + threshold + " must be positive, e.g. 1e-3");
+            }
+            Optimizers.sgd(lr);
+        }
+
         /** The tutorial's settings (batch 32, SGD 1e-3) with threshold 1e-4 and a 200,000-step guard. */
         public static Options defaults() {
             return new Options(200_000, 32, 1e-3, 1e-4, 1, Path.of("out"), false, Device.AUTO);
@@ -78,25 +88,25 @@ public final class PolyExample {
 
     /** {@link #run(Options, PrintStream)}, handing the trained model ("poly") to {@code trained}. */
     public static Result run(Options o, PrintStream console, Trained trained) {
-        if (o.maxSteps() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
-        }
-        if (!(o.threshold() > 0)) {
-            throw new IllegalArgumentException("--threshold " + o.threshold() + " must be positive, e.g. 1e-3");
-        }
         Random random = new Random(o.seed());
         Path dir = Outputs.directory(o.out().resolve("poly"));
-        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build(o.device()).progress(false)) {
+        try (Model model = Regression.poly().mse().sgd(o.lr()).seed(o.seed()).build(o.device())) {
             long t0 = System.nanoTime();
             int steps = 0;
             float loss = Float.NaN;
             Dataset last = null;
-            while (steps < o.maxSteps()) {
-                last = batch(random, o.batchSize());
-                loss = model.step(last);
-                steps++;
-                if (loss < o.threshold()) {
-                    break;
+            // It runs until a batch's loss is below the threshold: the bar counts batches, with no end known.
+            try (Bar bar = Bar.open("poly", -1, !o.quiet())) {
+                while (steps < o.maxSteps()) {
+                    last = batch(random, o.batchSize());
+                    loss = model.step(last);
+                    steps++;
+                    if (loss < o.threshold()) {
+                        break;
+                    }
+                    if (steps % 100 == 0) {
+                        bar.update(steps, String.format(Locale.ROOT, "batch loss %.2e, stops below %s", loss, o.threshold()));
+                    }
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -105,7 +115,7 @@ public final class PolyExample {
             float[] w = p.get(0).values();
             double[] weights = {w[0], w[1], w[2]};
             double bias = p.get(1).values()[0];
-            console.printf(Locale.ROOT, "Loss: %.6f after %d batches (%.2f s)%n", loss, steps, seconds);
+            console.printf(Locale.ROOT, "Loss: %.6f after %s (%.2f s)%n", loss, Checks.count(steps, "batch", "batches"), seconds);
             if (!converged) {
                 console.printf(Locale.ROOT, "did not reach loss < %s within --steps %d; the numbers below are where it"
                         + " stopped%n", o.threshold(), o.maxSteps());

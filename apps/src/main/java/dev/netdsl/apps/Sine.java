@@ -10,6 +10,7 @@ import dev.netdsl.datasets.SineWave;
 import dev.netdsl.models.Mlp;
 import dev.netdsl.training.Loss;
 import dev.netdsl.training.SGD;
+import dev.netdsl.training.Optimizers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -36,6 +37,15 @@ public final class Sine {
     /** What to run; the defaults are the tutorial's. */
     public record Options(int[] cfg, int steps, double lr, long seed, Path out, boolean quiet, Device device, int frames,
                           int printEvery) {
+        public Options {
+            Checks.atLeast("--steps", steps, 1);
+            if (frames < 0) {
+                throw new IllegalArgumentException("--frames " + frames + " must be 0 (off) or a positive step interval");
+            }
+            Checks.atLeast("print interval", printEvery, 1);
+            Optimizers.sgd(lr);
+        }
+
         /** The tutorial's settings: cfg 1,20,50,20,1, 10,000 steps, lr 0.05. */
         public static Options defaults() {
             return new Options(new int[] {1, 20, 50, 20, 1}, 10_000, 0.05, 1, Path.of("out"), false, Device.AUTO, 0, 100);
@@ -62,7 +72,7 @@ public final class Sine {
         int hidden = o.cfg().length - 2;
         boolean bar = !o.quiet() && System.console() != null;
         PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
-        chat.println(spec + " on " + data.size() + " points, " + o.steps() + " steps");
+        chat.println(spec + " on " + data.size() + " points, " + Checks.count(o.steps(), "step"));
         try (Model net = spec.build(o.device()).progress(bar)) {
             float[][] x = data.x();
             float[][] y = data.y();
@@ -99,10 +109,14 @@ public final class Sine {
             m.put("seconds", h.seconds());
             m.put("steps_per_second", h.stepsPerSecond());
             m.put("parameters", spec.parameterCount());
-            m.put("tutorial_reference", Map.of("cfg", List.of(1, 20, 50, 20, 1), "step", 4999, "loss", 0.01936902292072773));
+            m.put("tutorial_reference", Outputs.record("cfg", List.of(1, 20, 50, 20, 1), "step", 4999, "loss", 0.01936902292072773));
+            if (h.losses().length > 4999) {
+                // The step the tutorial's printed loss is from, for a like-for-like comparison.
+                m.put("loss_at_step_4999", h.losses()[4999]);
+            }
             m.put("loss_every_100", every(h.losses(), 100));
             Outputs.json(dir.resolve("metrics.json"), m);
-            console.printf("final_loss %.6f after %d steps in %.2f s (%.0f steps/s); wrote %s%n", last, h.steps(),
+            console.printf("final_loss %.6f after %s in %.2f s (%.0f steps/s); wrote %s%n", last, Checks.count(h.steps(), "step"),
                     h.seconds(), h.stepsPerSecond(), dir);
             trained.model("sine", net);
             return new Result(last, h.steps(), h.seconds(), dir);

@@ -12,6 +12,7 @@ import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.SGD;
 import dev.netdsl.training.TrainingRun;
+import dev.netdsl.training.Optimizers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
@@ -42,6 +43,14 @@ public final class ThermometerExample {
     /** What to run; defaults are the book's. */
     public record Options(int linearEpochs, double linearLr, int netEpochs, double netLr, int hidden, long seed, Path out,
                           boolean quiet, Device device) {
+        public Options {
+            Checks.atLeast("--linear-epochs", linearEpochs, 1);
+            Checks.atLeast("--epochs", netEpochs, 1);
+            Checks.atLeast("--hidden", hidden, 1);
+            Optimizers.sgd(linearLr);
+            Optimizers.sgd(netLr);
+        }
+
         /** Linear: SGD 1e-2, 3000 epochs; net: 13 hidden units, SGD 1e-3, 5000 epochs. */
         public static Options defaults() {
             return new Options(3000, 1e-2, 5000, 1e-3, 13, 1, Path.of("out"), false, Device.AUTO);
@@ -94,14 +103,19 @@ public final class ThermometerExample {
         }
         for (int k = 0; k < 2; k++) {
             chat.println("== " + specs[k]);
-            try (Model model = specs[k].build(o.device()).progress(false)) {
-                // The book's loop: full-batch steps, the validation loss after each, printed every 1000.
+            try (Model model = specs[k].build(o.device()); Bar bar = Bar.open(names[k], epochs[k], !o.quiet())) {
+                // The book's loop: full-batch steps, the validation loss after each, printed every 1000. (Each step is an
+                // epoch of the fit, so its own bar would be one per step: this loop's bar counts them instead.)
                 model.fit(trainSet, Fit.steps(epochs[k]).validation(valSet).quiet().callbacks(new Callback() {
                     @Override
                     public void onEpochEnd(TrainingRun run, int e, Map<String, Double> logs) {
                         if (e == 1 || e % 1000 == 0) {
                             chat.printf(Locale.ROOT, "Epoch %d, Training loss %.4f, Validation loss %.4f%n", e, logs.get("loss"),
                                     logs.get("val_loss"));
+                        }
+                        if (e % 50 == 0) {
+                            bar.update(e, String.format(Locale.ROOT, "loss %.4f, validation %.4f", logs.get("loss"),
+                                    logs.get("val_loss")));
                         }
                     }
                 }));

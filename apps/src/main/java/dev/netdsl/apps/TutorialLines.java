@@ -14,60 +14,78 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The MNIST tutorial's lines during {@code Model.fit} with a validation set ({@code Train Epoch: 0 [0/60000
- * (0%)]	Loss: 2.302585} every 100 batches, {@code Test set: Average loss: 0.1234, Accuracy: 9123/10000
- * (91%)} after each epoch, the loss being the mean per example), and the numbers behind the plots: each
- * batch's loss and each epoch's training and validation numbers.
+ * The MNIST tutorial's lines, with epochs counted from 1 ({@code Train Epoch: 1 [0/60000 (0%)]	Loss: 2.302585} every
+ * 100 batches, {@code Test set: Average loss: 0.1234, Accuracy: 9123/10000 (91%)} after each epoch, the loss being the
+ * mean per example), a progress bar per epoch on a terminal, and the numbers behind the plots: each batch's loss and each
+ * epoch's training and test numbers. A callback of {@code Model.fit} with the test set as validation, or told by a
+ * hand-written loop ({@link #batch}, {@link #epoch}).
  */
 final class TutorialLines implements Callback {
     private final PrintStream console;
     private final int samples;
     private final int batchSize;
     private final int testSize;
-    private final int firstEpoch;
+    private final int epochCount;
+    private final boolean bars;
     private final int batches;
     /** {@code [epochs trained before the batch, loss]} of every batch. */
     final List<double[]> batchLosses = new ArrayList<>();
     final List<Epoch> epochs = new ArrayList<>();
+    private Bar bar = Bar.open("", 0, false);
+    private double running;
 
     /**
-     * @param firstEpoch the number the first epoch is printed with (the MNIST tutorial's 0, or 1)
+     * @param epochCount the epochs the run will train (for the bar's "epoch 1/10")
+     * @param bars whether to draw a progress bar per epoch (on a terminal only; not with --quiet)
      */
-    TutorialLines(PrintStream console, int samples, int batchSize, int testSize, int firstEpoch) {
+    TutorialLines(PrintStream console, int samples, int batchSize, int testSize, int epochCount, boolean bars) {
         this.console = console;
         this.samples = samples;
         this.batchSize = batchSize;
         this.testSize = testSize;
-        this.firstEpoch = firstEpoch;
+        this.epochCount = epochCount;
+        this.bars = bars;
         this.batches = (samples + batchSize - 1) / batchSize;
     }
 
-    /** Records (and prints every 100th) batch {@code batch} (from 0) of epoch {@code epoch} (from 0). */
+    /** Records (and prints every 100th) batch {@code batch} of epoch {@code epoch}, both from 1. */
     void batch(int epoch, int batch, float loss) {
-        batchLosses.add(new double[] {epoch + (double) batch / batches, loss});
-        if (batch % 100 == 0) {
-            console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch + firstEpoch, batch * batchSize, samples,
-                    100.0 * batch / batches, loss);
+        if (batch == 1) {
+            bar = Bar.open("epoch " + epoch + "/" + epochCount, batches, bars);
+            running = 0;
         }
+        running += loss;
+        batchLosses.add(new double[] {epoch - 1 + (double) (batch - 1) / batches, loss});
+        if ((batch - 1) % 100 == 0) {
+            console.printf("Train Epoch: %d [%d/%d (%.0f%%)]\tLoss: %.6f%n", epoch, (batch - 1) * batchSize, samples,
+                    100.0 * (batch - 1) / batches, loss);
+        }
+        bar.update(batch, String.format(java.util.Locale.ROOT, "loss %.4f", running / batch));
     }
 
-    /** Records and prints epoch {@code epoch} (from 0). */
+    /** Records and prints epoch {@code epoch} (from 1). */
     void epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy, double lr, double seconds) {
+        bar.close();
         int correct = (int) Math.round(testAccuracy * testSize);
         console.printf("%nTest set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)%n%n", testLoss, correct, testSize,
                 100.0 * correct / testSize);
-        epochs.add(new Epoch(epoch + firstEpoch, trainLoss, trainAccuracy, testLoss, correct, testSize, lr, seconds));
+        epochs.add(new Epoch(epoch, trainLoss, trainAccuracy, testLoss, correct, testSize, lr, seconds));
     }
 
     @Override
     public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
-        batch(epoch - 1, batch - 1, loss);
+        batch(epoch, batch, loss);
     }
 
     @Override
     public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
-        epoch(epoch - 1, logs.get("loss"), logs.getOrDefault("accuracy", Double.NaN), logs.get("val_loss"), logs.get("val_accuracy"),
+        epoch(epoch, logs.get("loss"), logs.getOrDefault("accuracy", Double.NaN), logs.get("val_loss"), logs.get("val_accuracy"),
                 logs.get("lr"), logs.get("seconds"));
+    }
+
+    @Override
+    public void onTrainEnd(TrainingRun run, dev.netdsl.History history) {
+        bar.close();
     }
 
     /**
@@ -98,7 +116,7 @@ final class TutorialLines implements Callback {
 
     /** Accuracy (%) per epoch: training (where counted) and test. */
     XYChart accuracyChart(String name) {
-        XYChart chart = new XYChartBuilder().width(760).height(480).title(name + ": accuracy per epoch, train vs test")
+        XYChart chart = new XYChartBuilder().width(860).height(520).title(name + ": accuracy per epoch, train vs test")
                 .xAxisTitle("epochs trained").yAxisTitle("accuracy (%)").build();
         wholeEpochTicks(chart);
         double[] at = trained();
@@ -116,7 +134,7 @@ final class TutorialLines implements Callback {
 
     /** 1, 2, ...: the number of epochs trained at the end of each recorded epoch. */
     private double[] trained() {
-        return epochs.stream().mapToDouble(e -> e.epoch() - firstEpoch + 1).toArray();
+        return epochs.stream().mapToDouble(Epoch::epoch).toArray();
     }
 
     /** An x axis from 0 to the epochs trained, ticked at whole epochs (or every few), not at tenths; the legend below. */

@@ -29,14 +29,38 @@ class AllExamplesTest {
             images++;
         }
         assertThat(images).isGreaterThanOrEqualTo(20);
-        assertThat(html).contains("Tutorial reference").contains("final_loss").doesNotContain("failed)");
+        assertThat(html).contains("Reference: ").contains("final_loss").doesNotContain("failed)");
+        // Legible figures: every one shown is at least 800 px wide and is drawn at its own size up to the page's width
+        // (no 520 px thumbnails), each a link to the full-size file; rows of charts wider than that are linked only.
+        Matcher figure = Pattern.compile("<a href=\"([^\"]+)\"><img src=\"\\1\" alt=\"[^\"]*\" width=\"(\\d+)\">").matcher(html);
+        int figures = 0;
+        while (figure.find()) {
+            int width = AllExamples.pngWidth(out.resolve(figure.group(1)));
+            assertThat(width).as(figure.group(1)).isGreaterThanOrEqualTo(800).isLessThanOrEqualTo(AllExamples.OVERVIEW)
+                    .isEqualTo(Integer.parseInt(figure.group(2)));
+            figures++;
+        }
+        assertThat(figures).isEqualTo(images);
+        assertThat(html).contains("figure img{display:block;max-width:100%;height:auto").doesNotContainPattern("max-width:[1-7]\\d\\dpx")
+                .contains("<a href=\"planar/boundaries.png\">boundaries.png</a>");
+        // Real tables, whole: no JSON text, nothing cut off.
+        assertThat(html).doesNotContain("{\"").doesNotContain("\":").doesNotContain("...");
+        // The quick runs' references compare like with like; the tutorial's ReLU on the logits is explained where kept.
+        for (String name : new String[] {"mnist", "mnist-raw", "cnn"}) {
+            String section = html.substring(html.indexOf("<section id=\"" + name + "\">"));
+            section = section.substring(0, section.indexOf("</section>"));
+            assertThat(section).as(name).contains("Reference: Like for like: PyTorch running").contains("for 2 epochs")
+                    .doesNotContain("Fashion-MNIST");
+            assertThat(section.contains("The tutorial&#39;s net ends with a ReLU on its logits")
+                    || section.contains("The tutorial's net ends with a ReLU on its logits")).as(name).isEqualTo(!name.equals("cnn"));
+        }
     }
 
     @Test
     void numbers_are_printed_short() {
         com.fasterxml.jackson.databind.node.JsonNodeFactory f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         String table = AllExamples.numbers(f.objectNode().put("a", 0.05).put("b", 1e-4).put("c", 0.0241278).put("d", 20000.0));
-        assertThat(table).contains("<td>0.05</td>").contains("<td>1e-04</td>").contains("<td>0.0241278</td>")
-                .contains("<td>20000</td>");
+        assertThat(table).contains(">0.05</td>").contains(">1e-04</td>").contains(">0.0241278</td>")
+                .contains(">20000</td>");
     }
 }

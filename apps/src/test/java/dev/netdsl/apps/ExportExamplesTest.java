@@ -84,10 +84,13 @@ class ExportExamplesTest {
     }
 
     @Test
-    void exporting_an_example_without_a_model_or_over_an_old_export_is_a_one_line_error(@TempDir Path tmp) {
+    void exporting_an_example_without_a_model_or_over_an_old_export_is_a_one_line_error(@TempDir Path tmp) throws Exception {
         assertThat(Main.execute("export", "himmelblau", "--out", tmp.resolve("h").toString())).isEqualTo(2);
         assertThat(Main.execute("export", "planar", "--only", "nope", "--out", tmp.resolve("p").toString())).isEqualTo(2);
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isZero();
+        // The check file names the command that made it, as typed.
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("assets.extra/netdsl-check.json")
+                .toFile()).get("command").asText()).isEqualTo("./netdsl export sine --steps 5 --out " + tmp);
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString())).isEqualTo(2);
         assertThat(Main.execute("export", "sine", "--steps", "5", "--out", tmp.toString(), "--overwrite")).isZero();
     }

@@ -53,4 +53,29 @@ class PyTorchCommandsTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("neither a NetDSL weights file");
     }
+
+    @Test
+    void inspect_describes_a_savedmodel_directorys_signature_without_loading_it(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("m.netdsl");
+        try (dev.netdsl.Model m = dev.netdsl.Net.of(3, 8, 2).tanh().mse().sgd(0.1).seed(1).build()) {
+            m.saveAll(model);
+            m.exportSavedModel(tmp.resolve("plain"));
+        }
+        String[] r = MainTest.run("inspect", tmp.resolve("plain").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).startsWith(tmp.resolve("plain") + ": TensorFlow SavedModel\n")
+                .contains("  tags [serve], 1 signature\n")
+                .contains("    signature serving_default (tensorflow/serving/predict)\n")
+                .contains("      input  x: float32 [-1, 3]").contains("      output y: float32 [-1, 2]")
+                .containsPattern("  variables: 2 files, [\\d,]+ bytes");
+        // An export by ./netdsl export also names the command that made it.
+        assertThat(MainTest.run("export", model.toString(), "--out", tmp.resolve("exported").toString())[0]).isEqualTo("0");
+        r = MainTest.run("inspect", tmp.resolve("exported").toString());
+        assertThat(r[1]).contains("assets.extra/netdsl-check.json: sample inputs and NetDSL's outputs for them, from: ./netdsl export "
+                + model);
+        r = MainTest.run("inspect", tmp.toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip()).startsWith("netdsl inspect: " + tmp + " is a directory without a saved_model.pb")
+                .doesNotContain("Is a directory");
+    }
 }

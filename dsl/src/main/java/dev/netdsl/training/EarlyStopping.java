@@ -26,6 +26,7 @@ public final class EarlyStopping implements Callback {
     private int wait;
     private int bestEpoch;
     private int stoppedEpoch;
+    private boolean restored;
     private List<Parameter> bestWeights;
 
     private EarlyStopping(String monitor, int patience, double minDelta, boolean restoreBest, Mode mode) {
@@ -78,6 +79,11 @@ public final class EarlyStopping implements Callback {
         return stoppedEpoch;
     }
 
+    /** True if, when the last fit ended, this callback gave the model the best epoch's weights back ({@link #restoreBest()}). */
+    public boolean restoredBest() {
+        return restored;
+    }
+
     private Mode direction() {
         return mode != null ? mode : Mode.infer(monitor, "EarlyStopping.on(\"" + monitor + "\")");
     }
@@ -91,14 +97,14 @@ public final class EarlyStopping implements Callback {
             stoppedEpoch = 0;
             bestWeights = null;
         }
+        restored = false;
     }
 
     @Override
     public void onEpochEnd(TrainingRun run, int epoch, Map<String, Double> logs) {
         Double value = logs.get(monitor);
         if (value == null) {
-            throw new IllegalArgumentException("EarlyStopping.on(\"" + monitor + "\"): the epoch's numbers are " + logs.keySet()
-                    + (monitor.startsWith("val_") ? "; give fit a validation set (Fit...validation(data) or validationSplit)" : ""));
+            throw new IllegalArgumentException(missing(monitor, logs.keySet()));
         }
         wait++;
         if (direction().better(value, best, minDelta)) {
@@ -120,7 +126,52 @@ public final class EarlyStopping implements Callback {
     public void onTrainEnd(TrainingRun run, History history) {
         if (restoreBest && bestWeights != null) {
             run.model().setParameters(bestWeights);
+            restored = true;
         }
+    }
+
+    /**
+     * Why {@code monitor} is not among the epoch's numbers {@code keys}: a near name ({@code val_acc} for
+     * {@code val_accuracy}, a typo) is suggested; a missing validation set is named only when no {@code val_} number
+     * exists at all.
+     */
+    static String missing(String monitor, java.util.Set<String> keys) {
+        String start = "EarlyStopping.on(\"" + monitor + "\"): the epoch's numbers are " + keys;
+        String near = null;
+        int nearest = Integer.MAX_VALUE;
+        for (String k : keys) {
+            boolean sameKind = k.startsWith("val_") == monitor.startsWith("val_");
+            int d = k.startsWith(monitor) || monitor.startsWith(k) ? 0 : edits(k, monitor);
+            if (sameKind && d <= 2 && d < nearest) {
+                near = k;
+                nearest = d;
+            }
+        }
+        if (near != null) {
+            return start + "; did you mean \"" + near + "\"?";
+        }
+        if (monitor.startsWith("val_") && keys.stream().noneMatch(k -> k.startsWith("val_"))) {
+            return start + "; give fit a validation set (Fit...validation(data) or validationSplit)";
+        }
+        return start;
+    }
+
+    /** The Levenshtein distance between {@code a} and {@code b}. */
+    private static int edits(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
     }
 
     @Override
