@@ -81,6 +81,11 @@ final class ClassifierPlots {
      * cells); zeros in grey; the classes never predicted named in the subtitle.
      */
     static byte[] confusion(int[][] counts, List<String> classes, String name) {
+        return confusion(counts, classes, name, "images");
+    }
+
+    /** {@link #confusion(int[][], List, String)} counting {@code items} (images, quotes). */
+    static byte[] confusion(int[][] counts, List<String> classes, String name, String items) {
         int n = counts.length;
         int cell = 62;
         int labelWidth = 40;
@@ -104,7 +109,7 @@ final class ClassifierPlots {
         }
         List<String> never = neverPredicted(counts, classes);
         c.text(name + ": confusion matrix (test set)", width / 2.0, 22, Canvas.Align.CENTER, Canvas.TITLE, Color.BLACK);
-        c.text(String.format(java.util.Locale.ROOT, "rows: true class, columns: predicted class; %,d images, %.1f%% right", total,
+        c.text(String.format(java.util.Locale.ROOT, "rows: true class, columns: predicted class; %,d %s, %.1f%% right", total, items,
                 100.0 * right / Math.max(1, total)), width / 2.0, 46, Canvas.Align.CENTER, Canvas.SUBTITLE, Color.DARK_GRAY);
         if (!never.isEmpty()) {
             c.text("never predicted (empty columns): " + String.join(", ", never), width / 2.0, 66, Canvas.Align.CENTER,
@@ -132,6 +137,64 @@ final class ClassifierPlots {
         }
         c.text("predicted class", left + n * cell / 2.0, top + n * cell + 44, Canvas.Align.CENTER, Canvas.AXIS_TITLE, Color.BLACK);
         c.textUp("true class", 16, top + n * cell / 2.0, Canvas.AXIS_TITLE, Color.BLACK);
+        return c.png();
+    }
+
+    /**
+     * Attention maps side by side, one per text: a row per word attending (the query), a column per word attended to
+     * (the key), each cell's weight as a percentage on a blue scale from 0 to the map's largest weight; rows sum to 100.
+     */
+    static byte[] attention(List<List<String>> tokens, List<float[][]> maps, String title) {
+        int cell = 38;
+        int gap = 50;
+        Canvas probe = new Canvas(1, 1);
+        int[] labelWidths = new int[tokens.size()];
+        int longest = 0;
+        int width = 20;
+        int rows = 0;
+        for (int k = 0; k < tokens.size(); k++) {
+            for (String w : tokens.get(k)) {
+                labelWidths[k] = Math.max(labelWidths[k], probe.width(w, Canvas.TICK));
+            }
+            longest = Math.max(longest, labelWidths[k]);
+            width += labelWidths[k] + 12 + tokens.get(k).size() * cell + gap;
+            rows = Math.max(rows, tokens.get(k).size());
+        }
+        width = Math.max(820, width);
+        int top = 80 + longest + 12;
+        int height = top + rows * cell + 60;
+        Canvas c = new Canvas(width, height);
+        c.text(title, width / 2.0, 22, Canvas.Align.CENTER, Canvas.TITLE, Color.BLACK);
+        c.text("rows: the word attending, columns: the words it attends to; weights in % (each row sums to 100), averaged over"
+                + " the heads; padding gets none", width / 2.0, 46, Canvas.Align.CENTER, Canvas.SUBTITLE, Color.DARK_GRAY);
+        Font value = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+        int x0 = 20;
+        for (int k = 0; k < tokens.size(); k++) {
+            List<String> ws = tokens.get(k);
+            float[][] m = maps.get(k);
+            float max = 1e-9f;
+            for (float[] row : m) {
+                for (float v : row) {
+                    max = Math.max(max, v);
+                }
+            }
+            int left = x0 + labelWidths[k] + 12;
+            for (int q = 0; q < ws.size(); q++) {
+                c.text(ws.get(q), left - 8, top + q * cell + cell / 2.0, Canvas.Align.RIGHT, Canvas.TICK, Color.BLACK);
+                c.textUp(ws.get(q), left + q * cell + cell / 2.0, top - 8 - probe.width(ws.get(q), Canvas.TICK) / 2.0, Canvas.TICK,
+                        Color.BLACK);
+                for (int key = 0; key < ws.size(); key++) {
+                    Color background = blue(m[q][key] / max);
+                    c.g.setColor(background);
+                    c.g.fillRect(left + key * cell, top + q * cell, cell, cell);
+                    c.g.setColor(new Color(225, 225, 225));
+                    c.g.drawRect(left + key * cell, top + q * cell, cell, cell);
+                    c.text(Long.toString(Math.round(100.0 * m[q][key])), left + key * cell + cell / 2.0, top + q * cell + cell / 2.0,
+                            Canvas.Align.CENTER, value, textOn(background));
+                }
+            }
+            x0 = left + ws.size() * cell + gap;
+        }
         return c.png();
     }
 

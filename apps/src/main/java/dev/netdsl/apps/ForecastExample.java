@@ -11,6 +11,7 @@ import dev.netdsl.Net;
 import dev.netdsl.Tensor;
 import dev.netdsl.datasets.Corpora;
 import dev.netdsl.training.Fit;
+import dev.netdsl.training.Optimizers;
 import java.awt.Color;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,6 +33,16 @@ public final class ForecastExample {
     /** What to run. */
     public record Options(int epochs, int window, int hidden, int testMonths, int batchSize, double lr, long seed, Path out,
                           boolean quiet, Device device) {
+        /** Checks the values. */
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--window", window, 12); // the seasonal baseline looks 12 months back
+            Checks.atLeast("--hidden", hidden, 1);
+            Checks.atLeast("--test-months", testMonths, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Optimizers.adam(lr);
+        }
+
         /** 60 epochs, 24-month windows, a GRU of 32, the last 8 years held out. */
         public static Options defaults() {
             return new Options(60, 24, 32, 96, 16, 5e-3, 1, Path.of("out"), false, Device.AUTO);
@@ -58,10 +69,9 @@ public final class ForecastExample {
     /** Trains on the years before the test months and forecasts them; prints both errors. */
     public static Result run(Options o, PrintStream console) {
         float[] co2 = Corpora.co2();
-        if (o.epochs() < 1 || o.window() < 12 || o.hidden() < 1 || o.testMonths() < 1 || o.batchSize() < 1
-                || o.testMonths() + 2 * o.window() > co2.length) {
-            throw new IllegalArgumentException("--epochs, --hidden, --test-months and --batch-size must be at least 1, --window at"
-                    + " least 12, and the windows and test months must fit the " + co2.length + " months");
+        if (o.testMonths() + 2 * o.window() > co2.length) {
+            throw new IllegalArgumentException("--test-months " + o.testMonths() + " and two --window " + o.window()
+                    + " must fit in the record's " + co2.length + " months");
         }
         int trainEnd = co2.length - o.testMonths();
         double mean = 0;

@@ -17,7 +17,7 @@ import picocli.CommandLine;
             "  1  it failed (an error, a diverged or unconverged run, a failed example in 'all')",
             "  2  bad usage: an unknown option, a bad value, a missing argument"},
         subcommands = {Main.SineCommand.class, Main.HimmelblauCommand.class, Main.MnistCommand.class, Main.MnistRawCommand.class,
-            Main.CnnCommand.class,
+            Main.CnnCommand.class, Main.TextGenCommand.class, Main.TextClassCommand.class, Main.ForecastCommand.class,
             Main.PolyCommand.class, Main.ThermometerCommand.class, Main.ActivationsCommand.class, Main.PlanarCommand.class,
             Main.ExportCommand.class, Main.InspectCommand.class, Main.ScoreCommand.class, Main.AllCommand.class,
             CommandLine.HelpCommand.class})
@@ -226,6 +226,90 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, common.seed, data.dataDir, data.fashion, common.device(),
                     common.out, data.offline, common.quiet), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "textgen", mixinStandardHelpOptions = true,
+            description = "A character-level LSTM language model over the fortunes quotes (embedding, LSTM, linear; cross-entropy"
+                    + " on the next character): the loss per epoch and samples at temperatures 0.5, 0.8 and 1.0.")
+    static final class TextGenCommand implements Callable<Integer> {
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the text (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--seq-len", paramLabel = "N", defaultValue = "64", description = "Characters per training window (default: ${DEFAULT-VALUE}).")
+        int seqLen;
+        @Option(names = "--hidden", paramLabel = "N", defaultValue = "128", description = "LSTM state size (default: ${DEFAULT-VALUE}).")
+        int hidden;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "3e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @Option(names = "--chars", paramLabel = "N", defaultValue = "0", description = "Train on the first N characters only; 0: all (default: ${DEFAULT-VALUE}).")
+        int chars;
+        @Option(names = "--sample", paramLabel = "N", defaultValue = "240", description = "Characters per sample (default: ${DEFAULT-VALUE}).")
+        int sample;
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() {
+            TextGenExample.run(new TextGenExample.Options(epochs, seqLen, hidden, batchSize, lr, chars, sample, common.seed, common.out,
+                    common.quiet, common.device()), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "textclass", mixinStandardHelpOptions = true,
+            description = "Which fortunes file (computers, food, science, wisdom) a quote comes from: word ids, a Transformer"
+                    + " encoder layer that ignores padding, the mean over the words, a linear layer; test accuracy, confusion matrix"
+                    + " and the attention weights of a few test quotes.")
+    static final class TextClassCommand implements Callable<Integer> {
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Passes over the training quotes (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--length", paramLabel = "N", defaultValue = "32", description = "Words per quote, padded or cut (default: ${DEFAULT-VALUE}).")
+        int length;
+        @Option(names = "--dim", paramLabel = "N", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+        int dim;
+        @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Attention heads; --dim must be a multiple (default: ${DEFAULT-VALUE}).")
+        int heads;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Quotes per batch (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() {
+            TextClassExample.run(new TextClassExample.Options(epochs, length, dim, heads, batchSize, lr, common.seed, common.out,
+                    common.quiet, common.device()), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "forecast", mixinStandardHelpOptions = true,
+            description = "A GRU forecasting the Mauna Loa CO2 record one month ahead from the months before, against the seasonal"
+                    + " naive forecast with drift, on the last years held out.")
+    static final class ForecastCommand implements Callable<Integer> {
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "Passes over the training windows (default: ${DEFAULT-VALUE}).")
+        int epochs;
+        @Option(names = "--window", paramLabel = "N", defaultValue = "24", description = "Months the GRU sees, at least 12 (default: ${DEFAULT-VALUE}).")
+        int window;
+        @Option(names = "--hidden", paramLabel = "N", defaultValue = "32", description = "GRU state size (default: ${DEFAULT-VALUE}).")
+        int hidden;
+        @Option(names = "--test-months", paramLabel = "N", defaultValue = "96", description = "The last months held out for testing (default: ${DEFAULT-VALUE}).")
+        int testMonths;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--lr", paramLabel = "LR", defaultValue = "5e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+        double lr;
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Override
+        public Integer call() {
+            ForecastExample.run(new ForecastExample.Options(epochs, window, hidden, testMonths, batchSize, lr, common.seed, common.out,
+                    common.quiet, common.device()), System.out);
             return 0;
         }
     }

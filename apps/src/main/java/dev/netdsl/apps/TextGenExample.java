@@ -14,6 +14,7 @@ import dev.netdsl.Tensor;
 import dev.netdsl.datasets.Corpora;
 import dev.netdsl.datasets.Tokenizer;
 import dev.netdsl.training.Fit;
+import dev.netdsl.training.Optimizers;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,17 @@ public final class TextGenExample {
     /** What to run. */
     public record Options(int epochs, int seqLen, int hidden, int batchSize, double lr, int chars, int sample, long seed,
                           Path out, boolean quiet, Device device) {
+        /** Checks the values. */
+        public Options {
+            Checks.atLeast("--epochs", epochs, 1);
+            Checks.atLeast("--seq-len", seqLen, 2);
+            Checks.atLeast("--hidden", hidden, 1);
+            Checks.atLeast("--batch-size", batchSize, 1);
+            Checks.atLeast("--chars", chars, 0);
+            Checks.atLeast("--sample", sample, 1);
+            Optimizers.adam(lr);
+        }
+
         /** 10 epochs of 64-character windows over every quote, an LSTM of 128. */
         public static Options defaults() {
             return new Options(10, 64, 128, 32, 3e-3, 0, 240, 1, Path.of("out"), false, Device.AUTO);
@@ -59,9 +71,6 @@ public final class TextGenExample {
 
     /** Trains and samples; prints the loss per epoch and the samples. */
     public static Result run(Options o, PrintStream console) {
-        if (o.epochs() < 1 || o.seqLen() < 2 || o.hidden() < 1 || o.batchSize() < 1) {
-            throw new IllegalArgumentException("--epochs, --hidden and --batch-size must be at least 1 and --seq-len at least 2");
-        }
         String text = String.join("\n", Corpora.fortunes().texts());
         if (o.chars() > 0 && o.chars() < text.length()) {
             text = text.substring(0, o.chars());
