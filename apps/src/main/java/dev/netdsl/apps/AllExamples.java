@@ -55,7 +55,41 @@ public final class AllExamples {
                     List.of(), List.of(),
                     m -> "The book's point: the net reaches a lower training loss and a higher validation loss than the line."),
             new Example("activations", "the activations tutorial", "Activation functions and their derivatives",
-                    List.of(), List.of(), m -> null));
+                    List.of(), List.of(), m -> null),
+            new Example("textgen", "none (sequence models, after the tutorials)",
+                    "A character-level LSTM language model over the fortunes quotes, sampled at three temperatures",
+                    List.of(), List.of("--epochs", "3", "--seq-len", "24", "--hidden", "32", "--batch-size", "16", "--lr", "1e-2",
+                            "--chars", "6000", "--sample", "60"), AllExamples::textgenReference),
+            new Example("textclass", "none (sequence models, after the tutorials)",
+                    "Which fortunes file a quote comes from: a Transformer encoder, its confusion matrix and attention weights",
+                    List.of(), List.of("--epochs", "10", "--length", "24", "--dim", "32", "--heads", "2", "--lr", "1e-3"),
+                    m -> m == null || !m.has("commonest_class_accuracy") ? null : "Guessing the commonest class of the training"
+                            + " quotes for every test quote scores " + percent(m.get("commonest_class_accuracy").asDouble())
+                            + "; this run: " + percent(m.path("test_accuracy").asDouble()) + "."),
+            new Example("forecast", "none (sequence models, after the tutorials)",
+                    "A GRU forecasting the Mauna Loa CO2 record one month ahead, against the seasonal naive forecast",
+                    List.of(), List.of("--epochs", "3", "--window", "12", "--hidden", "8", "--test-months", "48", "--batch-size", "32",
+                            "--lr", "1e-2"),
+                    m -> m == null || !m.has("seasonal_naive_rmse_ppm") ? null : String.format(Locale.ROOT, "The seasonal naive"
+                            + " forecast with drift (this month = the same month a year before plus the last year's mean change)"
+                            + " misses the held-out months by %.2f ppm RMSE; the GRU by %.2f ppm.",
+                            m.get("seasonal_naive_rmse_ppm").asDouble(), m.path("rmse_ppm").asDouble())));
+
+    /** A character model that learned nothing guesses uniformly: its cross-entropy is ln(vocabulary). */
+    static String textgenReference(JsonNode m) {
+        if (m == null || !m.has("vocabulary") || !m.has("loss") || m.get("loss").isEmpty()) {
+            return null;
+        }
+        JsonNode loss = m.get("loss");
+        return String.format(Locale.ROOT, "A uniform guess over the %d characters has cross-entropy ln(%d) = %.2f per character;"
+                + " this run's last epoch: %.2f (training), %.2f (held-out text).", m.get("vocabulary").asInt(),
+                m.get("vocabulary").asInt(), Math.log(m.get("vocabulary").asInt()), loss.get(loss.size() - 1).asDouble(),
+                m.path("val_loss").path(m.path("val_loss").size() - 1).asDouble(Double.NaN));
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    }
 
     /** The sine tutorial printed its loss at every step; its step 4999 is compared with this run's step 4999 when there is one. */
     static String sineReference(JsonNode m) {
@@ -204,7 +238,7 @@ public final class AllExamples {
                 .append(".note{background:#eef5fc;padding:.5em;border-left:4px solid #4a86c5}\n")
                 .append("</style></head><body>\n<h1>NetDSL: every example</h1>\n<p>")
                 .append(ran.size()).append(" examples in ").append(String.format(Locale.ROOT, "%.1f", total)).append(" s")
-                .append(quick ? " with <code>--quick</code> (sine 5,000 steps, MNIST 2 epochs on the embedded 10,000-digit sample)"
+                .append(quick ? " with <code>--quick</code> (sine 5,000 steps, MNIST 2 epochs on the embedded 10,000-digit sample, the sequence examples on small settings)"
                         : " with the examples' defaults")
                 .append(". Each section shows the command that reproduces it. Click a figure for its full size.</p>\n<ul>\n");
         for (Ran r : ran) {

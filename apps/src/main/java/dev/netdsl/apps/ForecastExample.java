@@ -24,8 +24,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A GRU forecaster of the Mauna Loa CO2 record (monthly, 1959-1997): windows of {@code window} months,
- * standardised by the training years, predict the next month; the last {@code testMonths} are forecast one
+ * A GRU forecaster of the Mauna Loa CO2 record (monthly, 1959-1997): the month-to-month changes over
+ * {@code window} months, standardised by the training years', predict the next month's change; the last {@code testMonths} are forecast one
  * month ahead from the real history and compared with the seasonal naive forecast (the same month a year
  * before, shifted by the last year's rise), both as RMSE in ppm, on a plot of history, forecast and baseline.
  */
@@ -74,26 +74,33 @@ public final class ForecastExample {
                     + " must fit in the record's " + co2.length + " months");
         }
         int trainEnd = co2.length - o.testMonths();
+        // The GRU sees month-to-month changes, standardised by the training years' changes, and predicts the next change:
+        // levels would leave the training range as CO2 keeps rising, and a net extrapolates badly; changes do not drift.
+        float[] change = new float[co2.length];
+        for (int i = 1; i < co2.length; i++) {
+            change[i] = co2[i] - co2[i - 1];
+        }
         double mean = 0;
-        for (int i = 0; i < trainEnd; i++) {
-            mean += co2[i] / trainEnd;
+        for (int i = 1; i < trainEnd; i++) {
+            mean += change[i] / (trainEnd - 1);
         }
         double var = 0;
-        for (int i = 0; i < trainEnd; i++) {
-            var += (co2[i] - mean) * (co2[i] - mean) / trainEnd;
+        for (int i = 1; i < trainEnd; i++) {
+            var += (change[i] - mean) * (change[i] - mean) / (trainEnd - 1);
         }
         double std = Math.sqrt(var);
         float[] z = new float[co2.length];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) ((co2[i] - mean) / std);
+        for (int i = 1; i < z.length; i++) {
+            z[i] = (float) ((change[i] - mean) / std);
         }
         int w = o.window();
-        int samples = trainEnd - w;
+        // Window s: the changes into months s+1 .. s+w; its target, the change into month s+w+1.
+        int samples = trainEnd - w - 1;
         float[] x = new float[samples * w];
         float[] y = new float[samples];
         for (int s = 0; s < samples; s++) {
-            System.arraycopy(z, s, x, s * w, w);
-            y[s] = z[s + w];
+            System.arraycopy(z, s + 1, x, s * w, w);
+            y[s] = z[s + w + 1];
         }
         PrintStream chat = Outputs.unlessQuiet(console, o.quiet());
         chat.printf(Locale.ROOT, "CO2 at Mauna Loa: %d months, %d to train on (%d windows of %d), the last %d to forecast%n",
@@ -105,7 +112,7 @@ public final class ForecastExample {
             History h = model.fit(Dataset.of(x, new int[] {w, 1}, y, 1), o.quiet() ? fit.quiet() : fit.printTo(console));
             float[] windows = new float[o.testMonths() * w];
             for (int k = 0; k < o.testMonths(); k++) {
-                System.arraycopy(z, trainEnd + k - w, windows, k * w, w);
+                System.arraycopy(z, trainEnd + k - w, windows, k * w, w); // the changes into months t-w .. t-1
             }
             float[] predicted = model.predict(Tensor.of(windows, o.testMonths(), w, 1)).values();
             double[] forecast = new double[o.testMonths()];
@@ -114,7 +121,7 @@ public final class ForecastExample {
             double baseSe = 0;
             for (int k = 0; k < o.testMonths(); k++) {
                 int t = trainEnd + k;
-                forecast[k] = predicted[k] * std + mean;
+                forecast[k] = co2[t - 1] + predicted[k] * std + mean;
                 // Seasonal naive with drift: last year's same month plus the last year's rise.
                 baseline[k] = co2[t - 12] + (co2[t - 1] - co2[t - 13]);
                 se += (forecast[k] - co2[t]) * (forecast[k] - co2[t]);
@@ -122,7 +129,7 @@ public final class ForecastExample {
             }
             double rmse = Math.sqrt(se / o.testMonths());
             double baseRmse = Math.sqrt(baseSe / o.testMonths());
-            chat.printf(Locale.ROOT, "one month ahead over the last %d months: GRU RMSE %.3f ppm, seasonal naive %.3f ppm%n",
+            console.printf(Locale.ROOT, "one month ahead over the last %d months: GRU RMSE %.3f ppm, seasonal naive %.3f ppm%n",
                     o.testMonths(), rmse, baseRmse);
             Outputs.png(dir.resolve("forecast.png"), chart(co2, trainEnd, forecast, baseline, rmse, baseRmse));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -141,6 +148,7 @@ public final class ForecastExample {
     private static XYChart chart(float[] co2, int trainEnd, double[] forecast, double[] baseline, double rmse, double baseRmse) {
         XYChart chart = new XYChartBuilder().width(1000).height(520).title("CO2 at Mauna Loa: one month ahead over the held-out years")
                 .xAxisTitle("year").yAxisTitle("ppm").build();
+        chart.getStyler().setXAxisDecimalPattern("0");
         int from = Math.max(0, trainEnd - 120);
         double[] years = new double[co2.length - from];
         double[] values = new double[co2.length - from];

@@ -381,7 +381,7 @@ public final class Main implements Callable<Integer> {
     static final class AllCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
         Path out;
-        @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the rest as the tutorials do: about a minute in all.")
+        @Option(names = "--quick", description = "Sine 5000 steps, MNIST 2 epochs on the embedded sample, the sequence examples on small settings, the rest as the tutorials do: a minute or two in all.")
         boolean quick;
         @Option(names = "--quiet", description = "Pass --quiet to every example: the summaries only.")
         boolean quiet;

@@ -104,7 +104,7 @@ public final class TextClassExample {
             Fit fit = Fit.epochs(o.epochs()).batchSize(o.batchSize()).validation(parts.test());
             History h = model.fit(parts.train(), o.quiet() ? fit.quiet() : fit.printTo(console));
             Evaluation ev = model.evaluate(parts.test());
-            chat.printf(Locale.ROOT, "test accuracy %.1f%% (%d/%d); a guess of the commonest class gives %.1f%%%n",
+            console.printf(Locale.ROOT, "test accuracy %.1f%% (%d/%d); a guess of the commonest class gives %.1f%%%n",
                     100 * ev.accuracy(), ev.correct(), ev.total(), 100 * commonest(parts.test()));
             Outputs.write(dir.resolve("confusion.png"), ClassifierPlots.confusion(ev.confusion(), quotes.classNames(),
                     "textclass (which fortunes file)", "test quotes"));

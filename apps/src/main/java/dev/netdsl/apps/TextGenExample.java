@@ -98,7 +98,7 @@ public final class TextGenExample {
             for (double temperature : new double[] {0.5, 0.8, 1.0}) {
                 String s = generate(model, chars, prompt, o.sample(), temperature, random);
                 samples.put(String.format(Locale.ROOT, "%.1f", temperature), s);
-                chat.printf(Locale.ROOT, "--- temperature %.1f, after \"%s\":%n%s%n", temperature, chars.decode(prompt), s);
+                console.printf(Locale.ROOT, "--- temperature %.1f, after \"%s\":%n%s%n", temperature, chars.decode(prompt), s);
             }
             Outputs.png(dir.resolve("loss.png"), chart(losses, val));
             Map<String, Object> m = new LinkedHashMap<>();

@@ -33,12 +33,17 @@ class OptionChecksTest {
             {"planar", "--epochs", "-1"},
             {"export", "sine", "--steps", "0", "--out", tmp.resolve("e").toString()},
             {"sine", "--device", "tpu"},
+            {"textgen", "--seq-len", "1"},
+            {"textclass", "--dim", "30", "--heads", "4"},
+            {"forecast", "--window", "6"},
+            {"forecast", "--test-months", "460"},
         };
         String[] reasons = {"--steps -5 must be at least 1", "--frames -1 must be 0 (off)", "sgd(-1.0): the learning rate",
             "--steps 0 must be at least 1", "--epochs 0 must be at least 1", "--batch-size 0 must be at least 1",
             "sgd(-0.1)", "--epochs 0 must be at least 1", "adam(0.0)", "--steps 0 must be at least 1", "--threshold 0.0 must be positive",
             "--hidden 0 must be at least 1", "--linear-epochs 0 must be at least 1", "--epochs -1 must be positive",
-            "--steps 0 must be at least 1", "--device tpu: use cpu, gpu or auto"};
+            "--steps 0 must be at least 1", "--device tpu: use cpu, gpu or auto", "--seq-len 1 must be at least 2",
+            "--dim 30 must be a multiple of --heads 4", "--window 6 must be at least 12", "--test-months 460 and two --window 24 must fit"};
         Path classes = tmp.resolve("classes.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + classes, "-cp", System.getProperty("java.class.path"), RunCommands.class.getName()));
