@@ -309,10 +309,14 @@ final class NetGraph implements AutoCloseable {
                 throw new IllegalArgumentException(layer + " is used in forward() but not registered; register it with"
                         + " add(\"name\", layer) (a plain Java list of layers is not registered, use addList)");
             }
-            long[] in = Nodes.of(input).shape();
+            // A matrix applied to each example ([batch, features]) or to each position of a sequence ([batch, T,
+            // features]: T times, as Linear per position and a recurrence's weights are); not a lookup table over ids.
+            Node node = Nodes.of(input);
+            long[] in = node.shape();
+            double positions = in.length == 3 ? Math.max(1, in[1]) : 1;
             for (Tensor t : own.values()) {
-                if (t.spec().shape().length == 2 && in.length == 2) {
-                    flops += 2.0 * t.spec().size();
+                if (t.spec().shape().length == 2 && !node.dtype().isInteger() && (in.length == 2 || in.length == 3)) {
+                    flops += 2.0 * t.spec().size() * positions;
                 }
             }
             int[] salt = {use * 64};

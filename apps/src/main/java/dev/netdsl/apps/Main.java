@@ -234,7 +234,7 @@ public final class Main implements Callable<Integer> {
             description = "A character-level LSTM language model over the fortunes quotes (embedding, LSTM, linear; cross-entropy"
                     + " on the next character): the loss per epoch and samples at temperatures 0.5, 0.8 and 1.0.")
     static final class TextGenCommand implements Callable<Integer> {
-        @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Passes over the text (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "30", description = "Passes over the text (default: ${DEFAULT-VALUE}).")
         int epochs;
         @Option(names = "--seq-len", paramLabel = "N", defaultValue = "64", description = "Characters per training window (default: ${DEFAULT-VALUE}).")
         int seqLen;

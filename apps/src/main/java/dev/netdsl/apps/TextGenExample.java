@@ -46,9 +46,9 @@ public final class TextGenExample {
             Optimizers.adam(lr);
         }
 
-        /** 10 epochs of 64-character windows over every quote, an LSTM of 128. */
+        /** 30 epochs of 64-character windows over every quote, an LSTM of 128. */
         public static Options defaults() {
-            return new Options(10, 64, 128, 32, 3e-3, 0, 240, 1, Path.of("out"), false, Device.AUTO);
+            return new Options(30, 64, 128, 32, 3e-3, 0, 240, 1, Path.of("out"), false, Device.AUTO);
         }
 
         /** A short run for tests: 3 epochs over 6,000 characters, 24-character windows, an LSTM of 32. */

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Runs the benchmarks side by side in one JVM and prints their tables, then writes them with the
  * machine's description to {@code bench/RESULTS.md}. Usage:
- * {@code Bench [all|sine|himmelblau|planar|mnist|cnn|scaling] [--repeats N] [--quick] [--python PATH] [--out FILE] [--append]};
+ * {@code Bench [all|sine|himmelblau|planar|mnist|cnn|seq|scaling] [--repeats N] [--quick] [--python PATH] [--out FILE] [--append]};
  * with {@code --append} the tables are added to FILE without the header. {@code --quick} is for checking
  * the benchmark itself, not for results: 2 repeats (or {@code --repeats}) everywhere, the cnn epoch on
  * 6,000 images, and four rows of the scaling table.
@@ -79,6 +79,12 @@ public final class Bench {
             md.addAll(CnnBench.run(quick ? Math.min(repeats, 1) : Math.max(2, Math.min(repeats, 3)), quick ? 6_000 : 60_000, peers,
                     python, peak.higher()));
             notes(md, CnnBench.notes);
+        }
+        if (which.equals("all") || which.equals("seq")) {
+            section(md, "Sequence models on the fortunes quotes: the textgen LSTM and the textclass Transformer encoder", null,
+                    Row.HEADER);
+            md.addAll(SeqBench.run(reps.applyAsInt(3, 5), peers, python));
+            notes(md, SeqBench.notes);
         }
         if (which.equals("all") || which.equals("scaling")) {
             MatmulPeak.Peak peak = MatmulPeak.both(python, peers);

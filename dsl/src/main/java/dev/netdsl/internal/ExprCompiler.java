@@ -75,6 +75,12 @@ public final class ExprCompiler {
     private final Map<Integer, Operand<?>> converted = new HashMap<>();
     /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
     private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
+    /**
+     * The slices of a node along one axis, by node id and axis, so every select(axis, i) of it shares one Unpack: one
+     * op forward and one Pack in the gradient. (A Gather per slice has a gradient of the whole tensor each, summed: a
+     * recurrence over T steps would add T tensors of T steps.)
+     */
+    private final Map<List<Integer>, List<Output<?>>> slices = new HashMap<>();
     /** The ids of the nodes of the expression being compiled. */
     private Map<Expr, Integer> current;
     private int applications;
@@ -347,8 +353,17 @@ public final class ExprCompiler {
     private Operand<?> sequenceOp(Node n) {
         Operand a = arg(n, 0);
         switch (n.op()) {
-            case SELECT:
-                return tf.gather(a, tf.constant((int) n.values()[1]), tf.constant((int) n.values()[0]));
+            case SELECT: {
+                int axis = (int) n.values()[0];
+                int index = (int) n.values()[1];
+                long size = Nodes.of(n.args()[0]).shape()[axis];
+                if (size > 1 && size <= 4096) {
+                    return slices.computeIfAbsent(List.of(current.get(n.args()[0]), axis),
+                            k -> new ArrayList<Output<?>>(tf.unstack(a, size, org.tensorflow.op.core.Unstack.axis((long) axis)).output()))
+                            .get(index);
+                }
+                return tf.gather(a, tf.constant(index), tf.constant(axis));
+            }
             case NARROW: {
                 int rank = n.shape().length;
                 int[] begin = new int[rank];
