@@ -497,7 +497,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             throw new IllegalStateException("score runs on Apache Spark from the spark module, which this program does not hold;"
-                    + " run it as ./netdsl score MODEL --input FILE --output DIR (the launcher builds it on first use)");
+                    + " run it as ./netdsl score MODEL --input FILE --out DIR (the launcher builds it on first use)");
         }
     }
 
