@@ -83,6 +83,6 @@ class HelpTextTest {
         assertThat(list[1]).containsPattern("\\n  score +Score a Parquet or CSV file with a saved NetDSL model");
         String[] score = MainTest.run("score", "m.netdsl", "--input", "x.csv", "--output", "o");
         assertThat(score[0]).isEqualTo("1");
-        assertThat(score[2]).contains("./netdsl score MODEL --input FILE --output DIR").doesNotContain("\tat ");
+        assertThat(score[2]).contains("./netdsl score MODEL --input FILE --out DIR").doesNotContain("\tat ");
     }
 }
