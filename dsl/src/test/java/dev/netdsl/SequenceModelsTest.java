@@ -46,6 +46,14 @@ class SequenceModelsTest {
             // Dropout between the LSTM's layers and in the encoder is for training only: inference is deterministic.
             assertThat(m.predict(probe).values()).containsExactly(before);
             m.saveAll(dir.resolve("seq.netdsl"));
+            m.save(dir.resolve("seq.safetensors")); // by PyTorch's names: what safetensors.torch.load_file reads
+        }
+        try (Model fresh = spec.seed(9).build()) {
+            assertThat(fresh.predict(probe).values()).isNotEqualTo(before);
+            fresh.load(dir.resolve("seq.safetensors"));
+            assertThat(fresh.predict(probe).values()).containsExactly(before);
+            assertThat(fresh.parameters()).extracting(Parameter::name).contains("0.weight", "1.weight",
+                    "3.self_attn.in_proj_weight", "3.linear1.weight", "3.norm2.bias", "5.weight_hh_l0_reverse", "6.bias_ih_l1");
         }
         try (Model reopened = Model.open(dir.resolve("seq.netdsl"))) {
             assertThat(reopened.predict(probe).values()).containsExactly(before);
