@@ -288,7 +288,8 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "forecast", mixinStandardHelpOptions = true,
-            description = "A GRU forecasting the Mauna Loa CO2 record one month ahead from the months before, against the seasonal"
+            description = "A GRU forecasting the Mauna Loa CO2 record one month ahead from the month-to-month changes before,"
+                    + " against the seasonal"
                     + " naive forecast with drift, on the last years held out.")
     static final class ForecastCommand implements Callable<Integer> {
         @Option(names = "--epochs", paramLabel = "N", defaultValue = "60", description = "Passes over the training windows (default: ${DEFAULT-VALUE}).")
