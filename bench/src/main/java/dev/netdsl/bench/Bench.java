@@ -42,7 +42,8 @@ public final class Bench {
                     + " (for MNIST its DataLoader, at PyTorch's default thread count), and the fastest ordinary PyTorch code,"
                     + " the data held as tensors in memory, run at 1 thread and at all " + Peer.allCores() + " cores with the"
                     + " faster kept and its thread count stated (\"" + Row.SAME_CODE + "\" where the tutorial's code is that"
-                    + " already). NetDSL / PyTorch in memory: ratio of medians. Each section runs in a JVM of its own; its"
+                    + " already). The PyTorch peers run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset and OPENBLAS_NUM_THREADS set"
+                    + " to their thread count (PyTorch's own OpenBLAS setup; since 2026-12-06). NetDSL / PyTorch in memory: ratio of medians. Each section runs in a JVM of its own; its"
                     + " columns are measured side by side in that run. GFLOP/s counts the training FLOPs of the matrix"
                     + " multiplies (forward 2mnk, backward twice that, none for the first layer's input gradient); the"
                     + " percentage is of the higher of the matrix-multiply peaks measured by TensorFlow and by PyTorch.");

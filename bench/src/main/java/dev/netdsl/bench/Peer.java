@@ -104,6 +104,22 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         return new Choice(best, String.join(", ", tried));
     }
 
+    /**
+     * OpenBLAS as PyTorch would have it on its own: no {@code OPENBLAS_CORETYPE} or {@code OPENBLAS_L2_SIZE} forced
+     * by this machine (Haswell kernels cost PyTorch 1.4x on matrix products; OpenBLAS 0.3.21 computes correctly
+     * without them), and its thread pool as large as the peer's {@code --threads} (unset, OpenBLAS starts a pool of
+     * its own beside PyTorch's and oversubscribes the cores).
+     */
+    static void fairBlas(java.util.Map<String, String> env, String... args) {
+        env.remove("OPENBLAS_CORETYPE");
+        env.remove("OPENBLAS_L2_SIZE");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--threads")) {
+                env.put("OPENBLAS_NUM_THREADS", args[i + 1]);
+            }
+        }
+    }
+
     /** {@link #run(String, Path, long, String...)} without a time limit. */
     static Peer run(String python, Path script, String... args) {
         return run(python, script, 0, args);
@@ -120,7 +136,9 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         File log = null;
         try {
             log = File.createTempFile("netdsl-peer", ".out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+            fairBlas(builder.environment(), args);
+            Process p = builder.start();
             if (limitNanos > 0 && !p.waitFor(limitNanos, TimeUnit.NANOSECONDS)) {
                 p.destroyForcibly().waitFor();
                 System.err.printf("PyTorch peer %s stopped after %.0f s%n", String.join(" ", cmd), limitNanos / 1e9);
