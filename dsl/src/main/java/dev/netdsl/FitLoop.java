@@ -1,8 +1,6 @@
 package dev.netdsl;
 
 import dev.netdsl.training.Callback;
-import dev.netdsl.training.Fit;
-import dev.netdsl.training.StepListener;
 import dev.netdsl.training.Targets;
 import dev.netdsl.training.TrainingRun;
 import java.util.ArrayList;
@@ -11,8 +9,8 @@ import java.util.Map;
 
 /**
  * The one training loop: epochs of batches ({@link FitPlan}), each batch one step or many in one fused
- * call, and the callbacks told as they go: the built-in ones ({@link FitCallbacks}: numbers, validation,
- * history, progress bar, epoch line) and the user's, in that order, the epoch line last.
+ * call, and the callbacks told as they go, in the order {@link Trainer} added them: the built-in ones
+ * ({@link FitCallbacks}: validation, clock, progress bar), the user's, the epoch line last.
  */
 final class FitLoop {
     private final Trainer t;
@@ -25,7 +23,7 @@ final class FitLoop {
     private final long perRow;
     private final boolean epochNumbers;
 
-    private FitLoop(Trainer t, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
+    FitLoop(Trainer t, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
         this.t = t;
         this.plan = plan;
         this.run = new FitRun(t, plan.epochs(), callbacks);
@@ -35,51 +33,19 @@ final class FitLoop {
         this.epochNumbers = epochNumbers;
     }
 
-    /** {@code steps} full-batch steps on {@code data}, {@code listener} told of each. */
-    static History steps(Trainer t, Dataset data, int steps, StepListener listener) {
-        boolean told = listener != StepListener.NONE;
-        List<Callback> mine = told ? List.of(new Callback() {
-            @Override
-            public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
-                listener.onStep(batch - 1, loss);
-            }
-        }) : List.of();
-        FitPlan plan = FitPlan.steps(t, data, steps, told ? "a StepListener is told each step as it happens" : null);
-        FitLoop loop = new FitLoop(t, plan, mine, false, false);
-        loop.all.add(new FitCallbacks.Bars(t.progress && steps >= 1000, "fit", steps, loop.tally, true));
-        loop.all.addAll(mine);
-        return loop.run(false);
+    /** Adds built-in or user callbacks, told in the order added. */
+    FitLoop add(List<Callback> callbacks) {
+        all.addAll(callbacks);
+        return this;
     }
 
-    /** {@code fit}'s epochs over {@code data} (the short forms print nothing and count no accuracy). */
-    static History epochs(Trainer t, Dataset data, Fit fit, boolean shortForm) {
-        Dataset train = data;
-        Dataset validation = fit.validation();
-        if (validation != null) {
-            Feeder.check("fit (validation)", t.g.net, validation);
-        } else if (fit.validationSplit() > 0) {
-            Dataset[] parts = FitPlan.split(data, fit.validationSplit(), t.model.seed());
-            train = parts[0];
-            validation = parts[1];
-        }
-        FitCallbacks.Validation.check(t.g.net, fit, validation);
-        boolean printing = !fit.isQuiet() && !shortForm;
-        boolean bars = t.progress && (shortForm || printing);
-        FitPlan plan = FitPlan.of(t, train, fit, shortForm, bars, FitPlan.perBatch(fit.callbacks()));
-        FitLoop loop = new FitLoop(t, plan, fit.callbacks(), !shortForm, true);
-        if (validation != null) {
-            loop.all.add(new FitCallbacks.Validation(validation, fit));
-        }
-        loop.all.add(new FitCallbacks.Clock());
-        loop.all.add(new FitCallbacks.Bars(bars, plan.task(), plan.batches(), loop.tally, false));
-        loop.all.addAll(fit.callbacks());
-        if (printing) {
-            loop.all.add(new FitCallbacks.Lines(fit.out()));
-        }
-        return loop.run(fit.isResume());
+    /** The epoch's running numbers, which a progress bar shows. */
+    FitCallbacks.Tally tally() {
+        return tally;
     }
 
-    private History run(boolean resume) {
+    /** Runs the fit ({@code resume}: from where a saved fit stopped); the history. */
+    History run(boolean resume) {
         t.checkBatches("fit", plan.train().size(), plan.batchSize() == 0 ? plan.train().size() : plan.batchSize());
         int first = resume ? run.resume() : 1;
         long start = System.nanoTime();

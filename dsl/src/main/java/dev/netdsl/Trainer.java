@@ -2,8 +2,10 @@ package dev.netdsl;
 
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.Shuffler;
+import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
+import dev.netdsl.training.TrainingRun;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -79,11 +81,11 @@ final class Trainer {
         if (steps < 1) {
             throw new IllegalArgumentException("fit: steps " + steps + " must be at least 1");
         }
-        return FitLoop.steps(this, data, steps, listener);
+        return steps(data, steps, listener);
     }
 
     /** The short form: {@code epochs} quiet passes in mini-batches of {@code batchSize}, with {@code callbacks}. */
-    History fit(Dataset data, int epochs, int batchSize, dev.netdsl.training.Callback... callbacks) {
+    History fit(Dataset data, int epochs, int batchSize, Callback... callbacks) {
         if (epochs < 1 || batchSize < 1) {
             throw new IllegalArgumentException("fit: " + (epochs < 1 ? "epochs " + epochs : "batchSize " + batchSize)
                     + " must be at least 1");
@@ -100,7 +102,52 @@ final class Trainer {
     History fit(Dataset data, Fit fit, boolean shortForm) {
         checkTrainable("fit");
         Feeder.check("fit", g.net, data);
-        return FitLoop.epochs(this, data, fit, shortForm);
+        return epochs(data, fit, shortForm);
+    }
+
+    /** {@code steps} full-batch steps on {@code data}, {@code listener} told of each. */
+    private History steps(Dataset data, int steps, StepListener listener) {
+        boolean told = listener != StepListener.NONE;
+        List<Callback> mine = told ? List.of(new Callback() {
+            @Override
+            public void onBatchEnd(TrainingRun run, int epoch, int batch, float loss) {
+                listener.onStep(batch - 1, loss);
+            }
+        }) : List.of();
+        FitPlan plan = FitPlan.steps(this, data, steps, told ? "a StepListener is told each step as it happens" : null);
+        FitLoop loop = new FitLoop(this, plan, mine, false, false);
+        loop.add(List.of(new FitCallbacks.Bars(progress && steps >= 1000, "fit", steps, loop.tally(), true))).add(mine);
+        return loop.run(false);
+    }
+
+    /**
+     * {@code fit}'s epochs over {@code data} (the short forms print nothing and count no accuracy): the plan, then
+     * the loop with the built-in callbacks (validation, clock, progress bar) before the user's and the epoch line last.
+     */
+    private History epochs(Dataset data, Fit fit, boolean shortForm) {
+        Dataset train = data;
+        Dataset validation = fit.validation();
+        if (validation != null) {
+            Feeder.check("fit (validation)", g.net, validation);
+        } else if (fit.validationSplit() > 0) {
+            Dataset[] parts = FitPlan.split(data, fit.validationSplit(), model.seed());
+            train = parts[0];
+            validation = parts[1];
+        }
+        FitCallbacks.Validation.check(g.net, fit, validation);
+        boolean printing = !fit.isQuiet() && !shortForm;
+        boolean bars = progress && (shortForm || printing);
+        FitPlan plan = FitPlan.of(this, train, fit, shortForm, bars, FitPlan.perBatch(fit.callbacks()));
+        FitLoop loop = new FitLoop(this, plan, fit.callbacks(), !shortForm, true);
+        if (validation != null) {
+            loop.add(List.of(new FitCallbacks.Validation(validation, fit)));
+        }
+        loop.add(List.of(new FitCallbacks.Clock(), new FitCallbacks.Bars(bars, plan.task(), plan.batches(), loop.tally(), false)));
+        loop.add(fit.callbacks());
+        if (printing) {
+            loop.add(List.of(new FitCallbacks.Lines(fit.out())));
+        }
+        return loop.run(fit.isResume());
     }
 
     /** One update on {@code batch}. */
