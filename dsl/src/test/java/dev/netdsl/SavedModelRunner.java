@@ -1,6 +1,7 @@
 package dev.netdsl;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -8,24 +9,34 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Loads a SavedModel with TensorFlow's own {@link SavedModelBundle} (no NetDSL code), runs its
- * {@code serving_default} signature on one float input and prints the output values, one per line.
- * Run in a fresh JVM by {@link ExportTest}.
+ * {@code serving_default} signature on one int32 or float32 input of any shape and prints the output's shape and
+ * values, one per line. Run in a fresh JVM by {@link SequenceExportTest}.
  *
- * <p>Usage: {@code SavedModelRunner DIR INPUT_NAME OUTPUT_NAME ROWS COLS v1 v2 ...}
+ * <p>Usage: {@code SavedModelTensorRunner DIR INPUT_NAME OUTPUT_NAME int32|float32 D1,D2,... v1 v2 ...}
  */
-public final class SavedModelRunner {
+public final class SavedModelTensorRunner {
     public static void main(String[] args) {
-        int rows = Integer.parseInt(args[3]);
-        int cols = Integer.parseInt(args[4]);
-        float[] x = new float[rows * cols];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Float.parseFloat(args[5 + i]);
+        long[] dims = Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray();
+        int n = (int) Shape.of(dims).size();
+        Tensor in;
+        if (args[3].equals("int32")) {
+            int[] x = new int[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = Integer.parseInt(args[5 + i]);
+            }
+            in = TInt32.tensorOf(Shape.of(dims), DataBuffers.of(x, true, false));
+        } else {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = Float.parseFloat(args[5 + i]);
+            }
+            in = TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(x, true, false));
         }
         try (SavedModelBundle bundle = SavedModelBundle.load(Path.of(args[0]).toString(), "serve");
-             TFloat32 in = TFloat32.tensorOf(Shape.of(rows, cols), DataBuffers.of(x, true, false));
              Result out = bundle.function("serving_default").call(Map.of(args[1], in))) {
             Tensor t = out.get(args[2]).orElseThrow();
             System.out.println("SHAPE " + t.shape());
@@ -34,6 +45,8 @@ public final class SavedModelRunner {
             for (float v : y) {
                 System.out.println(v);
             }
+        } finally {
+            in.close();
         }
     }
 }

@@ -73,8 +73,6 @@ public final class ExprCompiler {
     private final List<Value> values = new ArrayList<>();
     /** Each converted value: the logical layout of a channels-last value, or the other way round. */
     private final Map<Integer, Operand<?>> converted = new HashMap<>();
-    /** Unpacked rows of a node indexed with at(i), by node id, so all at() calls share one Unpack op. */
-    private final Map<Integer, List<Output<TFloat32>>> unpacked = new HashMap<>();
     /**
      * The slices of a node along one axis, by node id and axis, so every select(axis, i) of it shares one Unpack: one
      * op forward and one Pack in the gradient. (A Gather per slice has a gradient of the whole tensor each, summed: a
@@ -356,13 +354,7 @@ public final class ExprCompiler {
             case SELECT: {
                 int axis = (int) n.values()[0];
                 int index = (int) n.values()[1];
-                long size = Nodes.of(n.args()[0]).shape()[axis];
-                if (size > 1 && size <= 4096) {
-                    return slices.computeIfAbsent(List.of(current.get(n.args()[0]), axis),
-                            k -> new ArrayList<Output<?>>(tf.unstack(a, size, org.tensorflow.op.core.Unstack.axis((long) axis)).output()))
-                            .get(index);
-                }
-                return tf.gather(a, tf.constant(index), tf.constant(axis));
+                return slice(n, a, axis, index, 4096);
             }
             case NARROW: {
                 int rank = n.shape().length;
@@ -579,13 +571,23 @@ public final class ExprCompiler {
         return tf.select(inside, a, outside);
     }
 
+    @SuppressWarnings("unchecked")
     private Operand<TFloat32> at(Node n, Operand<TFloat32> a) {
-        long size = Nodes.of(n.args()[0]).shape()[0];
-        if (size > 0 && size <= 64) {
-            // One Unpack for every at(i) of the same tensor: one op forward, one Pack in the gradient.
-            return unpacked.computeIfAbsent(current.get(n.args()[0]), p -> tf.unstack(a, size).output()).get(n.index());
+        return (Operand<TFloat32>) slice(n, a, 0, n.index(), 64);
+    }
+
+    /**
+     * Slice {@code index} along {@code axis} of {@code n}'s argument {@code a}: an output of the one {@code Unpack} that
+     * every slice of that node along that axis shares (up to {@code most} slices), else a {@code Gather}.
+     */
+    private Operand<?> slice(Node n, Operand<?> a, int axis, int index, long most) {
+        long size = Nodes.of(n.args()[0]).shape()[axis];
+        if (size > 0 && size <= most) {
+            return slices.computeIfAbsent(List.of(current.get(n.args()[0]), axis),
+                    k -> new ArrayList<Output<?>>(tf.unstack(a, size, org.tensorflow.op.core.Unstack.axis((long) axis)).output()))
+                    .get(index);
         }
-        return tf.gather(a, tf.constant(n.index()), tf.constant(0));
+        return tf.gather(a, tf.constant(index), tf.constant(axis));
     }
 
     private Operand<TInt32> allAxes(int rank) {
