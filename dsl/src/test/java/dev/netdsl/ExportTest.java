@@ -22,14 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** SavedModel exports load in TensorFlow alone, in a fresh JVM, and predict what the model predicts. */
 class ExportTest {
 
-    /** Runs {@link SavedModelRunner} in a forked JVM; returns its outputs. */
+    /** Runs {@link SavedModelRunner} in a forked JVM on float rows; returns its outputs. */
     static float[] runExport(Path dir, String in, String out, float[][] x) throws Exception {
-        List<String> args = new ArrayList<>(List.of(dir.toString(), in, out, "" + x.length, "" + x[0].length));
+        List<String> values = new ArrayList<>();
         for (float[] row : x) {
             for (float v : row) {
-                args.add(Float.toString(v));
+                values.add(Float.toString(v));
             }
         }
+        return runExport(dir, in, out, "float32", new int[] {x.length, x[0].length}, values);
+    }
+
+    /** Runs {@link SavedModelRunner} in a forked JVM on one int32 or float32 input of {@code shape}; returns its outputs. */
+    static float[] runExport(Path dir, String in, String out, String type, int[] shape, List<String> values) throws Exception {
+        List<String> args = new ArrayList<>(List.of(dir.toString(), in, out, type,
+                String.join(",", java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList())));
+        args.addAll(values);
         PropertyTest.Forked run = PropertyTest.fork(SavedModelRunner.class, List.of(), args.toArray(new String[0]));
         assertThat(run.exit()).as(run.out()).isZero();
         List<String> lines = run.out().lines().filter(l -> !l.startsWith("SHAPE")).toList();

@@ -14,11 +14,11 @@ import org.tensorflow.types.TInt32;
 /**
  * Loads a SavedModel with TensorFlow's own {@link SavedModelBundle} (no NetDSL code), runs its
  * {@code serving_default} signature on one int32 or float32 input of any shape and prints the output's shape and
- * values, one per line. Run in a fresh JVM by {@link SequenceExportTest}.
+ * values, one per line. Run in a fresh JVM by {@link ExportTest} and {@link SequenceExportTest}.
  *
- * <p>Usage: {@code SavedModelTensorRunner DIR INPUT_NAME OUTPUT_NAME int32|float32 D1,D2,... v1 v2 ...}
+ * <p>Usage: {@code SavedModelRunner DIR INPUT_NAME OUTPUT_NAME int32|float32 D1,D2,... v1 v2 ...}
  */
-public final class SavedModelTensorRunner {
+public final class SavedModelRunner {
     public static void main(String[] args) {
         long[] dims = Arrays.stream(args[4].split(",")).mapToLong(Long::parseLong).toArray();
         int n = (int) Shape.of(dims).size();

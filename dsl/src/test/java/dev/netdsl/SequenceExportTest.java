@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,24 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SequenceExportTest {
     static final int[] IDS = {5, 9, 2, 0, 0, 0, 3, 3, 8, 1, 7, 0, 4, 6, 2, 9, 1, 5};
 
-    private static float[] run(Path dir, String type, int[] shape, String[] values) throws Exception {
-        List<String> args = new ArrayList<>(List.of(dir.toString(), "x", "y", type,
-                String.join(",", java.util.Arrays.stream(shape).mapToObj(Integer::toString).toList())));
-        args.addAll(List.of(values));
-        PropertyTest.Forked run = PropertyTest.fork(SavedModelTensorRunner.class, List.of(), args.toArray(new String[0]));
-        assertThat(run.exit()).as(run.out()).isZero();
-        List<String> lines = run.out().lines().filter(l -> !l.startsWith("SHAPE") && !l.isBlank()).toList();
-        float[] y = new float[lines.size()];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = Float.parseFloat(lines.get(i));
-        }
-        return y;
-    }
-
     private static void exportsTheSame(Model m, Path dir, Tensor x, String type, String[] values) throws Exception {
         m.exportSavedModel(dir);
         float[] want = m.predict(x).values();
-        float[] got = run(dir, type, x.shape(), values);
+        float[] got = ExportTest.runExport(dir, "x", "y", type, x.shape(), List.of(values));
         assertThat(got).hasSameSizeAs(want);
         for (int i = 0; i < want.length; i++) {
             assertThat(got[i]).as("output %d", i).isCloseTo(want[i], within(1e-5f));
