@@ -90,13 +90,10 @@ class SequenceLayersTest {
             all.addAll(m.buffers());
             assertThat(all).extracting(Parameter::name).containsExactlyInAnyOrderElementsOf(() -> after.fieldNames());
             for (Parameter p : all) {
-                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
                 assertThat(p.shape()).as(p.name()).containsExactly(java.util.Arrays.stream(
                         ReviewNumericsTest.ints(after.get(p.name()).get("shape"))).boxed().toArray(Integer[]::new));
-                for (int i = 0; i < stepped.length; i++) {
-                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
-                }
             }
+            assertStepped(name, all, after);
         }
     }
 
@@ -121,12 +118,7 @@ class SequenceLayersTest {
             assertThat(m.loss(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
             assertThat(m.step(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
             JsonNode after = c.get("after");
-            for (Parameter p : m.parameters()) {
-                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
-                for (int i = 0; i < stepped.length; i++) {
-                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
-                }
-            }
+            assertStepped(name, m.parameters(), after);
             Evaluation ev = m.evaluate(data);
             assertThat(ev.total()).isEqualTo(B * T); // every position is an answer
         }
@@ -160,11 +152,16 @@ class SequenceLayersTest {
             assertThat(m.step(data)).isCloseTo((float) c.get("loss").doubleValue(), within(1e-5f));
             JsonNode after = c.get("after");
             assertThat(m.parameters()).extracting(Parameter::name).containsExactlyInAnyOrderElementsOf(() -> after.fieldNames());
-            for (Parameter p : m.parameters()) {
-                float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
-                for (int i = 0; i < stepped.length; i++) {
-                    assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
-                }
+            assertStepped(name, m.parameters(), after);
+        }
+    }
+
+    /** Each tensor's values within 1e-5 of PyTorch's after its SGD step ({@code after}: name to shape and values). */
+    static void assertStepped(String name, List<Parameter> tensors, JsonNode after) {
+        for (Parameter p : tensors) {
+            float[] stepped = ReviewNumericsTest.floats(after.get(p.name()).get("values"));
+            for (int i = 0; i < stepped.length; i++) {
+                assertThat(p.values()[i]).as("%s %s[%d] after a step", name, p.name(), i).isCloseTo(stepped[i], within(1e-5f));
             }
         }
     }
