@@ -15,4 +15,5 @@ module dev.netdsl {
     requires me.tongfei.progressbar;
     requires com.fasterxml.jackson.databind;
     requires pickle;
+    requires com.google.protobuf;
 }

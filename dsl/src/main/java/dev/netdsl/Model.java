@@ -1,5 +1,6 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.AtomicFiles;
 import dev.netdsl.internal.SavedModels;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.io.LoadOptions;
@@ -444,6 +445,22 @@ public final class Model implements AutoCloseable {
             Signature signature = SavedModels.servingSignature().input("x", serving.g.x).output("y", serving.g.output).build();
             SavedModels.export(serving.g.rt, signature, dir, overwrite, net.toString());
         }
+    }
+
+    /**
+     * Exports the model's forward pass (inference mode: dropout off, batch norm with its running
+     * statistics) as an ONNX model, opset 17 and IR version 8, for ONNX Runtime and other ONNX runners:
+     * input {@code input} and output {@code output} with a dynamic batch dimension, the parameters as
+     * initializers under their PyTorch names and shapes. Each layer's forward pass is exported op by op,
+     * so a layer written in {@link Expr} needs no export code. The file is written beside {@code file}
+     * and renamed into place.
+     *
+     * @throws IllegalArgumentException naming the layer and op if a forward pass uses an op with no ONNX
+     *     form, or if {@code file} is a directory
+     */
+    public void exportOnnx(Path file) {
+        Objects.requireNonNull(file, "file");
+        AtomicFiles.write(file, OnnxExport.bytes(g, OnnxExport.state(this)));
     }
 
     /**

@@ -382,6 +382,16 @@ final class NetGraph implements AutoCloseable {
         }
     }
 
+    /** {@code layer}'s inference forward pass over {@code input}, expanded as this graph's compiler expands it. */
+    Expr inferenceForward(Layer layer, Expr input) {
+        return new Pass(rt.tf(), false, x, null, Slot::read).expand(layer, input, 0);
+    }
+
+    /** The declared tensor a layer's parameter reference names. */
+    Tensor tensor(ParamRef ref) {
+        return byLayer.get(ref.layer()).get(ref.name());
+    }
+
     /** Snapshots of {@code tensors} in their declared (PyTorch) layout, named {@code layer.tensor}. */
     List<Parameter> read(List<Tensor> tensors) {
         List<Slot> slots = new ArrayList<>();

@@ -15,6 +15,14 @@ final class Checks {
         }
     }
 
+    /** {@code value} if it is one of {@code allowed}; else {@code --format pdf: pick one of savedmodel, onnx}. */
+    static String oneOf(String option, String value, java.util.List<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException(option + " " + value + ": pick one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
     /** {@code 1 epoch}, {@code 2 epochs}. */
     static String count(long n, String singular) {
         return count(n, singular, singular + "s");

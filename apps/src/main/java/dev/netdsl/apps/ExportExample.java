@@ -33,8 +33,15 @@ public final class ExportExample {
 
     /** What to export. */
     public record Options(String example, String model, Integer steps, Integer epochs, long seed, boolean overwrite,
-                          Path out, Path dataDir, boolean offline, String command, boolean quiet, Device device) {
+                          Path out, Path dataDir, boolean offline, String command, boolean quiet, Device device, boolean onnx) {
+        /** What the export is, for messages. */
+        String what() {
+            return onnx ? "ONNX model " + ONNX_FILE : "signature serving_default";
+        }
     }
+
+    /** The file an ONNX export writes in {@code --out}. */
+    static final String ONNX_FILE = "model.onnx";
 
     private ExportExample() {
     }
@@ -68,8 +75,8 @@ public final class ExportExample {
         Exporter exporter = new Exporter(o, "file", target);
         try (Model model = Model.open(file)) {
             exporter.model("file", model);
-            console.printf("exported %s (%s, %,d parameters) to %s: signature serving_default, input %s -> output %s%n", file,
-                    model.spec(), model.spec().parameterCount(), target, exporter.input, exporter.output);
+            console.printf("exported %s (%s, %,d parameters) to %s: %s, input %s -> output %s%n", file,
+                    model.spec(), model.spec().parameterCount(), target, o.what(), exporter.input, exporter.output);
         }
         return target;
     }
@@ -86,6 +93,11 @@ public final class ExportExample {
                     + String.join(", ", DEFAULT_MODEL.keySet()));
         }
         String model = o.model() != null ? o.model() : DEFAULT_MODEL.get(o.example());
+        if (o.onnx() && (o.example().equals("mnist-raw") || List.of("logistic", "two-layer").contains(model))) {
+            throw new IllegalArgumentException("export " + o.example() + " " + model + " --format onnx: this model is a raw Autograd"
+                    + " graph, not a Net; ONNX export takes Nets (export it as a SavedModel, the default format, or pick a Net: "
+                    + (o.example().equals("planar") ? "--only sequential, module or deep" : "mnist") + ")");
+        }
         List<String> models = switch (o.example()) {
             case "planar" -> PlanarExample.NAMES;
             case "thermometer" -> List.of("linear", "net");
@@ -115,8 +127,8 @@ public final class ExportExample {
             throw new IllegalStateException("export " + o.example() + ": the example finished without handing over model '"
                     + model + "'");
         }
-        console.printf("exported %s (%s) to %s: signature serving_default, input %s -> output %s%n", o.example(), model,
-                target, exporter.input, exporter.output);
+        console.printf("exported %s (%s) to %s: %s, input %s -> output %s%n", o.example(), model,
+                target, o.what(), exporter.input, exporter.output);
         console.println("(the example's plots went to a temporary directory, now deleted; run ./netdsl " + o.example()
                 + " for them)");
         return target;
@@ -176,7 +188,11 @@ public final class ExportExample {
             if (!name.equals(wanted)) {
                 return;
             }
-            model.exportSavedModel(target, o.overwrite());
+            if (o.onnx()) {
+                model.exportOnnx(target.resolve(ONNX_FILE));
+            } else {
+                model.exportSavedModel(target, o.overwrite());
+            }
             int[] shape = model.spec().inputShape();
             int width = model.spec().inputSize();
             float[][] x = sample(width);
@@ -184,9 +200,11 @@ public final class ExportExample {
             batch[0] = SAMPLE_ROWS;
             System.arraycopy(shape, 0, batch, 1, shape.length);
             float[][] y = model.predict(dev.netdsl.Tensor.of(dev.netdsl.Tensor.of(x).values(), batch)).rows();
-            input = "x " + Arrays.toString(batch).replaceFirst("^\\[" + SAMPLE_ROWS, "[-1");
-            output = "y [-1, " + model.spec().outputSize() + "]";
-            writeCheck(name, "x", x, "y", y, shape);
+            String in = o.onnx() ? "input" : "x";
+            String out = o.onnx() ? "output" : "y";
+            input = in + " " + Arrays.toString(batch).replaceFirst("^\\[" + SAMPLE_ROWS, "[-1");
+            output = out + " [-1, " + model.spec().outputSize() + "]";
+            writeCheck(name, in, x, out, y, shape);
             done = true;
         }
 
@@ -234,13 +252,13 @@ public final class ExportExample {
             check.put("example", o.example());
             check.put("model", model);
             check.put("command", o.command());
-            check.put("signature", "serving_default");
+            check.put(o.onnx() ? "file" : "signature", o.onnx() ? ONNX_FILE : "serving_default");
             check.put("inputs", Map.of(inName, x));
             check.put("input_shape", exampleShape);
             check.put("outputs", Map.of(outName, y));
             check.put("note", "outputs are what NetDSL computed for inputs before exporting; a runtime that loads this"
-                    + " SavedModel should reproduce them to about 1e-6");
-            Outputs.json(target.resolve("assets.extra").resolve("netdsl-check.json"), check);
+                    + (o.onnx() ? " ONNX model" : " SavedModel") + " should reproduce them to about 1e-6");
+            Outputs.json((o.onnx() ? target : target.resolve("assets.extra")).resolve("netdsl-check.json"), check);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Model;
+import dev.netdsl.io.OnnxFiles;
 import dev.netdsl.io.TensorFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,10 @@ final class Inspect {
             savedModel(file, out);
             return;
         }
+        if (file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            onnx(file, out);
+            return;
+        }
         TensorFiles.Format format = TensorFiles.format(file);
         if (format == TensorFiles.Format.NETDSL_MODEL) {
             try (Model model = Model.open(file)) {
@@ -42,6 +47,20 @@ final class Inspect {
             default -> "safetensors";
         }, tensors.size(), count);
         tensors.forEach(t -> out.println("  " + t));
+    }
+
+    /** An ONNX file: its IR version and opsets, producer, inputs and outputs, op counts and initializers. */
+    static void onnx(Path file, PrintStream out) {
+        OnnxFiles.Info info = OnnxFiles.inspect(file);
+        out.println(file + ": ONNX model, IR version " + info.irVersion() + ", opsets " + info.opsets()
+                + (info.producer().isEmpty() ? "" : ", written by " + info.producer()));
+        info.inputs().forEach(v -> out.println("  input  " + v));
+        info.outputs().forEach(v -> out.println("  output " + v));
+        int nodes = info.ops().values().stream().mapToInt(Integer::intValue).sum();
+        out.println("  " + Checks.count(nodes, "node") + ": " + info.ops().entrySet().stream()
+                .map(e -> e.getKey() + " x" + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
+        out.println("  " + Checks.count(info.initializers().size(), "initializer") + ":");
+        info.initializers().forEach(t -> out.println("    " + t));
     }
 
     /**

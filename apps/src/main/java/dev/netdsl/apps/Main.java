@@ -403,10 +403,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Export a model as a TensorFlow SavedModel (tag serve, signature serving_default) to --out:"
-                    + " a model file written by saveAll, or one of the examples, trained first (its defaults, or fewer"
-                    + " --steps/--epochs).",
-                "Also writes assets.extra/netdsl-check.json: sample inputs, NetDSL's outputs."})
+            description = {"Export a model as a TensorFlow SavedModel (tag serve, signature serving_default) or, with --format"
+                    + " onnx, as DIR/model.onnx (opset 17, input 'input', output 'output') to --out: a model file written by"
+                    + " saveAll, or one of the examples, trained first (its defaults, or fewer --steps/--epochs).",
+                "Also writes netdsl-check.json (in assets.extra/ for a SavedModel): sample inputs, NetDSL's outputs."})
     static final class ExportCommand implements Callable<Integer> {
         @CommandLine.Parameters(paramLabel = "FILE|EXAMPLE", description = "A saveAll model file, or an example: sine, mnist,"
                 + " mnist-raw, cnn, planar, poly or thermometer.")
@@ -429,6 +429,9 @@ public final class Main implements Callable<Integer> {
         String device;
         @Option(names = "--overwrite", description = "Replace an existing export in --out (once the new one is complete).")
         boolean overwrite;
+        @Option(names = "--format", defaultValue = "savedmodel", paramLabel = "savedmodel|onnx", description = "What to write"
+                + " (default: ${DEFAULT-VALUE}).")
+        String format;
         @Option(names = "--data-dir", paramLabel = "DIR", description = "mnist, mnist-raw, cnn: directory with the four IDX files.")
         Path dataDir;
         @Option(names = "--offline", description = "mnist, mnist-raw, cnn: never try to download the data set.")
@@ -441,7 +444,7 @@ public final class Main implements Callable<Integer> {
             // The whole command line as given (the parse result's original arguments start with "export").
             String command = "./netdsl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             ExportExample.Options o = new ExportExample.Options(source, model, steps, epochs, seed, overwrite, out, dataDir, offline,
-                    command, quiet, Common.device(device));
+                    command, quiet, Common.device(device), Checks.oneOf("--format", format, List.of("savedmodel", "onnx")).equals("onnx"));
             Path file = Path.of(source);
             boolean example = ExportExample.DEFAULT_MODEL.containsKey(source) || source.equals("himmelblau")
                     || source.equals("activations");
@@ -505,7 +508,8 @@ public final class Main implements Callable<Integer> {
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = "Prints what a saved file holds: a model file's summary (saveAll), each tensor of a weights file"
                     + " (NetDSL, safetensors, or PyTorch's torch.save) with its shape, element type and min/mean/max, or a"
-                    + " SavedModel directory's signatures with their inputs and outputs.")
+                    + " SavedModel directory's signatures with their inputs and outputs, or an ONNX file's inputs, outputs, ops and"
+                    + " initializers.")
     static final class InspectCommand implements Callable<Integer> {
         @CommandLine.Parameters(paramLabel = "FILE|DIR", description = "The file, or SavedModel directory, to look into.")
         Path file;

@@ -84,6 +84,33 @@ class ExportExamplesTest {
     }
 
     @Test
+    void a_model_file_exports_as_onnx_and_inspect_lists_its_inputs_ops_and_initializers(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("m.netdsl");
+        try (dev.netdsl.Model m = dev.netdsl.Net.of(3, 8, 2).tanh().mse().sgd(0.1).seed(1).build()) {
+            m.saveAll(file);
+        }
+        String[] r = MainTest.run("export", file.toString(), "--format", "onnx", "--out", tmp.resolve("onnx").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("ONNX model model.onnx, input input [-1, 3] -> output output [-1, 2]");
+        assertThat(tmp.resolve("onnx/model.onnx")).isRegularFile();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("onnx/netdsl-check.json").toFile())
+                .get("file").asText()).isEqualTo("model.onnx");
+        r = MainTest.run("inspect", tmp.resolve("onnx/model.onnx").toString());
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("ONNX model, IR version 8, opsets {ai.onnx=17}, written by NetDSL")
+                .contains("  input  input: float [batch, 3]\n").contains("  output output: float [batch, 2]\n")
+                .contains("MatMul x2").contains("Tanh x1").contains("4 initializers:").contains("0.weight                     [8, 3]");
+        r = MainTest.run("export", file.toString(), "--format", "pdf", "--out", tmp.resolve("pdf").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--format pdf: pick one of savedmodel, onnx");
+        java.nio.file.Files.write(tmp.resolve("cut.onnx"), java.util.Arrays.copyOf(
+                java.nio.file.Files.readAllBytes(tmp.resolve("onnx/model.onnx")), 100));
+        r = MainTest.run("inspect", tmp.resolve("cut.onnx").toString());
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("cut.onnx is not an ONNX model, or is truncated").doesNotContain("\tat ");
+    }
+
+    @Test
     void exporting_an_example_without_a_model_or_over_an_old_export_is_a_one_line_error(@TempDir Path tmp) throws Exception {
         assertThat(Main.execute("export", "himmelblau", "--out", tmp.resolve("h").toString())).isEqualTo(2);
         assertThat(Main.execute("export", "planar", "--only", "nope", "--out", tmp.resolve("p").toString())).isEqualTo(2);

@@ -1,0 +1,64 @@
+package dev.netdsl;
+
+import dev.netdsl.internal.ParamRef;
+import dev.netdsl.internal.onnx.OnnxWriter;
+import dev.netdsl.layers.Layer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A built model's inference forward pass as an ONNX file's bytes ({@link Model#exportOnnx}). */
+final class OnnxExport implements OnnxWriter.Source {
+    private final NetGraph g;
+    private final Map<String, Parameter> values = new HashMap<>();
+
+    private OnnxExport(NetGraph g, List<Parameter> state) {
+        this.g = g;
+        state.forEach(p -> values.put(p.name(), p));
+    }
+
+    /** The ONNX model of {@code g}'s forward pass with the values in {@code state} (parameters and buffers). */
+    static byte[] bytes(NetGraph g, List<Parameter> state) {
+        return OnnxWriter.write(new OnnxExport(g, state), "netdsl", g.net.toString());
+    }
+
+    @Override
+    public Expr input() {
+        return g.net.inputExpr();
+    }
+
+    @Override
+    public Expr output() {
+        return g.net.forward(input());
+    }
+
+    @Override
+    public Expr expand(Layer layer, Expr input) {
+        return g.inferenceForward(layer, input);
+    }
+
+    @Override
+    public OnnxWriter.Initial parameter(ParamRef ref) {
+        NetGraph.Tensor t = g.tensor(ref);
+        return new OnnxWriter.Initial(t.name(), t.spec().shape(), t.spec().storage(), values.get(t.name()).values());
+    }
+
+    @Override
+    public String name(Layer layer) {
+        List<Layer> layers = g.net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) == layer) {
+                return g.net.layerNames().get(i);
+            }
+        }
+        return layer.typeName();
+    }
+
+    /** The parameters and buffers of a model, for {@link #bytes}. */
+    static List<Parameter> state(Model model) {
+        List<Parameter> state = new ArrayList<>(model.parameters());
+        state.addAll(model.buffers());
+        return state;
+    }
+}
