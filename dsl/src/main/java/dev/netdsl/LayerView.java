@@ -20,6 +20,24 @@ public record LayerView(int index, String name, Layer layer, List<Parameter> par
     }
 
     /**
+     * Layer {@code index} of {@code net} with its own tensors among {@code parameters} (all of a model's, by their
+     * PyTorch names).
+     */
+    static LayerView of(Net net, int index, List<Parameter> parameters) {
+        // A shared layer's tensors are named after its first use.
+        String owner = net.layerNames().get(net.firstUses()[index]) + ".";
+        java.util.Set<String> names = new java.util.HashSet<>();
+        net.resolvedLayers().get(index).parameters().forEach(s -> names.add(owner + s.name()));
+        List<Parameter> own = new java.util.ArrayList<>();
+        for (Parameter p : parameters) {
+            if (names.contains(p.name())) { // a layer's own names may be dotted (self_attn.in_proj_weight)
+                own.add(p);
+            }
+        }
+        return new LayerView(index, net.layerNames().get(index), net.resolvedLayers().get(index), own);
+    }
+
+    /**
      * The parameter called {@code tensor} ({@code weight}, {@code bias}, ...), in PyTorch's layout.
      *
      * @throws IllegalStateException if the layer has no such parameter

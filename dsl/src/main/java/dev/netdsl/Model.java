@@ -2,24 +2,18 @@ package dev.netdsl;
 
 import dev.netdsl.internal.AtomicFiles;
 import dev.netdsl.internal.SavedModels;
-import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.io.LoadOptions;
 import dev.netdsl.io.LoadResult;
 import dev.netdsl.io.TensorFiles;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
-import dev.netdsl.training.Targets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
-import org.tensorflow.Result;
 import org.tensorflow.Signature;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A built {@link Net}: a TensorFlow graph holding the forward pass, the loss, the gradients and the
@@ -161,12 +155,7 @@ public final class Model implements AutoCloseable {
      */
     public float[][] predict(float[][] x) {
         Feeder.checkRows(net, x);
-        return g.rt.shared("predict", () -> {
-            // Rows go straight into the tensor and come straight out of the result: one copy each way.
-            try (Feeder feed = Feeder.of(g, x); Result r = run(feed, "predict")) {
-                return TfRuntime.rows((TFloat32) r.get(0), net.outputSize());
-            }
-        });
+        return Predictions.rows(g, x);
     }
 
     /**
@@ -177,15 +166,7 @@ public final class Model implements AutoCloseable {
      */
     public Tensor predict(Tensor x) {
         Feeder.checkTensor(net, x);
-        return g.rt.shared("predict", () -> {
-            try (Feeder feed = Feeder.of(g, x); Result r = run(feed, "predict")) {
-                int[] out = net.outputShape();
-                int[] shape = new int[out.length + 1];
-                shape[0] = feed.rows();
-                System.arraycopy(out, 0, shape, 1, out.length);
-                return Tensor.wrap(TfRuntime.floats((TFloat32) r.get(0)), shape);
-            }
-        });
+        return Predictions.tensor(g, x);
     }
 
     /**
@@ -198,13 +179,8 @@ public final class Model implements AutoCloseable {
      *     per class
      */
     public int[] predictClasses(float[][] x) {
-        boolean binary = binaryClasses();
-        float[][] out = predict(x);
-        int[] classes = new int[out.length];
-        for (int r = 0; r < out.length; r++) {
-            classes[r] = argmax(out[r], 0, out[r].length, binary);
-        }
-        return classes;
+        boolean binary = Predictions.binaryClasses(net);
+        return Predictions.classes(predict(x), binary);
     }
 
     /**
@@ -215,53 +191,8 @@ public final class Model implements AutoCloseable {
      *     one score per class
      */
     public int[] predictClasses(Tensor x) {
-        boolean binary = binaryClasses();
-        Tensor out = predict(x);
-        float[] values = out.values();
-        int n = out.shape()[0];
-        int width = values.length / n;
-        int[] classes = new int[n];
-        for (int r = 0; r < n; r++) {
-            classes[r] = argmax(values, r * width, width, binary);
-        }
-        return classes;
-    }
-
-    /** Whether the net's one output is a 0/1 logit; checks that its outputs name classes at all. */
-    private boolean binaryClasses() {
-        int[] out = net.outputShape();
-        if (out.length != 1) {
-            throw new IllegalArgumentException("predictClasses: " + net + " gives outputs of shape " + Arrays.toString(out)
-                    + " per example, not one score per class; use predict(x)");
-        }
-        boolean binary = net.loss().map(l -> l.targets() == Targets.BINARY).orElse(false);
-        if (binary && out[0] != 1) {
-            throw new IllegalArgumentException("predictClasses: " + net + " has " + out[0] + " outputs, each a yes/no of its own,"
-                    + " not one class per example; use predict(x) and take logits above 0 as yes");
-        }
-        if (!binary && out[0] == 1) {
-            throw new IllegalArgumentException("predictClasses: " + net + " has one output, so there is no class to pick;"
-                    + " a classifier has one output per class (crossEntropy) or one logit (bceWithLogits)");
-        }
-        return binary;
-    }
-
-    /** The index of the highest of {@code v[from..from+width)} (the first of equal ones), or for a 0/1 logit its side of 0. */
-    private static int argmax(float[] v, int from, int width, boolean binary) {
-        if (binary) {
-            return v[from] > 0 ? 1 : 0;
-        }
-        int best = 0;
-        for (int c = 1; c < width; c++) {
-            if (v[from + c] > v[from + best] || Float.isNaN(v[from + c]) && !Float.isNaN(v[from + best])) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private Result run(Feeder feed, String what) {
-        return g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * feed.rows())).fetch(g.output), what);
+        boolean binary = Predictions.binaryClasses(net);
+        return Predictions.classes(predict(x), binary);
     }
 
     /**
@@ -286,7 +217,7 @@ public final class Model implements AutoCloseable {
         if (index < 0 || index >= net.layers().size()) {
             throw new IllegalArgumentException("layer(" + index + "): " + net + " has layers 0.." + (net.layers().size() - 1));
         }
-        return view(index);
+        return LayerView.of(net, index, parameters());
     }
 
     /**
@@ -299,21 +230,7 @@ public final class Model implements AutoCloseable {
         if (index < 0) {
             throw new IllegalArgumentException("layer(\"" + name + "\"): no such layer; the layers are " + net.layerNames());
         }
-        return view(index);
-    }
-
-    private LayerView view(int index) {
-        // A shared layer's tensors are named after its first use.
-        String owner = net.layerNames().get(net.firstUses()[index]) + ".";
-        java.util.Set<String> names = new java.util.HashSet<>();
-        net.resolvedLayers().get(index).parameters().forEach(s -> names.add(owner + s.name()));
-        List<Parameter> own = new ArrayList<>();
-        for (Parameter p : parameters()) {
-            if (names.contains(p.name())) { // a layer's own names may be dotted (self_attn.in_proj_weight)
-                own.add(p);
-            }
-        }
-        return new LayerView(index, net.layerNames().get(index), net.resolvedLayers().get(index), own);
+        return LayerView.of(net, index, parameters());
     }
 
     /**
@@ -324,14 +241,7 @@ public final class Model implements AutoCloseable {
      */
     public void setParameters(List<Parameter> values) {
         Objects.requireNonNull(values, "values");
-        List<NetGraph.Tensor> all = new ArrayList<>(g.parameters);
-        all.addAll(g.buffers);
-        Set<String> optional = new java.util.HashSet<>();
-        g.buffers.forEach(b -> optional.add(b.name()));
-        g.rt.exclusive("set parameters", () -> {
-            g.write(all, values, optional);
-            return null;
-        });
+        StateDicts.set(g, values);
     }
 
     /**
@@ -386,12 +296,7 @@ public final class Model implements AutoCloseable {
     /** {@link #saveAll(Path)} with the state of a fit in progress (a checkpoint), or none. */
     void saveAll(Path path, FitState fit) {
         Objects.requireNonNull(path, "path");
-        g.rt.exclusive("save", () -> {
-            List<Parameter> state = new ArrayList<>(g.read(g.parameters));
-            state.addAll(g.read(g.buffers));
-            ModelFile.write(path, net, seed, trainer.stepsTaken, state, optimizerState(), trainer.shuffler.state(), fit);
-            return null;
-        });
+        ModelFile.save(this, path, fit);
     }
 
     /**

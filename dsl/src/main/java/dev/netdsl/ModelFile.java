@@ -30,6 +30,22 @@ final class ModelFile {
     }
 
     /**
+     * {@code model.saveAll(path)}: its spec, seed, steps, parameters and buffers, optimizer state and shuffler,
+     * with {@code fit}'s state (a checkpoint) or none, read and written under the model's exclusive lock.
+     */
+    static void save(Model model, Path path, FitState fit) {
+        NetGraph g = model.graph();
+        Trainer trainer = model.trainer();
+        g.rt.exclusive("save", () -> {
+            List<Parameter> state = new ArrayList<>(g.read(g.parameters));
+            state.addAll(g.read(g.buffers));
+            write(path, model.spec(), model.seed(), trainer.stepsTaken, state, model.optimizerState(), trainer.shuffler.state(),
+                    fit);
+            return null;
+        });
+    }
+
+    /**
      * What a file holds. {@code optimizerState} is empty and {@code shuffler} null for files that did
      * not store them (version 1).
      */

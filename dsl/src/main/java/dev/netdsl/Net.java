@@ -6,7 +6,6 @@ import dev.netdsl.internal.Nodes;
 import dev.netdsl.internal.OpCode;
 import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Layer;
-import dev.netdsl.layers.Layers;
 import dev.netdsl.layers.Module;
 import dev.netdsl.training.Loss;
 import dev.netdsl.training.Losses;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * An immutable description of a network, its loss and its optimizer. Every fluent call returns a
@@ -32,8 +30,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Net {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
-
     /** Layer sizes for {@link #of(int...)} nets; null otherwise. */
     private final int[] sizes;
     private final Activation hidden;
@@ -84,33 +80,13 @@ public final class Net {
      */
     public static Net of(int... sizes) {
         Objects.requireNonNull(sizes, "sizes");
-        String call = "Net.of(" + join(sizes) + ")";
-        if (sizes.length < 2) {
-            throw new IllegalArgumentException(call + ": a net needs at least an input and an output size, e.g. Net.of("
-                    + (sizes.length == 1 ? sizes[0] : 1) + ", 20, 1)");
-        }
-        for (int i = 0; i < sizes.length; i++) {
-            if (sizes[i] < 1) {
-                throw new IllegalArgumentException(call + ": size " + sizes[i] + " at position " + i
-                        + " must be at least 1; every layer needs one or more units");
-            }
-        }
+        NetChecks.sizes(sizes);
         return mlp(sizes.clone(), Activation.RELU, null, null, null);
     }
 
     private static Net mlp(int[] sizes, Activation hidden, Loss loss, Optimizer optimizer, Long seed) {
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i + 1 < sizes.length; i++) {
-            if (i > 0) {
-                layers.add(hidden);
-            }
-            layers.add(Layers.linear(sizes[i], sizes[i + 1]));
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            names.add(Integer.toString(i));
-        }
-        return new Net(sizes, hidden, names, layers, loss, optimizer, seed, null, null);
+        List<Layer> layers = NetStructure.mlpLayers(sizes, hidden);
+        return new Net(sizes, hidden, NetStructure.indexNames(layers.size()), layers, loss, optimizer, seed, null, null);
     }
 
     /**
@@ -157,19 +133,7 @@ public final class Net {
     public Net add(String name, Layer layer) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(layer, "layer");
-        if (sizes != null || module != null) {
-            throw new IllegalStateException("add(\"" + name + "\", " + layer + "): " + this
-                    + " takes its layers from its " + (module != null ? "module" : "sizes")
-                    + "; use Net.sequential(...) to list layers yourself");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("add(\"" + name + "\", ...): a layer name may hold only letters, digits and '_'"
-                    + " (it becomes part of parameter names like \"" + name + ".weight\")");
-        }
-        if (names.contains(name)) {
-            throw new IllegalArgumentException("add(\"" + name + "\", ...): the name \"" + name
-                    + "\" is already taken by layer " + names.indexOf(name) + "; give each layer its own name");
-        }
+        NetChecks.add(this, name, layer);
         List<String> n = new ArrayList<>(names);
         n.add(name);
         List<Layer> l = new ArrayList<>(layers);
@@ -191,14 +155,7 @@ public final class Net {
      */
     public Net input(int... exampleShape) {
         Objects.requireNonNull(exampleShape, "exampleShape");
-        if (exampleShape.length == 0 || Arrays.stream(exampleShape).anyMatch(d -> d < 1)) {
-            throw new IllegalArgumentException("input" + Arrays.toString(exampleShape).replace('[', '(').replace(']', ')')
-                    + ": an example shape needs one or more dimensions, each at least 1");
-        }
-        if (Arrays.stream(exampleShape).asDoubleStream().reduce(1, (a, b) -> a * b) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("input" + Arrays.toString(exampleShape).replace('[', '(').replace(']', ')')
-                    + ": one example would hold more values than a Java array (2^31 - 1)");
-        }
+        NetChecks.exampleShape(exampleShape);
         Net next = with(loss, optimizer, seed, exampleShape.clone());
         next.outputShape();
         next.resolvedLayers();
@@ -244,9 +201,7 @@ public final class Net {
 
     private Net hidden(Activation activation) {
         if (sizes == null) {
-            throw new IllegalStateException(activation.callName() + "() picks the hidden activation of a Net.of(...)"
-                    + " net; a sequential net lists its activations as layers, e.g. Net.sequential(linear(2, 4), "
-                    + activation.callName() + "(), linear(4, 1))");
+            throw NetChecks.notAnMlp(activation);
         }
         return mlp(sizes, activation, loss, optimizer, seed);
     }
@@ -316,7 +271,7 @@ public final class Net {
      * @throws IllegalStateException for {@link Device#GPU} when TensorFlow sees no GPU
      */
     public Model build(Device device) {
-        validateBuildable();
+        NetStructure.validate(this);
         return new Model(this, Objects.requireNonNull(device, "device"));
     }
 
@@ -365,8 +320,7 @@ public final class Net {
     public int[] inputShape() {
         int[] in = knownInput();
         if (in == null) {
-            throw new IllegalStateException(this + ": the input shape is unknown, because the first layer does not fix it;"
-                    + " state the example shape, e.g. .input(1, 28, 28)");
+            throw NetChecks.unknownInput(this);
         }
         return in.clone();
     }
@@ -427,17 +381,7 @@ public final class Net {
      * @throws IllegalStateException if a lazy layer's input size is unknown (state the input shape with {@link #input(int...)})
      */
     public long parameterCount() {
-        long n = 0;
-        int[] first = firstUses();
-        List<Layer> concrete = resolvedLayers();
-        for (int i = 0; i < layers.size(); i++) {
-            try {
-                n += first[i] == i ? concrete.get(i).parameterCount() : 0;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer '" + layerNames().get(i) + "' " + layers.get(i) + ": " + e.getMessage(), e);
-            }
-        }
-        return n;
+        return NetStructure.parameterCount(this);
     }
 
     @Override
@@ -452,10 +396,6 @@ public final class Net {
     public int hashCode() {
         return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(firstUses()), loss, optimizer, seed,
                 Arrays.hashCode(input));
-    }
-
-    void validateBuildable() {
-        NetStructure.validate(this);
     }
 
     /**
@@ -480,13 +420,5 @@ public final class Net {
     @Override
     public String toString() {
         return NetStructure.code(this);
-    }
-
-    static String join(int[] values) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < values.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(values[i]);
-        }
-        return s.toString();
     }
 }

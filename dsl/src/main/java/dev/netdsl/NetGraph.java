@@ -2,15 +2,11 @@ package dev.netdsl;
 
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.Guard;
-import dev.netdsl.internal.Node;
-import dev.netdsl.internal.Nodes;
-import dev.netdsl.internal.OpCode;
 import dev.netdsl.internal.OptimizerOps;
 import dev.netdsl.internal.ParamRef;
 import dev.netdsl.internal.TfRuntime.Slot;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.layers.Layer;
-import dev.netdsl.layers.LayerContext;
 import dev.netdsl.layers.ParameterSpec;
 import dev.netdsl.training.Loss;
 import dev.netdsl.training.Targets;
@@ -18,10 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -78,8 +72,10 @@ final class NetGraph implements AutoCloseable {
      * PyTorch refuses one with "Expected more than 1 value per channel when training"), or null.
      */
     final String needsTwoExamples;
-    private final long seed;
-    private final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
+    /** The seed of the initial weights and of the training pass's noise. */
+    final long seed;
+    /** Each layer's tensors by name (a layer used twice has one set). */
+    final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
 
     NetGraph(Net net, Device device, long seed) {
         this.net = net;
@@ -95,7 +91,7 @@ final class NetGraph implements AutoCloseable {
             y = lossSpec == null ? null : labels ? rt.named("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(labelShape(net))))
                     : rt.placeholder("y", batchShape(net.outputShape()));
             Expr input = net.inputExpr();
-            Pass inference = new Pass(tf, false, x, null, Slot::read);
+            ForwardPass inference = new ForwardPass(this, tf, false, x, null, Slot::read);
             Operand<TFloat32> h = inference.compiler.compile(net.forward(input));
             output = tf.withName("output").identity(h);
             flopsPerExample = inference.flops;
@@ -236,155 +232,9 @@ final class NetGraph implements AutoCloseable {
         return named.math.mean(elementwise, named.constant(axes));
     }
 
-    /**
-     * One compilation of the forward pass, for training or for inference, over {@code input} with the
-     * parameters {@code read} gives (the variables, or a fused loop's own copies of them) and the
-     * targets {@code targets} (the placeholder {@link #y} when null).
-     */
-    final class Pass implements ExprCompiler.Binder {
-        final Ops tf;
-        final boolean training;
-        final ExprCompiler compiler;
-        final Set<Slot> reached = new LinkedHashSet<>();
-        /** Each updated buffer's new value; a buffer updated twice (a layer applied twice) updates the first update. */
-        final Map<Slot, Expr> updates = new LinkedHashMap<>();
-        double flops;
-        boolean noise;
-        private final Operand<?> input;
-        private final Operand<?> targetValues;
-        private final java.util.function.Function<Slot, Operand<TFloat32>> read;
-
-        Pass(Ops tf, boolean training, Operand<?> input, Operand<?> targets,
-             java.util.function.Function<Slot, Operand<TFloat32>> read) {
-            this.tf = tf;
-            this.training = training;
-            this.input = input;
-            this.targetValues = targets != null ? targets : y;
-            this.read = read;
-            this.compiler = new ExprCompiler(tf, this);
-        }
-
-        Operand<TFloat32> loss(Loss spec, Operand<TFloat32> h) {
-            Expr out = Nodes.expr(new Node(OpCode.BOUND, batchShape(net.outputShape()), new Expr[0], null, 0, h));
-            Object targetKey = new Object();
-            Expr target = Nodes.expr(new Node(OpCode.BOUND, batchShape(net.outputShape()), new Expr[0], null, 0, targetKey));
-            targets = targetKey;
-            return compiler.compile(spec.elementwise(out, target));
-        }
-
-        private Object targets;
-
-        @Override
-        public Operand<TFloat32> bound(Object key) {
-            if (key == targets) {
-                if (net.loss().get().targets() == Targets.CLASSES) {
-                    // Integer labels become one-hot rows: SparseSoftmaxCrossEntropyWithLogits has no gradient in TF Java
-                    // 1.1.0, SoftmaxCrossEntropyWithLogits has one (docs/tensorflow-notes.md).
-                    return tf.oneHot(targetValues.asOutput().expect(TInt32.class), tf.constant(classes()),
-                            tf.constant(1f), tf.constant(0f));
-                }
-                return targetValues.asOutput().expect(TFloat32.class);
-            }
-            @SuppressWarnings("unchecked")
-            Operand<TFloat32> value = (Operand<TFloat32>) key;
-            return value;
-        }
-
-        @Override
-        public Operand<?> modelInput() {
-            return input;
-        }
-
-        @Override
-        public Operand<TFloat32> parameter(ParamRef ref) {
-            Tensor t = byLayer.get(ref.layer()).get(ref.name());
-            reached.add(t.slot());
-            return read.apply(t.slot());
-        }
-
-        @Override
-        public Expr expand(Layer layer, Expr input, int use) {
-            Map<String, Tensor> own = byLayer.get(layer);
-            if (own == null) {
-                throw new IllegalArgumentException(layer + " is used in forward() but not registered; register it with"
-                        + " add(\"name\", layer) (a plain Java list of layers is not registered, use addList)");
-            }
-            // A matrix applied to each example ([batch, features]) or to each position of a sequence ([batch, T,
-            // features]: T times, as Linear per position and a recurrence's weights are); not a lookup table over ids.
-            Node node = Nodes.of(input);
-            long[] in = node.shape();
-            double positions = in.length == 3 ? Math.max(1, in[1]) : 1;
-            for (Tensor t : own.values()) {
-                if (t.spec().shape().length == 2 && !node.dtype().isInteger() && (in.length == 2 || in.length == 3)) {
-                    flops += 2.0 * t.spec().size() * positions;
-                }
-            }
-            int[] salt = {use * 64};
-            Expr out = layer.forward(input, new LayerContext() {
-                @Override
-                public Expr parameter(String name) {
-                    Tensor t = own.get(name);
-                    if (t == null) {
-                        throw new IllegalArgumentException(layer + " asks for a tensor '" + name + "' it does not declare; it has "
-                                + own.keySet());
-                    }
-                    Expr updated = training ? updates.get(t.slot()) : null;
-                    if (updated != null) {
-                        return updated; // read after this pass updated it (the layer's earlier application), as in PyTorch
-                    }
-                    long[] shape = Arrays.stream(t.spec().storedShape()).asLongStream().toArray();
-                    return Nodes.expr(new Node(OpCode.PARAM, shape, new Expr[0], null, 0, new ParamRef(layer, name)));
-                }
-
-                @Override
-                public boolean training() {
-                    return training;
-                }
-
-                @Override
-                public void update(String name, Expr value) {
-                    Tensor t = own.get(name);
-                    if (t == null || !buffers.contains(t)) {
-                        throw new IllegalArgumentException(layer + " updates '" + name + "', which is not one of its buffers");
-                    }
-                    if (training) {
-                        updates.put(t.slot(), value);
-                    }
-                }
-
-                @Override
-                public Expr uniform(Expr like) {
-                    return Nodes.expr(new Node(OpCode.RANDOM_UNIFORM, like.shape(), new Expr[] {like}, null, salt[0]++, null));
-                }
-
-                @Override
-                public Expr netInput() {
-                    return net.inputExpr();
-                }
-            });
-            return out;
-        }
-
-        /**
-         * Stateless noise keyed by (seed, salt, step), so a replayed step draws the same. Its shape takes the
-         * batch size from the input placeholder, not from the noisy tensor: a shape read from anything the
-         * variables reach puts the random op on the gradient's path, and it has no gradient
-         * (docs/tensorflow-notes.md).
-         */
-        @Override
-        public Operand<TFloat32> uniform(Ops ops, long[] shape, int salt) {
-            noise = true;
-            Operand<TInt64> seeds = ops.stack(List.of(ops.constant(seed * 31 + salt), step));
-            long[] rest = Arrays.copyOfRange(shape, 1, shape.length);
-            Operand<TInt64> dims = ops.concat(List.of(ops.slice(ops.shape(x, TInt64.class), ops.constant(new int[] {0}),
-                    ops.constant(new int[] {1})), ops.constant(rest)), ops.constant(0));
-            return ops.random.statelessRandomUniform(dims, seeds, TFloat32.class);
-        }
-    }
-
     /** {@code layer}'s inference forward pass over {@code input}, expanded as this graph's compiler expands it. */
     Expr inferenceForward(Layer layer, Expr input) {
-        return new Pass(rt.tf(), false, x, null, Slot::read).expand(layer, input, 0);
+        return new ForwardPass(this, rt.tf(), false, x, null, Slot::read).expand(layer, input, 0);
     }
 
     /** The declared tensor a layer's parameter reference names. */

@@ -4,7 +4,9 @@ import dev.netdsl.internal.LayerNodes;
 import dev.netdsl.internal.Node;
 import dev.netdsl.internal.Nodes;
 import dev.netdsl.internal.OpCode;
+import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Layer;
+import dev.netdsl.layers.Layers;
 import dev.netdsl.training.Targets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -225,6 +227,43 @@ final class NetStructure {
         return out;
     }
 
+    /** The layers of {@code Net.of(sizes)}: Linear layers with {@code hidden} between them. */
+    static List<Layer> mlpLayers(int[] sizes, Activation hidden) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            if (i > 0) {
+                layers.add(hidden);
+            }
+            layers.add(Layers.linear(sizes[i], sizes[i + 1]));
+        }
+        return layers;
+    }
+
+    /** The names {@code "0"}, {@code "1"}, ... of {@code count} layers. */
+    static List<String> indexNames(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(Integer.toString(i));
+        }
+        return names;
+    }
+
+    /** {@link Net#parameterCount()}: a layer used more than once counts once, a lazy one as resolved. */
+    static long parameterCount(Net net) {
+        long n = 0;
+        int[] first = net.firstUses();
+        List<Layer> concrete = net.resolvedLayers();
+        List<Layer> layers = net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            try {
+                n += first[i] == i ? concrete.get(i).parameterCount() : 0;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer '" + net.layerNames().get(i) + "' " + layers.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        return n;
+    }
+
     static List<String> parameterNames(Net net) {
         List<String> out = new ArrayList<>();
         int[] first = net.firstUses();
@@ -241,7 +280,7 @@ final class NetStructure {
     static String code(Net net) {
         StringBuilder s = new StringBuilder();
         if (net.sizes().isPresent()) {
-            s.append("Net.of(").append(Net.join(net.sizes().get())).append(").").append(net.hiddenActivation().get().callName())
+            s.append("Net.of(").append(join(net.sizes().get())).append(").").append(net.hiddenActivation().get().callName())
                     .append("()");
         } else if (net.module().isPresent()) {
             s.append("Net.module(").append(net.module().get().displayName()).append(')');
@@ -252,10 +291,19 @@ final class NetStructure {
             }
         }
         net.givenInput().ifPresent(in -> s.append(".input(").append(net.inputType() == dev.netdsl.DType.FLOAT32 ? ""
-                : "DType." + net.inputType() + ", ").append(Net.join(in)).append(')'));
+                : "DType." + net.inputType() + ", ").append(join(in)).append(')'));
         net.loss().ifPresent(l -> s.append('.').append(l.netCall()));
         net.optimizer().ifPresent(o -> s.append('.').append(o.netCall()));
         net.seed().ifPresent(seed -> s.append(".seed(").append(seed).append(')'));
+        return s.toString();
+    }
+
+    /** {@code values} separated by commas, for code and messages. */
+    static String join(int[] values) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(values[i]);
+        }
         return s.toString();
     }
 

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model's tensors by name, as PyTorch's {@code state_dict}: which given values fit which of the
@@ -35,6 +36,23 @@ final class StateDicts {
             unexpected.forEach(u -> out.add(u + " is not a parameter of this model"));
             return out;
         }
+    }
+
+    /**
+     * {@code Model.setParameters}: overwrites every parameter with {@code values} (buffers too if given), under the
+     * exclusive lock.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected or mis-shaped parameter
+     */
+    static void set(NetGraph g, List<Parameter> values) {
+        List<NetGraph.Tensor> all = new ArrayList<>(g.parameters);
+        all.addAll(g.buffers);
+        Set<String> optional = new java.util.HashSet<>();
+        g.buffers.forEach(b -> optional.add(b.name()));
+        g.rt.exclusive("set parameters", () -> {
+            g.write(all, values, optional);
+            return null;
+        });
     }
 
     /** Matches {@code values} to {@code tensors} by name and shape (PyTorch's declared layout). */

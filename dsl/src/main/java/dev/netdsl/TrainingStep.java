@@ -25,7 +25,7 @@ import org.tensorflow.types.TInt32;
  * @param trained the parameters the pass reaches, in {@link NetGraph#parameters} order
  * @param gradients the loss's gradient with respect to each of {@code trained}
  */
-record TrainingStep(NetGraph.Pass pass, Operand<TFloat32> output, Operand<TFloat32> loss, List<NetGraph.Tensor> trained,
+record TrainingStep(ForwardPass pass, Operand<TFloat32> output, Operand<TFloat32> loss, List<NetGraph.Tensor> trained,
                     List<Operand<TFloat32>> gradients) {
 
     /**
@@ -33,7 +33,7 @@ record TrainingStep(NetGraph.Pass pass, Operand<TFloat32> output, Operand<TFloat
      * gives them; the loss is named by {@code named} (the graph's own ops, or {@code b} inside a function).
      */
     static TrainingStep build(NetGraph g, Ops b, Ops named, Operand<?> x, Operand<?> y, Function<Slot, Operand<TFloat32>> read) {
-        NetGraph.Pass pass = g.new Pass(b, true, x, y, read);
+        ForwardPass pass = new ForwardPass(g, b, true, x, y, read);
         Operand<TFloat32> h = pass.compiler.compile(g.net.forward(g.net.inputExpr()));
         Operand<TFloat32> loss = NetGraph.reduce(named, pass.loss(g.net.loss().get(), h));
         // Only parameters the forward pass reaches are trained (like PyTorch, whose unused parameters get no gradient);

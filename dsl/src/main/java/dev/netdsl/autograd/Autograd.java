@@ -4,19 +4,14 @@ import dev.netdsl.Device;
 import dev.netdsl.Expr;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.Node;
-import dev.netdsl.internal.Nodes;
 import dev.netdsl.internal.OpCode;
 import dev.netdsl.internal.TfRuntime;
 import dev.netdsl.layers.Initializer;
 import dev.netdsl.training.Optimizer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,7 +58,7 @@ public final class Autograd implements AutoCloseable {
         this.rt = new TfRuntime("Autograd", device);
         this.guard = new dev.netdsl.internal.Guard(rt);
         this.random = new SplittableRandom(seed);
-        this.main = new ExprCompiler(rt.tf(), binder(leaf -> leaf instanceof Var v ? v.slot.read() : ((Input) leaf).placeholder));
+        this.main = new ExprCompiler(rt.tf(), Leaves.binder(leaf -> leaf instanceof Var v ? v.slot.read() : ((Input) leaf).placeholder));
     }
 
     /** A new graph whose random initial values come from a fresh seed. */
@@ -167,7 +162,7 @@ public final class Autograd implements AutoCloseable {
         requireScalar("minimize", "the loss", loss);
         List<Var> vars = new ArrayList<>();
         List<Input> ins = new ArrayList<>();
-        leaves(loss, vars, ins);
+        Leaves.collect(this, loss, vars, ins);
         if (vars.isEmpty()) {
             throw new IllegalArgumentException("minimize: the loss uses no variable, so there is nothing to train");
         }
@@ -196,7 +191,7 @@ public final class Autograd implements AutoCloseable {
     public float[] eval(Expr e, Feeds feeds) {
         Objects.requireNonNull(e, "e");
         List<Input> ins = new ArrayList<>();
-        leaves(e, new ArrayList<>(), ins);
+        Leaves.collect(this, e, new ArrayList<>(), ins);
         Operand<TFloat32> out = inGraph("evaluate", () -> main.compile(e));
         return fetch(out, feeds, ins, "evaluate " + e);
     }
@@ -207,7 +202,7 @@ public final class Autograd implements AutoCloseable {
             List<Tensor> fed = new ArrayList<>();
             try {
                 Session.Runner r = rt.session().runner();
-                feed(r, feeds, needed, fed);
+                Leaves.feed(r, feeds, needed, fed);
                 try (Result result = rt.run(r.fetch(out), what)) {
                     return TfRuntime.floats((TFloat32) result.get(0));
                 }
@@ -234,7 +229,7 @@ public final class Autograd implements AutoCloseable {
         requireScalar("gradient", "f", f);
         List<Var> vars = new ArrayList<>();
         List<Input> ins = new ArrayList<>();
-        leaves(f, vars, ins);
+        Leaves.collect(this, f, vars, ins);
         if (!vars.contains(v)) {
             throw new IllegalArgumentException("gradient: " + f + " does not depend on " + v);
         }
@@ -251,53 +246,6 @@ public final class Autograd implements AutoCloseable {
             throw new IllegalArgumentException(where + ": " + name + " must be a scalar but has shape " + Arrays.toString(e.shape())
                     + "; reduce it with .sum() or .mean()");
         }
-    }
-
-    /** Feeds every needed input; the tensors it opens go to {@code opened} for the caller to close. */
-    void feed(Session.Runner r, Feeds feeds, List<Input> needed, List<Tensor> opened) {
-        Map<Input, Feeds.Value> values = feeds.values();
-        for (Input in : needed) {
-            Feeds.Value v = values.get(in);
-            if (v == null) {
-                throw new IllegalArgumentException("input '" + in.name() + "' " + Arrays.toString(in.shape())
-                        + " has no value; pass it with Feeds.of(input, values, shape...)");
-            }
-            TFloat32 t = TfRuntime.tensor(v.data(), v.shape());
-            opened.add(t);
-            r.feed(in.placeholder, t);
-        }
-    }
-
-    /** The variables and inputs {@code e} reads, each once, in first-seen order. */
-    void leaves(Expr e, List<Var> vars, List<Input> ins) {
-        Set<Expr> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<Var> v = new LinkedHashSet<>();
-        Set<Input> in = new LinkedHashSet<>();
-        Deque<Expr> todo = new ArrayDeque<>();
-        todo.push(e);
-        while (!todo.isEmpty()) {
-            Expr x = todo.pop();
-            if (!seen.add(x)) {
-                continue;
-            }
-            if (x instanceof Var var) {
-                if (var.owner() != this) {
-                    throw new IllegalArgumentException(var + " belongs to another Autograd; build expressions from one Autograd's variables");
-                }
-                v.add(var);
-            } else if (x instanceof Input input) {
-                if (input.owner() != this) {
-                    throw new IllegalArgumentException(input + " belongs to another Autograd");
-                }
-                in.add(input);
-            }
-            Expr[] args = Nodes.of(x).args();
-            for (int i = args.length - 1; i >= 0; i--) {
-                todo.push(args[i]);
-            }
-        }
-        vars.addAll(v);
-        ins.addAll(in);
     }
 
     /** Builds graph ops under the exclusive lock, starting the session the first time. */
@@ -369,23 +317,6 @@ public final class Autograd implements AutoCloseable {
             return null;
         });
         rt.close();
-    }
-
-    /** A compiler binder for this Autograd's leaves (variables and inputs), refusing anything a model owns. */
-    static ExprCompiler.Binder binder(java.util.function.Function<Expr, org.tensorflow.Operand<TFloat32>> leaves) {
-        return new ExprCompiler.Binder() {
-            @Override
-            public org.tensorflow.Operand<TFloat32> leaf(Expr leaf) {
-                if (!(leaf instanceof Var) && !(leaf instanceof Input)) {
-                    throw new IllegalArgumentException(leaf + " is not a variable or input of an Autograd");
-                }
-                org.tensorflow.Operand<TFloat32> value = leaves.apply(leaf);
-                if (value == null) {
-                    throw new IllegalArgumentException(leaf + " has no value here");
-                }
-                return value;
-            }
-        };
     }
 
     /** The number of elements of {@code shape}, or -1 if a dimension is unknown. */

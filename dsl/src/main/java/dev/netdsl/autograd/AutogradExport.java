@@ -40,7 +40,7 @@ final class AutogradExport {
         for (Map.Entry<String, Expr> out : outputs.entrySet()) {
             checkSignatureName(out.getKey(), keys);
             List<Input> needed = new ArrayList<>();
-            ag.leaves(out.getValue(), new ArrayList<>(), needed);
+            Leaves.collect(ag, out.getValue(), new ArrayList<>(), needed);
             for (Input in : needed) {
                 if (!given.contains(in)) {
                     throw new IllegalArgumentException("exportSavedModel: output '" + out.getKey() + "' reads input '"
@@ -52,7 +52,7 @@ final class AutogradExport {
         // A fresh graph with only what the outputs compute, the variables they read holding their current values:
         // no minimizer state, gradients or guard checkpoints in the SavedModel.
         List<Var> vars = new ArrayList<>();
-        outputs.values().forEach(e -> ag.leaves(e, vars, new ArrayList<>()));
+        outputs.values().forEach(e -> Leaves.collect(ag, e, vars, new ArrayList<>()));
         Map<Var, float[]> values = new IdentityHashMap<>();
         for (Var v : new LinkedHashSet<>(vars)) {
             values.put(v, ag.read(v));
@@ -67,7 +67,7 @@ final class AutogradExport {
                 fed.put(in, ph);
                 sig.input(name, ph);
             });
-            ExprCompiler compiler = new ExprCompiler(serving.tf(), Autograd.binder(leaf -> leaf instanceof Var v ? bound.get(v) : fed.get(leaf)));
+            ExprCompiler compiler = new ExprCompiler(serving.tf(), Leaves.binder(leaf -> leaf instanceof Var v ? bound.get(v) : fed.get(leaf)));
             outputs.forEach((name, e) -> sig.output(name, compiler.compile(e)));
             serving.start();
             dev.netdsl.internal.SavedModels.export(serving, sig.build(), dir, overwrite, "the Autograd graph");

@@ -81,7 +81,7 @@ final class FusedLoop {
             for (int k = 0; k < inputs.size(); k++) {
                 fed.put(inputs.get(k), floats(in, i0 + k, i0 + k + 1).get(0));
             }
-            Operand<TFloat32> l = new ExprCompiler(b, Autograd.binder(leaf -> leaf instanceof Var v ? bound.get(v)
+            Operand<TFloat32> l = new ExprCompiler(b, Leaves.binder(leaf -> leaf instanceof Var v ? bound.get(v)
                     : fed.get(leaf))).compile(loss);
             List<Operand<TFloat32>> gs = GraphFunctions.gradients(b, l, p);
             List<List<Operand<TFloat32>>> st = GraphFunctions.perParam(in, s0, state);

@@ -55,7 +55,7 @@ public final class Minimizer {
         this.inputs = List.copyOf(inputs);
         TfRuntime rt = ag.rt;
         Ops tf = rt.tf();
-        ExprCompiler compiler = new ExprCompiler(tf, Autograd.binder(leaf -> leaf instanceof Var v ? v.slot.read()
+        ExprCompiler compiler = new ExprCompiler(tf, Leaves.binder(leaf -> leaf instanceof Var v ? v.slot.read()
                 : ((Input) leaf).placeholder));
         lossOut = compiler.compile(loss);
         List<Operand<TFloat32>> reads = new ArrayList<>();
@@ -104,7 +104,7 @@ public final class Minimizer {
             try {
                 guard.beforeUpdate();
                 Session.Runner r = ag.rt.runner(work(feeds));
-                ag.feed(r, feeds, inputs, opened);
+                Leaves.feed(r, feeds, inputs, opened);
                 try (Result result = ag.rt.run(r.addTarget(train).fetch(lossOut), "run a step")) {
                     lastLoss = ((TFloat32) result.get(0)).getFloat();
                     guard.afterUpdate(this, () -> replay(feeds));
@@ -116,7 +116,7 @@ public final class Minimizer {
                     }
                     float bad = Float.NaN;
                     Session.Runner again = ag.rt.session().runner();
-                    ag.feed(again, feeds, inputs, opened);
+                    Leaves.feed(again, feeds, inputs, opened);
                     try (Result value = ag.rt.run(again.fetch(lossOut), "compute the loss")) {
                         bad = ((TFloat32) value.get(0)).getFloat();
                     }
@@ -158,7 +158,7 @@ public final class Minimizer {
         List<Tensor> opened = new ArrayList<>();
         try {
             Session.Runner r = ag.rt.runner(work(feeds));
-            ag.feed(r, feeds, inputs, opened);
+            Leaves.feed(r, feeds, inputs, opened);
             ag.rt.run(r.addTarget(train), "replay a step").close();
         } finally {
             opened.forEach(Tensor::close);
@@ -186,7 +186,7 @@ public final class Minimizer {
             List<Tensor> opened = new ArrayList<>();
             try (TInt32 count = TInt32.scalarOf(n)) {
                 Session.Runner r = ag.rt.session().runner().feed(loop.count(), count);
-                ag.feed(r, feeds, inputs, opened);
+                Leaves.feed(r, feeds, inputs, opened);
                 float last;
                 try (Result result = ag.rt.run(r.addTarget(loop.writeBack()).fetch(loop.lastLoss()), "run " + n + " fused steps")) {
                     last = ((TFloat32) result.get(0)).getFloat();

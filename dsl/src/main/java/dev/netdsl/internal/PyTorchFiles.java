@@ -1,10 +1,11 @@
 package dev.netdsl.internal;
 
+import dev.netdsl.internal.StateDictUnpickler.Refused;
+import dev.netdsl.internal.StateDictUnpickler.Storage;
+import dev.netdsl.internal.StateDictUnpickler.TensorRef;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,11 +17,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.Opcodes;
-import net.razorvine.pickle.PickleException;
-import net.razorvine.pickle.PickleUtils;
-import net.razorvine.pickle.Unpickler;
 
 /**
  * PyTorch's {@code torch.save} files (the zip format of PyTorch 1.6 and later): {@code <archive>/data.pkl},
@@ -31,15 +27,12 @@ import net.razorvine.pickle.Unpickler;
  * Python runs, so a malicious file can at worst be refused.
  */
 public final class PyTorchFiles {
-    /** The pickle's class references NetDSL accepts, besides the storage types. */
-    private static final List<String> ALLOWED = List.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
-            "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter");
     /** The most bytes NetDSL reads as a pickle: torch.save pickles about 125 bytes per tensor. */
     static final long MAX_PICKLE = 64L << 20;
     /** How deep dicts may nest: a checkpoint's optimizer state nests 4 deep. */
     static final int MAX_DEPTH = 100;
     /** The most elements (and bytes) one Java array holds. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private PyTorchFiles() {
     }
@@ -52,39 +45,6 @@ public final class PyTorchFiles {
     /** True for the pickle stream {@code torch.save} wrote before PyTorch 1.6 (or with the legacy option). */
     public static boolean looksLegacy(byte[] start) {
         return start.length >= 2 && (start[0] & 0xff) == 0x80 && start[1] >= 2 && start[1] <= 5;
-    }
-
-    /** A storage the pickle refers to: its element type, its key in {@code data/}, its element count. */
-    private record Storage(StoredTensor.Dtype dtype, String key, long numel) {
-    }
-
-    /** A tensor the pickle rebuilds, as {@code _rebuild_tensor_v2}'s arguments: checked once its name is known. */
-    private record TensorRef(Object[] args) {
-    }
-
-    /** A checked tensor: a strided view of a storage. */
-    private record View(Storage storage, long offset, long[] size, long[] stride, long count) {
-    }
-
-    /** A refusal from inside the unpickler, already naming the file. */
-    private static final class Refused extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message);
-        }
-    }
-
-    /** A storage type named in the pickle ({@code torch.FloatStorage}). */
-    private record StorageType(StoredTensor.Dtype dtype) implements IObjectConstructor {
-        @Override
-        public Object construct(Object[] args) {
-            throw new PickleException("a storage type is not constructed by a state dict");
-        }
-    }
-
-    /** {@code collections.OrderedDict}: keeps the order of the state dict. */
-    private static final class OrderedDict extends LinkedHashMap<Object, Object> {
     }
 
     /**
@@ -121,8 +81,8 @@ public final class PyTorchFiles {
                         + e.getMessage() + ")", e);
             }
             if (!(root instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException(where + " holds a " + describe(root) + ", not a state dict; save one with"
-                        + " torch.save(model.state_dict(), path)");
+                throw new IllegalArgumentException(where + " holds a " + StateDictUnpickler.describe(root) + ", not a state dict;"
+                        + " save one with torch.save(model.state_dict(), path)");
             }
             Map<String, TensorRef> refs = new LinkedHashMap<>();
             // A dict may be shared (a checkpoint's {"model": sd, "ema": sd}), but sharing must not multiply the names
@@ -133,17 +93,17 @@ public final class PyTorchFiles {
             if (refs.isEmpty()) {
                 throw new IllegalArgumentException(where + " holds no tensors (its keys: " + keys(map) + ")");
             }
-            Map<String, View> views = new LinkedHashMap<>();
-            refs.forEach((name, ref) -> views.put(name, view(name, ref, where)));
+            Map<String, StorageView> views = new LinkedHashMap<>();
+            refs.forEach((name, ref) -> views.put(name, StorageView.check(name, ref, where)));
             Map<String, ZipEntry> entries = storages(zip, prefix, views, where);
             checkHeap(views, where);
             Map<String, byte[]> data = new LinkedHashMap<>();
             List<StoredTensor> out = new ArrayList<>();
-            for (Map.Entry<String, View> e : views.entrySet()) {
-                View v = e.getValue();
+            for (Map.Entry<String, StorageView> e : views.entrySet()) {
+                StorageView v = e.getValue();
                 byte[] bytes = v.count() == 0 ? new byte[0]
                         : data.computeIfAbsent(v.storage().key(), k -> storage(zip, entries.get(k), v.storage(), where));
-                out.add(gather(e.getKey(), v, bytes));
+                out.add(v.gather(e.getKey(), bytes));
             }
             return out;
         } catch (Refused e) {
@@ -226,11 +186,11 @@ public final class PyTorchFiles {
      * The zip entry of each storage a non-empty tensor reads, after checking that every storage is viewed with one
      * element type and one element count, and that its entry holds exactly the bytes its elements need.
      */
-    private static Map<String, ZipEntry> storages(ZipFile zip, String prefix, Map<String, View> views, String where) {
+    private static Map<String, ZipEntry> storages(ZipFile zip, String prefix, Map<String, StorageView> views, String where) {
         Map<String, Storage> seen = new LinkedHashMap<>();
         Map<String, String> firstUser = new LinkedHashMap<>();
         Map<String, ZipEntry> out = new LinkedHashMap<>();
-        for (Map.Entry<String, View> e : views.entrySet()) {
+        for (Map.Entry<String, StorageView> e : views.entrySet()) {
             Storage s = e.getValue().storage();
             Storage prior = seen.putIfAbsent(s.key(), s);
             if (prior == null) {
@@ -267,7 +227,7 @@ public final class PyTorchFiles {
      * Refuses a file whose storages and float32 tensors together need more than the Java heap's maximum, before
      * allocating any (a zero stride makes a one-element storage any size).
      */
-    private static void checkHeap(Map<String, View> views, String where) {
+    private static void checkHeap(Map<String, StorageView> views, String where) {
         long max = Runtime.getRuntime().maxMemory();
         if (max == Long.MAX_VALUE) {
             return;
@@ -276,8 +236,8 @@ public final class PyTorchFiles {
         String largest = null;
         long largestBytes = -1;
         Map<String, Long> storageBytes = new LinkedHashMap<>();
-        for (Map.Entry<String, View> e : views.entrySet()) {
-            View v = e.getValue();
+        for (Map.Entry<String, StorageView> e : views.entrySet()) {
+            StorageView v = e.getValue();
             long bytes = 4 * v.count();
             total += bytes;
             if (v.count() > 0) {
@@ -296,111 +256,6 @@ public final class PyTorchFiles {
                     + " alone takes " + (largestBytes >> 20) + " MB as float32), more than this JVM's maximum of " + (max >> 20)
                     + " MB; if the file is genuine, run java with a larger -Xmx");
         }
-    }
-
-    /**
-     * A tensor's arguments checked: whole numbers where PyTorch has ints, no negative size, stride or offset, a
-     * size that a Java array holds, and every element it views inside its storage.
-     */
-    private static View view(String name, TensorRef ref, String where) {
-        String at = where + ": tensor " + shorten(name);
-        Object[] args = ref.args();
-        if (args == null || args.length < 4 || !(args[0] instanceof Storage storage)) {
-            throw new IllegalArgumentException(at + " is rebuilt from " + describe(args) + ", not (storage, offset, size, stride, ...);"
-                    + " the file is corrupt or crafted");
-        }
-        long offset = whole(args[1], at + ": its storage offset");
-        long[] size = wholes(args[2], at + ": its size");
-        long[] stride = wholes(args[3], at + ": its stride");
-        if (size.length != stride.length) {
-            throw new IllegalArgumentException(at + " has size " + java.util.Arrays.toString(size) + " and stride "
-                    + java.util.Arrays.toString(stride) + ", which don't fit together; the file is corrupt");
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException(at + " has storage offset " + offset + "; the file is corrupt or crafted");
-        }
-        long count = 1;
-        for (int k = 0; k < size.length; k++) {
-            if (size[k] < 0 || size[k] > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(at + " has an impossible size " + java.util.Arrays.toString(size)
-                        + "; the file is corrupt or crafted");
-            }
-            if (stride[k] < 0) {
-                throw new IllegalArgumentException(at + " has a negative stride " + java.util.Arrays.toString(stride)
-                        + "; PyTorch has none, so the file is corrupt or crafted");
-            }
-            count = count > MAX_ARRAY ? count : count * size[k];
-        }
-        for (long d : size) {
-            count = d == 0 ? 0 : count;
-        }
-        if (count > MAX_ARRAY) {
-            throw new IllegalArgumentException(at + " has size " + java.util.Arrays.toString(size) + ", more elements than one Java"
-                    + " array holds; NetDSL can't load it");
-        }
-        if (count > 0) {
-            // The last element it views: offset + sum((size - 1) * stride), each term below 2^31 * 2^63, so checked.
-            long last = offset;
-            try {
-                for (int k = 0; k < size.length; k++) {
-                    last = Math.addExact(last, Math.multiplyExact(size[k] - 1, stride[k]));
-                }
-            } catch (ArithmeticException e) {
-                last = Long.MAX_VALUE;
-            }
-            if (last >= storage.numel()) {
-                throw new IllegalArgumentException(at + " reads element " + (last == Long.MAX_VALUE ? "beyond 2^63" : last)
-                        + " of a storage of " + storage.numel() + "; the file is corrupt");
-            }
-        }
-        return new View(storage, offset, size, stride, count);
-    }
-
-    /** A Python int as a long: Pyrolite gives Integer or Long (a BigInteger is beyond any file). */
-    private static long whole(Object o, String what) {
-        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
-            return ((Number) o).longValue();
-        }
-        throw new Refused(what + " is " + describe(o) + ", not a whole number that fits a long; the file is"
-                + " corrupt or crafted");
-    }
-
-    private static long[] wholes(Object tuple, String what) {
-        if (!(tuple instanceof Object[] items)) {
-            throw new Refused(what + " is " + describe(tuple) + ", not a tuple; the file is corrupt or crafted");
-        }
-        long[] out = new long[items.length];
-        for (int i = 0; i < items.length; i++) {
-            out[i] = whole(items[i], what + " " + describe(tuple) + ", item " + i + ",");
-        }
-        return out;
-    }
-
-    /** The tensor's values: element {@code (i0, i1, ...)} is storage element {@code offset + sum(ik * stride[k])}. */
-    private static StoredTensor gather(String name, View t, byte[] data) {
-        List<Integer> shape = new ArrayList<>();
-        for (long d : t.size()) {
-            shape.add((int) d);
-        }
-        ByteBuffer buf = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[(int) t.count()];
-        int rank = shape.size();
-        long[] index = new long[rank];
-        for (int i = 0; i < values.length; i++) {
-            long at = t.offset();
-            for (int k = 0; k < rank; k++) {
-                at += index[k] * t.stride()[k];
-            }
-            // view() checked that every element lies inside the storage, whose bytes fit an array.
-            values[i] = t.storage().dtype().get(buf, (int) at);
-            for (int k = rank - 1; k >= 0; k--) {
-                if (++index[k] < t.size()[k]) {
-                    break;
-                }
-                index[k] = 0;
-            }
-        }
-        return new StoredTensor(name, shape, t.storage().dtype().torchName, values);
     }
 
     /** The entries of {@code map} and the dicts in it, each dict counted once however often it is shared. */
@@ -452,7 +307,7 @@ public final class PyTorchFiles {
     }
 
     /** A name for a message: at most 200 characters. */
-    private static String shorten(String s) {
+    static String shorten(String s) {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
@@ -464,199 +319,8 @@ public final class PyTorchFiles {
                 out.add("... (" + map.size() + " in all)");
                 break;
             }
-            out.add(describe(k));
+            out.add(StateDictUnpickler.describe(k));
         }
         return out.toString();
-    }
-
-    /** What a pickled value is, in a few words: never recursive, so a crafted nesting can't overflow the stack here. */
-    private static String describe(Object o) {
-        if (o == null) {
-            return "None";
-        }
-        if (o instanceof String s) {
-            return s.length() <= 60 ? s : s.substring(0, 60) + "...";
-        }
-        if (o instanceof Number || o instanceof Boolean) {
-            return o.toString();
-        }
-        if (o instanceof TensorRef) {
-            return "single tensor";
-        }
-        if (o instanceof Object[] a) {
-            return "tuple of " + a.length;
-        }
-        if (o instanceof java.util.Collection<?> c) {
-            return (o instanceof java.util.Set ? "set of " : "list of ") + c.size();
-        }
-        if (o instanceof Map<?, ?> m) {
-            return "dict of " + m.size();
-        }
-        return o.getClass().getSimpleName();
-    }
-
-    /** The restricted unpickler: class references are checked against {@link #ALLOWED} and the storage types. */
-    private static final class StateDictUnpickler extends Unpickler {
-        private final String where;
-
-        StateDictUnpickler(String where) {
-            this.where = where;
-        }
-
-        @Override
-        protected Object dispatch(short key) throws IOException {
-            switch (key) {
-                case Opcodes.GLOBAL -> {
-                    String module = PickleUtils.readline(input);
-                    String name = PickleUtils.readline(input);
-                    stack.add(resolve(module, name));
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.STACK_GLOBAL -> {
-                    String name = (String) stack.pop();
-                    String module = (String) stack.pop();
-                    stack.add(resolve(module, name));
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.INST, Opcodes.OBJ -> throw refused("an INST/OBJ instruction (old-style class instances)");
-                case Opcodes.BUILD -> {
-                    Object state = stack.pop();
-                    if (!(stack.peek() instanceof OrderedDict)) {
-                        throw refused("state set on a " + describe(stack.peek()));
-                    }
-                    // A state dict's BUILD sets its _metadata (module versions): nothing NetDSL needs.
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.EMPTY_DICT -> {
-                    stack.add(new LinkedHashMap<>());
-                    return NO_RETURN_VALUE;
-                }
-                // Dict keys and set items are hashed: a list, dict or set there (which Python can't hash) would make
-                // Java hash its contents, recursively, and a crafted nesting overflow the stack.
-                case Opcodes.SETITEM -> {
-                    Object value = stack.pop();
-                    Object k = stack.pop();
-                    dict(stack.peek(), "SETITEM").put(hashable(k, "a dict key"), value);
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.SETITEMS -> {
-                    List<Object> items = stack.pop_all_since_marker();
-                    putAll(dict(stack.peek(), "SETITEMS"), items);
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.DICT -> {
-                    Map<Object, Object> dict = new LinkedHashMap<>();
-                    putAll(dict, stack.pop_all_since_marker());
-                    stack.add(dict);
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.EMPTY_SET -> {
-                    stack.add(new java.util.LinkedHashSet<>());
-                    return NO_RETURN_VALUE;
-                }
-                case Opcodes.ADDITEMS, Opcodes.FROZENSET -> {
-                    List<Object> items = stack.pop_all_since_marker();
-                    @SuppressWarnings("unchecked")
-                    java.util.Set<Object> set = key == Opcodes.FROZENSET ? new java.util.LinkedHashSet<>()
-                            : (java.util.Set<Object>) stack.peek();
-                    for (Object item : items) {
-                        set.add(hashable(item, "a set item"));
-                    }
-                    if (key == Opcodes.FROZENSET) {
-                        stack.add(set);
-                    }
-                    return NO_RETURN_VALUE;
-                }
-                default -> {
-                    return super.dispatch(key);
-                }
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private Map<Object, Object> dict(Object target, String instruction) {
-            if (!(target instanceof Map)) {
-                throw refused(instruction + " on a " + describe(target));
-            }
-            return (Map<Object, Object>) target;
-        }
-
-        private void putAll(Map<Object, Object> dict, List<Object> items) {
-            if (items.size() % 2 != 0) {
-                throw refused("a dict of " + items.size() + " keys and values (an odd number)");
-            }
-            for (int i = 0; i < items.size(); i += 2) {
-                dict.put(hashable(items.get(i), "a dict key"), items.get(i + 1));
-            }
-        }
-
-        private Object hashable(Object o, String role) {
-            if (o instanceof java.util.Collection || o instanceof Map) {
-                throw refused("a " + describe(o) + " as " + role + " (Python can't hash one; a state dict's keys are strings)");
-            }
-            return o;
-        }
-
-        private Refused refused(String what) {
-            return new Refused(where + ": refused to unpickle " + what + "; a state dict holds only tensors in (ordered) dicts");
-        }
-
-        private IObjectConstructor resolve(String module, String name) {
-            String full = module + "." + name;
-            if (module.equals("torch") && name.endsWith("Storage")) {
-                StoredTensor.Dtype dtype = switch (name) {
-                    case "FloatStorage" -> StoredTensor.Dtype.FLOAT32;
-                    case "DoubleStorage" -> StoredTensor.Dtype.FLOAT64;
-                    case "HalfStorage" -> StoredTensor.Dtype.FLOAT16;
-                    case "BFloat16Storage" -> StoredTensor.Dtype.BFLOAT16;
-                    case "LongStorage" -> StoredTensor.Dtype.INT64;
-                    case "IntStorage" -> StoredTensor.Dtype.INT32;
-                    case "ShortStorage" -> StoredTensor.Dtype.INT16;
-                    case "CharStorage" -> StoredTensor.Dtype.INT8;
-                    case "ByteStorage" -> StoredTensor.Dtype.UINT8;
-                    case "BoolStorage" -> StoredTensor.Dtype.BOOL;
-                    default -> throw new Refused(where + ": tensors of " + full + " are not supported (NetDSL"
-                            + " reads float32, float64, float16, bfloat16 and integer tensors)");
-                };
-                return new StorageType(dtype);
-            }
-            if (!ALLOWED.contains(full)) {
-                String hint = full.startsWith("torch.nn.") || module.equals("__main__")
-                        ? " (the file holds a whole pickled model; save its weights with torch.save(model.state_dict(), path))"
-                        : "";
-                throw new Refused(where + ": refused to unpickle " + full + ": a state dict uses only "
-                        + "collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch storages, and NetDSL runs no other"
-                        + " pickled code" + hint);
-            }
-            return switch (full) {
-                case "collections.OrderedDict" -> args -> new OrderedDict();
-                // _rebuild_parameter(data, requires_grad, backward_hooks).
-                case "torch._utils._rebuild_parameter" -> args -> {
-                    if (args == null || args.length < 1 || !(args[0] instanceof TensorRef)) {
-                        throw refused("a parameter rebuilt from " + describe(args) + " rather than from a tensor");
-                    }
-                    return args[0];
-                };
-                // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks[, metadata]);
-                // _rebuild_tensor(storage, offset, size, stride). Checked once the tensor's name is known.
-                default -> TensorRef::new;
-            };
-        }
-
-        @Override
-        protected Object persistentLoad(Object pid) {
-            // ('storage', storage type, key, location, element count)
-            if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)
-                    || !(t[2] instanceof String storageKey)) {
-                throw new Refused(where + ": a persistent id (" + describe(pid) + ") that is not a torch storage; the file is"
-                        + " corrupt or crafted");
-            }
-            long numel = whole(t[4], where + ": the element count of storage data/" + shorten(storageKey));
-            if (numel < 0) {
-                throw new Refused(where + ": storage data/" + shorten(storageKey) + " has " + numel + " elements; the file is corrupt"
-                        + " or crafted");
-            }
-            return new Storage(type.dtype(), storageKey, numel);
-        }
     }
 }
