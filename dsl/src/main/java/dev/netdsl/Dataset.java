@@ -165,13 +165,20 @@ public final class Dataset {
         return new Dataset(n, in, null, x.clone(), out, y.clone(), null);
     }
 
-    /** A data set from tensors: {@code x} {@code [n, ...]} and float targets {@code y} {@code [n, ...]}. */
+    /** A data set from tensors: {@code x} {@code [n, ...]} (float, or int32 token ids) and float targets {@code y} {@code [n, ...]}. */
     public static Dataset of(Tensor x, Tensor y) {
         int[] xs = x.shape();
         int[] ys = y.shape();
         if (xs.length < 2 || ys.length < 2 || xs[0] != ys[0]) {
             throw new IllegalArgumentException("Dataset.of: needs x [n, ...] and y [n, ...] with the same n but got "
                     + Arrays.toString(xs) + " and " + Arrays.toString(ys));
+        }
+        if (y.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("Dataset.of(x, y): y is " + y.dtype().fileName() + "; float targets go in y, integer"
+                    + " class labels in Dataset.of(..., int[] labels)");
+        }
+        if (x.dtype() != DType.FLOAT32) {
+            return of(x.ints(), Arrays.copyOfRange(xs, 1, xs.length), y.data(), Arrays.copyOfRange(ys, 1, ys.length));
         }
         return of(x.data(), Arrays.copyOfRange(xs, 1, xs.length), y.data(), Arrays.copyOfRange(ys, 1, ys.length));
     }

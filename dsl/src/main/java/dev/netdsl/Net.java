@@ -122,6 +122,29 @@ public final class Net {
     }
 
     /**
+     * The net in an ONNX file as {@code torch.onnx.export} writes it (opsets 7 to 17): Gemm and MatMul with
+     * a weight become {@code Linear}, Conv {@code Conv2d}, BatchNormalization {@code BatchNorm1d/2d},
+     * Gather over a table {@code Embedding}, LSTM and GRU (one forward layer) {@code LSTM}/{@code GRU},
+     * LayerNormalization {@code LayerNorm}, each under PyTorch's name and starting from the file's values;
+     * the other nodes (activations, pooling, Flatten, Reshape, shape arithmetic, ...) become the forward
+     * pass of a module. Add a loss and an optimizer to train it:
+     * {@code Net.fromOnnx(p).crossEntropy().adam(1e-3).build()}. Nothing the file names is run or opened.
+     *
+     * @throws IllegalArgumentException naming the file, and the node, op and opset, for anything NetDSL does
+     *     not read: a truncated or non-ONNX file, an opset or IR version from the future, external data, a
+     *     node that reads a value nothing gives, an unsupported op or attribute
+     */
+    public static Net fromOnnx(java.nio.file.Path file) {
+        Objects.requireNonNull(file, "file");
+        return OnnxImport.read(file);
+    }
+
+    /** A module net taking examples of {@code exampleShape} and {@code type}, checked with that input only. */
+    static Net module(Module module, DType type, int... exampleShape) {
+        return new Net(null, null, module.layerNames(), module.layers(), null, null, null, module, null).input(type, exampleShape);
+    }
+
+    /**
      * A copy with {@code layer} appended under {@code name}, like an entry of
      * {@code nn.Sequential(OrderedDict(...))}. Parameters are then named {@code name.weight},
      * {@code name.bias}.
@@ -272,7 +295,17 @@ public final class Net {
      */
     public Model build(Device device) {
         NetStructure.validate(this);
-        return new Model(this, Objects.requireNonNull(device, "device"));
+        Model model = new Model(this, Objects.requireNonNull(device, "device"));
+        if (module instanceof OnnxModule onnx) {
+            // A net read from an ONNX file starts from the file's initializers, not from fresh random values.
+            try {
+                model.setParameters(OnnxImport.parameters(onnx.start(), model));
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+        return model;
     }
 
     /** This net without loss and optimizer: the forward pass only, for a serving export. */

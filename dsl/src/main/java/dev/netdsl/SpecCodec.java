@@ -108,7 +108,10 @@ final class SpecCodec {
                     }
                 }
                 if (kind.equals("module")) {
-                    net = Net.module(new SavedModule(n.path("class").asText(null), names, layers, expr(n.path("forward"), layers)));
+                    SavedModule module = new SavedModule(n.path("class").asText(null), names, layers, expr(n.path("forward"), layers));
+                    // With its saved input shape, checked with that input only (not one guessed from a later layer).
+                    net = n.has("input") ? Net.module(module, n.has("input_dtype") ? DType.fromFileName(n.get("input_dtype").asText())
+                            : DType.FLOAT32, ints(n.get("input"))) : Net.module(module);
                 } else {
                     net = Net.sequential();
                     for (int i = 0; i < layers.size(); i++) {
