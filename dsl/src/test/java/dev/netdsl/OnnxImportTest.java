@@ -14,6 +14,7 @@ import dev.netdsl.internal.onnx.OnnxProto.TensorProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,6 +75,19 @@ class OnnxImportTest {
             try (Model reopened = Model.open(tmp.resolve("m.netdsl"))) {
                 close(reopened.predict(probe).values(), want, 1e-6, name + " reopened");
             }
+            m.exportSavedModel(tmp.resolve("saved"));
+            List<String> values = new java.util.ArrayList<>();
+            if (probe.dtype() == DType.FLOAT32) {
+                for (float v : probe.values()) {
+                    values.add(Float.toString(v));
+                }
+            } else {
+                for (int v : probe.ints()) {
+                    values.add(Integer.toString(v));
+                }
+            }
+            close(ExportTest.runExport(tmp.resolve("saved"), "x", "y", probe.dtype() == DType.FLOAT32 ? "float32" : "int32",
+                    probe.shape(), values), want, 1e-5, name + " in TensorFlow's SavedModel loader");
             m.exportOnnx(tmp.resolve("again.onnx"));
             try (Model again = Net.fromOnnx(tmp.resolve("again.onnx")).build()) {
                 close(again.predict(probe).values(), want, 1e-5, name + " exported and read again");
