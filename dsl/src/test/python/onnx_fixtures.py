@@ -33,6 +33,34 @@ class Seq(nn.Module):
         return self.fc(h)
 
 
+class Final(nn.Module):
+    """An LSTM read by its final hidden state (h[-1]), as a sequence classifier uses it."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 6, batch_first=True)
+        self.head = nn.Linear(6, 2)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.head(h[-1])
+
+
+class ViewNet(nn.Module):
+    """The classic tutorial CNN style: functional activations and x.view(x.size(0), -1), softmax at the end."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3)
+        self.fc1 = nn.Linear(3 * 3 * 3, 5)
+        self.fc2 = nn.Linear(5, 4)
+
+    def forward(self, x):
+        x = torch.nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)
+        x = x.view(x.size(0), -1)
+        return torch.softmax(self.fc2(torch.relu(self.fc1(x))), dim=1)
+
+
 def cases():
     yield "mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 3)), \
         lambda n: torch.randn(n, 4), True
@@ -41,6 +69,11 @@ def cases():
     yield "cnn", nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 6, 3),
                                nn.ReLU(), nn.BatchNorm2d(6), nn.AvgPool2d(2), nn.Flatten(), nn.Dropout(0.3), nn.Linear(6 * 2 * 2, 8),
                                nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)), lambda n: torch.randn(n, 1, 12, 12), False
+    yield "mlp_acts", nn.Sequential(nn.Linear(3, 6), nn.LeakyReLU(0.2), nn.Linear(6, 6), nn.ELU(), nn.Linear(6, 6), nn.GELU(),
+                                    nn.Linear(6, 6), nn.Softplus(), nn.Linear(6, 6), nn.Hardtanh(), nn.Linear(6, 2), nn.Sigmoid()), \
+        lambda n: torch.randn(n, 3), True
+    yield "lstm_final", Final(), lambda n: torch.randn(n, 5, 3), True
+    yield "cnn_view", ViewNet(), lambda n: torch.randn(n, 2, 8, 8), True
     yield "lstm", Seq("lstm"), lambda n: torch.randint(0, 10, (n, 6)), True
     yield "gru", Seq("gru"), lambda n: torch.randint(0, 10, (n, 6)), True
 

@@ -116,6 +116,25 @@ final class SavedForward {
             }
             case BATCH_MEAN -> one(a).batchMean();
             case BATCH_VARIANCE -> one(a).batchVariance();
+            case SELECT -> {
+                int[] s = ints(v, 2);
+                yield one(a).select(s[0], s[1]);
+            }
+            case NARROW -> {
+                int[] s = ints(v, 3);
+                yield one(a).narrow(s[0], s[1], s[2]);
+            }
+            case CONCAT -> Expr.concat(n.index(), a);
+            case STACK -> Expr.stack(n.index(), a);
+            case STOP_GRADIENT -> one(a).detach();
+            case WHERE -> {
+                arity(a, 3, null);
+                yield a[0].where(a[1], a[2]);
+            }
+            case LAYER_NORM -> {
+                arity(a, 3, null);
+                yield a[0].layerNorm(a[1], a[2], n.index(), eps(v));
+            }
             default -> throw new IllegalArgumentException("a saved forward pass can't hold it");
         };
     }
