@@ -1,10 +1,8 @@
 package dev.netdsl;
 
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * An immutable set of examples: inputs {@code x} of shape {@code [n, ...exampleShape]}, float32 values
@@ -14,28 +12,21 @@ import java.util.SplittableRandom;
  * reuse their arrays).
  */
 public final class Dataset {
-    private final int rows;
-    private final int[] exampleShape;
+    final int rows;
+    final int[] exampleShape;
     /** Float inputs, or null when the inputs are {@link #ids}. */
-    private final float[] x;
+    final float[] x;
     /** Int32 inputs, or null when the inputs are floats. */
-    private final int[] ids;
-    private final int[] targetShape;
-    private final float[] y;
-    private final int[] labels;
+    final int[] ids;
+    final int[] targetShape;
+    final float[] y;
+    final int[] labels;
     /** The name of each class by label, or empty when not known. */
-    private final List<String> classNames;
+    final List<String> classNames;
 
-    private Dataset(int rows, int[] exampleShape, float[] x, int[] targetShape, float[] y, int[] labels) {
-        this(rows, exampleShape, x, null, targetShape, y, labels);
-    }
-
-    private Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels) {
-        this(rows, exampleShape, x, ids, targetShape, y, labels, List.of());
-    }
-
-    private Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels,
-                    List<String> classNames) {
+    /** The arrays are the data set's own from here on: nothing else may change them. */
+    Dataset(int rows, int[] exampleShape, float[] x, int[] ids, int[] targetShape, float[] y, int[] labels,
+            List<String> classNames) {
         this.rows = rows;
         this.exampleShape = exampleShape;
         this.x = x;
@@ -53,17 +44,7 @@ public final class Dataset {
      *     or a value is NaN or infinite
      */
     public static Dataset of(float[][] x, float[][] y) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        int rows = checkRows(x, "x");
-        if (y.length != rows) {
-            throw new IllegalArgumentException("Dataset.of: x has " + rows + " rows but y has " + y.length
-                    + "; give one target row per input row");
-        }
-        int features = width(x, "x");
-        int targets = width(y, "y");
-        return new Dataset(rows, new int[] {features}, flatten(x, features, "x"), new int[] {targets}, flatten(y, targets, "y"),
-                null);
+        return DatasetFactory.of(x, y);
     }
 
     /**
@@ -73,16 +54,7 @@ public final class Dataset {
      *     negative, or a value is NaN or infinite
      */
     public static Dataset of(float[][] x, int[] labels) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(labels, "labels");
-        int rows = checkRows(x, "x");
-        if (labels.length != rows) {
-            throw new IllegalArgumentException("Dataset.of: x has " + rows + " rows but there are " + labels.length
-                    + " labels; give one label per input row");
-        }
-        checkLabels(labels);
-        int features = width(x, "x");
-        return new Dataset(rows, new int[] {features}, flatten(x, features, "x"), null, null, labels.clone());
+        return DatasetFactory.of(x, labels);
     }
 
     /**
@@ -105,12 +77,7 @@ public final class Dataset {
      *     finite
      */
     public static Dataset of(float[] x, int[] labels, int... exampleShape) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(labels, "labels");
-        int[] shape = checkShape(exampleShape, "example");
-        checkSize(x, labels.length, shape, "x", labels.length + " labels");
-        checkLabels(labels);
-        return new Dataset(labels.length, shape, x.clone(), null, null, labels.clone());
+        return DatasetFactory.of(x, labels, exampleShape);
     }
 
     /**
@@ -120,16 +87,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if the sizes disagree or a value is not finite
      */
     public static Dataset of(float[] x, int[] exampleShape, float[] y, int... targetShape) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        int[] in = checkShape(exampleShape, "example");
-        int[] out = checkShape(targetShape, "target");
-        long perExample = values(in, "example");
-        values(out, "target");
-        int n = (int) (x.length / perExample);
-        checkSize(x, n, in, "x", "");
-        checkSize(y, n, out, "y", n + " examples");
-        return new Dataset(n, in, x.clone(), out, y.clone(), null);
+        return DatasetFactory.of(x, exampleShape, y, targetShape);
     }
 
     /**
@@ -139,12 +97,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if the sizes disagree or a label is negative
      */
     public static Dataset of(int[] x, int[] exampleShape, int[] labels) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(labels, "labels");
-        int[] shape = checkShape(exampleShape, "example");
-        checkCount(x.length, labels.length, shape, "x", labels.length + " labels");
-        checkLabels(labels);
-        return new Dataset(labels.length, shape, null, x.clone(), null, null, labels.clone());
+        return DatasetFactory.of(x, exampleShape, labels);
     }
 
     /**
@@ -154,124 +107,12 @@ public final class Dataset {
      * @throws IllegalArgumentException if the sizes disagree or a target is not finite
      */
     public static Dataset of(int[] x, int[] exampleShape, float[] y, int... targetShape) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(y, "y");
-        int[] in = checkShape(exampleShape, "example");
-        int[] out = checkShape(targetShape, "target");
-        int n = (int) (x.length / values(in, "example"));
-        values(out, "target");
-        checkCount(x.length, n, in, "x", "");
-        checkSize(y, n, out, "y", n + " examples");
-        return new Dataset(n, in, null, x.clone(), out, y.clone(), null);
+        return DatasetFactory.of(x, exampleShape, y, targetShape);
     }
 
     /** A data set from tensors: {@code x} {@code [n, ...]} (float, or int32 token ids) and float targets {@code y} {@code [n, ...]}. */
     public static Dataset of(Tensor x, Tensor y) {
-        int[] xs = x.shape();
-        int[] ys = y.shape();
-        if (xs.length < 2 || ys.length < 2 || xs[0] != ys[0]) {
-            throw new IllegalArgumentException("Dataset.of: needs x [n, ...] and y [n, ...] with the same n but got "
-                    + Arrays.toString(xs) + " and " + Arrays.toString(ys));
-        }
-        if (y.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("Dataset.of(x, y): y is " + y.dtype().fileName() + "; float targets go in y, integer"
-                    + " class labels in Dataset.of(..., int[] labels)");
-        }
-        if (x.dtype() != DType.FLOAT32) {
-            return of(x.ints(), Arrays.copyOfRange(xs, 1, xs.length), y.data(), Arrays.copyOfRange(ys, 1, ys.length));
-        }
-        return of(x.data(), Arrays.copyOfRange(xs, 1, xs.length), y.data(), Arrays.copyOfRange(ys, 1, ys.length));
-    }
-
-    private static int[] checkShape(int[] shape, String what) {
-        Objects.requireNonNull(shape, what + "Shape");
-        if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
-            throw new IllegalArgumentException("Dataset.of: the " + what + " shape " + Arrays.toString(shape)
-                    + " needs one or more dimensions, each at least 1");
-        }
-        return shape.clone();
-    }
-
-    /** The values in one example of {@code shape}. @throws IllegalArgumentException if more than an array holds */
-    private static long values(int[] shape, String what) {
-        long per = 1;
-        for (int d : shape) {
-            per *= d;
-            if (per > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("Dataset.of: one " + what + " of shape " + Arrays.toString(shape)
-                        + " holds more values than a Java array (2^31 - 1)");
-            }
-        }
-        return per;
-    }
-
-    private static void checkSize(float[] v, int n, int[] shape, String what, String against) {
-        long per = checkCount(v.length, n, shape, what, against);
-        for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) {
-                throw new IllegalArgumentException("Dataset.of: " + what + "[" + i / per + "][" + i % per + "] is " + v[i]
-                        + "; clean or drop non-finite values before training");
-            }
-        }
-    }
-
-    /** Checks that {@code length} values are {@code n} examples of {@code shape}; the values per example. */
-    private static long checkCount(int length, int n, int[] shape, String what, String against) {
-        long per = values(shape, what);
-        if (n < 1 || per * n != length) {
-            throw new IllegalArgumentException("Dataset.of: " + length + " values in " + what + " are not " + (n < 1 ? "any" : n)
-                    + " examples of shape " + Arrays.toString(shape) + (against.isEmpty() ? "" : " (for " + against + ")")
-                    + "; give " + what + ".length == examples * " + per);
-        }
-        return per;
-    }
-
-    private static void checkLabels(int[] labels) {
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0) {
-                throw new IllegalArgumentException("Dataset.of: label " + labels[i] + " at row " + i
-                        + " is negative; class labels count from 0");
-            }
-        }
-    }
-
-    private static int checkRows(float[][] m, String what) {
-        if (m.length == 0) {
-            throw new IllegalArgumentException("Dataset.of: " + what + " has no rows; a data set needs at least one example");
-        }
-        return m.length;
-    }
-
-    private static int width(float[][] m, String what) {
-        if (m[0] == null || m[0].length == 0) {
-            throw new IllegalArgumentException("Dataset.of: " + what + "[0] has no columns; each row needs at least one value");
-        }
-        return m[0].length;
-    }
-
-    private static float[] flatten(float[][] m, int width, String what) {
-        if ((long) m.length * width > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("Dataset.of: " + what + " has " + m.length + " rows of " + width + " values, "
-                    + (long) m.length * width + " in all, more than one Java array holds (2^31 - 9); split it into several data"
-                    + " sets");
-        }
-        float[] flat = new float[m.length * width];
-        for (int r = 0; r < m.length; r++) {
-            float[] row = m[r];
-            if (row == null || row.length != width) {
-                throw new IllegalArgumentException("Dataset.of: " + what + "[" + r + "] has "
-                        + (row == null ? "no array" : row.length + " values") + " but " + what + "[0] has " + width
-                        + "; every row needs the same length");
-            }
-            for (int c = 0; c < width; c++) {
-                if (!Float.isFinite(row[c])) {
-                    throw new IllegalArgumentException("Dataset.of: " + what + "[" + r + "][" + c + "] is " + row[c]
-                            + "; clean or drop non-finite values before training");
-                }
-            }
-            System.arraycopy(row, 0, flat, r * width, width);
-        }
-        return flat;
+        return DatasetFactory.of(x, y);
     }
 
     /** Number of examples. */
@@ -319,13 +160,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if {@code seqLen < 1} or there is not one whole sequence
      */
     public static Dataset ofTokens(int[] tokens, int seqLen) {
-        Objects.requireNonNull(tokens, "tokens");
-        if (seqLen < 1 || tokens.length < seqLen) {
-            throw new IllegalArgumentException("Dataset.ofTokens: " + tokens.length + " tokens make no sequence of " + seqLen
-                    + "; give seqLen from 1 to the number of tokens");
-        }
-        int n = tokens.length / seqLen;
-        return new Dataset(n, new int[] {seqLen}, null, Arrays.copyOf(tokens, n * seqLen), null, null, null, List.of());
+        return DatasetFactory.ofTokens(tokens, seqLen);
     }
 
     /**
@@ -337,7 +172,7 @@ public final class Dataset {
      */
     public Dataset withLabels(int[] labels) {
         Objects.requireNonNull(labels, "labels");
-        checkLabels(labels);
+        DatasetFactory.checkLabels(labels);
         if (labels.length == rows) {
             return new Dataset(rows, exampleShape, x, ids, null, null, labels.clone(), List.of());
         }
@@ -359,7 +194,7 @@ public final class Dataset {
      * @throws IllegalStateException for int32 inputs; use {@link #xIds()}
      */
     public float[][] x() {
-        return unflatten(floats(), features());
+        return DatasetFactory.unflatten(floats(), features());
     }
 
     /**
@@ -407,7 +242,7 @@ public final class Dataset {
         if (y == null) {
             throw new IllegalStateException("this data set holds class labels, not float targets; call labels()");
         }
-        return unflatten(y, targets());
+        return DatasetFactory.unflatten(y, targets());
     }
 
     /**
@@ -430,7 +265,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if the shape holds a different number of values per example
      */
     public Dataset reshape(int... exampleShape) {
-        int[] shape = checkShape(exampleShape, "example");
+        int[] shape = DatasetFactory.checkShape(exampleShape, "example");
         long per = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
         if (per != features()) {
             throw new IllegalArgumentException("reshape" + Arrays.toString(shape).replace('[', '(').replace(']', ')') + ": "
@@ -452,30 +287,7 @@ public final class Dataset {
 
     /** The examples at {@code indices[from..to)}. */
     Dataset subset(int[] indices, int from, int to) {
-        int n = to - from;
-        if (n < 1) {
-            throw new IllegalArgumentException("subset: no indices given; a data set needs at least one example");
-        }
-        int features = features();
-        int targets = targets();
-        float[] sx = x == null ? null : new float[n * features];
-        int[] si = ids == null ? null : new int[n * features];
-        float[] sy = y == null ? null : new float[n * targets];
-        int per = targets();
-        int[] sl = labels == null ? null : new int[n * per];
-        for (int i = 0; i < n; i++) {
-            int r = indices[from + i];
-            if (r < 0 || r >= rows) {
-                throw new IllegalArgumentException("subset: index " + r + " is outside 0.." + (rows - 1));
-            }
-            System.arraycopy(x != null ? x : ids, r * features, x != null ? sx : si, i * features, features);
-            if (sy != null) {
-                System.arraycopy(y, r * targets, sy, i * targets, targets);
-            } else if (sl != null) {
-                System.arraycopy(labels, r * per, sl, i * per, per);
-            }
-        }
-        return new Dataset(n, exampleShape, sx, si, targetShape, sy, sl, classNames);
+        return DatasetRows.subset(this, indices, from, to);
     }
 
     /**
@@ -485,15 +297,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if {@code n} is less than 1 or more than {@link #size()}
      */
     public Dataset take(int n) {
-        if (n < 1 || n > rows) {
-            throw new IllegalArgumentException("take(" + n + "): the data set has " + rows + " examples; take 1.." + rows
-                    + (n > rows ? ", or use the whole set" : ""));
-        }
-        int features = features();
-        return new Dataset(n, exampleShape, x == null ? null : Arrays.copyOf(x, n * features),
-                ids == null ? null : Arrays.copyOf(ids, n * features), targetShape,
-                y == null ? null : Arrays.copyOf(y, n * targets()), labels == null ? null : Arrays.copyOf(labels, n * targets()),
-                classNames);
+        return DatasetRows.take(this, n);
     }
 
     /**
@@ -514,23 +318,7 @@ public final class Dataset {
 
     /** {@link #split(double, long)}, naming {@code call} in its error (fit's validationSplit uses it too). */
     Split split(double share, long seed, String call) {
-        int n = rows;
-        int held = (int) Math.round(n * share);
-        if (held < 1 || held >= n) {
-            throw new IllegalArgumentException(call + ": of " + n + " examples that holds out " + held
-                    + "; both parts need at least one" + (n < 2 ? ", so a split needs two or more examples"
-                    : ": give a share that holds out 1 to " + (n - 1) + " of them"));
-        }
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        SplittableRandom r = new SplittableRandom(seed ^ 0x5eed5eedL);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return new Split(subset(order, 0, n - held), subset(order, n - held, n));
+        return DatasetRows.split(this, share, seed, call);
     }
 
     /**
@@ -570,23 +358,7 @@ public final class Dataset {
                     + " class names belong to labelled data (Dataset.of(x, labels))");
         }
         List<String> copy = List.copyOf(names);
-        HashSet<String> seen = new HashSet<>();
-        for (int i = 0; i < copy.size(); i++) {
-            String name = copy.get(i);
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("withClassNames: the name of class " + i + " is blank; give every class"
-                        + " a name");
-            }
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("withClassNames: \"" + name + "\" names class " + copy.indexOf(name)
-                        + " and class " + i + "; give each class its own name");
-            }
-        }
-        int max = maxLabel();
-        if (max >= copy.size()) {
-            throw new IllegalArgumentException("withClassNames: " + copy.size() + " names for labels 0.." + (copy.size() - 1)
-                    + " but the data holds label " + max + "; give a name for each label up to " + max);
-        }
+        DatasetFactory.checkClassNames(copy, maxLabel());
         return new Dataset(rows, exampleShape, x, ids, targetShape, y, labels, copy);
     }
 
@@ -625,14 +397,6 @@ public final class Dataset {
             }
         }
         return max;
-    }
-
-    private static float[][] unflatten(float[] flat, int width) {
-        float[][] m = new float[flat.length / width][width];
-        for (int r = 0; r < m.length; r++) {
-            System.arraycopy(flat, r * width, m[r], 0, width);
-        }
-        return m;
     }
 
     /** The class names for toString: empty, or the first ten of them. */
