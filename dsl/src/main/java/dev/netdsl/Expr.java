@@ -251,15 +251,7 @@ public class Expr {
      */
     public Expr gather(Expr indices) {
         Objects.requireNonNull(indices, "indices");
-        long[] table = dims();
-        if (table.length == 0) {
-            throw new IllegalArgumentException("gather: needs a table with rows but " + this + " is a scalar");
-        }
-        long[] at = indices.dims();
-        long[] out = new long[at.length + table.length - 1];
-        System.arraycopy(at, 0, out, 0, at.length);
-        System.arraycopy(table, 1, out, at.length, table.length - 1);
-        return node(OpCode.GATHER, "gather", out, this, indices);
+        return node(OpCode.GATHER, "gather", Shapes.gather(this, dims(), indices.dims()), this, indices);
     }
 
     /**
@@ -269,13 +261,7 @@ public class Expr {
      * @throws IllegalArgumentException if {@code depth < 1} or this is not an integer tensor
      */
     public Expr oneHot(int depth) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("oneHot(" + depth + "): the depth must be at least 1");
-        }
-        long[] s = dims();
-        long[] out = java.util.Arrays.copyOf(s, s.length + 1);
-        out[s.length] = depth;
-        return new Expr(new Node(OpCode.ONE_HOT, out, new Expr[] {this}, null, depth,
+        return new Expr(new Node(OpCode.ONE_HOT, Shapes.oneHot(dims(), depth), new Expr[] {this}, null, depth,
                 null, Types.of(OpCode.ONE_HOT, "oneHot", this)));
     }
 
@@ -411,13 +397,7 @@ public class Expr {
      */
     public Expr softmaxCrossEntropy(Expr targets) {
         Objects.requireNonNull(targets, "targets");
-        long[] s = dims();
-        if (s.length < 2 || !Arrays.equals(Shapes.broadcast("softmaxCrossEntropy", s, targets.dims()), s)
-                || targets.rank() != s.length) {
-            throw new IllegalArgumentException("softmaxCrossEntropy: needs [batch, classes] logits and targets of the same"
-                    + " shape but got " + Arrays.toString(s) + " and " + Arrays.toString(targets.dims()));
-        }
-        return node(OpCode.SOFTMAX_CROSS_ENTROPY, Arrays.copyOf(s, s.length - 1), this, targets);
+        return node(OpCode.SOFTMAX_CROSS_ENTROPY, Shapes.softmaxCrossEntropy(dims(), targets.dims()), this, targets);
     }
 
     /** Softmax over the last dimension. */
@@ -448,11 +428,7 @@ public class Expr {
 
     /** The transpose of a matrix (PyTorch's {@code .t()}). */
     public Expr t() {
-        long[] s = dims();
-        if (s.length != 2) {
-            throw new IllegalArgumentException("t(): needs a matrix but the shape is " + Arrays.toString(s));
-        }
-        return node(OpCode.TRANSPOSE, new long[] {s[1], s[0]}, this);
+        return node(OpCode.TRANSPOSE, Shapes.transpose(dims()), this);
     }
 
     /**
@@ -534,10 +510,7 @@ public class Expr {
      */
     public Expr select(int axis, int index) {
         long[] s = dims();
-        int a = Shapes.axis("select", axis, s.length);
-        if (index < 0 || s[a] >= 0 && index >= s[a]) {
-            throw new IllegalArgumentException("select(" + axis + ", " + index + "): index out of range for " + Arrays.toString(s));
-        }
+        int a = Shapes.select(s, axis, index);
         return node(OpCode.SELECT, Shapes.dropAxis("select", s, a), new Expr[] {this}, new float[] {a, index}, 0);
     }
 
@@ -548,11 +521,7 @@ public class Expr {
      */
     public Expr narrow(int axis, int start, int length) {
         long[] s = dims();
-        int a = Shapes.axis("narrow", axis, s.length);
-        if (start < 0 || length < 1 || s[a] >= 0 && (long) start + length > s[a]) {
-            throw new IllegalArgumentException("narrow(" + axis + ", " + start + ", " + length + "): outside dimension " + a + " of "
-                    + Arrays.toString(s));
-        }
+        int a = Shapes.narrow(s, axis, start, length);
         long[] out = s.clone();
         out[a] = length;
         return node(OpCode.NARROW, out, new Expr[] {this}, new float[] {a, start, length}, 0);
@@ -560,22 +529,14 @@ public class Expr {
 
     /** {@code parts} joined along {@code axis} ({@code torch.cat}); the other dimensions must agree. */
     public static Expr concat(int axis, Expr... parts) {
-        long[][] shapes = new long[parts.length][];
-        for (int i = 0; i < parts.length; i++) {
-            shapes[i] = Objects.requireNonNull(parts[i], "parts").dims();
-        }
-        long[] out = Shapes.join("concat", axis, false, shapes);
+        long[] out = Shapes.join("concat", axis, false, Shapes.of(parts));
         return new Expr(new Node(OpCode.CONCAT, out, parts.clone(), null, Shapes.axis("concat", axis, out.length), null,
                 Types.of(OpCode.CONCAT, "concat", parts)));
     }
 
     /** {@code parts} stacked along a new {@code axis} ({@code torch.stack}); their shapes must be equal. */
     public static Expr stack(int axis, Expr... parts) {
-        long[][] shapes = new long[parts.length][];
-        for (int i = 0; i < parts.length; i++) {
-            shapes[i] = Objects.requireNonNull(parts[i], "parts").dims();
-        }
-        long[] out = Shapes.join("stack", axis, true, shapes);
+        long[] out = Shapes.join("stack", axis, true, Shapes.of(parts));
         return new Expr(new Node(OpCode.STACK, out, parts.clone(), null, Shapes.axis("stack", axis, out.length), null,
                 Types.of(OpCode.STACK, "stack", parts)));
     }
@@ -605,12 +566,7 @@ public class Expr {
      */
     public Expr layerNorm(Expr weight, Expr bias, int dims, double eps) {
         long[] s = dims();
-        if (dims < 1 || dims > s.length - 1 || !Arrays.equals(weight.dims(), Arrays.copyOfRange(s, s.length - dims, s.length))
-                || !Arrays.equals(bias.dims(), weight.dims()) || !(eps > 0)) {
-            throw new IllegalArgumentException("layerNorm: needs weight and bias of the last " + dims + " dimensions of "
-                    + Arrays.toString(s) + " and a positive eps, but got " + Arrays.toString(weight.dims()) + ", "
-                    + Arrays.toString(bias.dims()) + ", " + eps);
-        }
+        Shapes.layerNorm(s, weight.dims(), bias.dims(), dims, eps);
         return new Expr(new Node(OpCode.LAYER_NORM, s, new Expr[] {this, weight, bias}, new float[] {(float) eps}, dims, null,
                 Types.of(OpCode.LAYER_NORM, "layerNorm", this, weight, bias)));
     }

@@ -1,6 +1,8 @@
 package dev.netdsl.internal;
 
+import dev.netdsl.Expr;
 import java.util.Arrays;
+import java.util.Objects;
 
 /** Shape arithmetic for expressions, checked in Java: {@code -1} is a size known only at run time. */
 public final class Shapes {
@@ -313,5 +315,81 @@ public final class Shapes {
             }
         }
         return new long[] {x[1]};
+    }
+
+    /** The shapes of {@code parts}. @throws NullPointerException if one is null */
+    public static long[][] of(Expr... parts) {
+        long[][] shapes = new long[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            shapes[i] = Nodes.of(Objects.requireNonNull(parts[i], "parts")).shape();
+        }
+        return shapes;
+    }
+
+    /** The shape of rows of {@code table} (of {@code shape}) at indices of shape {@code at}: {@code [...at, ...shape[1:]]}. */
+    public static long[] gather(Object table, long[] shape, long[] at) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("gather: needs a table with rows but " + table + " is a scalar");
+        }
+        long[] out = new long[at.length + shape.length - 1];
+        System.arraycopy(at, 0, out, 0, at.length);
+        System.arraycopy(shape, 1, out, at.length, shape.length - 1);
+        return out;
+    }
+
+    /** The shape of one-hot rows of {@code depth} values for indices of {@code shape}. */
+    public static long[] oneHot(long[] shape, int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("oneHot(" + depth + "): the depth must be at least 1");
+        }
+        long[] out = Arrays.copyOf(shape, shape.length + 1);
+        out[shape.length] = depth;
+        return out;
+    }
+
+    /** The shape of the per-row softmax cross-entropy of logits {@code s} against {@code targets} of the same shape. */
+    public static long[] softmaxCrossEntropy(long[] s, long[] targets) {
+        if (s.length < 2 || !Arrays.equals(broadcast("softmaxCrossEntropy", s, targets), s) || targets.length != s.length) {
+            throw new IllegalArgumentException("softmaxCrossEntropy: needs [batch, classes] logits and targets of the same"
+                    + " shape but got " + Arrays.toString(s) + " and " + Arrays.toString(targets));
+        }
+        return Arrays.copyOf(s, s.length - 1);
+    }
+
+    /** The shape of a matrix's transpose. */
+    public static long[] transpose(long[] s) {
+        if (s.length != 2) {
+            throw new IllegalArgumentException("t(): needs a matrix but the shape is " + Arrays.toString(s));
+        }
+        return new long[] {s[1], s[0]};
+    }
+
+    /** The axis of {@code select(axis, index)} on {@code s}, checking the index. */
+    public static int select(long[] s, int axis, int index) {
+        int a = axis("select", axis, s.length);
+        if (index < 0 || s[a] >= 0 && index >= s[a]) {
+            throw new IllegalArgumentException("select(" + axis + ", " + index + "): index out of range for " + Arrays.toString(s));
+        }
+        return a;
+    }
+
+    /** The axis of {@code narrow(axis, start, length)} on {@code s}, checking the range. */
+    public static int narrow(long[] s, int axis, int start, int length) {
+        int a = axis("narrow", axis, s.length);
+        if (start < 0 || length < 1 || s[a] >= 0 && (long) start + length > s[a]) {
+            throw new IllegalArgumentException("narrow(" + axis + ", " + start + ", " + length + "): outside dimension " + a + " of "
+                    + Arrays.toString(s));
+        }
+        return a;
+    }
+
+    /** Checks layer normalisation of {@code s} over its last {@code dims} axes with {@code weight} and {@code bias}. */
+    public static void layerNorm(long[] s, long[] weight, long[] bias, int dims, double eps) {
+        if (dims < 1 || dims > s.length - 1 || !Arrays.equals(weight, Arrays.copyOfRange(s, s.length - dims, s.length))
+                || !Arrays.equals(bias, weight) || !(eps > 0)) {
+            throw new IllegalArgumentException("layerNorm: needs weight and bias of the last " + dims + " dimensions of "
+                    + Arrays.toString(s) + " and a positive eps, but got " + Arrays.toString(weight) + ", "
+                    + Arrays.toString(bias) + ", " + eps);
+        }
     }
 }
