@@ -267,7 +267,7 @@ final class CsvInput {
     }
 
     private static String shown(List<String> cells) {
-        return ScoreCommand.shown(cells.stream().map(c -> c == null ? "" : c).toList());
+        return InputColumns.shown(cells.stream().map(c -> c == null ? "" : c).toList());
     }
 
     /** The file's lines, decompressed if its name says so (as Spark does), UTF-8 with bad bytes replaced (as Spark does). */

@@ -5,25 +5,15 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -187,10 +177,6 @@ public final class ScoreCommand implements Callable<Integer> {
     record ModelInfo(int inputSize, int outputSize, boolean classifier) {
     }
 
-    /** What the input's checks found: the model's input columns, and a CSV header's cells (0 for Parquet). */
-    private record Checked(String[] columns, int headerCells) {
-    }
-
     /** The model, opened on first use (see {@link #model()}). */
     private ModelInfo info;
     /** True if the tasks run in this JVM ({@code local[*]}): the model opened for the checks is then the one they use. */
@@ -235,11 +221,12 @@ public final class ScoreCommand implements Callable<Integer> {
         if (localOutput != null && Files.exists(localOutput) && !overwrite) {
             throw new BadInput("--out " + output + " already exists; pick a new directory or pass --overwrite");
         }
-        Checked checked = null;
+        InputColumns checks = new InputColumns(input, inputColumns, outputColumn, format, this::classColumn, this::model);
+        InputColumns.Checked checked = null;
         if (localInput != null) {
             Configuration conf = new Configuration();
             org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(localInput.toAbsolutePath().toUri());
-            checked = check(root.getFileSystem(conf), conf, root, inFormat);
+            checked = checks.check(root.getFileSystem(conf), conf, root, inFormat);
         }
         ModelInfo m = model();
 
@@ -268,20 +255,19 @@ public final class ScoreCommand implements Callable<Integer> {
                 // On another file system (hdfs://, s3a://, ...): read with Spark's Hadoop settings, the same checks.
                 org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
                 org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(input);
-                checked = check(root.getFileSystem(conf), conf, root, inFormat);
+                checked = checks.check(root.getFileSystem(conf), conf, root, inFormat);
             }
-            String tag = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-            org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".tmp-" + tag);
+            StagedOutput staged = new StagedOutput(fs, target, err);
             Dataset<Row> data;
             if (inFormat.equals("csv")) {
-                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * (checked != null ? checked.headerCells() : headerCells(spark)));
+                maxColumns = Math.max(SPARK_MAX_COLUMNS, 2 * (checked != null ? checked.headerCells() : checks.headerCells(spark)));
                 data = spark.read().option("header", "true").option("inferSchema", "true").option("maxColumns", maxColumns)
                         .csv(input);
             } else {
                 data = spark.read().parquet(input);
             }
             // Without checks before (a partitioned folder), the same checks on the columns Spark found.
-            String[] columns = checked != null ? checked.columns() : inputColumns(data.schema(), inFormat);
+            String[] columns = checked != null ? checked.columns() : checks.inputColumns(data.schema(), inFormat);
             Scorer scorer = NetDslSpark.model(model).inputColumns(columns).outputColumn(outputColumn).batchSize(batchSize);
             String classes = classColumn();
             if (!classes.equals("none")) {
@@ -290,29 +276,9 @@ public final class ScoreCommand implements Callable<Integer> {
             LongAccumulator rows = spark.sparkContext().longAccumulator("netdsl rows scored");
             Dataset<Row> scored = scorer.transform(data, rows);
             if (format.equals("csv")) {
-                scored = flattenForCsv(scored, m.outputSize());
+                scored = StagedOutput.flattenForCsv(scored, outputColumn, m.outputSize());
             }
-            var writer = scored.write().mode(SaveMode.ErrorIfExists);
-            fs.deleteOnExit(staging);   // also when the JVM is stopped (Ctrl-C) while Spark writes
-            boolean written = false;
-            try {
-                if (format.equals("csv")) {
-                    writer.option("header", "true").csv(staging.toString());
-                } else {
-                    writer.parquet(staging.toString());
-                }
-                written = true;
-            } finally {
-                if (!written) {
-                    fs.cancelDeleteOnExit(staging);
-                    try {
-                        fs.delete(staging, true);
-                    } catch (IOException | RuntimeException e) {
-                        err.println("netdsl score: warning: could not delete the temporary folder " + staging + " (" + e + ")");
-                    }
-                }
-            }
-            replace(fs, staging, target, tag);
+            staged.write(scored, format);
             double seconds = (System.nanoTime() - start) / 1e9;
             out.printf(Locale.ROOT, "scored %,d rows of %s (columns %s) with %s on %s in %.1f s: %s%s -> %s (%s)%n", rows.value(),
                     input, String.join(",", columns), model, spark.sparkContext().master(), seconds, outputColumn,
@@ -357,213 +323,6 @@ public final class ScoreCommand implements Callable<Integer> {
     /** The class column: as given, else 'class' for a NetDSL model trained with cross-entropy, else none. */
     private String classColumn() {
         return classColumn != null ? classColumn : model().classifier() ? "class" : "none";
-    }
-
-    /**
-     * Checks the input at {@code root} on {@code fs}: its columns, the model and, for CSV, every row; returns
-     * the model's input columns, or null if only Spark can say what the columns are (a partitioned folder).
-     */
-    private Checked check(FileSystem fs, Configuration conf, org.apache.hadoop.fs.Path root, String inFormat) {
-        InputFiles files = InputFiles.list(fs, root, input);
-        if (files.partitioned()) {
-            return null;
-        }
-        if (inFormat.equals("parquet")) {
-            StructType schema = files.parquetSchema(conf, input);
-            return schema == null ? null : new Checked(inputColumns(schema, inFormat), 0);
-        }
-        CsvInput csv = CsvInput.open(fs, conf, files, input);
-        List<String> names = csv.columns();
-        List<String> given = requested(names);
-        checkNewColumns(names);
-        if (given != null) {
-            checkCount(given, false, inFormat);
-        }
-        List<String> inputs = csv.check(given).inputs();
-        if (given == null) {
-            if (inputs.isEmpty()) {
-                throw new BadInput("--input " + input + " has no column of numbers (its columns are " + shown(names) + "); name the "
-                        + "model's input columns with --input-columns");
-            }
-            checkCount(inputs, true, inFormat);
-        }
-        return new Checked(inputs.toArray(String[]::new), csv.headerCells());
-    }
-
-    /**
-     * The model's input columns in a table with this schema: as given (NAME* expanded in schema order), else the
-     * only array column, else every numeric column; numbers (or one array of numbers), as many as the model takes.
-     */
-    private String[] inputColumns(StructType schema, String inFormat) {
-        List<String> names = Arrays.asList(schema.fieldNames());
-        List<String> given = requested(names);
-        checkNewColumns(names);
-        List<String> columns = given;
-        if (columns == null) {
-            StructField[] fields = schema.fields();
-            List<String> arrays = Arrays.stream(fields).filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
-            columns = arrays.size() == 1 ? arrays
-                    : Arrays.stream(fields).filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
-            if (columns.isEmpty()) {
-                throw new BadInput("--input " + input + " has no array column and no numeric column (its columns are "
-                        + shown(names) + "); name the model's input with --input-columns");
-            }
-        }
-        boolean array = columns.size() == 1 && schema.apply(columns.get(0)).dataType() instanceof ArrayType;
-        for (String c : columns) {
-            org.apache.spark.sql.types.DataType type = schema.apply(c).dataType();
-            boolean ok = array ? ((ArrayType) type).elementType() instanceof NumericType : type instanceof NumericType;
-            if (!ok) {
-                throw new BadInput("--input-columns: column '" + c + "' of " + input + " is " + type.simpleString() + ", not "
-                        + (array ? "an array of numbers" : "numbers") + "; give numeric columns or one array column of numbers"
-                        + (columns.size() > 1 && type instanceof ArrayType ? " (an array column must be the only input column)" : ""));
-            }
-        }
-        if (!array) {
-            checkCount(columns, given == null, inFormat);
-        }
-        return columns.toArray(String[]::new);
-    }
-
-    /**
-     * The columns --input-columns names among {@code names}, NAME* expanded in their order; null if it names none.
-     *
-     * @throws BadInput naming the column and the columns there are, if one is not there
-     */
-    private List<String> requested(List<String> names) {
-        if (inputColumns == null || inputColumns.isEmpty()) {
-            return null;
-        }
-        List<String> columns = new ArrayList<>();
-        for (String c : inputColumns) {
-            if (c.endsWith("*")) {
-                String prefix = c.substring(0, c.length() - 1);
-                List<String> matched = names.stream().filter(n -> n.startsWith(prefix)).toList();
-                if (matched.isEmpty()) {
-                    throw new BadInput("--input-columns " + c + " matches no column of " + input + "; its columns are "
-                            + shown(names));
-                }
-                columns.addAll(matched);
-            } else if (names.contains(c)) {
-                columns.add(c);
-            } else {
-                String other = names.stream().filter(n -> n.equalsIgnoreCase(c)).findFirst().orElse(null);
-                throw new BadInput("--input-columns " + c + ": " + input + " has no column '" + c + "'"
-                        + (other != null ? " (it has '" + other + "': names are case-sensitive here)" : "")
-                        + "; its columns are " + shown(names));
-            }
-        }
-        return columns;
-    }
-
-    /** The columns the command adds must not be in the input already. */
-    private void checkNewColumns(List<String> names) {
-        if (names.contains(outputColumn)) {
-            throw new BadInput("--input " + input + " already has a column '" + outputColumn + "'; name the output column "
-                    + "another way with --output-column");
-        }
-        String classes = classColumn();
-        if (!classes.equals("none") && names.contains(classes)) {
-            throw new BadInput("--input " + input + " already has a column '" + classes + "'; name the class column another way "
-                    + "with --class-column NAME, or give --class-column none");
-        }
-        if (format.equals("csv")) {
-            for (int i = 0; i < model().outputSize(); i++) {
-                if (names.contains(outputColumn + "_" + i)) {
-                    throw new BadInput("--input " + input + " already has a column '" + outputColumn + "_" + i + "', where "
-                            + "--format csv writes output " + i + "; name the output columns another way with --output-column");
-                }
-            }
-        }
-    }
-
-    /** As many input columns as the model takes values per row. */
-    private void checkCount(List<String> columns, boolean byDefault, String inFormat) {
-        int n = model().inputSize();
-        if (columns.size() != n) {
-            throw new BadInput("the model takes " + n + " values per row but " + columns.size() + " input column"
-                    + (columns.size() == 1 ? " was" : "s were") + " given " + shown(columns)
-                    + (!byDefault ? "" : inFormat.equals("csv") ? " (by default every column of " + input + " that holds numbers)"
-                            : " (by default every numeric column of " + input + ")")
-                    + (inFormat.equals("csv") ? "; name its " + n + " input columns with --input-columns"
-                            : "; name " + n + " numeric columns, or one array column of " + n + " values, with --input-columns"));
-        }
-    }
-
-    /**
-     * How many cells the CSV input's first line has, at most (delimiters + 1, counted outside quotes
-     * too), for Spark's CSV reader, which stops at 20,480 columns unless told more; 0 for an empty input.
-     */
-    private int headerCells(SparkSession spark) {
-        List<String> first = spark.read().textFile(input).limit(1).collectAsList();
-        if (first.isEmpty()) {
-            return 0;
-        }
-        String line = first.get(0);
-        int cells = 1;
-        for (int i = 0; i < line.length(); i++) {
-            cells += line.charAt(i) == ',' ? 1 : 0;
-        }
-        return cells;
-    }
-
-    /**
-     * Moves the finished rows from {@code staging} to {@code target}: an existing target is moved aside
-     * first and deleted last, and put back if the move fails, so no failure loses the previous output.
-     */
-    private void replace(FileSystem fs, org.apache.hadoop.fs.Path staging, org.apache.hadoop.fs.Path target, String tag)
-            throws IOException {
-        fs.cancelDeleteOnExit(staging);   // from here on, a failure leaves the finished rows there, and says so
-        org.apache.hadoop.fs.Path old = null;
-        if (fs.exists(target)) {
-            old = new org.apache.hadoop.fs.Path(target.getParent(), target.getName() + ".old-" + tag);
-            if (!fs.rename(target, old)) {
-                throw new IOException("can't move the previous output " + target + " aside to " + old + "; it is as it was, and the "
-                        + "new rows are in " + staging);
-            }
-        }
-        // Hadoop's rename moves into an existing directory rather than failing: refuse one that appeared meanwhile.
-        if (fs.exists(target) || !fs.rename(staging, target)) {
-            boolean back = old != null && !fs.exists(target) && fs.rename(old, target);
-            throw new IOException("can't move the new rows from " + staging + " to " + target + "; they are still in " + staging
-                    + (old == null ? "" : back ? ", and the previous output is back in " + target
-                            : ", and the previous output is in " + old));
-        }
-        if (old != null && !fs.delete(old, true)) {
-            err.println("netdsl score: warning: could not delete the previous output, moved aside to " + old
-                    + "; delete it yourself");
-        }
-    }
-
-    /** CSV has no arrays: the output column becomes OUT_0, OUT_1, ... and other array columns text like [1.0, 2.0]. */
-    private Dataset<Row> flattenForCsv(Dataset<Row> scored, int outputs) {
-        List<Column> cols = new ArrayList<>();
-        for (StructField f : scored.schema().fields()) {
-            if (f.name().equals(outputColumn)) {
-                cols.add(null);
-            } else if (f.dataType() instanceof ArrayType) {
-                cols.add(functions.col(f.name()).cast("string").as(f.name()));
-            } else {
-                cols.add(functions.col(f.name()));
-            }
-        }
-        List<Column> flat = new ArrayList<>();
-        for (Column c : cols) {
-            if (c == null) {
-                for (int i = 0; i < outputs; i++) {
-                    flat.add(functions.col(outputColumn).getItem(i).as(outputColumn + "_" + i));
-                }
-            } else {
-                flat.add(c);
-            }
-        }
-        return scored.select(flat.toArray(Column[]::new));
-    }
-
-    /** Column names for a message: the first ten, then how many more. */
-    static String shown(List<String> names) {
-        return names.size() <= 10 ? names.toString()
-                : names.subList(0, 10).toString().replaceFirst("]$", String.format(Locale.ROOT, ", ... %,d more]", names.size() - 10));
     }
 
     /** The local path {@code location} names, or null for a URI with a scheme (hdfs://, s3a://, ...). */
