@@ -295,17 +295,7 @@ public final class Net {
      */
     public Model build(Device device) {
         NetStructure.validate(this);
-        Model model = new Model(this, Objects.requireNonNull(device, "device"));
-        if (module instanceof OnnxModule onnx) {
-            // A net read from an ONNX file starts from the file's initializers, not from fresh random values.
-            try {
-                model.setParameters(OnnxImport.parameters(onnx.start(), model));
-            } catch (RuntimeException e) {
-                model.close();
-                throw e;
-            }
-        }
-        return model;
+        return OnnxImport.withFileValues(new Model(this, Objects.requireNonNull(device, "device")));
     }
 
     /** This net without loss and optimizer: the forward pass only, for a serving export. */
@@ -442,11 +432,6 @@ public final class Net {
     /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
     Expr forward(Expr x) {
         return NetStructure.forward(this, x);
-    }
-
-    /** Names of the layers' parameters in order, e.g. {@code 0.weight, 0.bias, 2.weight, ...}. */
-    List<String> parameterNames() {
-        return NetStructure.parameterNames(this);
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */

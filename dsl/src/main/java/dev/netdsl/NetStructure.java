@@ -264,18 +264,6 @@ final class NetStructure {
         return n;
     }
 
-    static List<String> parameterNames(Net net) {
-        List<String> out = new ArrayList<>();
-        int[] first = net.firstUses();
-        for (int i = 0; i < net.layers().size(); i++) {
-            if (first[i] == i) {
-                String owner = net.layerNames().get(i);
-                net.resolvedLayers().get(i).parameters().forEach(p -> out.add(owner + "." + p.name()));
-            }
-        }
-        return out;
-    }
-
     /** The spec as the code that makes it. */
     static String code(Net net) {
         StringBuilder s = new StringBuilder();

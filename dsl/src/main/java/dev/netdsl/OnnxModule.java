@@ -1,16 +1,12 @@
 package dev.netdsl;
 
-import dev.netdsl.internal.onnx.OnnxProto.AttributeProto;
 import dev.netdsl.internal.onnx.OnnxProto.GraphProto;
 import dev.netdsl.internal.onnx.OnnxProto.NodeProto;
 import dev.netdsl.internal.onnx.OnnxProto.TensorProto;
-import dev.netdsl.internal.onnx.OnnxReader;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.Module;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,7 +59,7 @@ final class OnnxModule extends Module {
 
     private final String fileName;
     private final GraphProto graph;
-    private final long opset;
+    final long opset;
     private final Map<String, Const> constants;
     private final Map<String, String> aliases;
     private final Plan plan;
@@ -71,6 +67,7 @@ final class OnnxModule extends Module {
     private final String inputName;
     private final String outputName;
     private final Map<String, float[]> start;
+    private final OnnxOps ops = new OnnxOps(this);
 
     OnnxModule(String fileName, GraphProto graph, long opset, Map<String, Const> constants, Map<String, String> aliases, Plan plan,
                String inputName, String outputName, Map<String, float[]> start) {
@@ -109,7 +106,7 @@ final class OnnxModule extends Module {
             Object[] out;
             try {
                 Planned p = plan.layers.get(i);
-                out = p != null ? layer(n, p.layer(), env) : op(n, env);
+                out = p != null ? layer(n, p.layer(), env) : ops.op(n, env);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new IllegalArgumentException(fileName + ": node " + i + " '" + n.getName() + "' (" + n.getOpType() + "): "
                         + e.getMessage(), e);
@@ -144,11 +141,11 @@ final class OnnxModule extends Module {
         return v;
     }
 
-    private Object in(NodeProto n, Map<String, Object> env, int k) {
+    Object in(NodeProto n, Map<String, Object> env, int k) {
         return k < n.getInputCount() ? value(env, n.getInput(k)) : null;
     }
 
-    private Expr expr(NodeProto n, Map<String, Object> env, int k) {
+    Expr expr(NodeProto n, Map<String, Object> env, int k) {
         return expr(in(n, env, k));
     }
 
@@ -196,332 +193,5 @@ final class OnnxModule extends Module {
             default:
                 return new Object[] {layer.apply(expr(n, env, 0))};
         }
-    }
-
-    // ---- Ops -------------------------------------------------------------------------------------------------
-
-    private Object[] op(NodeProto n, Map<String, Object> env) {
-        Object a = in(n, env, 0);
-        return switch (n.getOpType()) {
-            case "Identity" -> new Object[] {a};
-            case "Dropout" -> new Object[] {a, new Unavailable("a dropout mask, which inference graphs do not have")};
-            case "Constant" -> new Object[] {constant(n)};
-            default -> new Object[] {single(n, env, a)};
-        };
-    }
-
-    private Object single(NodeProto n, Map<String, Object> env, Object a) {
-        switch (n.getOpType()) {
-            case "Add": return expr(a).plus(expr(n, env, 1));
-            case "Sub": return expr(a).minus(expr(n, env, 1));
-            case "Mul": return expr(a).times(expr(n, env, 1));
-            case "Div": return expr(a).div(expr(n, env, 1));
-            case "Pow": return expr(a).pow(expr(n, env, 1));
-            case "Relu": return expr(a).relu();
-            case "Tanh": return expr(a).tanh();
-            case "Sigmoid": return expr(a).sigmoid();
-            case "Exp": return expr(a).exp();
-            case "Log": return expr(a).log();
-            case "Sqrt": return expr(a).sqrt();
-            case "Neg": return expr(a).neg();
-            case "Abs": return expr(a).abs();
-            case "Erf": return expr(a).erf();
-            case "Softplus": return expr(a).softplus();
-            case "LeakyRelu": return expr(a).leakyRelu(OnnxImport.attrF(n, "alpha", 0.01f));
-            case "Elu": return expr(a).elu(OnnxImport.attrF(n, "alpha", 1f));
-            case "Clip": return clip(n, env, expr(a));
-            case "Softmax":
-            case "LogSoftmax": {
-                Expr x = expr(a);
-                long axis = OnnxImport.attrI(n, "axis", opset < 13 ? 1 : -1);
-                if (axis != -1 && axis != x.rank() - 1) {
-                    throw new IllegalArgumentException("NetDSL takes " + n.getOpType() + " over the last axis only, not axis " + axis);
-                }
-                return n.getOpType().equals("Softmax") ? x.softmax() : x.logSoftmax();
-            }
-            case "MatMul": return expr(a).matmul(expr(n, env, 1));
-            case "Gemm": {
-                Expr b = expr(n, env, 1);
-                Expr y = expr(a).matmul(OnnxImport.attrI(n, "transB", 0) == 1 ? b.t() : b);
-                return n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? y.plus(expr(n, env, 2)) : y;
-            }
-            case "MaxPool":
-            case "AveragePool": return pool(n, expr(a));
-            case "Pad": return pad(n, env, a);
-            case "Flatten": {
-                Expr x = expr(a);
-                if (OnnxImport.attrI(n, "axis", 1) != 1) {
-                    throw new IllegalArgumentException("NetDSL flattens from axis 1 only");
-                }
-                long features = 1;
-                for (int i = 1; i < x.rank(); i++) {
-                    features *= x.shape()[i];
-                }
-                return x.reshape(-1, features);
-            }
-            case "Reshape": return reshape(expr(a), (Const) in(n, env, 1));
-            case "Transpose": {
-                Expr x = expr(a);
-                long[] perm = OnnxImport.attrInts(n, "perm", null);
-                int[] order = new int[x.rank()];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = perm != null ? (int) perm[i] : order.length - 1 - i;
-                }
-                return x.permute(order);
-            }
-            case "Squeeze":
-            case "Unsqueeze": return squeeze(n, env, a);
-            case "Shape": {
-                long[] shape = expr(a).shape();
-                double[] v = new double[shape.length];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = shape[i] < 0 ? Double.NaN : shape[i];
-                }
-                return new Const(v, new long[] {v.length}, TensorProto.DataType.INT64_VALUE, true);
-            }
-            case "Gather": return gather(n, env, a);
-            case "Slice": return slice(n, env, expr(a));
-            case "Concat": return concat(n, env);
-            case "ConstantOfShape": {
-                Const shape = (Const) a;
-                Const fill = OnnxImport.attr(n, "value") == null ? null : tensor(OnnxImport.attr(n, "value").getT());
-                double value = fill == null ? 0 : fill.v()[0];
-                boolean open = Arrays.stream(shape.v()).anyMatch(Double::isNaN);
-                if (open) {
-                    if (value != 0) {
-                        throw new IllegalArgumentException("it fills a batch-shaped tensor with " + value + "; NetDSL takes zeros only");
-                    }
-                    return new Zeros(shape.longs());
-                }
-                long[] dims = shape.longs();
-                double[] v = new double[(int) Arrays.stream(dims).reduce(1, (p, q) -> p * q)];
-                Arrays.fill(v, value);
-                return new Const(v, dims, fill == null ? TensorProto.DataType.FLOAT_VALUE : fill.dataType(), false);
-            }
-            case "Cast": {
-                int to = (int) OnnxImport.attrI(n, "to", 0);
-                if (a instanceof Const c) {
-                    return new Const(c.v(), c.dims(), to, c.symbolic());
-                }
-                return expr(a).cast(switch (to) {
-                    case TensorProto.DataType.FLOAT_VALUE -> DType.FLOAT32;
-                    case TensorProto.DataType.INT32_VALUE -> DType.INT32;
-                    case TensorProto.DataType.INT64_VALUE -> DType.INT64;
-                    default -> throw new IllegalArgumentException("NetDSL casts to float, int32 or int64, not "
-                            + OnnxReader.typeName(to));
-                });
-            }
-            case "ReduceMean":
-            case "ReduceSum": return reduce(n, env, expr(a));
-            default: throw new IllegalArgumentException("NetDSL has no op for it here");
-        }
-    }
-
-    private Expr clip(NodeProto n, Map<String, Object> env, Expr x) {
-        Double lo = null;
-        Double hi = null;
-        if (opset < 11) {
-            lo = OnnxImport.attr(n, "min") == null ? null : (double) OnnxImport.attrF(n, "min", 0);
-            hi = OnnxImport.attr(n, "max") == null ? null : (double) OnnxImport.attrF(n, "max", 0);
-        } else {
-            lo = in(n, env, 1) instanceof Const c ? c.v()[0] : null;
-            hi = in(n, env, 2) instanceof Const c ? c.v()[0] : null;
-        }
-        if (lo != null && hi != null) {
-            return x.hardtanh(lo, hi);
-        }
-        Expr y = lo != null ? x.maximum(Expr.scalar(lo)) : x;
-        return hi != null ? y.minimum(Expr.scalar(hi)) : y;
-    }
-
-    private Expr pool(NodeProto n, Expr x) {
-        long[] k = OnnxImport.attrInts(n, "kernel_shape", null);
-        long[] s = OnnxImport.attrInts(n, "strides", new long[] {1, 1});
-        long[] pads = OnnxImport.attrInts(n, "pads", new long[4]);
-        long[] dil = OnnxImport.attrInts(n, "dilations", new long[] {1, 1});
-        if (k == null || k.length != 2 || Arrays.stream(pads).anyMatch(p -> p != 0) || OnnxImport.attrI(n, "ceil_mode", 0) != 0
-                || Arrays.stream(dil).anyMatch(d -> d != 1) || !OnnxImport.attrS(n, "auto_pad", "NOTSET").equals("NOTSET")) {
-            throw new IllegalArgumentException("NetDSL pools 2-D windows without padding, dilation or ceil mode");
-        }
-        int[] kernel = {(int) k[0], (int) k[1]};
-        int[] stride = {(int) s[0], (int) s[1]};
-        return n.getOpType().equals("MaxPool") ? x.maxPool2d(kernel, stride) : x.avgPool2d(kernel, stride);
-    }
-
-    /** The all-zero Pad PyTorch 1.13 writes before AveragePool: nothing to do; any real padding is refused. */
-    private Object pad(NodeProto n, Map<String, Object> env, Object a) {
-        long[] pads = opset < 11 ? OnnxImport.attrInts(n, "pads", new long[0]) : ((Const) in(n, env, 1)).longs();
-        if (Arrays.stream(pads).anyMatch(p -> p != 0)) {
-            throw new IllegalArgumentException("NetDSL reads Pad only when it pads nothing (as PyTorch writes before AveragePool);"
-                    + " this one pads " + Arrays.toString(pads));
-        }
-        return a;
-    }
-
-    private static Expr reshape(Expr x, Const shape) {
-        long[] dims = new long[shape.v().length];
-        int open = -1;
-        int explicit = -1;
-        long known = 1;
-        for (int i = 0; i < dims.length; i++) {
-            double d = shape.v()[i];
-            if (Double.isNaN(d)) {
-                if (open >= 0) {
-                    throw new IllegalArgumentException("it reshapes with two sizes read from the batch");
-                }
-                open = i;
-                dims[i] = -1;
-            } else {
-                dims[i] = d == 0 && i < x.rank() ? x.shape()[i] : (long) d;
-                if (dims[i] == -1) {
-                    explicit = i;
-                } else if (dims[i] > 0) {
-                    known *= dims[i];
-                }
-            }
-        }
-        if (open >= 0 && explicit >= 0) {
-            // x.view(x.size(0), -1): the batch stays open, the -1 is what the rest holds.
-            long rest = 1;
-            for (int i = 1; i < x.rank(); i++) {
-                rest *= x.shape()[i];
-            }
-            dims[explicit] = rest / known;
-        }
-        return x.reshape(dims);
-    }
-
-    private Object squeeze(NodeProto n, Map<String, Object> env, Object a) {
-        boolean un = n.getOpType().equals("Unsqueeze");
-        long[] axes = opset < 13 ? OnnxImport.attrInts(n, "axes", null) : in(n, env, 1) == null ? null : ((Const) in(n, env, 1)).longs();
-        long[] shape = a instanceof Const c ? c.dims() : expr(a).shape();
-        List<Long> dims = new ArrayList<>();
-        for (long d : shape) {
-            dims.add(d);
-        }
-        int rank = shape.length + (un ? axes.length : 0);
-        if (axes == null) {
-            dims.removeIf(d -> d == 1);
-        } else {
-            long[] sorted = Arrays.stream(axes).map(ax -> ax < 0 ? ax + rank : ax).sorted().toArray();
-            for (int i = sorted.length - 1; i >= 0 && !un; i--) {
-                dims.remove((int) sorted[i]);
-            }
-            for (int i = 0; i < sorted.length && un; i++) {
-                dims.add((int) sorted[i], 1L);
-            }
-        }
-        long[] out = dims.stream().mapToLong(Long::longValue).toArray();
-        if (a instanceof Const c) {
-            return new Const(c.v(), out, c.dataType(), c.symbolic());
-        }
-        return expr(a).reshape(out);
-    }
-
-    private Object gather(NodeProto n, Map<String, Object> env, Object data) {
-        Object idx = in(n, env, 1);
-        int axis = (int) OnnxImport.attrI(n, "axis", 0);
-        if (data instanceof Const c && idx instanceof Const i && c.dims().length == 1) {
-            long[] at = i.longs();
-            double[] v = new double[at.length];
-            for (int k = 0; k < at.length; k++) {
-                v[k] = c.v()[(int) (at[k] < 0 ? at[k] + c.v().length : at[k])];
-            }
-            return new Const(v, i.dims(), c.dataType(), c.symbolic());
-        }
-        Expr x = expr(data);
-        axis = axis < 0 ? axis + x.rank() : axis;
-        if (idx instanceof Const i && i.dims().length == 0) {
-            long at = i.longs()[0];
-            return x.select(axis, (int) (at < 0 ? at + x.shape()[axis] : at));
-        }
-        if (axis != 0) {
-            throw new IllegalArgumentException("NetDSL gathers computed indices along axis 0 only");
-        }
-        return x.gather(expr(idx));
-    }
-
-    /** Slice with step 1 along one axis (opset 10 on: starts, ends, axes as inputs). */
-    private Expr slice(NodeProto n, Map<String, Object> env, Expr x) {
-        if (opset < 10) {
-            throw new IllegalArgumentException("NetDSL reads Slice from opset 10 on");
-        }
-        long[] starts = ((Const) in(n, env, 1)).longs();
-        long[] ends = ((Const) in(n, env, 2)).longs();
-        long[] axes = in(n, env, 3) instanceof Const c ? c.longs() : new long[] {0};
-        long[] steps = in(n, env, 4) instanceof Const c ? c.longs() : new long[] {1};
-        if (starts.length != 1 || axes.length != 1 || steps[0] != 1) {
-            throw new IllegalArgumentException("NetDSL slices one axis with step 1");
-        }
-        int axis = (int) (axes[0] < 0 ? axes[0] + x.rank() : axes[0]);
-        long size = x.shape()[axis];
-        long from = Math.max(0, Math.min(size, starts[0] < 0 ? starts[0] + size : starts[0]));
-        long to = Math.max(from, Math.min(size, ends[0] < 0 ? ends[0] + size : ends[0]));
-        return x.narrow(axis, (int) from, (int) (to - from));
-    }
-
-    private Object concat(NodeProto n, Map<String, Object> env) {
-        List<Object> parts = new ArrayList<>();
-        for (int k = 0; k < n.getInputCount(); k++) {
-            parts.add(in(n, env, k));
-        }
-        if (parts.stream().allMatch(p -> p instanceof Const c && c.dims().length == 1)) {
-            List<Double> v = new ArrayList<>();
-            boolean symbolic = false;
-            for (Object p : parts) {
-                Const c = (Const) p;
-                symbolic |= c.symbolic();
-                for (double d : c.v()) {
-                    v.add(d);
-                }
-            }
-            return new Const(v.stream().mapToDouble(Double::doubleValue).toArray(), new long[] {v.size()},
-                    ((Const) parts.get(0)).dataType(), symbolic);
-        }
-        Expr[] exprs = parts.stream().map(OnnxModule::expr).toArray(Expr[]::new);
-        int axis = (int) OnnxImport.attrI(n, "axis", 0);
-        return Expr.concat(axis < 0 ? axis + exprs[0].rank() : axis, exprs);
-    }
-
-    private Expr reduce(NodeProto n, Map<String, Object> env, Expr x) {
-        long[] axes = n.getOpType().equals("ReduceSum") && opset >= 13
-                ? (in(n, env, 1) == null ? null : ((Const) in(n, env, 1)).longs()) : OnnxImport.attrInts(n, "axes", null);
-        boolean keep = OnnxImport.attrI(n, "keepdims", 1) == 1;
-        if (axes == null) {
-            throw new IllegalArgumentException("NetDSL reduces over given axes only");
-        }
-        long[] shape = x.shape();
-        long[] sorted = Arrays.stream(axes).map(ax -> ax < 0 ? ax + shape.length : ax).sorted().toArray();
-        Expr y = x;
-        for (int i = sorted.length - 1; i >= 0; i--) {
-            y = n.getOpType().equals("ReduceSum") ? y.sum((int) sorted[i]) : y.mean((int) sorted[i]);
-        }
-        if (keep) {
-            long[] dims = shape.clone();
-            for (long ax : sorted) {
-                dims[(int) ax] = 1;
-            }
-            y = y.reshape(dims);
-        }
-        return y;
-    }
-
-    private static Const constant(NodeProto n) {
-        AttributeProto a = n.getAttribute(0);
-        return switch (a.getName()) {
-            case "value" -> tensor(a.getT());
-            case "value_float" -> new Const(new double[] {a.getF()}, new long[0], TensorProto.DataType.FLOAT_VALUE, false);
-            case "value_int" -> new Const(new double[] {a.getI()}, new long[0], TensorProto.DataType.INT64_VALUE, false);
-            case "value_floats" -> new Const(a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray(),
-                    new long[] {a.getFloatsCount()}, TensorProto.DataType.FLOAT_VALUE, false);
-            case "value_ints" -> new Const(a.getIntsList().stream().mapToDouble(Long::doubleValue).toArray(),
-                    new long[] {a.getIntsCount()}, TensorProto.DataType.INT64_VALUE, false);
-            default -> throw new IllegalArgumentException("NetDSL reads Constant's value, value_float(s) and value_int(s), not "
-                    + a.getName());
-        };
-    }
-
-    private static Const tensor(TensorProto t) {
-        return new Const(OnnxReader.values(t, "a Constant"), OnnxReader.dims(t), t.getDataType(), false);
     }
 }
