@@ -46,6 +46,19 @@ class Final(nn.Module):
         return self.head(h[-1])
 
 
+class Two(nn.Module):
+    """A two-layer LSTM (PyTorch writes two LSTM nodes and slices their stacked zero states), read at the last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(3, 4, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h, _ = self.rnn(x)
+        return self.fc(h[:, -1])
+
+
 class ViewNet(nn.Module):
     """The classic tutorial CNN style: functional activations and x.view(x.size(0), -1), softmax at the end."""
 
@@ -74,12 +87,18 @@ def cases():
         lambda n: torch.randn(n, 3), True
     yield "lstm_final", Final(), lambda n: torch.randn(n, 5, 3), True
     yield "cnn_view", ViewNet(), lambda n: torch.randn(n, 2, 8, 8), True
+    # Exported with a fixed batch size (no dynamic axes): PyTorch writes the batch of 2 into the reshape.
+    yield "cnn_view_fixed", ViewNet(), lambda n: torch.randn(n, 2, 8, 8), True, {"dynamic": False}
+    yield "mlp_opset9", nn.Sequential(nn.Linear(4, 5), nn.Sigmoid(), nn.Linear(5, 2)), lambda n: torch.randn(n, 4), True, \
+        {"opset": 9}
+    yield "lstm_two_layers", Two(), lambda n: torch.randn(n, 5, 3), False, {}
     yield "lstm", Seq("lstm"), lambda n: torch.randint(0, 10, (n, 6)), True
     yield "gru", Seq("gru"), lambda n: torch.randint(0, 10, (n, 6)), True
 
 
 def main():
-    for name, net, data, same_step in cases():
+    for name, net, data, same_step, *options in cases():
+        options = options[0] if options else {}
         torch.manual_seed(1)
         for m in net.modules():  # running statistics and affine values that are not their defaults
             if isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -89,8 +108,9 @@ def main():
                 m.bias.data.uniform_(-0.5, 0.5)
         net.eval()
         probe = data(3)
+        dynamic = {"input": {0: "batch"}, "output": {0: "batch"}} if options.get("dynamic", True) else None
         torch.onnx.export(net, data(2), str(OUT / f"{name}.onnx"), input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                          dynamic_axes=dynamic, opset_version=options.get("opset", 14))
         with torch.no_grad():
             output = net(probe)
         x = data(4)
@@ -104,7 +124,7 @@ def main():
         record = {
             "probe": probe.flatten().tolist(), "probe_shape": list(probe.shape), "output": output.flatten().tolist(),
             "x": x.flatten().tolist(), "x_shape": list(x.shape), "y": y.flatten().tolist(), "y_shape": list(y.shape),
-            "same_step": same_step, "loss": loss.item(),
+            "same_step": same_step, "loss": loss.item(), "fixed_batch": not options.get("dynamic", True),
             "after": {k: v.flatten().tolist() for k, v in net.state_dict().items() if v.dtype == torch.float32},
         }
         (OUT / f"{name}.json").write_text(json.dumps(record))

@@ -175,7 +175,7 @@ final class OnnxImport {
                     + " LayerNormalization with initializers); there is nothing to make a net of");
         }
         OnnxModule module = new OnnxModule(file.getFileName().toString(), graph, opset, constants, aliases, plan, input.getName(),
-                graph.getOutput(0).getName(), start);
+                graph.getOutput(0).getName(), start, dims.get(0).hasDimValue() ? dims.get(0).getDimValue() : -1);
         return Net.module(module, type, example);
     }
 

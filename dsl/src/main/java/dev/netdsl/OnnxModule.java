@@ -60,6 +60,8 @@ final class OnnxModule extends Module {
     private final String fileName;
     private final GraphProto graph;
     final long opset;
+    /** The batch size the file's input fixes (exported without a dynamic batch axis), or -1. */
+    final long fixedBatch;
     private final Map<String, Const> constants;
     private final Map<String, String> aliases;
     private final Plan plan;
@@ -70,8 +72,9 @@ final class OnnxModule extends Module {
     private final OnnxOps ops = new OnnxOps(this);
 
     OnnxModule(String fileName, GraphProto graph, long opset, Map<String, Const> constants, Map<String, String> aliases, Plan plan,
-               String inputName, String outputName, Map<String, float[]> start) {
+               String inputName, String outputName, Map<String, float[]> start, long fixedBatch) {
         this.fileName = fileName;
+        this.fixedBatch = fixedBatch;
         this.graph = graph;
         this.opset = opset;
         this.constants = constants;

@@ -84,7 +84,7 @@ final class OnnxOps {
                 }
                 return x.reshape(-1, features);
             }
-            case "Reshape": return reshape(OnnxModule.expr(a), (Const) module.in(n, env, 1));
+            case "Reshape": return reshape(OnnxModule.expr(a), (Const) module.in(n, env, 1), module.fixedBatch);
             case "Transpose": {
                 Expr x = OnnxModule.expr(a);
                 long[] perm = OnnxImport.attrInts(n, "perm", null);
@@ -105,7 +105,7 @@ final class OnnxOps {
                 return new Const(v, new long[] {v.length}, TensorProto.DataType.INT64_VALUE, true);
             }
             case "Gather": return gather(n, env, a);
-            case "Slice": return slice(n, env, OnnxModule.expr(a));
+            case "Slice": return slice(n, env, a);
             case "Concat": return concat(n, env);
             case "ConstantOfShape": {
                 Const shape = (Const) a;
@@ -183,7 +183,17 @@ final class OnnxOps {
         return a;
     }
 
-    private static Expr reshape(Expr x, Const shape) {
+    /**
+     * {@code x} reshaped; NaN in {@code shape} is the open batch size. A file exported with a fixed batch size
+     * ({@code fixedBatch}, else -1) has that size written into its reshapes: as the first size of a batch-first
+     * value it stands for the batch.
+     */
+    private static Expr reshape(Expr x, Const shape, long fixedBatch) {
+        if (fixedBatch > 0 && shape.v().length > 0 && shape.v()[0] == fixedBatch && x.rank() > 0 && x.shape()[0] < 0) {
+            double[] v = shape.v().clone();
+            v[0] = Double.NaN;
+            shape = new Const(v, shape.dims(), shape.dataType(), true);
+        }
         long[] dims = new long[shape.v().length];
         int open = -1;
         int explicit = -1;
@@ -266,10 +276,10 @@ final class OnnxOps {
         return x.gather(OnnxModule.expr(idx));
     }
 
-    /** Slice with step 1 along one axis (module.opset 10 on: starts, ends, axes as inputs). */
-    private Expr slice(NodeProto n, Map<String, Object> env, Expr x) {
+    /** Slice with step 1 along one axis (opset 10 on: starts, ends, axes as inputs); of zeros, zeros. */
+    private Object slice(NodeProto n, Map<String, Object> env, Object a) {
         if (module.opset < 10) {
-            throw new IllegalArgumentException("NetDSL reads Slice from module.opset 10 on");
+            throw new IllegalArgumentException("NetDSL reads Slice from opset 10 on");
         }
         long[] starts = ((Const) module.in(n, env, 1)).longs();
         long[] ends = ((Const) module.in(n, env, 2)).longs();
@@ -278,11 +288,18 @@ final class OnnxOps {
         if (starts.length != 1 || axes.length != 1 || steps[0] != 1) {
             throw new IllegalArgumentException("NetDSL slices one axis with step 1");
         }
-        int axis = (int) (axes[0] < 0 ? axes[0] + x.rank() : axes[0]);
-        long size = x.shape()[axis];
+        long[] shape = a instanceof Zeros z ? z.dims() : OnnxModule.expr(a).shape();
+        int axis = (int) (axes[0] < 0 ? axes[0] + shape.length : axes[0]);
+        long size = shape[axis];
         long from = Math.max(0, Math.min(size, starts[0] < 0 ? starts[0] + size : starts[0]));
         long to = Math.max(from, Math.min(size, ends[0] < 0 ? ends[0] + size : ends[0]));
-        return x.narrow(axis, (int) from, (int) (to - from));
+        if (a instanceof Zeros) {
+            // A layer's share of a stacked recurrence's zero initial states (a 2-layer LSTM's [2, batch, hidden]).
+            long[] dims = shape.clone();
+            dims[axis] = to - from;
+            return new Zeros(dims);
+        }
+        return OnnxModule.expr(a).narrow(axis, (int) from, (int) (to - from));
     }
 
     private Object concat(NodeProto n, Map<String, Object> env) {
