@@ -92,6 +92,9 @@ def cases():
     yield "mlp_opset9", nn.Sequential(nn.Linear(4, 5), nn.Sigmoid(), nn.Linear(5, 2)), lambda n: torch.randn(n, 4), True, \
         {"opset": 9}
     yield "lstm_two_layers", Two(), lambda n: torch.randn(n, 5, 3), False, {}
+    # LayerNorm, which PyTorch writes out op by op before opset 17 (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add).
+    yield "mlp_layernorm", nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.ReLU(), nn.Linear(6, 2)), \
+        lambda n: torch.randn(n, 4), True, {}
     yield "lstm", Seq("lstm"), lambda n: torch.randint(0, 10, (n, 6)), True
     yield "gru", Seq("gru"), lambda n: torch.randint(0, 10, (n, 6)), True
 

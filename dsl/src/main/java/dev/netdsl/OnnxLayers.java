@@ -32,6 +32,7 @@ final class OnnxLayers {
             case "Gather" -> embedding(i, n);
             case "LSTM", "GRU" -> recurrent(i, n);
             case "LayerNormalization" -> layerNorm(i, n);
+            case "Add" -> writtenOutLayerNorm(i, n);
             default -> {
             }
         }
@@ -248,6 +249,95 @@ final class OnnxLayers {
         g.plan.layers.put(i, new OnnxModule.Planned(name, Layers.layerNorm(dim).eps(OnnxImport.attrF(n, "epsilon", 1e-5f))));
         g.start.put(name + ".weight", scale.floats());
         g.start.put(name + ".bias", b == null ? new float[dim] : b.floats());
+    }
+
+    /**
+     * PyTorch before opset 17 writes LayerNorm out: y = (x - mean) / sqrt(mean((x - mean)^2) + eps) * w + b over the last
+     * axis. Found ending at this Add (with w and b initializers), it becomes one LayerNorm layer whose weight and bias
+     * train, planned here and reading x; the ops before it are absorbed.
+     */
+    private void writtenOutLayerNorm(int i, NodeProto add) {
+        Integer mul = producerOf(add, "Mul");
+        Const b = bias(add);
+        if (mul == null || b == null) {
+            return;
+        }
+        NodeProto m = g.graph.getNode(mul);
+        Integer div = producerOf(m, "Div");
+        Const w = bias(m);
+        if (div == null || w == null || w.v().length != b.v().length) {
+            return;
+        }
+        NodeProto d = g.graph.getNode(div);
+        Integer sub = g.producer.get(d.getInput(0));
+        Integer sqrt = g.producer.get(d.getInput(1));
+        if (sub == null || sqrt == null || !op(sub, "Sub") || !op(sqrt, "Sqrt")) {
+            return;
+        }
+        NodeProto sb = g.graph.getNode(sub);
+        Integer mean = g.producer.get(sb.getInput(1));
+        Integer eps = g.producer.get(g.graph.getNode(sqrt).getInput(0));
+        if (mean == null || eps == null || !op(mean, "ReduceMean") || !op(eps, "Add")
+                || !g.graph.getNode(mean).getInput(0).equals(sb.getInput(0))) {
+            return;
+        }
+        NodeProto e = g.graph.getNode(eps);
+        Integer var = g.producer.get(e.getInput(0));
+        Const epsilon = valueOf(e.getInput(1));
+        if (var == null || !op(var, "ReduceMean") || epsilon == null || epsilon.v().length != 1) {
+            return;
+        }
+        Integer pow = g.producer.get(g.graph.getNode(var).getInput(0));
+        if (pow == null || !op(pow, "Pow") || !g.graph.getNode(pow).getInput(0).equals(sb.getOutput(0))) {
+            return;
+        }
+        long[] axes = OnnxImport.attrInts(g.graph.getNode(mean), "axes", null);
+        if (axes == null || axes.length != 1 || axes[0] != -1) {
+            return;
+        }
+        int dim = w.v().length;
+        String name = layerName(i, "");
+        g.plan.layers.put(i, new OnnxModule.Planned(name, Layers.layerNorm(dim).eps(epsilon.v()[0]), sb.getInput(0)));
+        g.plan.absorbed.addAll(java.util.List.of(mean, sub, pow, var, eps, sqrt, div, mul));
+        g.start.put(name + ".weight", w.floats());
+        g.start.put(name + ".bias", b.floats());
+    }
+
+    /** An initializer's value, or a Constant node's; null for a computed value. */
+    private Const valueOf(String name) {
+        Const c = g.constant(name);
+        Integer p = g.producer.get(name);
+        if (c == null && p != null && op(p, "Constant") && g.graph.getNode(p).getAttribute(0).getName().equals("value")) {
+            TensorProto t = g.graph.getNode(p).getAttribute(0).getT();
+            c = new Const(OnnxReader.values(t, "a Constant"), OnnxReader.dims(t), t.getDataType(), false);
+        }
+        return c;
+    }
+
+    /** The node of type {@code op} that gives one of {@code n}'s two inputs, or null. */
+    private Integer producerOf(NodeProto n, String op) {
+        for (String in : n.getInputList()) {
+            Integer p = g.producer.get(in);
+            if (p != null && op(p, op)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The 1-D float initializer among {@code n}'s inputs, or null. */
+    private Const bias(NodeProto n) {
+        for (String in : n.getInputList()) {
+            Const c = g.constant(in);
+            if (c != null && c.dims().length == 1 && c.dataType() == TensorProto.DataType.FLOAT_VALUE) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private boolean op(int node, String type) {
+        return g.graph.getNode(node).getOpType().equals(type);
     }
 
     /**

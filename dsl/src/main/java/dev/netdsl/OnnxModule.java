@@ -47,7 +47,10 @@ final class OnnxModule extends Module {
     }
 
     /** A layer planned for a node, under its name. */
-    record Planned(String name, Layer layer) {
+    record Planned(String name, Layer layer, String input) {
+        Planned(String name, Layer layer) {
+            this(name, layer, null);
+        }
     }
 
     /** What {@link OnnxImport} decided per node: the layers, and the Add nodes folded into the MatMul before them. */
@@ -55,6 +58,8 @@ final class OnnxModule extends Module {
         final Map<Integer, Planned> layers = new java.util.TreeMap<>();
         /** Add node -> the MatMul whose Linear layer took its bias. */
         final Map<Integer, Integer> folded = new HashMap<>();
+        /** Nodes a layer planned at a later node computes (the ops of a layer norm PyTorch wrote out). */
+        final java.util.Set<Integer> absorbed = new java.util.HashSet<>();
     }
 
     private final String fileName;
@@ -103,13 +108,13 @@ final class OnnxModule extends Module {
         env.put(inputName, x);
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
-            if (plan.folded.containsKey(i) || aliases.containsKey(n.getOutputCount() > 0 ? n.getOutput(0) : "")) {
+            if (plan.folded.containsKey(i) || plan.absorbed.contains(i) || aliases.containsKey(n.getOutputCount() > 0 ? n.getOutput(0) : "")) {
                 continue;
             }
             Object[] out;
             try {
                 Planned p = plan.layers.get(i);
-                out = p != null ? layer(n, p.layer(), env) : ops.op(n, env);
+                out = p != null ? layer(n, p, env) : ops.op(n, env);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new IllegalArgumentException(fileName + ": node " + i + " '" + n.getName() + "' (" + n.getOpType() + "): "
                         + e.getMessage(), e);
@@ -171,9 +176,40 @@ final class OnnxModule extends Module {
                 + " data, which NetDSL does only for a recurrence's initial state");
     }
 
+    /**
+     * A layer over the last axis (Linear, LayerNorm, BatchNorm over [N, C]) applied to {@code x}; NetDSL's layers take
+     * the batch first, so a value with the batch elsewhere (attention's [T, batch, E]) is permuted there and back.
+     */
+    private static Expr lastAxis(Layer layer, Expr x) {
+        long[] shape = x.shape();
+        int batch = -1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                batch = i;
+                break;
+            }
+        }
+        if (batch <= 0 || batch == shape.length - 1) {
+            return layer.apply(x);
+        }
+        int[] perm = new int[shape.length];
+        int[] back = new int[shape.length];
+        perm[0] = batch;
+        for (int i = 0, k = 1; i < shape.length; i++) {
+            if (i != batch) {
+                perm[k++] = i;
+            }
+        }
+        for (int i = 0; i < perm.length; i++) {
+            back[perm[i]] = i;
+        }
+        return layer.apply(x.permute(perm)).permute(back);
+    }
+
     // ---- Layers ----------------------------------------------------------------------------------------------
 
-    private Object[] layer(NodeProto n, Layer layer, Map<String, Object> env) {
+    private Object[] layer(NodeProto n, Planned p, Map<String, Object> env) {
+        Layer layer = p.layer();
         switch (n.getOpType()) {
             case "Gather":
                 return new Object[] {layer.apply(expr(n, env, 1))};
@@ -194,7 +230,7 @@ final class OnnxModule extends Module {
                 return new Object[] {y, last, new Unavailable("the final cell state, which NetDSL's LSTM does not give out")};
             }
             default:
-                return new Object[] {layer.apply(expr(n, env, 0))};
+                return new Object[] {lastAxis(layer, p.input() != null ? expr(value(env, p.input())) : expr(n, env, 0))};
         }
     }
 }

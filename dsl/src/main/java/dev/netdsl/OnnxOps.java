@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ONNX nodes {@link OnnxModule} runs as {@link Expr} ops (every node that is not a layer): element-wise math and
@@ -36,6 +37,9 @@ final class OnnxOps {
     }
 
     private Object single(NodeProto n, Map<String, Object> env, Object a) {
+        if (Set.of("Add", "Sub", "Mul", "Div").contains(n.getOpType()) && a instanceof Const x && module.in(n, env, 1) instanceof Const y) {
+            return arithmetic(n.getOpType(), x, y);
+        }
         switch (n.getOpType()) {
             case "Add": return OnnxModule.expr(a).plus(module.expr(n, env, 1));
             case "Sub": return OnnxModule.expr(a).minus(module.expr(n, env, 1));
@@ -140,6 +144,31 @@ final class OnnxOps {
             case "ReduceSum": return reduce(n, env, OnnxModule.expr(a));
             default: throw new IllegalArgumentException("NetDSL has no op for it here");
         }
+    }
+
+    /**
+     * Shape arithmetic on constants, element-wise with a scalar broadcast; NaN (the open batch size) stays NaN, so
+     * {@code batch * heads} is still "the batch" to a reshape. Integer division truncates, as ONNX's does.
+     */
+    private static Const arithmetic(String op, Const x, Const y) {
+        int n = Math.max(x.v().length, y.v().length);
+        if ((x.v().length != n && x.v().length != 1) || (y.v().length != n && y.v().length != 1)) {
+            throw new IllegalArgumentException("NetDSL computes with constants of one shape or a scalar only");
+        }
+        boolean integer = x.integer() && y.integer();
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            double p = x.v()[x.v().length == 1 ? 0 : i];
+            double q = y.v()[y.v().length == 1 ? 0 : i];
+            double r = switch (op) {
+                case "Add" -> p + q;
+                case "Sub" -> p - q;
+                case "Mul" -> p * q;
+                default -> p / q;
+            };
+            v[i] = integer && !Double.isNaN(r) && !Double.isInfinite(r) ? (double) (long) r : r;
+        }
+        return new Const(v, x.v().length == n ? x.dims() : y.dims(), x.dataType(), x.symbolic() || y.symbolic());
     }
 
     private Expr clip(NodeProto n, Map<String, Object> env, Expr x) {
