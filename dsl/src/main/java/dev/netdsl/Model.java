@@ -1,7 +1,5 @@
 package dev.netdsl;
 
-import dev.netdsl.internal.AtomicFiles;
-import dev.netdsl.internal.SavedModels;
 import dev.netdsl.io.LoadOptions;
 import dev.netdsl.io.LoadResult;
 import dev.netdsl.io.TensorFiles;
@@ -9,11 +7,9 @@ import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import org.tensorflow.Signature;
 
 /**
  * A built {@link Net}: a TensorFlow graph holding the forward pass, the loss, the gradients and the
@@ -252,9 +248,7 @@ public final class Model implements AutoCloseable {
      */
     public void save(Path path) {
         Objects.requireNonNull(path, "path");
-        List<Parameter> state = new ArrayList<>(parameters());
-        state.addAll(buffers());
-        TensorFiles.write(path, state);
+        TensorFiles.write(path, Exports.state(this));
     }
 
     /**
@@ -341,15 +335,7 @@ public final class Model implements AutoCloseable {
      */
     public void exportSavedModel(Path dir, boolean overwrite) {
         Objects.requireNonNull(dir, "dir");
-        // The export is a graph of the forward pass alone with the current weights and buffers: no loss, gradients,
-        // optimizer slots or guard checkpoints, so the SavedModel holds exactly the model's state.
-        List<Parameter> state = new ArrayList<>(parameters());
-        state.addAll(buffers());
-        try (Model serving = new Model(net.forwardOnly(), g.rt.device())) {
-            serving.setParameters(state);
-            Signature signature = SavedModels.servingSignature().input("x", serving.g.x).output("y", serving.g.output).build();
-            SavedModels.export(serving.g.rt, signature, dir, overwrite, net.toString());
-        }
+        Exports.savedModel(this, dir, overwrite);
     }
 
     /**
@@ -365,7 +351,7 @@ public final class Model implements AutoCloseable {
      */
     public void exportOnnx(Path file) {
         Objects.requireNonNull(file, "file");
-        AtomicFiles.write(file, OnnxExport.bytes(g, OnnxExport.state(this)));
+        Exports.onnx(this, file);
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.netdsl;
 import dev.netdsl.internal.ParamRef;
 import dev.netdsl.internal.onnx.OnnxWriter;
 import dev.netdsl.layers.Layer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +52,5 @@ final class OnnxExport implements OnnxWriter.Source {
             }
         }
         return layer.typeName();
-    }
-
-    /** The parameters and buffers of a model, for {@link #bytes}. */
-    static List<Parameter> state(Model model) {
-        List<Parameter> state = new ArrayList<>(model.parameters());
-        state.addAll(model.buffers());
-        return state;
     }
 }

@@ -1,0 +1,65 @@
+package dev.netdsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The library's package edges, read from the main sources' imports, are the ones docs/architecture.md draws: a new
+ * edge (io importing layers, internal importing a layer implementation, ...) fails here and has to be a decision,
+ * made in that page too. The edges back into {@code dev.netdsl} are its public types ({@code Expr}, {@code DType},
+ * {@code Parameter}, ...) that the open packages name; see docs/architecture.md for why that cycle stays.
+ */
+class PackageEdgesTest {
+    static final Path MAIN = Path.of("src/main/java");
+    static final Pattern IMPORT = Pattern.compile("^import (dev\\.netdsl(?:\\.[a-z]+)*)\\.([A-Z]\\w*)", Pattern.MULTILINE);
+
+    /** The edges as the architecture page draws them. */
+    static final Set<String> EDGES = Set.of(
+            "dev.netdsl -> dev.netdsl.internal", "dev.netdsl -> dev.netdsl.internal.onnx", "dev.netdsl -> dev.netdsl.io",
+            "dev.netdsl -> dev.netdsl.layers", "dev.netdsl -> dev.netdsl.training",
+            "dev.netdsl.autograd -> dev.netdsl", "dev.netdsl.autograd -> dev.netdsl.internal",
+            "dev.netdsl.autograd -> dev.netdsl.layers", "dev.netdsl.autograd -> dev.netdsl.training",
+            "dev.netdsl.internal -> dev.netdsl", "dev.netdsl.internal -> dev.netdsl.layers", "dev.netdsl.internal -> dev.netdsl.training",
+            "dev.netdsl.internal.onnx -> dev.netdsl", "dev.netdsl.internal.onnx -> dev.netdsl.internal",
+            "dev.netdsl.internal.onnx -> dev.netdsl.layers",
+            "dev.netdsl.io -> dev.netdsl", "dev.netdsl.io -> dev.netdsl.internal", "dev.netdsl.io -> dev.netdsl.internal.onnx",
+            "dev.netdsl.layers -> dev.netdsl", "dev.netdsl.layers -> dev.netdsl.internal",
+            "dev.netdsl.training -> dev.netdsl", "dev.netdsl.training -> dev.netdsl.internal", "dev.netdsl.training -> dev.netdsl.layers");
+
+    /** What the internal packages may name in layers and training: the open interfaces, never an implementation. */
+    static final Set<String> OPEN = Set.of("dev.netdsl.layers.Layer", "dev.netdsl.layers.Settings", "dev.netdsl.layers.ParameterSpec",
+            "dev.netdsl.training.Optimizer", "dev.netdsl.training.Kernels");
+
+    @Test
+    void the_packages_import_each_other_only_as_the_architecture_page_draws() throws IOException {
+        Set<String> edges = new TreeSet<>();
+        Set<String> internalNames = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(MAIN.resolve("dev/netdsl"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(f.getParent()).toString().replace('/', '.');
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        edges.add(pkg + " -> " + m.group(1));
+                    }
+                    boolean internal = pkg.startsWith("dev.netdsl.internal");
+                    if (internal && (m.group(1).equals("dev.netdsl.layers") || m.group(1).equals("dev.netdsl.training"))) {
+                        internalNames.add(m.group(1) + "." + m.group(2));
+                    }
+                }
+            }
+        }
+        assertThat(edges).as("package edges (a new one is an architecture decision: docs/architecture.md)")
+                .containsExactlyInAnyOrderElementsOf(EDGES);
+        assertThat(OPEN).as("internal names only the open interfaces of layers and training").containsAll(internalNames);
+    }
+}
