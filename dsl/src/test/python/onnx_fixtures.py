@@ -59,6 +59,19 @@ class Two(nn.Module):
         return self.fc(h[:, -1])
 
 
+class Encoder(nn.Module):
+    """Token ids, a Transformer encoder layer (PyTorch 1.13 writes its attention and layer norms out op by op), the mean."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 8)
+        self.enc = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc(self.enc(self.emb(x)).mean(1))
+
+
 class ViewNet(nn.Module):
     """The classic tutorial CNN style: functional activations and x.view(x.size(0), -1), softmax at the end."""
 
@@ -95,6 +108,7 @@ def cases():
     # LayerNorm, which PyTorch writes out op by op before opset 17 (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add).
     yield "mlp_layernorm", nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.ReLU(), nn.Linear(6, 2)), \
         lambda n: torch.randn(n, 4), True, {}
+    yield "transformer", Encoder(), lambda n: torch.randint(0, 10, (n, 6)), True, {}
     yield "lstm", Seq("lstm"), lambda n: torch.randint(0, 10, (n, 6)), True
     yield "gru", Seq("gru"), lambda n: torch.randint(0, 10, (n, 6)), True
 

@@ -23,6 +23,9 @@ final class OnnxLayers {
     }
 
     void plan(int i) {
+        if (g.plan.absorbed.contains(i)) {
+            return; // computed by a layer planned for a group of nodes (an attention block)
+        }
         NodeProto n = g.graph.getNode(i);
         switch (n.getOpType()) {
             case "Gemm" -> gemm(i, n);
@@ -33,6 +36,7 @@ final class OnnxLayers {
             case "LSTM", "GRU" -> recurrent(i, n);
             case "LayerNormalization" -> layerNorm(i, n);
             case "Add" -> writtenOutLayerNorm(i, n);
+            case "Softmax" -> writtenOutAttention(i, n);
             default -> {
             }
         }
@@ -296,11 +300,136 @@ final class OnnxLayers {
             return;
         }
         int dim = w.v().length;
-        String name = layerName(i, "");
+        String weight = g.constant(m.getInput(0)) != null ? m.getInput(0) : m.getInput(1); // "enc.norm1.weight" names it
+        String name = layerName(i, weight);
         g.plan.layers.put(i, new OnnxModule.Planned(name, Layers.layerNorm(dim).eps(epsilon.v()[0]), sb.getInput(0)));
         g.plan.absorbed.addAll(java.util.List.of(mean, sub, pow, var, eps, sqrt, div, mul));
         g.start.put(name + ".weight", w.floats());
         g.start.put(name + ".bias", b.floats());
+    }
+
+    /**
+     * PyTorch before opset 17 writes nn.MultiheadAttention (self-attention, batch first, no masks) out op by op under its
+     * module path: a Transpose to [T, batch, E], the in-projection MatMul (+ bias), three Slices, reshapes to
+     * [T, batch * heads, E / heads], the scaled product, one Softmax, the out-projection Gemm and a Transpose back. Found
+     * around this Softmax, the whole group becomes one MultiheadAttention layer (PyTorch's names: in_proj_weight, ...),
+     * planned at the group's last node and reading the group's input; its nodes are absorbed.
+     */
+    private void writtenOutAttention(int i, NodeProto softmax) {
+        String path = modulePath(softmax.getName());
+        if (path == null) {
+            return;
+        }
+        java.util.List<Integer> group = new java.util.ArrayList<>();
+        for (int k = 0; k < g.graph.getNodeCount(); k++) {
+            if (path.equals(modulePath(g.graph.getNode(k).getName()))) {
+                group.add(k);
+            }
+        }
+        Integer inProj = null;
+        Integer outProj = null;
+        int softmaxes = 0;
+        for (int k : group) {
+            NodeProto n = g.graph.getNode(k);
+            Const w = n.getInputCount() > 1 ? g.constant(n.getInput(1)) : null;
+            if (n.getOpType().equals("MatMul") && w != null && w.dims().length == 2 && w.dims()[1] == 3 * w.dims()[0]) {
+                inProj = k;
+            } else if (n.getOpType().equals("Gemm") && w != null && w.dims().length == 2 && w.dims()[0] == w.dims()[1]) {
+                outProj = k;
+            }
+            softmaxes += n.getOpType().equals("Softmax") ? 1 : 0;
+        }
+        int first = group.get(0);
+        int last = group.get(group.size() - 1);
+        NodeProto enter = g.graph.getNode(first);
+        NodeProto leave = g.graph.getNode(last);
+        if (inProj == null || outProj == null || softmaxes != 1 || !enter.getOpType().equals("Transpose")
+                || !java.util.Arrays.equals(OnnxImport.attrInts(enter, "perm", null), new long[] {1, 0, 2})
+                || !leave.getOpType().equals("Transpose") || !outsideOnly(group, leave.getOutput(0))) {
+            return;
+        }
+        NodeProto in = g.graph.getNode(inProj);
+        NodeProto out = g.graph.getNode(outProj);
+        Const inW = g.constant(in.getInput(1)); // [E, 3E]: the in-projection transposed
+        int e = (int) inW.dims()[0];
+        Integer addBias = null;
+        Const inB = null;
+        for (int k : group) {
+            NodeProto n = g.graph.getNode(k);
+            if (n.getOpType().equals("Add") && n.getInputList().contains(in.getOutput(0))) {
+                addBias = k;
+                inB = bias(n);
+            }
+        }
+        Integer reshape = null;
+        for (int k : group) {
+            if (op(k, "Reshape")) {
+                reshape = k;
+                break;
+            }
+        }
+        int heads = reshape == null ? -1 : headsOf(g.graph.getNode(reshape), e);
+        Const outB = out.getInputCount() > 2 ? g.constant(out.getInput(2)) : null;
+        if (addBias == null || inB == null || heads < 1 || OnnxImport.attrI(out, "transB", 0) != 1) {
+            return;
+        }
+        // The in-projection was planned as a Linear (with its bias Add) when its node came by: undo that.
+        OnnxModule.Planned linear = g.plan.layers.remove(inProj);
+        if (linear != null) {
+            g.names.remove(linear.name());
+            g.start.keySet().removeIf(k -> k.startsWith(linear.name() + "."));
+        }
+        g.plan.folded.remove(addBias);
+        String name = path.replace('/', '.');
+        g.plan.layers.put(last, new OnnxModule.Planned(uniqueName(name), Layers.multiheadAttention(e, heads), enter.getInput(0)));
+        for (int k : group) {
+            if (k != last) {
+                g.plan.absorbed.add(k);
+            }
+        }
+        String layer = g.plan.layers.get(last).name();
+        g.start.put(layer + ".in_proj_weight", dev.netdsl.internal.Layouts.transpose(inW.floats(), e, 3 * e));
+        g.start.put(layer + ".in_proj_bias", inB.floats());
+        g.start.put(layer + ".out_proj.weight", g.constant(out.getInput(1)).floats());
+        g.start.put(layer + ".out_proj.bias", outB == null ? new float[e] : outB.floats());
+    }
+
+    /** The heads of a reshape to [T, batch * heads, E / heads]: E over its last size, if that is a constant. */
+    private int headsOf(NodeProto reshape, int e) {
+        Integer concat = g.producer.get(reshape.getInput(1));
+        if (concat == null || !op(concat, "Concat")) {
+            return -1;
+        }
+        NodeProto c = g.graph.getNode(concat);
+        String lastPart = c.getInput(c.getInputCount() - 1);
+        Const d = valueOf(lastPart);
+        Integer p = g.producer.get(lastPart);
+        // PyTorch writes the head size as Unsqueeze(Cast(Cast(Div(E, heads)))): follow it to the Div's divisor.
+        for (int depth = 0; d == null && p != null && depth < 5; depth++) {
+            NodeProto n = g.graph.getNode(p);
+            if (n.getOpType().equals("Div")) {
+                Const heads = valueOf(n.getInput(1));
+                return heads == null || heads.v().length != 1 ? -1 : (int) heads.v()[0];
+            }
+            p = g.producer.get(n.getInput(0));
+        }
+        return d == null || d.v().length != 1 || d.v()[0] < 1 ? -1 : (int) (e / d.v()[0]);
+    }
+
+    /** True if {@code value} is read only by nodes outside {@code group} (the group's one way out). */
+    private boolean outsideOnly(java.util.List<Integer> group, String value) {
+        for (int k = 0; k < g.graph.getNodeCount(); k++) {
+            if (!group.contains(k) && g.graph.getNode(k).getInputList().contains(value)) {
+                return true;
+            }
+        }
+        return g.graph.getOutputList().stream().anyMatch(v -> v.getName().equals(value));
+    }
+
+    /** {@code enc/self_attn} of a node named {@code /enc/self_attn/Softmax}; null for a name without a module path. */
+    private static String modulePath(String node) {
+        int end = node.lastIndexOf('/');
+        return node.startsWith("/") && end > 1 ? node.substring(1, end) : null;
     }
 
     /** An initializer's value, or a Constant node's; null for a computed value. */
@@ -347,7 +476,8 @@ final class OnnxLayers {
     private String layerName(int i, String tensor) {
         String name = null;
         int dot = tensor.lastIndexOf('.');
-        if (!tensor.contains("::") && dot > 0 && g.constants.containsKey(tensor)) {
+        // An initializer, or an Identity of one (PyTorch names a deduplicated tensor so: enc.norm2.weight).
+        if (!tensor.contains("::") && dot > 0 && (g.constants.containsKey(tensor) || g.aliases.containsKey(tensor))) {
             name = tensor.substring(0, dot);
         }
         String node = g.graph.getNode(i).getName();
@@ -358,10 +488,15 @@ final class OnnxLayers {
         if (name == null || name.isEmpty()) {
             name = g.graph.getNode(i).getOpType().toLowerCase(java.util.Locale.ROOT) + i;
         }
-        name = name.replaceAll("[^A-Za-z0-9_.]", "_").replaceAll("^\\.+|\\.+$", "").replaceAll("\\.\\.+", ".");
-        String unique = name;
+        return uniqueName(name);
+    }
+
+    /** {@code name} with characters a layer name can't hold replaced, made unique among the net's layers. */
+    private String uniqueName(String name) {
+        String clean = name.replaceAll("[^A-Za-z0-9_.]", "_").replaceAll("^\\.+|\\.+$", "").replaceAll("\\.\\.+", ".");
+        String unique = clean;
         for (int k = 2; !g.names.add(unique); k++) {
-            unique = name + "_" + k;
+            unique = clean + "_" + k;
         }
         return unique;
     }

@@ -59,7 +59,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp_acts", "mlp_opset9", "mlp_layernorm", "cnn_plain", "cnn", "cnn_view", "cnn_view_fixed", "lstm", "lstm_final",
+    @ValueSource(strings = {"mlp", "mlp_acts", "mlp_opset9", "mlp_layernorm", "cnn_plain", "cnn", "cnn_view", "cnn_view_fixed", "transformer", "lstm", "lstm_final",
         "lstm_two_layers", "gru"})
     void a_pytorch_export_predicts_steps_and_trains_as_pytorch(String name, @TempDir Path tmp) throws Exception {
         JsonNode f = fixture(name);
