@@ -48,6 +48,7 @@ final class OnnxImport {
     final OnnxModule.Plan plan = new OnnxModule.Plan();
     final Map<String, float[]> start = new LinkedHashMap<>();
     private final OnnxLayers layers = new OnnxLayers(this);
+    private final OnnxPatterns patterns = new OnnxPatterns(this);
     final Set<String> names = new HashSet<>();
 
     private OnnxImport(Path file, ModelProto model) {
@@ -88,8 +89,7 @@ final class OnnxImport {
         }
         Set<String> known = new HashSet<>();
         for (TensorProto t : graph.getInitializerList()) {
-            double[] v = OnnxReader.values(t, file.toString()); // refuses external data and unread types here
-            constants.put(t.getName(), new Const(v, OnnxReader.dims(t), t.getDataType(), false));
+            constants.put(t.getName(), Const.of(t, file.toString())); // refuses external data and unread types here
             known.add(t.getName());
         }
         graph.getInputList().forEach(v -> known.add(v.getName()));
@@ -118,9 +118,7 @@ final class OnnxImport {
             Const t = n.getOpType().equals("Transpose") ? constant(n.getInput(0)) : null;
             if (t != null && t.dims().length == 2 && t.dataType() == TensorProto.DataType.FLOAT_VALUE) {
                 // A weight transposed in the graph (NetDSL's own exports store Linear weights so): the transposed values.
-                float[] v = dev.netdsl.internal.Layouts.transpose(t.floats(), (int) t.dims()[0], (int) t.dims()[1]);
-                constants.put(n.getOutput(0), new Const(java.util.stream.IntStream.range(0, v.length).mapToDouble(k -> v[k]).toArray(),
-                        new long[] {t.dims()[1], t.dims()[0]}, t.dataType(), false));
+                constants.put(n.getOutput(0), t.transposed());
                 aliases.put(n.getOutput(0), n.getOutput(0));
             }
         }
@@ -140,6 +138,45 @@ final class OnnxImport {
     /** The initializer {@code name} refers to (through Identity aliases), or null for a computed value. */
     Const constant(String name) {
         return name.isEmpty() ? null : constants.get(root(name));
+    }
+
+    /** An initializer's value or a Constant node's; null for a computed value. */
+    Const valueOf(String name) {
+        Const c = constant(name);
+        Integer p = producer.get(name);
+        return c == null && p != null && graph.getNode(p).getOpType().equals("Constant") ? OnnxOps.constant(graph.getNode(p)) : c;
+    }
+
+    /**
+     * The name for a layer planned at node {@code i}: the module path of a PyTorch initializer ({@code fc1.weight} gives
+     * {@code fc1}; an Identity of one too, as PyTorch names a deduplicated tensor: {@code enc.norm2.weight}), else of the
+     * node ({@code /rnn/LSTM} gives {@code rnn}), else the op and its index; made unique.
+     */
+    String layerName(int i, String tensor) {
+        String name = null;
+        int dot = tensor.lastIndexOf('.');
+        if (!tensor.contains("::") && dot > 0 && (constants.containsKey(tensor) || aliases.containsKey(tensor))) {
+            name = tensor.substring(0, dot);
+        }
+        String node = graph.getNode(i).getName();
+        if (name == null && node.startsWith("/") && node.lastIndexOf('/') > 0) {
+            String path = node.substring(1, node.lastIndexOf('/'));
+            name = path.substring(path.lastIndexOf('/') + 1);
+        }
+        if (name == null || name.isEmpty()) {
+            name = graph.getNode(i).getOpType().toLowerCase(java.util.Locale.ROOT) + i;
+        }
+        return uniqueName(name);
+    }
+
+    /** {@code name} with characters a layer name can't hold replaced, made unique among the net's layers. */
+    String uniqueName(String name) {
+        String clean = name.replaceAll("[^A-Za-z0-9_.]", "_").replaceAll("^\\.+|\\.+$", "").replaceAll("\\.\\.+", ".");
+        String unique = clean;
+        for (int k = 2; !names.add(unique); k++) {
+            unique = clean + "_" + k;
+        }
+        return unique;
     }
 
     private Net build() {
@@ -167,8 +204,14 @@ final class OnnxImport {
             }
             example[d - 1] = (int) dims.get(d).getDimValue();
         }
+        // Groups of nodes that are one PyTorch layer written out (attention, layer norm) first; then each node not in one.
         for (int i = 0; i < graph.getNodeCount(); i++) {
-            layers.plan(i);
+            patterns.plan(i);
+        }
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (!plan.absorbed.contains(i) && !plan.layers.containsKey(i)) {
+                layers.plan(i);
+            }
         }
         if (plan.layers.isEmpty()) {
             throw refuse("no node has weights NetDSL trains (Gemm, MatMul, Conv, BatchNormalization, Gather over a table, LSTM, GRU,"

@@ -3,6 +3,7 @@ package dev.netdsl;
 import dev.netdsl.internal.onnx.OnnxProto.GraphProto;
 import dev.netdsl.internal.onnx.OnnxProto.NodeProto;
 import dev.netdsl.internal.onnx.OnnxProto.TensorProto;
+import dev.netdsl.internal.onnx.OnnxReader;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.Module;
 import java.util.Arrays;
@@ -35,6 +36,24 @@ final class OnnxModule extends Module {
 
         boolean integer() {
             return dataType == TensorProto.DataType.INT64_VALUE || dataType == TensorProto.DataType.INT32_VALUE;
+        }
+
+        /** A tensor's values ({@code where} names it in errors). */
+        static Const of(TensorProto t, String where) {
+            return new Const(OnnxReader.values(t, where), OnnxReader.dims(t), t.getDataType(), false);
+        }
+
+        /** This matrix transposed. */
+        Const transposed() {
+            int rows = (int) dims[0];
+            int cols = (int) dims[1];
+            double[] t = new double[v.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[c * rows + r] = v[r * cols + c];
+                }
+            }
+            return new Const(t, new long[] {cols, rows}, dataType, symbolic);
         }
     }
 

@@ -113,7 +113,7 @@ final class OnnxOps {
             case "Concat": return concat(n, env);
             case "ConstantOfShape": {
                 Const shape = (Const) a;
-                Const fill = OnnxImport.attr(n, "value") == null ? null : tensor(OnnxImport.attr(n, "value").getT());
+                Const fill = OnnxImport.attr(n, "value") == null ? null : Const.of(OnnxImport.attr(n, "value").getT(), "a Constant");
                 double value = fill == null ? 0 : fill.v()[0];
                 boolean open = Arrays.stream(shape.v()).anyMatch(Double::isNaN);
                 if (open) {
@@ -377,10 +377,11 @@ final class OnnxOps {
         return y;
     }
 
-    private static Const constant(NodeProto n) {
+    /** A Constant node's value, in any of the attribute forms ONNX allows. */
+    static Const constant(NodeProto n) {
         AttributeProto a = n.getAttribute(0);
         return switch (a.getName()) {
-            case "value" -> tensor(a.getT());
+            case "value" -> Const.of(a.getT(), "a Constant");
             case "value_float" -> new Const(new double[] {a.getF()}, new long[0], TensorProto.DataType.FLOAT_VALUE, false);
             case "value_int" -> new Const(new double[] {a.getI()}, new long[0], TensorProto.DataType.INT64_VALUE, false);
             case "value_floats" -> new Const(a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray(),
@@ -390,9 +391,5 @@ final class OnnxOps {
             default -> throw new IllegalArgumentException("NetDSL reads Constant's value, value_float(s) and value_int(s), not "
                     + a.getName());
         };
-    }
-
-    private static Const tensor(TensorProto t) {
-        return new Const(OnnxReader.values(t, "a Constant"), OnnxReader.dims(t), t.getDataType(), false);
     }
 }

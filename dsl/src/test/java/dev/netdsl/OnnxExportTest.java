@@ -30,12 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.netdsl.layers.Layer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -69,33 +72,52 @@ class OnnxExportTest {
                     size *= example[i];
                 }
                 Tensor x;
-                OnnxTensor in;
                 if (m.spec().inputType() == DType.FLOAT32) {
                     float[] v = new float[size];
                     for (int i = 0; i < size; i++) {
                         v[i] = (float) random.nextGaussian();
                     }
                     x = Tensor.of(v, toInts(shape));
-                    in = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);
                 } else {
                     int[] v = new int[size];
                     for (int i = 0; i < size; i++) {
                         v[i] = random.nextInt(10);
                     }
                     x = Tensor.ofInts(v, toInts(shape));
-                    in = OnnxTensor.createTensor(env, IntBuffer.wrap(v), shape);
                 }
                 float[] want = m.predict(x).values();
-                try (in; OrtSession.Result r = session.run(Map.of("input", in))) {
-                    OnnxTensor out = (OnnxTensor) r.get(0);
-                    assertThat(out.getInfo().getShape()[0]).isEqualTo(batch);
-                    FloatBuffer got = out.getFloatBuffer();
-                    assertThat(got.remaining()).isEqualTo(want.length);
-                    for (int i = 0; i < want.length; i++) {
-                        assertThat(got.get(i)).as("output %d at batch %d", i, batch).isCloseTo(want[i], within(1e-5f));
-                    }
+                Ran got = run(session, x);
+                assertThat(got.shape()[0]).isEqualTo(batch);
+                assertThat(got.values()).hasSize(want.length);
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(got.values()[i]).as("output %d at batch %d", i, batch).isCloseTo(want[i], within(1e-5f));
                 }
             }
+        }
+    }
+
+    /** What a session gave: the first output's values and shape. */
+    record Ran(float[] values, long[] shape) {
+    }
+
+    /**
+     * {@code x} run through {@code session}'s first input and output; integer ids go in as the element type the
+     * file declares (int32 from NetDSL's exports, int64 from PyTorch's).
+     */
+    static Ran run(OrtSession session, Tensor x) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = Arrays.stream(x.shape()).asLongStream().toArray();
+        String name = session.getInputNames().iterator().next();
+        boolean int64 = ((TensorInfo) session.getInputInfo().get(name).getInfo()).type == OnnxJavaType.INT64;
+        try (OnnxTensor in = x.dtype() == DType.FLOAT32 ? OnnxTensor.createTensor(env, FloatBuffer.wrap(x.values()), shape)
+                : int64 ? OnnxTensor.createTensor(env, LongBuffer.wrap(Arrays.stream(x.ints()).asLongStream().toArray()), shape)
+                : OnnxTensor.createTensor(env, IntBuffer.wrap(x.ints()), shape);
+             OrtSession.Result r = session.run(Map.of(name, in))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            FloatBuffer values = out.getFloatBuffer();
+            float[] v = new float[values.remaining()];
+            values.get(v);
+            return new Ran(v, out.getInfo().getShape());
         }
     }
 

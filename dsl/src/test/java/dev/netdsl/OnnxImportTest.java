@@ -170,18 +170,9 @@ class OnnxImportTest {
 
     /** What ONNX Runtime computes for {@code x} with the file as written (token ids as the int64 PyTorch declared). */
     static float[] onnxRuntime(Path file, Tensor x) throws Exception {
-        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-        long[] shape = java.util.Arrays.stream(x.shape()).asLongStream().toArray();
-        try (ai.onnxruntime.OrtSession s = env.createSession(file.toString(), new ai.onnxruntime.OrtSession.SessionOptions());
-             ai.onnxruntime.OnnxTensor in = x.dtype() == DType.FLOAT32
-                     ? ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(x.values()), shape)
-                     : ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(
-                             java.util.Arrays.stream(x.ints()).asLongStream().toArray()), shape);
-             ai.onnxruntime.OrtSession.Result r = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
-            java.nio.FloatBuffer out = ((ai.onnxruntime.OnnxTensor) r.get(0)).getFloatBuffer();
-            float[] v = new float[out.remaining()];
-            out.get(v);
-            return v;
+        try (ai.onnxruntime.OrtSession s = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString(),
+                new ai.onnxruntime.OrtSession.SessionOptions())) {
+            return OnnxExportTest.run(s, x).values();
         }
     }
 
