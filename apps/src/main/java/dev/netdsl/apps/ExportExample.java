@@ -33,15 +33,50 @@ public final class ExportExample {
 
     /** What to export. */
     public record Options(String example, String model, Integer steps, Integer epochs, long seed, boolean overwrite,
-                          Path out, Path dataDir, boolean offline, String command, boolean quiet, Device device, boolean onnx) {
-        /** What the export is, for messages. */
-        String what() {
-            return onnx ? "ONNX model " + ONNX_FILE : "signature serving_default";
-        }
+                          Path out, Path dataDir, boolean offline, String command, boolean quiet, Device device, Format format) {
     }
 
-    /** The file an ONNX export writes in {@code --out}. */
-    static final String ONNX_FILE = "model.onnx";
+    /** What an export writes, and the names its input, output and check file go by. */
+    public enum Format {
+        /** A TensorFlow SavedModel directory; its check file in assets.extra/, which TensorFlow's loaders ignore. */
+        SAVED_MODEL("x", "y", "signature", "serving_default", "SavedModel", "assets.extra"),
+        /** {@code --out}/model.onnx, its check file beside it. */
+        ONNX("input", "output", "file", "model.onnx", "ONNX model", "");
+
+        final String input;
+        final String output;
+        final String key;
+        final String value;
+        final String kind;
+        final String checkDir;
+
+        Format(String input, String output, String key, String value, String kind, String checkDir) {
+            this.input = input;
+            this.output = output;
+            this.key = key;
+            this.value = value;
+            this.kind = kind;
+            this.checkDir = checkDir;
+        }
+
+        /** {@code --format}'s value: savedmodel or onnx. */
+        static Format of(String option) {
+            return Checks.oneOf("--format", option, List.of("savedmodel", "onnx")).equals("onnx") ? ONNX : SAVED_MODEL;
+        }
+
+        /** For messages: {@code signature serving_default}, {@code ONNX model model.onnx}. */
+        String what() {
+            return this == ONNX ? kind + " " + value : key + " " + value;
+        }
+
+        void write(Model model, Path target, boolean overwrite) {
+            if (this == ONNX) {
+                model.exportOnnx(target.resolve(value));
+            } else {
+                model.exportSavedModel(target, overwrite);
+            }
+        }
+    }
 
     private ExportExample() {
     }
@@ -76,7 +111,7 @@ public final class ExportExample {
         try (Model model = Model.open(file)) {
             exporter.model("file", model);
             console.printf("exported %s (%s, %,d parameters) to %s: %s, input %s -> output %s%n", file,
-                    model.spec(), model.spec().parameterCount(), target, o.what(), exporter.input, exporter.output);
+                    model.spec(), model.spec().parameterCount(), target, o.format().what(), exporter.input, exporter.output);
         }
         return target;
     }
@@ -93,7 +128,7 @@ public final class ExportExample {
                     + String.join(", ", DEFAULT_MODEL.keySet()));
         }
         String model = o.model() != null ? o.model() : DEFAULT_MODEL.get(o.example());
-        if (o.onnx() && (o.example().equals("mnist-raw") || List.of("logistic", "two-layer").contains(model))) {
+        if (o.format() == Format.ONNX && (o.example().equals("mnist-raw") || List.of("logistic", "two-layer").contains(model))) {
             throw new IllegalArgumentException("export " + o.example() + " " + model + " --format onnx: this model is a raw Autograd"
                     + " graph, not a Net; ONNX export takes Nets (export it as a SavedModel, the default format, or pick a Net: "
                     + (o.example().equals("planar") ? "--only sequential, module or deep" : "mnist") + ")");
@@ -128,7 +163,7 @@ public final class ExportExample {
                     + model + "'");
         }
         console.printf("exported %s (%s) to %s: %s, input %s -> output %s%n", o.example(), model,
-                target, o.what(), exporter.input, exporter.output);
+                target, o.format().what(), exporter.input, exporter.output);
         console.println("(the example's plots went to a temporary directory, now deleted; run ./netdsl " + o.example()
                 + " for them)");
         return target;
@@ -188,11 +223,7 @@ public final class ExportExample {
             if (!name.equals(wanted)) {
                 return;
             }
-            if (o.onnx()) {
-                model.exportOnnx(target.resolve(ONNX_FILE));
-            } else {
-                model.exportSavedModel(target, o.overwrite());
-            }
+            o.format().write(model, target, o.overwrite());
             int[] shape = model.spec().inputShape();
             int width = model.spec().inputSize();
             float[][] x = sample(width);
@@ -200,8 +231,8 @@ public final class ExportExample {
             batch[0] = SAMPLE_ROWS;
             System.arraycopy(shape, 0, batch, 1, shape.length);
             float[][] y = model.predict(dev.netdsl.Tensor.of(dev.netdsl.Tensor.of(x).values(), batch)).rows();
-            String in = o.onnx() ? "input" : "x";
-            String out = o.onnx() ? "output" : "y";
+            String in = o.format().input;
+            String out = o.format().output;
             input = in + " " + Arrays.toString(batch).replaceFirst("^\\[" + SAMPLE_ROWS, "[-1");
             output = out + " [-1, " + model.spec().outputSize() + "]";
             writeCheck(name, in, x, out, y, shape);
@@ -252,13 +283,13 @@ public final class ExportExample {
             check.put("example", o.example());
             check.put("model", model);
             check.put("command", o.command());
-            check.put(o.onnx() ? "file" : "signature", o.onnx() ? ONNX_FILE : "serving_default");
+            check.put(o.format().key, o.format().value);
             check.put("inputs", Map.of(inName, x));
             check.put("input_shape", exampleShape);
             check.put("outputs", Map.of(outName, y));
             check.put("note", "outputs are what NetDSL computed for inputs before exporting; a runtime that loads this"
-                    + (o.onnx() ? " ONNX model" : " SavedModel") + " should reproduce them to about 1e-6");
-            Outputs.json((o.onnx() ? target : target.resolve("assets.extra")).resolve("netdsl-check.json"), check);
+                    + " " + o.format().kind + " should reproduce them to about 1e-6");
+            Outputs.json(target.resolve(o.format().checkDir).resolve("netdsl-check.json"), check);
         }
     }
 }

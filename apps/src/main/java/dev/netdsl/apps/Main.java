@@ -151,7 +151,7 @@ public final class Main implements Callable<Integer> {
             String command = "./netdsl " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             ExportExample.Options o = new ExportExample.Options(source, model, steps, epochs, seed, overwrite, out, dataDir, offline,
                     command, quiet, ExampleCommands.Common.device(device),
-                    Checks.oneOf("--format", format, List.of("savedmodel", "onnx")).equals("onnx"));
+                    ExportExample.Format.of(format));
             Path file = Path.of(source);
             boolean example = ExportExample.DEFAULT_MODEL.containsKey(source) || source.equals("himmelblau")
                     || source.equals("activations");
