@@ -171,7 +171,7 @@ final class Evaluations {
     }
 
     /** Keras's {@code model.summary()}: each layer with its output shape and parameter count. */
-    static String summary(Net net) {
+    static String summary(Net net, Precision ran) {
         StringBuilder s = new StringBuilder();
         s.append(net).append('\n');
         List<Layer> layers = net.resolvedLayers(); // lazy layers with the sizes they took
@@ -201,6 +201,11 @@ final class Evaluations {
         s.append(line).append(String.format("Total params: %,d%n", net.parameterCount()));
         net.loss().ifPresent(l -> s.append("Loss: ").append(l.typeName()).append('\n'));
         net.optimizer().ifPresent(o -> s.append("Optimizer: ").append(o).append('\n'));
+        if (net.precision() != Precision.FLOAT32) {
+            s.append("Precision: ").append(ran == Precision.BF16 ? "bf16 (matrix multiplies and convolutions in bfloat16;"
+                    + " weights, optimizer state and losses in float32)" : "float32 (bf16 asked, but this CPU has no bfloat16"
+                    + " instructions)").append('\n');
+        }
         return s.toString();
     }
 }

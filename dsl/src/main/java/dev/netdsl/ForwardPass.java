@@ -80,6 +80,11 @@ final class ForwardPass implements ExprCompiler.Binder {
     }
 
     @Override
+    public boolean bfloat16() {
+        return g.precision == Precision.BF16;
+    }
+
+    @Override
     public Operand<?> modelInput() {
         return input;
     }

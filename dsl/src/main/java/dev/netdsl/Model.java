@@ -382,7 +382,12 @@ public final class Model implements AutoCloseable {
      */
     public String summary() {
         g.rt.shared("summarise", () -> null);
-        return Evaluations.summary(net);
+        return Evaluations.summary(net, g.precision);
+    }
+
+    /** The precision the products run in: the net's {@link Net#precision()}, or float32 on a CPU without bfloat16. */
+    public Precision precision() {
+        return g.precision;
     }
 
     /** Frees the native graph and session; safe to call more than once. */

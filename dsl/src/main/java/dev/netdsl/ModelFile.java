@@ -71,6 +71,9 @@ final class ModelFile {
         net.loss().ifPresent(l -> root.set("loss", SpecCodec.loss(l)));
         net.optimizer().ifPresent(o -> root.set("optimizer", SpecCodec.optimizer(o)));
         root.put("seed", seed);
+        if (net.precision() != Precision.FLOAT32) {
+            root.put("precision", net.precision().fileName());
+        }
         root.put("steps", stepsTaken);
         root.putArray("shuffler").add(shuffler[0]).add(shuffler[1]);
         ArrayNode tensors = root.putArray("tensors");
@@ -127,6 +130,9 @@ final class ModelFile {
             net = net.optimizer(SpecCodec.optimizer(root.get("optimizer")));
         }
         net = net.seed(root.path("seed").asLong());
+        if (root.hasNonNull("precision")) {
+            net = net.precision(Precision.fromName(root.get("precision").asText()));
+        }
         List<Parameter> params = new ArrayList<>();
         List<Parameter> state = new ArrayList<>();
         Map<String, Parameter> fitTensors = new java.util.LinkedHashMap<>();

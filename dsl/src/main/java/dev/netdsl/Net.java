@@ -44,6 +44,8 @@ public final class Net {
     private final int[] input;
     /** The inputs' element type: float32 unless {@link #input(DType, int...)} said otherwise. */
     private DType inputType = DType.FLOAT32;
+    /** The precision {@link #precision(Precision)} asked for: float32 unless it said otherwise. */
+    private Precision precision = Precision.FLOAT32;
     /** {@link #resolvedLayers()}, once worked out (derived from the fields above, so not part of equality). */
     private volatile List<Layer> resolved;
 
@@ -64,9 +66,10 @@ public final class Net {
         return typed(new Net(sizes, hidden, names, layers, loss, optimizer, seed, module, input), inputType);
     }
 
-    /** {@code net} (just made, not yet shared) with inputs of {@code type}. */
-    private static Net typed(Net net, DType type) {
+    /** {@code net} (just made, not yet shared) with inputs of {@code type} and this net's precision. */
+    private Net typed(Net net, DType type) {
         net.inputType = type;
+        net.precision = precision;
         return net;
     }
 
@@ -278,6 +281,22 @@ public final class Net {
     }
 
     /**
+     * A copy that computes its matrix multiplies and convolutions in {@code precision}, e.g.
+     * {@code .precision(Precision.BF16)} for bfloat16 mixed precision (float32 weights, optimizer state, losses
+     * and files); see {@link Precision}.
+     */
+    public Net precision(Precision precision) {
+        Net next = with(loss, optimizer, seed, input);
+        next.precision = Objects.requireNonNull(precision, "precision");
+        return next;
+    }
+
+    /** The precision asked for: {@link Precision#FLOAT32} unless {@link #precision(Precision)} said otherwise. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
      * Compiles this spec into a TensorFlow graph and session with freshly initialised weights, on
      * the GPU if TensorFlow sees one ({@link Device#AUTO}). The caller must close the returned model.
      *
@@ -300,7 +319,7 @@ public final class Net {
 
     /** This net without loss and optimizer: the forward pass only, for a serving export. */
     Net forwardOnly() {
-        return with(null, null, seed, input);
+        return with(null, null, seed, input).precision(Precision.FLOAT32);
     }
 
     /** The layers in order, as written (a layer used twice appears twice; a lazy one as written, e.g. {@code linear(128)}). */
@@ -412,7 +431,7 @@ public final class Net {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
                 && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses())
                 && Objects.equals(loss, n.loss) && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed)
-                && Arrays.equals(input, n.input) && inputType == n.inputType;
+                && Arrays.equals(input, n.input) && inputType == n.inputType && precision == n.precision;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.Cpu;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.Guard;
 import dev.netdsl.internal.OptimizerOps;
@@ -74,12 +75,15 @@ final class NetGraph implements AutoCloseable {
     final String needsTwoExamples;
     /** The seed of the initial weights and of the training pass's noise. */
     final long seed;
+    /** The precision the products run in: the net's, or float32 where the CPU has no bfloat16 ({@link Cpu#precision}). */
+    final Precision precision;
     /** Each layer's tensors by name (a layer used twice has one set). */
     final Map<Layer, Map<String, Tensor>> byLayer = new IdentityHashMap<>();
 
     NetGraph(Net net, Device device, long seed) {
         this.net = net;
         this.seed = seed;
+        this.precision = Cpu.precision(net.precision());
         this.rt = new TfRuntime("Model", device);
         try {
             Ops tf = rt.tf();

@@ -283,6 +283,9 @@ final class NetStructure {
         net.loss().ifPresent(l -> s.append('.').append(l.netCall()));
         net.optimizer().ifPresent(o -> s.append('.').append(o.netCall()));
         net.seed().ifPresent(seed -> s.append(".seed(").append(seed).append(')'));
+        if (net.precision() != Precision.FLOAT32) {
+            s.append(".precision(Precision.").append(net.precision()).append(')');
+        }
         return s.toString();
     }
 

@@ -13,13 +13,25 @@ import org.tensorflow.types.TFloat32;
  * Where a training step's time goes: 50 steps of the sine-fitting net (1000 points) or the MNIST MLP (batch 200)
  * under TensorFlow's FULL_TRACE, op time summed by op type. A developer tool behind the benchmark's account of
  * missed targets, not a test: {@code java -cp dsl/target/classes:dsl/target/test-classes:<dsl's class path>
- * dev.netdsl.StepTrace sine|mnist}.
+ * dev.netdsl.StepTrace sine|mnist|cnn [float32|bf16]} (cnn: the cnn example's net, batch 128, Adam).
  */
 public class StepTrace {
     public static void main(String[] a) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         Net spec; Dataset batch;
-        if (a[0].equals("mnist")) {
+        Precision precision = a.length > 1 ? Precision.fromName(a[1]) : Precision.FLOAT32;
+        if (a[0].equals("cnn")) {
+            int n = 128; float[] x = new float[n * 784]; int[] y = new int[n];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+            for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
+            batch = Dataset.of(x, y, 1, 28, 28);
+            spec = Net.sequential(dev.netdsl.layers.Layers.conv2d(1, 32, 3), dev.netdsl.layers.Layers.batchNorm2d(32),
+                    dev.netdsl.layers.Layers.relu(), dev.netdsl.layers.Layers.maxPool2d(2), dev.netdsl.layers.Layers.conv2d(32, 64, 3),
+                    dev.netdsl.layers.Layers.batchNorm2d(64), dev.netdsl.layers.Layers.relu(), dev.netdsl.layers.Layers.maxPool2d(2),
+                    dev.netdsl.layers.Layers.flatten(), dev.netdsl.layers.Layers.linear(64 * 5 * 5, 128), dev.netdsl.layers.Layers.relu(),
+                    dev.netdsl.layers.Layers.dropout(0.25), dev.netdsl.layers.Layers.linear(128, 10)).input(1, 28, 28)
+                    .crossEntropy().adam(1e-3).seed(1);
+        } else if (a[0].equals("mnist")) {
             int n = 200; float[] x = new float[n * 784]; int[] y = new int[n];
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
             for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
@@ -31,7 +43,7 @@ public class StepTrace {
             batch = Dataset.of(sx, sy);
             spec = Net.of(1, 20, 50, 20, 1).relu().mse().sgd(0.05).seed(1);
         }
-        try (Model m = spec.build().progress(false)) {
+        try (Model m = spec.precision(precision).build().progress(false)) {
             m.trainer().fusion = false;
             m.fit(batch, 300);
             Map<String, Long> byType = new TreeMap<>();
@@ -56,7 +68,7 @@ public class StepTrace {
             }
             System.out.printf("%s: %d traced steps, wall %.0f us/step (traced), op time %.0f us/step%n", a[0], steps, wall / 1e3 / steps, (double) total / steps);
             final long tot = total;
-            byType.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(10)
+            byType.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(14)
                 .forEach(e -> System.out.printf("  %-28s %7.1f us/step %5.1f%%%n", e.getKey(), (double) e.getValue() / steps, 100.0 * e.getValue() / tot));
         }
     }

@@ -3,6 +3,7 @@ package dev.netdsl.apps;
 import dev.netdsl.Dataset;
 import dev.netdsl.Device;
 import dev.netdsl.Model;
+import dev.netdsl.Precision;
 import dev.netdsl.Parameter;
 import dev.netdsl.datasets.Mnist;
 import dev.netdsl.models.Cnn;
@@ -27,11 +28,18 @@ import java.util.Map;
 public final class CnnExample {
     /** What to run. */
     public record Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
-                          boolean offline, boolean quiet) {
+                          boolean offline, boolean quiet, Precision precision) {
         public Options {
             Checks.atLeast("--epochs", epochs, 1);
             Checks.atLeast("--batch-size", batchSize, 1);
             Optimizers.adam(lr);
+            java.util.Objects.requireNonNull(precision, "precision");
+        }
+
+        /** In float32. */
+        public Options(int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion, Device device, Path out,
+                       boolean offline, boolean quiet) {
+            this(epochs, batchSize, lr, seed, dataDir, fashion, device, out, offline, quiet, Precision.FLOAT32);
         }
 
         /** 10 epochs, batch 128, Adam 1e-3, seed 1, MNIST from wherever it is found. */
@@ -62,7 +70,8 @@ public final class CnnExample {
         chat.printf("data: %s, %d train / %d test samples, images %s%n", data.source(), train.size(), test.size(),
                 java.util.Arrays.toString(train.exampleShape()));
         Path dir = Outputs.directory(o.out().resolve("cnn"));
-        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).build(o.device())) {
+        try (Model model = Cnn.mnist().crossEntropy().adam(o.lr()).seed(o.seed()).precision(o.precision())
+                .build(o.device())) {
             chat.println("device: " + model.device());
             chat.println(model.summary());
             TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), o.epochs(), !o.quiet());
@@ -88,6 +97,7 @@ public final class CnnExample {
             m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", model.device().toString());
+            m.put("precision", model.precision().fileName());
             m.put("epochs", Outputs.epochRows(epochs));
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());

@@ -1,6 +1,7 @@
 package dev.netdsl.apps;
 
 import dev.netdsl.Device;
+import dev.netdsl.Precision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,6 +42,17 @@ final class ExampleCommands {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--device " + name + ": use cpu, gpu or auto");
             }
+        }
+    }
+
+    /** {@code --precision}, for the examples whose models come from a {@link dev.netdsl.Net}. */
+    static final class PrecisionOption {
+        @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|bf16",
+                description = "float32, or bf16: matrix multiplies and convolutions in bfloat16, weights in float32 (default: ${DEFAULT-VALUE}).")
+        String precision;
+
+        Precision precision() {
+            return Precision.fromName(precision);
         }
     }
 
@@ -112,13 +124,15 @@ final class ExampleCommands {
         Common common = new Common();
         @Option(names = "--no-final-relu", description = "Drop the ReLU the tutorial puts on the logits.")
         boolean noFinalRelu;
+        @CommandLine.Mixin
+        PrecisionOption precision = new PrecisionOption();
 
         abstract boolean raw();
 
         @Override
         public Integer call() {
             MnistExample.run(new MnistExample.Options(raw(), epochs, batchSize, lr, common.seed, data.dataDir, data.fashion,
-                    common.device(), common.out, !noFinalRelu, data.offline, common.quiet), System.out);
+                    common.device(), common.out, !noFinalRelu, data.offline, common.quiet, precision.precision()), System.out);
             return 0;
         }
     }
@@ -155,11 +169,13 @@ final class ExampleCommands {
         ImageData data = new ImageData();
         @CommandLine.Mixin
         Common common = new Common();
+        @CommandLine.Mixin
+        PrecisionOption precision = new PrecisionOption();
 
         @Override
         public Integer call() {
             CnnExample.run(new CnnExample.Options(epochs, batchSize, lr, common.seed, data.dataDir, data.fashion, common.device(),
-                    common.out, data.offline, common.quiet), System.out);
+                    common.out, data.offline, common.quiet, precision.precision()), System.out);
             return 0;
         }
     }

@@ -4,6 +4,7 @@ import dev.netdsl.Dataset;
 import dev.netdsl.Device;
 import dev.netdsl.Expr;
 import dev.netdsl.Model;
+import dev.netdsl.Precision;
 import dev.netdsl.Net;
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Feeds;
@@ -29,11 +30,22 @@ import java.util.Map;
 public final class MnistExample {
     /** What to run; defaults are the tutorial's. */
     public record Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
-                          Device device, Path out, boolean finalRelu, boolean offline, boolean quiet) {
+                          Device device, Path out, boolean finalRelu, boolean offline, boolean quiet, Precision precision) {
         public Options {
             Checks.atLeast("--epochs", epochs, 1);
             Checks.atLeast("--batch-size", batchSize, 1);
             Optimizers.sgd(lr);
+            java.util.Objects.requireNonNull(precision, "precision");
+            if (raw && precision != Precision.FLOAT32) {
+                throw new IllegalArgumentException("--precision " + precision.fileName() + ": mnist-raw computes its hand-written"
+                        + " graph in float32; bf16 is for models built from a Net (use mnist)");
+            }
+        }
+
+        /** In float32. */
+        public Options(boolean raw, int epochs, int batchSize, double lr, long seed, Path dataDir, boolean fashion,
+                       Device device, Path out, boolean finalRelu, boolean offline, boolean quiet) {
+            this(raw, epochs, batchSize, lr, seed, dataDir, fashion, device, out, finalRelu, offline, quiet, Precision.FLOAT32);
         }
     }
 
@@ -52,6 +64,11 @@ public final class MnistExample {
         void handOver(Trained trained);
 
         String device();
+
+        /** What the products ran in: {@code float32} or {@code bf16}. */
+        default String precision() {
+            return Precision.FLOAT32.fileName();
+        }
 
         @Override
         void close();
@@ -79,6 +96,9 @@ public final class MnistExample {
         TutorialLines lines = new TutorialLines(chat, train.size(), o.batchSize(), test.size(), o.epochs(), !o.quiet());
         try (Trainer t = o.raw() ? raw(o, console) : sequential(o, console)) {
             chat.println("device: " + t.device());
+            if (o.precision() != Precision.FLOAT32) {
+                chat.println("precision: " + t.precision());
+            }
             t.train(train, test, lines);
             List<Epoch> epochs = lines.epochs;
             double accuracy = epochs.get(epochs.size() - 1).testAccuracy();
@@ -95,6 +115,7 @@ public final class MnistExample {
             m.put("data", Outputs.record("set", data.kind().directoryName(), "source", data.source(), "train_samples", train.size(),
                     "test_samples", test.size()));
             m.put("device", t.device());
+            m.put("precision", t.precision());
             m.put("epochs", Outputs.epochRows(epochs));
             m.put("test_accuracy", accuracy);
             m.put("batch_size", o.batchSize());
@@ -115,7 +136,8 @@ public final class MnistExample {
 
     /** The tutorial's {@code nn.Sequential} MLP through {@link Net#sequential}, trained by {@code Model.fit} with the test set as validation. */
     private static Trainer sequential(Options o, PrintStream console) {
-        Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed()).build(o.device());
+        Model model = MnistMlp.sequential(o.finalRelu()).crossEntropy().sgd(o.lr()).seed(o.seed())
+                .precision(o.precision()).build(o.device());
         return new Trainer() {
             @Override
             public void train(Dataset train, Dataset test, TutorialLines lines) {
@@ -131,6 +153,11 @@ public final class MnistExample {
             @Override
             public String device() {
                 return model.device().toString();
+            }
+
+            @Override
+            public String precision() {
+                return model.precision().fileName();
             }
 
             @Override

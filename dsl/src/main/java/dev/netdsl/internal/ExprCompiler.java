@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Operand;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -63,6 +64,14 @@ public final class ExprCompiler {
         default Operand<TFloat32> uniform(Ops tf, long[] shape, int salt) {
             throw new IllegalArgumentException("random noise (dropout) needs a model's training pass");
         }
+
+        /**
+         * True to compute matrix multiplies and convolutions in bfloat16 (operands rounded to bfloat16, results
+         * back to float32: {@link dev.netdsl.Precision#BF16}); false (the default) for float32 throughout.
+         */
+        default boolean bfloat16() {
+            return false;
+        }
     }
 
     private final Ops tf;
@@ -81,6 +90,8 @@ public final class ExprCompiler {
      * recurrence over T steps would add T tensors of T steps.)
      */
     private final Map<List<Integer>, List<Output<?>>> slices = new HashMap<>();
+    /** The training batch norm of each value normalised so far, by the value's id, whose batch statistics it gives. */
+    private final Map<Integer, FusedBatchNorm<TFloat32, TFloat32>> batchStatistics = new HashMap<>();
     /** The ids of the nodes of the expression being compiled. */
     private Map<Expr, Integer> current;
     private int applications;
@@ -266,7 +277,7 @@ public final class ExprCompiler {
             case MAX_POOL2D:
             case AVG_POOL2D:
                 return new Value(Images.build(tf, n, channelsLast(argId(n, 0)), n.args().length > 1 ? arg(n, 1) : null,
-                        n.args().length > 2 ? arg(n, 2) : null), true);
+                        n.args().length > 2 ? arg(n, 2) : null, binder.bfloat16()), true);
             case BATCH_NORM:
                 return batchNorm(n);
             case BATCH_NORM_TRAIN:
@@ -275,7 +286,14 @@ public final class ExprCompiler {
             case BATCH_VARIANCE:
                 twoValuesPerChannel(n);
                 // fall through
-            case BATCH_MEAN:
+            case BATCH_MEAN: {
+                // The training batch norm over the same value already computed these (FusedBatchNormV3's outputs 1
+                // and 2: the mean and Bessel-corrected variance): one pass over the batch instead of three.
+                FusedBatchNorm<TFloat32, TFloat32> bn = batchStatistics.get(argId(n, 0));
+                if (bn != null) {
+                    return new Value(n.op() == OpCode.BATCH_MEAN ? bn.batchMean() : bn.batchVariance(), false);
+                }
+            }
                 return new Value(Images.moments(tf, n, values.get(argId(n, 0)).channelsLast() ? channelsLast(argId(n, 0))
                         : arg(n, 0), values.get(argId(n, 0)).channelsLast()), false);
             default:
@@ -342,9 +360,12 @@ public final class ExprCompiler {
     private Value batchNorm(Node n) {
         boolean image = n.shape().length == 4;
         Operand<TFloat32> x = image ? channelsLast(argId(n, 0)) : arg(n, 0);
-        Operand<TFloat32> y = Images.batchNorm(tf, n, x, arg(n, 1), arg(n, 2),
+        FusedBatchNorm<TFloat32, TFloat32> bn = Images.batchNorm(tf, n, x, arg(n, 1), arg(n, 2),
                 n.op() == OpCode.BATCH_NORM ? arg(n, 3) : null, n.op() == OpCode.BATCH_NORM ? arg(n, 4) : null);
-        return new Value(y, image);
+        if (n.op() == OpCode.BATCH_NORM_TRAIN) {
+            batchStatistics.putIfAbsent(argId(n, 0), bn);
+        }
+        return new Value(Images.normalized(tf, n, bn), image);
     }
 
     /**

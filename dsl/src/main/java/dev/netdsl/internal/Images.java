@@ -17,7 +17,8 @@ final class Images {
     }
 
     /** A convolution (weight [O, C, kH, kW], bias [O] or null) or pooling of channels-last {@code x}; channels-last. */
-    static Operand<TFloat32> build(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight, Operand<TFloat32> bias) {
+    static Operand<TFloat32> build(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight, Operand<TFloat32> bias,
+                                   boolean bfloat16) {
         float[] v = n.values();
         long a = (long) v[0];
         long b = (long) v[1];
@@ -51,13 +52,16 @@ final class Images {
                     a = rows ? 1 : a;
                     b = cols ? 1 : b;
                 }
-                Operand<TFloat32> y = tf.nn.conv2d(input, filter, List.of(1L, a, b, 1L), padding);
+                Operand<TFloat32> y = bfloat16
+                        ? Bf16.back(tf, tf.nn.conv2d(Bf16.of(tf, input), Bf16.of(tf, filter), List.of(1L, a, b, 1L), padding))
+                        : tf.nn.conv2d(input, filter, List.of(1L, a, b, 1L), padding);
                 return bias == null ? y : tf.nn.biasAdd(y, bias);
             }
             case MAX_POOL2D:
                 // values: kernel (a, b), stride (c, d); no padding, floor mode, as PyTorch's defaults.
-                return tf.nn.maxPool(x, tf.constant(new int[] {1, (int) a, (int) b, 1}), tf.constant(new int[] {1, (int) c, (int) d, 1}),
-                        "VALID");
+                return tf.scope().env().opBuilder("MaxPool", tf.scope().makeOpName("MaxPool"), tf.scope()).addInput(x.asOutput())
+                        .setAttr("ksize", new long[] {1, a, b, 1}).setAttr("strides", new long[] {1, c, d, 1}).setAttr("padding", "VALID")
+                        .build().<TFloat32>output(0);
             case AVG_POOL2D:
                 return tf.nn.avgPool(x, List.of(1L, a, b, 1L), List.of(1L, c, d, 1L), "VALID");
             default:
@@ -67,10 +71,11 @@ final class Images {
 
     /**
      * Batch norm of channels-last {@code x} (or [N, C]): with the given statistics, or, if they are null,
-     * the batch's own (FusedBatchNormV3, whose training form has a gradient).
+     * the batch's own (FusedBatchNormV3, whose training form has a gradient and also gives the batch's per-channel
+     * mean and unbiased variance, which {@link ExprCompiler} reuses for {@code batchMean}/{@code batchVariance}).
      */
-    static Operand<TFloat32> batchNorm(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight, Operand<TFloat32> bias,
-                                       Operand<TFloat32> mean, Operand<TFloat32> variance) {
+    static FusedBatchNorm<TFloat32, TFloat32> batchNorm(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight,
+                                                         Operand<TFloat32> bias, Operand<TFloat32> mean, Operand<TFloat32> variance) {
         boolean image = n.shape().length == 4;
         int channels = (int) n.shape()[1];
         Operand<TFloat32> in = image ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, channels}));
@@ -79,7 +84,12 @@ final class Images {
         FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(in, weight, bias, training ? empty : mean,
                 training ? empty : variance, FusedBatchNorm.epsilon(n.values()[0]), FusedBatchNorm.isTraining(training),
                 FusedBatchNorm.dataFormat("NHWC"));
-        return image ? bn.y() : tf.reshape(bn.y(), tf.constant(new int[] {-1, channels}));
+        return bn;
+    }
+
+    /** {@link #batchNorm}'s output in {@code n}'s layout ([N, C] nets get back [N, C]). */
+    static Operand<TFloat32> normalized(Ops tf, Node n, FusedBatchNorm<TFloat32, TFloat32> bn) {
+        return n.shape().length == 4 ? bn.y() : tf.reshape(bn.y(), tf.constant(new int[] {-1, (int) n.shape()[1]}));
     }
 
     /** The per-channel mean, or unbiased variance, of {@code x} ([N, C], [N, C, H, W], or channels-last). */

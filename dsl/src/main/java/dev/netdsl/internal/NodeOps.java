@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -216,16 +217,25 @@ final class NodeOps {
         long[] as = Nodes.of(n.args()[0]).shape();
         long[] bs = Nodes.of(n.args()[1]).shape();
         if (as.length == 2 && bs.length == 2) {
-            return tf.linalg.matMul(a, b);
+            return product(a, b);
         }
         if (bs.length == 2) {
             Operand<TFloat32> rows = tf.reshape(a, tf.constant(new int[] {-1, (int) as[as.length - 1]}));
             Operand<TInt32> lead = tf.slice(tf.shape(a), tf.constant(new int[] {0}), tf.constant(new int[] {as.length - 1}));
-            return tf.reshape(tf.linalg.matMul(rows, b), tf.concat(List.of(lead, tf.constant(new int[] {(int) bs[1]})),
+            return tf.reshape(product(rows, b), tf.concat(List.of(lead, tf.constant(new int[] {(int) bs[1]})),
                     tf.constant(0)));
+        }
+        if (binder.bfloat16()) {
+            return Bf16.back(tf, tf.scope().env().opBuilder("BatchMatMulV2", rt("batch_matmul"), tf.scope())
+                    .addInput(Bf16.of(tf, a).asOutput()).addInput(Bf16.of(tf, b).asOutput()).build().<TBfloat16>output(0));
         }
         return tf.scope().env().opBuilder("BatchMatMulV2", rt("batch_matmul"), tf.scope()).addInput(a.asOutput())
                 .addInput(b.asOutput()).build().<TFloat32>output(0);
+    }
+
+    /** One MatMul of two matrices, in bfloat16 when the binder asks for it. */
+    private Operand<TFloat32> product(Operand<TFloat32> a, Operand<TFloat32> b) {
+        return binder.bfloat16() ? Bf16.back(tf, tf.linalg.matMul(Bf16.of(tf, a), Bf16.of(tf, b))) : tf.linalg.matMul(a, b);
     }
 
     /** Per row of the last axis; logits of rank 3 ([batch, T, classes]) as [-1, classes] rows and back. */
