@@ -10,11 +10,16 @@ images is timed. Then the script measures test accuracy and inference throughput
 The batches are taken by indexing tensors already in memory, with no DataLoader, so PyTorch's time
 includes no data-pipeline overhead. This is the fastest ordinary way to train in PyTorch.
 
-Usage: python3 cnn.py DATA_DIR|random [EPOCHS] [--threads N] [--limit N]
+With --bf16 the forward pass and the loss run under torch.autocast("cpu", dtype=torch.bfloat16) (see
+mnist.autocast): convolutions and linear layers in bfloat16, weights and optimizer state in float32, backward and
+the optimizer step outside it. The test accuracy and the inference timing then run under autocast too.
+
+Usage: python3 cnn.py DATA_DIR|random [EPOCHS] [--threads N] [--limit N] [--bf16]
   DATA_DIR   a directory with the four IDX files of MNIST or Fashion-MNIST, or "random" (see mnist.py)
   EPOCHS     number of epochs to train and time (default 1); the benchmark discards the first as warm-up
   --threads  PyTorch's intra-op thread count (default: PyTorch's own choice)
   --limit    train on the first N training images only (default: all 60,000); for quick checks
+  --bf16     forward and loss under bfloat16 autocast (see above)
 
 Prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per epoch], "accuracy": test accuracy after the
@@ -27,7 +32,7 @@ import time
 import torch
 from torch import nn, optim
 
-from mnist import load_mnist
+from mnist import autocast, load_mnist
 
 BATCH = 128
 PREDICT_BATCH = 1000
@@ -48,6 +53,7 @@ def main():
     parser.add_argument("epochs", nargs="?", type=int, default=1, help="epochs to train and time (default 1)")
     parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
     parser.add_argument("--limit", type=int, help="train on the first LIMIT images only (default: all)")
+    parser.add_argument("--bf16", action="store_true", help="forward and loss under bfloat16 autocast")
     args = parser.parse_args()
 
     # The benchmark runs this peer once with 1 thread and once with all cores and reports the faster
@@ -79,14 +85,15 @@ def main():
         for first in range(0, n, BATCH):
             batch = order[first:first + BATCH]
             optimizer.zero_grad()
-            loss = loss_fn(net(x[batch]), y[batch])
+            with autocast(args.bf16):
+                loss = loss_fn(net(x[batch]), y[batch])
             loss.backward()
             optimizer.step()
         seconds.append(time.perf_counter() - start)
 
     # Evaluation mode: batch norm uses its running statistics and dropout is off.
     net.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast(args.bf16):
         # The accuracy pass also warms up inference, so the timed pass after it sees steady-state speed.
         correct = sum(int((net(test_x[first:first + PREDICT_BATCH]).argmax(1) == test_y[first:first + PREDICT_BATCH]).sum())
                       for first in range(0, n_test, PREDICT_BATCH))

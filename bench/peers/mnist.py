@@ -13,7 +13,11 @@ Two ways of drawing the batches:
              takes a torch.randperm of the indices and gathers each batch by indexing with a slice of
              it. No DataLoader, no per-sample Python work.
 
-Usage: python3 mnist.py DATA_DIR|random [EPOCHS] [FINAL_RELU] [--memory] [--threads N] [--batch B] [--width W]
+With --bf16 the forward pass and the loss run under torch.autocast("cpu", dtype=torch.bfloat16), PyTorch's
+mixed-precision recipe: matrix products in bfloat16, weights, gradients and optimizer state in float32; backward
+and the optimizer step run outside it, as usual. The test accuracy is then measured under autocast too.
+
+Usage: python3 mnist.py DATA_DIR|random [EPOCHS] [FINAL_RELU] [--memory] [--threads N] [--batch B] [--width W] [--bf16]
   DATA_DIR    a directory with the four IDX files of MNIST or Fashion-MNIST (plain or .gz), or "random"
               for Gaussian noise of MNIST's shape (the timing does not depend on the pixel values)
   EPOCHS      number of epochs to train and time (default 3); bench/run discards the first as warm-up
@@ -22,11 +26,13 @@ Usage: python3 mnist.py DATA_DIR|random [EPOCHS] [FINAL_RELU] [--memory] [--thre
   --threads   PyTorch's intra-op thread count, set before any work (default: PyTorch's own choice)
   --batch     batch size (default 200, the tutorial's); the scaling table varies it
   --width     width of the two hidden layers (default 200, the tutorial's); the scaling table varies it
+  --bf16      forward and loss under bfloat16 autocast (see above)
 
 Prints one JSON line, which the Java benchmark (Peer.java) reads:
   {"torch": version, "threads": n, "seconds": [one per epoch], "accuracy": test accuracy}
 
-cnn.py imports load_mnist() from this file, so both peers read the same data in the same way.
+cnn.py and seq.py import load_mnist() and autocast() from this file, so the peers read the same data and use
+bfloat16 the same way.
 """
 import argparse
 import gzip
@@ -108,6 +114,15 @@ def load_mnist(source):
     return (*read_part(source, "train"), *read_part(source, "t10k"))
 
 
+def autocast(bf16):
+    """The context forward and loss run in: bfloat16 autocast on the CPU when bf16 is true, else a no-op.
+
+    Under torch.autocast("cpu", dtype=torch.bfloat16) PyTorch 1.13 computes linear layers, matrix products and
+    convolutions in bfloat16 and keeps the rest (losses, batch norm, softmax) in float32; the weights stay float32.
+    """
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
+
+
 def tutorial_mlp(final_relu, width=200):
     """Returns the tutorial's 784-200-200-10 Sequential (784-width-width-10), with in-place ReLUs as the tutorial writes them."""
     layers = [nn.Linear(784, width), nn.ReLU(inplace=True),
@@ -118,31 +133,35 @@ def tutorial_mlp(final_relu, width=200):
     return nn.Sequential(*layers)
 
 
-def dataloader_epoch(net, loss_fn, optimizer, x, y, batch):
-    """Returns a function that trains one epoch the tutorial's way: a DataLoader draws shuffled batches."""
+def dataloader_epoch(net, loss_fn, optimizer, x, y, batch, bf16=False):
+    """Returns a function that trains one epoch the tutorial's way: a DataLoader draws shuffled batches
+    (forward and loss under bfloat16 autocast when bf16 is true)."""
     # No worker processes (the default): the tensors are in memory already, so workers would only add
     # process start-up and copying between processes.
     loader = DataLoader(TensorDataset(x, y), batch_size=batch, shuffle=True)
 
     def epoch():
         for images, labels in loader:
-            loss = loss_fn(net(images), labels)
+            with autocast(bf16):
+                loss = loss_fn(net(images), labels)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
     return epoch
 
 
-def memory_epoch(net, loss_fn, optimizer, x, y, batch):
+def memory_epoch(net, loss_fn, optimizer, x, y, batch, bf16=False):
     """Returns a function that trains one epoch from tensors in memory: a random permutation of the
-    indices, each batch gathered with a slice of it. The shuffle and the gathers are part of the epoch."""
+    indices, each batch gathered with a slice of it. The shuffle and the gathers are part of the epoch.
+    Forward and loss run under bfloat16 autocast when bf16 is true."""
     n = x.shape[0]
 
     def epoch():
         order = torch.randperm(n)
         for first in range(0, n, batch):
             rows = order[first:first + batch]
-            loss = loss_fn(net(x[rows]), y[rows])
+            with autocast(bf16):
+                loss = loss_fn(net(x[rows]), y[rows])
             # set_to_none frees the gradients instead of zeroing them (PyTorch 2's default): the cheaper way.
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -161,6 +180,7 @@ def main():
     parser.add_argument("--threads", type=int, help="intra-op threads (default: PyTorch's choice)")
     parser.add_argument("--batch", type=int, default=BATCH, help=f"batch size (default {BATCH})")
     parser.add_argument("--width", type=int, default=200, help="hidden layers' width (default 200)")
+    parser.add_argument("--bf16", action="store_true", help="forward and loss under bfloat16 autocast")
     args = parser.parse_args()
 
     # The benchmark runs the in-memory peer at 1 thread and at all cores and keeps the faster, so the
@@ -174,7 +194,7 @@ def main():
     net = tutorial_mlp(args.final_relu == "1", args.width)
     optimizer = optim.SGD(net.parameters(), lr=LEARNING_RATE)
     loss_fn = nn.CrossEntropyLoss()
-    epoch = (memory_epoch if args.memory else dataloader_epoch)(net, loss_fn, optimizer, x, y, args.batch)
+    epoch = (memory_epoch if args.memory else dataloader_epoch)(net, loss_fn, optimizer, x, y, args.batch, args.bf16)
 
     seconds = []
     for _ in range(args.epochs):
@@ -183,7 +203,7 @@ def main():
         epoch()
         seconds.append(time.perf_counter() - start)
 
-    with torch.no_grad():
+    with torch.no_grad(), autocast(args.bf16):
         correct = (net(test_x).argmax(1) == test_y).sum().item()
     # json.dumps' default separators (", " and ": ") are part of the format Peer.java's patterns expect.
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": seconds,

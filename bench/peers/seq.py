@@ -8,7 +8,10 @@ src_key_padding_mask, the mean over the non-padding positions and nn.Linear(64, 
 batches of 32 quotes. Both read the ids NetDSL trains on (written by SeqBench.java), hold them as tensors in
 memory and take each batch by indexing a fresh permutation (no DataLoader): the fastest ordinary PyTorch code.
 
-Usage: python3 seq.py textgen|textclass IDS_FILE EPOCHS [--threads N]
+With --bf16 the forward pass and the loss run under torch.autocast("cpu", dtype=torch.bfloat16) (see
+mnist.autocast), and so does the forward throughput; backward and the optimizer step run outside it.
+
+Usage: python3 seq.py textgen|textclass IDS_FILE EPOCHS [--threads N] [--bf16]
   IDS_FILE  line 1: "examples length vocabulary classes"; line 2: the ids, examples * length of them;
             line 3: the labels (textgen: examples * length next characters; textclass: examples classes)
 Prints one JSON line (Peer.java reads it): {"torch": version, "threads": n, "seconds": [one per epoch],
@@ -21,6 +24,8 @@ import time
 
 import torch
 from torch import nn
+
+from mnist import autocast
 
 PREDICT_BATCH = 256
 
@@ -62,6 +67,7 @@ def main():
     parser.add_argument("ids")
     parser.add_argument("epochs", type=int)
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--bf16", action="store_true", help="forward and loss under bfloat16 autocast")
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -84,13 +90,14 @@ def main():
         for first in range(0, n, 32):
             batch = order[first:first + 32]
             optimizer.zero_grad()
-            out = net(x[batch])
-            loss = loss_fn(out.reshape(-1, out.shape[-1]), y[batch].reshape(-1))
+            with autocast(args.bf16):
+                out = net(x[batch])
+                loss = loss_fn(out.reshape(-1, out.shape[-1]), y[batch].reshape(-1))
             loss.backward()
             optimizer.step()
         seconds.append(time.perf_counter() - start)
     net.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast(args.bf16):
         for first in range(0, n, PREDICT_BATCH):  # warm-up
             net(x[first:first + PREDICT_BATCH])
         start = time.perf_counter()

@@ -14,9 +14,13 @@ import java.util.List;
  * {@code Bench [all|sine|himmelblau|planar|mnist|cnn|seq|scaling] [--repeats N] [--quick] [--python PATH] [--out FILE] [--append]};
  * with {@code --append} the tables are added to FILE without the header. {@code --quick} is for checking
  * the benchmark itself, not for results: 2 repeats (or {@code --repeats}) everywhere, the cnn epoch on
- * 6,000 images, and four rows of the scaling table.
+ * 6,000 images, 3 epochs instead of 10 for the precision tables' runs (mnist, cnn) and their test accuracy,
+ * and four rows of the scaling table.
  */
 public final class Bench {
+    /** The instruction-set flags that decide matrix-multiply speed at float32 and bfloat16. */
+    private static final List<String> ISA = List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_tile");
+
     private Bench() {
     }
 
@@ -42,8 +46,7 @@ public final class Bench {
                     + " (for MNIST its DataLoader, at PyTorch's default thread count), and the fastest ordinary PyTorch code,"
                     + " the data held as tensors in memory, run at 1 thread and at all " + Peer.allCores() + " cores with the"
                     + " faster kept and its thread count stated (\"" + Row.SAME_CODE + "\" where the tutorial's code is that"
-                    + " already). The PyTorch peers run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset and OPENBLAS_NUM_THREADS set"
-                    + " to their thread count (PyTorch's own OpenBLAS setup; since 2026-12-06). NetDSL / PyTorch in memory: ratio of medians. Each section runs in a JVM of its own; its"
+                    + " already). " + blas(python) + " NetDSL / PyTorch in memory: ratio of medians. Each section runs in a JVM of its own; its"
                     + " columns are measured side by side in that run. GFLOP/s counts the training FLOPs of the matrix"
                     + " multiplies (forward 2mnk, backward twice that, none for the first layer's input gradient); the"
                     + " percentage is of the higher of the matrix-multiply peaks measured by TensorFlow and by PyTorch.");
@@ -69,16 +72,14 @@ public final class Bench {
             section(md, "MNIST MLP 784-200-200-10 on " + MnistBench.dataName() + ", training epoch and prediction (the MNIST tutorial)",
                     peak, Row.HEADER);
             SineBench.pairedNotes.clear();
-            md.addAll(MnistBench.epoch(reps.applyAsInt(5, 11), peers, python, peak.higher()));
-            md.addAll(MnistBench.predict(reps.applyAsInt(5, 7), peers, python));
+            md.addAll(MnistBench.run(reps.applyAsInt(5, 11), reps.applyAsInt(5, 7), PrecisionTable.epochs(quick), peers, python,
+                    peak.higher()));
             notes(md, SineBench.pairedNotes);
         }
         if (which.equals("all") || which.equals("cnn")) {
             MatmulPeak.Peak peak = MatmulPeak.both(python, peers);
-            section(md, "cnn example's net on " + (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))
-                    ? "Fashion-MNIST" : "random data of Fashion-MNIST's shape") + ": training epoch and prediction", peak, Row.HEADER);
-            md.addAll(CnnBench.run(quick ? Math.min(repeats, 1) : Math.max(2, Math.min(repeats, 3)), quick ? 6_000 : 60_000, peers,
-                    python, peak.higher()));
+            section(md, "cnn example's net on " + CnnBench.dataName() + ": training epoch and prediction", peak, Row.HEADER);
+            md.addAll(CnnBench.run(quick ? 6_000 : 60_000, PrecisionTable.epochs(quick), peers, python, peak.higher()));
             notes(md, CnnBench.notes);
         }
         if (which.equals("all") || which.equals("seq")) {
@@ -130,19 +131,39 @@ public final class Bench {
         return fallback;
     }
 
+    /** Cores, the CPU's model name and which of {@link #ISA} its flags hold (from /proc/cpuinfo), heap and Java version. */
     private static String machine() {
         String cpu = "unknown CPU";
+        String flags = "";
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
+                String value = line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("model name") && cpu.startsWith("unknown")) {
+                    cpu = value;
+                } else if (line.startsWith("flags") && flags.isEmpty()) {
+                    List<String> has = List.of(value.split("\\s+"));
+                    flags = " (CPU flags: " + String.join(", ", ISA.stream().filter(has::contains).toList())
+                            + "; not: " + String.join(", ", ISA.stream().filter(f -> !has.contains(f)).toList()) + ")";
                 }
             }
         } catch (IOException ignored) {
             // not Linux: keep the generic name
         }
-        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", JVM heap max "
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + flags + ", JVM heap max "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB, Java " + System.getProperty("java.version");
+    }
+
+    /** How the PyTorch peers' OpenBLAS is set up ({@link Peer#fairBlas}) next to the environment the NetDSL JVM keeps. */
+    private static String blas(String python) {
+        String kept = java.util.stream.Stream.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")
+                .map(v -> v + "=" + (System.getenv(v) == null ? "(unset)" : System.getenv(v)))
+                .collect(java.util.stream.Collectors.joining(", "));
+        int threads = Peer.defaultThreads(python);
+        return "The PyTorch peers run with OpenBLAS as PyTorch sets it up alone: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE"
+                + " unset (this machine sets them for old OpenBLAS builds; the one PyTorch uses computes correctly without"
+                + " them, and the forced Haswell kernels cost PyTorch 1.4x on matrix products) and OPENBLAS_NUM_THREADS set to"
+                + " the run's torch thread count (its --threads, or for the tutorial's code PyTorch's default, "
+                + (threads > 0 ? Peer.threadText(threads) : "unknown") + "), so OpenBLAS's pool does not oversubscribe the"
+                + " cores; only the peer's environment changes, the NetDSL JVM keeps this machine's (" + kept + ").";
     }
 }

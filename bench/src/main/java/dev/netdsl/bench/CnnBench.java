@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The cnn example's net: one training epoch over 60,000 images (batch 128, Adam) and inference
- * throughput at batch 1000, NetDSL next to PyTorch running the same net on tensors already in memory
- * (the faster of 1 thread and all cores). Both get one untimed warm-up epoch.
+ * The cnn example's net: training epochs over 60,000 images (batch 128, Adam) and inference throughput at batch
+ * 1000, NetDSL next to PyTorch running the same net on tensors already in memory (the faster of 1 thread and all
+ * cores), at float32 and at bfloat16 ({@link PrecisionTable}). Each side trains a number of epochs from its seed,
+ * the first an untimed warm-up, then reads the test accuracy; NetDSL's predict throughput is measured after each
+ * float32 epoch, PyTorch's after its last.
  */
 final class CnnBench {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
@@ -46,11 +48,16 @@ final class CnnBench {
         return out;
     }
 
+    /** The peers' data argument: Fashion-MNIST's directory, or "random" as {@link #data()} has it. */
+    static String source() {
+        return Files.isDirectory(FASHION) ? FASHION.toString() : "random";
+    }
+
     /**
-     * {@code images}: the training images per epoch (60,000, or fewer for a quick check); {@code peak}: the
-     * higher matrix-multiply peak, for the GFLOP/s column.
+     * {@code images}: the training images per epoch (60,000, or fewer for a quick check); {@code epochs}: the epochs
+     * each side trains (the first a warm-up); {@code peak}: the higher matrix-multiply peak, for the GFLOP/s column.
      */
-    static List<String> run(int repeats, int images, Path peers, String python, double peak) {
+    static List<String> run(int images, int epochs, Path peers, String python, double peak) {
         Dataset[] data = data();
         Dataset train = data[0];
         if (images < train.size()) {
@@ -60,28 +67,15 @@ final class CnnBench {
             }
             train = train.subset(first);
         }
-        double[] epochs = new double[repeats];
-        double[] predict = new double[repeats];
         Tensor test = data[1].xTensor();
-        try (Model model = Cnn.mnist().crossEntropy().adam(1e-3).seed(1).build().progress(false)) {
-            model.fit(train, 1, 128); // warm-up
-            for (int i = 0; i < repeats; i++) {
-                epochs[i] = model.fit(train, 1, 128).seconds();
-                long t0 = System.nanoTime();
-                for (int from = 0; from < 10_000; from += 1000) {
-                    float[] chunk = java.util.Arrays.copyOfRange(test.values(), from * 784, (from + 1000) * 784);
-                    model.predict(Tensor.of(chunk, 1000, 1, 28, 28));
-                }
-                predict[i] = (System.nanoTime() - t0) / 1e9 / 10_000 * 1e6;
-            }
-        }
-        String source = Files.isDirectory(FASHION) ? FASHION.toString() : "random";
-        // Like NetDSL, PyTorch gets an untimed warm-up epoch: the peer trains one epoch more and its first is dropped.
-        List<String> args = new ArrayList<>(List.of(source, Integer.toString(repeats + 1)));
+        List<String> args = new ArrayList<>(List.of(source(), Integer.toString(epochs)));
         if (images < 60_000) {
             args.addAll(List.of("--limit", Integer.toString(images)));
         }
-        Peer.Choice torch = Peer.fastest(python, peers.resolve("cnn.py"), 1, args.toArray(String[]::new));
+        List<PrecisionTable.Side> sides = PrecisionTable.both(Cnn.mnist().crossEntropy().adam(1e-3).seed(1), train, data[1], 128,
+                epochs, model -> predictMicros(model, test), python, peers.resolve("cnn.py"), args);
+        PrecisionTable.Side float32 = sides.get(0);
+        Peer.Choice torch = float32.torch();
         Peer best = torch.kept();
         notes.clear();
         notes.add("cnn: PyTorch, tensors in memory (randperm, index slicing), median epoch after a warm-up epoch: " + torch.tried()
@@ -90,14 +84,32 @@ final class CnnBench {
         // A training epoch of 60,000 is about 0.95 TFLOP (forward, and twice that backward, of the convolutions and linear layers).
         double gflop = images * 3 * 2.0 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 32 * 9 + 1600 * 128 + 1280) / 1e9;
         rows.add(Row.of(String.format("cnn example's net, one epoch of %,d images in batches of 128 (Adam)", images), "s/epoch",
-                Stats.of(epochs)).tutorialText("n/a (no tutorial)")
-                .memory(best == null ? null : Stats.of(best.seconds()), torch.threads()).flops(gflop, peak).markdown(2));
+                float32.netdsl()).tutorialText("n/a (no tutorial)").memory(torch.stats(), torch.threads()).flops(gflop, peak)
+                .markdown(2));
         double torchPerSample = best == null ? Double.NaN : 1e6 / best.predictPerSecond();
-        rows.add(Row.of("cnn predict, batch 1000 (NetDSL: " + String.format("%,.0f", 1e6 / Stats.of(predict).median())
-                + " images/s)", "us/image", Stats.of(predict)).tutorialText("n/a (no tutorial)")
+        rows.add(Row.of("cnn predict, batch 1000 (NetDSL: " + String.format("%,.0f", 1e6 / float32.after().median())
+                + " images/s)", "us/image", float32.after()).tutorialText("n/a (no tutorial)")
                 .memory(Double.isNaN(torchPerSample) ? null : Stats.of(new double[] {torchPerSample}), torch.threads()).markdown(1));
-        notes.add("cnn: data " + (Files.isDirectory(FASHION) ? "Fashion-MNIST" : "random (Fashion-MNIST not installed)")
-                + (best == null ? "" : "; PyTorch " + best.version()) + "; no hand-written TF Java or tutorial code for this net");
+        rows.addAll(PrecisionTable.markdown("cnn", String.format("%,d training images of %s in batches of 128, Adam 1e-3", images,
+                dataName()), epochs, 2, sides));
+        notes.add(PrecisionTable.note("cnn", sides.get(1)));
+        notes.add("cnn: data " + dataName() + (best == null ? "" : "; PyTorch " + best.version())
+                + "; no hand-written TF Java or tutorial code for this net");
         return rows;
+    }
+
+    /** "Fashion-MNIST", or what {@link #data()} uses without it. */
+    static String dataName() {
+        return Files.isDirectory(FASHION) ? "Fashion-MNIST" : "random data (Fashion-MNIST not installed)";
+    }
+
+    /** Microseconds per image of {@code predict} over the 10,000 test images in batches of 1000. */
+    private static double predictMicros(Model model, Tensor test) {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < 10_000; from += 1000) {
+            float[] chunk = java.util.Arrays.copyOfRange(test.values(), from * 784, (from + 1000) * 784);
+            model.predict(Tensor.of(chunk, 1000, 1, 28, 28));
+        }
+        return (System.nanoTime() - t0) / 1e9 / 10_000 * 1e6;
     }
 }

@@ -2,7 +2,7 @@ package dev.netdsl.bench;
 
 import dev.netdsl.Dataset;
 import dev.netdsl.Model;
-import dev.netdsl.datasets.Mnist;
+import dev.netdsl.Net;
 import dev.netdsl.models.MnistMlp;
 import dev.netdsl.training.Loss;
 import dev.netdsl.training.SGD;
@@ -21,7 +21,8 @@ import org.tensorflow.types.TInt32;
  * training epoch of 60,000 samples for NetDSL's {@code Model.fit(train, 1, 200)}, the same loop
  * hand-written in TF Java (gather a batch, make its tensors, one {@code Session.run}), PyTorch
  * running the tutorial's code (a DataLoader) and PyTorch with the data as tensors in memory (randperm and
- * index slicing, the faster of 1 thread and all cores); and prediction throughput at batch 1 and 1000.
+ * index slicing, the faster of 1 thread and all cores); prediction throughput at batch 1 and 1000; and the
+ * {@link PrecisionTable}: epoch time and test accuracy at float32 and at bfloat16, NetDSL next to PyTorch.
  */
 final class MnistBench {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
@@ -30,32 +31,49 @@ final class MnistBench {
     private MnistBench() {
     }
 
-    /** Fashion-MNIST's training set when installed, else random data of its shape. */
+    /** Fashion-MNIST's training and test sets as rows of 784 when installed, else random data of their shape. */
+    static Dataset[] data() {
+        Dataset[] images = CnnBench.data();
+        return new Dataset[] {images[0].reshape(784), images[1].reshape(784)};
+    }
+
+    /** {@link #data()}'s training set. */
     static Dataset train() {
-        if (Files.isDirectory(FASHION)) {
-            return Mnist.load(FASHION, Mnist.Kind.FASHION).train().reshape(784);
-        }
-        SplittableRandom r = new SplittableRandom(0);
-        float[] x = new float[60_000 * 784];
-        int[] labels = new int[60_000];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = r.nextInt(10);
-        }
-        return Dataset.of(x, 784, labels);
+        return data()[0];
+    }
+
+    /** The tutorial's net as NetDSL builds it: cross-entropy, SGD 0.01, seed 1. */
+    private static Net net() {
+        return MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1);
     }
 
     static String dataName() {
         return Files.isDirectory(FASHION) ? "Fashion-MNIST" : "random data of MNIST's shape (Fashion-MNIST not installed)";
     }
 
-    static List<String> epoch(int repeats, Path peers, String python, double peak) {
-        Dataset train = train();
+    /**
+     * The section's rows: the epoch row ({@code epochRepeats} NetDSL/TF pairs), the predict rows, then the precision
+     * table (each side {@code epochs} epochs from its seed, test accuracy after the last), whose PyTorch float32 run is
+     * also the epoch row's in-memory column. {@code peak}: the higher matrix-multiply peak, for the GFLOP/s column.
+     */
+    static List<String> run(int epochRepeats, int predictRepeats, int epochs, Path peers, String python, double peak) {
+        Dataset[] data = data();
+        String source = CnnBench.source();
+        List<PrecisionTable.Side> sides = PrecisionTable.both(net(), data[0], data[1], 200, epochs, null, python,
+                peers.resolve("mnist.py"), List.of(source, Integer.toString(epochs), "1", "--memory"));
+        List<String> rows = epoch(epochRepeats, data[0], peers, python, peak, sides.get(0).torch());
+        rows.addAll(predict(predictRepeats, peers, python));
+        rows.addAll(PrecisionTable.markdown("MNIST MLP", "the 60,000 training images of " + dataName() + " in batches of 200, SGD 0.01",
+                epochs, 3, sides));
+        SineBench.pairedNotes.add(PrecisionTable.note("MNIST MLP", sides.get(1)));
+        return rows;
+    }
+
+    /** The epoch row; {@code memory}: PyTorch's run on tensors in memory (the precision table's float32 side). */
+    private static List<String> epoch(int repeats, Dataset train, Path peers, String python, double peak, Peer.Choice memory) {
         double[] dsl;
         double[] hand;
-        try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build().progress(false);
+        try (Model model = net().build().progress(false);
              HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
             model.fit(train, 1, 200);
             handEpoch(tf, train, new SplittableRandom(1));
@@ -64,22 +82,18 @@ final class MnistBench {
             dsl = p.netdsl();
             hand = p.peer();
         }
-        String source = Files.isDirectory(FASHION) ? FASHION.toString() : "random";
-        String epochs = Integer.toString(repeats + 1);
         // The tutorial's code: a DataLoader, PyTorch's default thread count. The peer's first epoch is its warm-up.
-        Peer tutorial = Peer.run(python, peers.resolve("mnist.py"), source, epochs, "1");
-        // The fastest ordinary PyTorch code: tensors in memory, randperm and index slicing, the faster of 1 thread and all cores.
-        Peer.Choice memory = Peer.fastest(python, peers.resolve("mnist.py"), 1, source, epochs, "1", "--memory");
+        Peer tutorial = Peer.run(python, peers.resolve("mnist.py"), CnnBench.source(), Integer.toString(repeats + 1), "1");
         double gflop = SineBench.flopsPerStep(CFG, 60_000) / 1e9;
         List<String> rows = new ArrayList<>();
         rows.add(Row.of("MNIST MLP 784-200-200-10, one epoch of 60,000 in batches of 200", "s/epoch", Stats.of(dsl))
                 .tf(Stats.of(hand), Row.pairs(dsl, hand))
                 .tutorial(tutorial == null ? null : Stats.of(tutorial.dropFirst(1).seconds()))
-                .memory(memory.kept() == null ? null : Stats.of(memory.kept().seconds()), memory.threads())
+                .memory(memory.stats(), memory.threads())
                 .flops(gflop, peak).markdown(3));
         SineBench.pairedNotes.add("MNIST epoch: data: " + dataName() + "; the tutorial's code (DataLoader): "
                 + (tutorial == null ? "not available" : tutorial.label()) + "; tensors in memory (randperm, index slicing, no"
-                + " DataLoader), median epoch: " + memory.tried() + "; the faster is kept");
+                + " DataLoader; the precision table's float32 run), median epoch: " + memory.tried() + "; the faster is kept");
         // The limit: the step's eight matrix multiplies alone (forward, weight gradients, input gradients) at batch 200.
         int[][] shapes = {{200, 784, 200}, {200, 200, 200}, {200, 200, 10}, {784, 200, 200}, {200, 200, 200}, {200, 200, 10},
             {200, 10, 200}, {200, 200, 200}};
@@ -123,7 +137,7 @@ final class MnistBench {
     }
 
     /** Samples per second of {@code predict} at batch 1 and 1000, as time per sample for the ratios. */
-    static List<String> predict(int repeats, Path peers, String python) {
+    private static List<String> predict(int repeats, Path peers, String python) {
         List<String> rows = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(3);
         for (int batch : new int[] {1, 1000}) {
@@ -138,7 +152,7 @@ final class MnistBench {
             }
             double[] dsl;
             double[] hand;
-            try (Model model = MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1).build();
+            try (Model model = net().build();
                  HandWrittenMlp tf = new HandWrittenMlp(CFG, false, true, HandWrittenMlp.Loss.CROSS_ENTROPY, 0.01f, 1)) {
                 for (int i = 0; i < calls; i++) {
                     model.predict(rowsX);

@@ -8,16 +8,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A PyTorch peer script's timings ({@code "seconds": [...]}), version and thread count, and its inference
- * throughput if it measured one ({@code "predict_per_second"}, else NaN).
+ * A PyTorch peer script's timings ({@code "seconds": [...]}), version and thread count, its inference
+ * throughput if it measured one ({@code "predict_per_second"}, else NaN) and its test accuracy if it reported
+ * one ({@code "accuracy"}, else NaN).
  */
-record Peer(double[] seconds, String version, int threads, double predictPerSecond) {
+record Peer(double[] seconds, String version, int threads, double predictPerSecond, double accuracy) {
+    /** PyTorch's default intra-op thread count per python executable, asked once (see {@link #defaultThreads}). */
+    private static final Map<String, Integer> DEFAULT_THREADS = new ConcurrentHashMap<>();
 
     /** "all cores": the thread count the peers are tried at besides 1. */
     static int allCores() {
@@ -36,7 +41,7 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
     /** The same result without its first {@code n} timings (the peer's warm-ups). */
     Peer dropFirst(int n) {
         return n == 0 || seconds.length <= n ? this
-                : new Peer(Arrays.copyOfRange(seconds, n, seconds.length), version, threads, predictPerSecond);
+                : new Peer(Arrays.copyOfRange(seconds, n, seconds.length), version, threads, predictPerSecond, accuracy);
     }
 
     /** "PyTorch 1.13.0a0 (1 thread)". */
@@ -58,6 +63,11 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         /** The kept run's thread count, 0 if none. */
         int threads() {
             return kept == null ? 0 : kept.threads();
+        }
+
+        /** The kept run's timings, null if none. */
+        Stats stats() {
+            return kept == null ? null : Stats.of(kept.seconds());
         }
     }
 
@@ -105,19 +115,50 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
     }
 
     /**
-     * OpenBLAS as PyTorch would have it on its own: no {@code OPENBLAS_CORETYPE} or {@code OPENBLAS_L2_SIZE} forced
-     * by this machine (Haswell kernels cost PyTorch 1.4x on matrix products; OpenBLAS 0.3.21 computes correctly
-     * without them), and its thread pool as large as the peer's {@code --threads} (unset, OpenBLAS starts a pool of
-     * its own beside PyTorch's and oversubscribes the cores).
+     * OpenBLAS as PyTorch would have it on its own, in the peer's environment only (the benchmark's JVM keeps its
+     * own): no {@code OPENBLAS_CORETYPE} or {@code OPENBLAS_L2_SIZE} forced by this machine (Haswell kernels cost
+     * PyTorch 1.4x on matrix products; OpenBLAS 0.3.21 computes correctly without them), and its thread pool as
+     * large as the run's torch thread count: the peer's {@code --threads}, or without it PyTorch's default
+     * ({@link #defaultThreads}). Unset, OpenBLAS starts a pool of all cores beside PyTorch's and oversubscribes
+     * them. {@code OMP_NUM_THREADS} is left as it is: the peers set their count with {@code torch.set_num_threads}.
      */
-    static void fairBlas(java.util.Map<String, String> env, String... args) {
+    static void fairBlas(Map<String, String> env, String python, String... args) {
         env.remove("OPENBLAS_CORETYPE");
         env.remove("OPENBLAS_L2_SIZE");
+        String threads = null;
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--threads")) {
-                env.put("OPENBLAS_NUM_THREADS", args[i + 1]);
+                threads = args[i + 1];
             }
         }
+        if (threads == null && defaultThreads(python) > 0) {
+            threads = Integer.toString(defaultThreads(python));
+        }
+        if (threads != null) {
+            env.put("OPENBLAS_NUM_THREADS", threads);
+        }
+    }
+
+    /**
+     * {@code torch.get_num_threads()} in a fresh {@code python} (the count a peer run without {@code --threads} uses;
+     * PyTorch picks it from the machine and {@code OMP_NUM_THREADS}), asked once per executable; 0 if PyTorch does not run.
+     */
+    static int defaultThreads(String python) {
+        return DEFAULT_THREADS.computeIfAbsent(python, py -> {
+            try {
+                ProcessBuilder builder = new ProcessBuilder(py, "-c", "import torch; print(torch.get_num_threads())")
+                        .redirectErrorStream(true);
+                Process p = builder.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                String last = out.substring(out.lastIndexOf('\n') + 1); // after any warnings
+                return p.waitFor() == 0 && last.matches("\\d+") ? Integer.parseInt(last) : 0;
+            } catch (IOException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        });
     }
 
     /** {@link #run(String, Path, long, String...)} without a time limit. */
@@ -137,7 +178,7 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
         try {
             log = File.createTempFile("netdsl-peer", ".out");
             ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
-            fairBlas(builder.environment(), args);
+            fairBlas(builder.environment(), python, args);
             Process p = builder.start();
             if (limitNanos > 0 && !p.waitFor(limitNanos, TimeUnit.NANOSECONDS)) {
                 p.destroyForcibly().waitFor();
@@ -162,9 +203,8 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
             for (int i = 0; i < v.length; i++) {
                 v[i] = Double.parseDouble(parts[i].trim());
             }
-            Matcher predict = Pattern.compile("\"predict_per_second\": ([0-9.eE+-]+)").matcher(out);
             return new Peer(v, version.find() ? version.group(1) : "?", threads.find() ? Integer.parseInt(threads.group(1)) : 0,
-                    predict.find() ? Double.parseDouble(predict.group(1)) : Double.NaN);
+                    number(out, "predict_per_second"), number(out, "accuracy"));
         } catch (IOException e) {
             System.err.println("PyTorch peer not runnable (" + e.getMessage() + ")");
             return null;
@@ -176,5 +216,11 @@ record Peer(double[] seconds, String version, int threads, double predictPerSeco
                 log.delete();
             }
         }
+    }
+
+    /** The number after {@code "key": } in a peer's JSON line, NaN if it has none. */
+    private static double number(String out, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": ([0-9.eE+-]+)").matcher(out);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }
