@@ -125,7 +125,12 @@ class PrecisionTest {
                 assertThat(back.precision()).isEqualTo(Precision.BF16);
                 assertThat(back.predict(x)).isDeepEqualTo(bf16.predict(x));
             }
-            f32.setParameters(bf16.parameters());
+            // PyTorch interchange is float32 too: safetensors (torch's F32) a float32 model loads exactly.
+            bf16.save(dir.resolve("w.safetensors"));
+            f32.load(dir.resolve("w.safetensors"));
+            for (int i = 0; i < bf16.parameters().size(); i++) {
+                assertThat(f32.parameters().get(i).values()).containsExactly(bf16.parameters().get(i).values());
+            }
             float[][] exact = f32.predict(x);
             bf16.exportSavedModel(dir.resolve("saved"));
             float[] flat = new float[100];

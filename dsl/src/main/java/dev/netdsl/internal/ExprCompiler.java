@@ -360,11 +360,11 @@ public final class ExprCompiler {
     private Value batchNorm(Node n) {
         boolean image = n.shape().length == 4;
         Operand<TFloat32> x = image ? channelsLast(argId(n, 0)) : arg(n, 0);
-        FusedBatchNorm<TFloat32, TFloat32> bn = Images.batchNorm(tf, n, x, arg(n, 1), arg(n, 2),
-                n.op() == OpCode.BATCH_NORM ? arg(n, 3) : null, n.op() == OpCode.BATCH_NORM ? arg(n, 4) : null);
-        if (n.op() == OpCode.BATCH_NORM_TRAIN) {
-            batchStatistics.putIfAbsent(argId(n, 0), bn);
+        if (n.op() == OpCode.BATCH_NORM) {
+            return new Value(Images.batchNormInference(tf, n, x, arg(n, 1), arg(n, 2), arg(n, 3), arg(n, 4)), image);
         }
+        FusedBatchNorm<TFloat32, TFloat32> bn = Images.batchNormTrain(tf, n, x, arg(n, 1), arg(n, 2));
+        batchStatistics.putIfAbsent(argId(n, 0), bn);
         return new Value(Images.normalized(tf, n, bn), image);
     }
 

@@ -70,26 +70,35 @@ final class Images {
     }
 
     /**
-     * Batch norm of channels-last {@code x} (or [N, C]): with the given statistics, or, if they are null,
-     * the batch's own (FusedBatchNormV3, whose training form has a gradient and also gives the batch's per-channel
-     * mean and unbiased variance, which {@link ExprCompiler} reuses for {@code batchMean}/{@code batchVariance}).
+     * Training batch norm of channels-last {@code x} (or [N, C]) with the batch's own statistics: FusedBatchNormV3,
+     * which has a gradient and also gives the batch's per-channel mean and unbiased variance (outputs 1 and 2,
+     * which {@link ExprCompiler} reuses for {@code batchMean}/{@code batchVariance}).
      */
-    static FusedBatchNorm<TFloat32, TFloat32> batchNorm(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight,
-                                                         Operand<TFloat32> bias, Operand<TFloat32> mean, Operand<TFloat32> variance) {
-        boolean image = n.shape().length == 4;
+    static FusedBatchNorm<TFloat32, TFloat32> batchNormTrain(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight,
+                                                              Operand<TFloat32> bias) {
         int channels = (int) n.shape()[1];
-        Operand<TFloat32> in = image ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, channels}));
-        boolean training = mean == null;
+        Operand<TFloat32> in = n.shape().length == 4 ? x : tf.reshape(x, tf.constant(new int[] {-1, 1, 1, channels}));
         Operand<TFloat32> empty = tf.constant(new float[0]);
-        FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(in, weight, bias, training ? empty : mean,
-                training ? empty : variance, FusedBatchNorm.epsilon(n.values()[0]), FusedBatchNorm.isTraining(training),
-                FusedBatchNorm.dataFormat("NHWC"));
-        return bn;
+        return tf.nn.fusedBatchNorm(in, weight, bias, empty, empty, FusedBatchNorm.epsilon(n.values()[0]),
+                FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
     }
 
-    /** {@link #batchNorm}'s output in {@code n}'s layout ([N, C] nets get back [N, C]). */
+    /** {@link #batchNormTrain}'s output in {@code n}'s layout ([N, C] nets get back [N, C]). */
     static Operand<TFloat32> normalized(Ops tf, Node n, FusedBatchNorm<TFloat32, TFloat32> bn) {
         return n.shape().length == 4 ? bn.y() : tf.reshape(bn.y(), tf.constant(new int[] {-1, (int) n.shape()[1]}));
+    }
+
+    /**
+     * Batch norm of channels-last {@code x} (or [N, C]) with given statistics, as one multiply and one add per
+     * element: {@code x * s + (bias - mean * s)} with {@code s = weight / sqrt(variance + eps)} worked out per
+     * channel. FusedBatchNormV3's inference form is 5-10 times slower here at batch 1000 under oneDNN and Eigen
+     * alike (docs/tensorflow-notes.md).
+     */
+    static Operand<TFloat32> batchNormInference(Ops tf, Node n, Operand<TFloat32> x, Operand<TFloat32> weight,
+                                                Operand<TFloat32> bias, Operand<TFloat32> mean, Operand<TFloat32> variance) {
+        Operand<TFloat32> scale = tf.math.mul(weight, tf.math.rsqrt(tf.math.add(variance, tf.constant(n.values()[0]))));
+        Operand<TFloat32> shift = tf.math.sub(bias, tf.math.mul(mean, scale));
+        return tf.math.add(tf.math.mul(x, scale), shift);
     }
 
     /** The per-channel mean, or unbiased variance, of {@code x} ([N, C], [N, C, H, W], or channels-last). */
