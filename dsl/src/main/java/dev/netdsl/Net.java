@@ -229,7 +229,7 @@ public final class Net {
         if (sizes == null) {
             throw NetChecks.notAnMlp(activation);
         }
-        return mlp(sizes, activation, loss, optimizer, seed);
+        return typed(mlp(sizes, activation, loss, optimizer, seed), inputType);
     }
 
     /** A copy that minimises mean squared error. */

@@ -79,6 +79,7 @@ class PrecisionTest {
         assertThat(net.toString()).endsWith(".seed(3).precision(Precision.BF16)");
         assertThat(net).isNotEqualTo(mlp()).isEqualTo(mlp().precision(Precision.BF16));
         assertThat(net.sgd(0.1).precision()).isEqualTo(Precision.BF16);
+        assertThat(Net.of(2, 4, 1).precision(Precision.BF16).tanh().precision()).isEqualTo(Precision.BF16);
         assertThat(Precision.fromName("bfloat16")).isEqualTo(Precision.BF16);
         assertThat(Precision.fromName("float32")).isEqualTo(Precision.FLOAT32);
     }

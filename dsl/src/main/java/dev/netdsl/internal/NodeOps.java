@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Set;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * The TensorFlow ops of one expression node of an {@link ExprCompiler}, from its arguments' values: the float math
@@ -225,12 +225,13 @@ final class NodeOps {
             return tf.reshape(product(rows, b), tf.concat(List.of(lead, tf.constant(new int[] {(int) bs[1]})),
                     tf.constant(0)));
         }
-        if (binder.bfloat16()) {
-            return Bf16.back(tf, tf.scope().env().opBuilder("BatchMatMulV2", rt("batch_matmul"), tf.scope())
-                    .addInput(Bf16.of(tf, a).asOutput()).addInput(Bf16.of(tf, b).asOutput()).build().<TBfloat16>output(0));
-        }
+        return binder.bfloat16() ? Bf16.back(tf, batchMatmul(Bf16.of(tf, a), Bf16.of(tf, b))) : batchMatmul(a, b);
+    }
+
+    /** BatchMatMulV2 of two stacks of matrices of one element type. */
+    private <T extends TType> Operand<T> batchMatmul(Operand<T> a, Operand<T> b) {
         return tf.scope().env().opBuilder("BatchMatMulV2", rt("batch_matmul"), tf.scope()).addInput(a.asOutput())
-                .addInput(b.asOutput()).build().<TFloat32>output(0);
+                .addInput(b.asOutput()).build().<T>output(0);
     }
 
     /** One MatMul of two matrices, in bfloat16 when the binder asks for it. */
