@@ -25,7 +25,7 @@ public record LayerView(int index, String name, Layer layer, List<Parameter> par
      */
     static LayerView of(Net net, int index, List<Parameter> parameters) {
         // A shared layer's tensors are named after its first use.
-        String owner = net.layerNames().get(net.firstUses()[index]) + ".";
+        String owner = net.layerNames().get(NetStructure.firstUses(net.layers())[index]) + ".";
         java.util.Set<String> names = new java.util.HashSet<>();
         net.resolvedLayers().get(index).parameters().forEach(s -> names.add(owner + s.name()));
         List<Parameter> own = new java.util.ArrayList<>();

@@ -1,5 +1,15 @@
 package dev.netdsl;
 
+import dev.netdsl.internal.engine.Access;
+import dev.netdsl.internal.engine.Evaluations;
+import dev.netdsl.internal.engine.Feeder;
+import dev.netdsl.internal.engine.FitState;
+import dev.netdsl.internal.engine.NetGraph;
+import dev.netdsl.internal.engine.Predictions;
+import dev.netdsl.internal.engine.StatePlan;
+import dev.netdsl.internal.engine.Trainer;
+import dev.netdsl.internal.files.Exports;
+import dev.netdsl.internal.files.ModelFile;
 import dev.netdsl.io.LoadOptions;
 import dev.netdsl.io.LoadResult;
 import dev.netdsl.io.TensorFiles;
@@ -20,6 +30,10 @@ import java.util.Random;
  * turns (each step holds the model alone; callbacks run between steps).
  */
 public final class Model implements AutoCloseable {
+    static {
+        Access.install(new EngineAccess());
+    }
+
     private final Net net;
     private final long seed;
     private final NetGraph g;
@@ -237,7 +251,7 @@ public final class Model implements AutoCloseable {
      */
     public void setParameters(List<Parameter> values) {
         Objects.requireNonNull(values, "values");
-        StateDicts.set(g, values);
+        StatePlan.set(g, values);
     }
 
     /**
@@ -273,7 +287,8 @@ public final class Model implements AutoCloseable {
     public LoadResult load(Path path, LoadOptions options) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
-        return StateDicts.load(g, path, options);
+        StatePlan plan = StatePlan.load(g, path, TensorFiles.read(path), options.prefix(), options.isStrict());
+        return new LoadResult(plan.loaded(), plan.missing(), plan.unexpected(), plan.mismatched());
     }
 
     /**
@@ -303,18 +318,6 @@ public final class Model implements AutoCloseable {
     public static Model open(Path path) {
         Objects.requireNonNull(path, "path");
         return ModelFile.open(path);
-    }
-
-    /** The optimizer's state ({@code 0.weight.exp_avg}, ..., {@code step}); see {@link OptimizerState}. */
-    List<Parameter> optimizerState() {
-        return g.rt.shared("read the optimizer state", () -> OptimizerState.read(g));
-    }
-
-    void setOptimizerState(List<Parameter> values) {
-        g.rt.exclusive("set the optimizer state", () -> {
-            OptimizerState.write(g, values);
-            return null;
-        });
     }
 
     /**

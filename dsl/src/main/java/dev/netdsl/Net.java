@@ -1,9 +1,7 @@
 package dev.netdsl;
 
 import dev.netdsl.internal.LayerNodes;
-import dev.netdsl.internal.Node;
-import dev.netdsl.internal.Nodes;
-import dev.netdsl.internal.OpCode;
+import dev.netdsl.internal.files.OnnxImport;
 import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.Module;
@@ -205,11 +203,6 @@ public final class Net {
         return inputType;
     }
 
-    /** The model input of a forward pass over a batch: {@code [-1, ...inputShape()]} of {@link #inputType()}. */
-    Expr inputExpr() {
-        return Nodes.expr(new Node(OpCode.MODEL_INPUT, NetGraph.batchShape(inputShape()), new Expr[0], null, 0, null, inputType));
-    }
-
     /** A copy with ReLU between the layers of a {@link #of(int...)} net (the default). */
     public Net relu() {
         return hidden(Activation.RELU);
@@ -369,7 +362,7 @@ public final class Net {
 
     /** The shape of one output example, from running the forward pass on the shapes. */
     public int[] outputShape() {
-        return LayerNodes.example(forward(inputExpr()).shape());
+        return LayerNodes.example(NetStructure.forward(this, NetStructure.inputExpr(this)).shape());
     }
 
     /** Input features per example: the product of {@link #inputShape()} ({@code 784} for {@code [1, 28, 28]}). */
@@ -429,28 +422,15 @@ public final class Net {
     @Override
     public boolean equals(Object o) {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
-                && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(firstUses(), n.firstUses())
+                && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(NetStructure.firstUses(layers), NetStructure.firstUses(n.layers))
                 && Objects.equals(loss, n.loss) && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed)
                 && Arrays.equals(input, n.input) && inputType == n.inputType && precision == n.precision;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(firstUses()), loss, optimizer, seed,
+        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(NetStructure.firstUses(layers)), loss, optimizer, seed,
                 Arrays.hashCode(input));
-    }
-
-    /**
-     * For each layer, the index of its first use: {@code i} for a layer used once, the earlier index for
-     * a layer instance that appears again (its weights are shared, as in PyTorch).
-     */
-    int[] firstUses() {
-        return NetStructure.firstUses(layers);
-    }
-
-    /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
-    Expr forward(Expr x) {
-        return NetStructure.forward(this, x);
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */

@@ -4,6 +4,7 @@ import dev.netdsl.internal.LayerNodes;
 import dev.netdsl.internal.Node;
 import dev.netdsl.internal.Nodes;
 import dev.netdsl.internal.OpCode;
+import dev.netdsl.internal.engine.NetGraph;
 import dev.netdsl.layers.Activation;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.Layers;
@@ -31,7 +32,7 @@ final class NetStructure {
         net.resolvedLayers(); // first: an unknown input is then explained by the lazy layer that needs it
         net.inputShape();
         int[] out = net.outputShape();
-        DType type = net.forward(net.inputExpr()).dtype();
+        DType type = forward(net, inputExpr(net)).dtype();
         if (type != DType.FLOAT32) {
             throw new IllegalArgumentException(net + ": gives " + type.fileName() + " outputs; losses and predictions take float32,"
                     + " so end with a layer that gives floats (an embedding, a cast)");
@@ -67,6 +68,13 @@ final class NetStructure {
         return first;
     }
 
+    /** The model input of a forward pass over a batch: {@code [-1, ...inputShape()]} of the net's input type. */
+    static Expr inputExpr(Net net) {
+        return Nodes.expr(new Node(OpCode.MODEL_INPUT, NetGraph.batchShape(net.inputShape()), new Expr[0], null, 0, null,
+                net.inputType()));
+    }
+
+    /** The forward pass over {@code x}: the module's own, or the layers applied in order. */
     static Expr forward(Net net, Expr x) {
         if (net.module().isPresent()) {
             Expr out = net.module().get().forward(x);
@@ -150,7 +158,7 @@ final class NetStructure {
         }
         Map<Layer, Layer> made = new IdentityHashMap<>();
         Map<Layer, int[]> from = new IdentityHashMap<>();
-        for (Expr e : applications(net.forward(Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(input)))))) {
+        for (Expr e : applications(forward(net, Nodes.expr(Node.of(OpCode.MODEL_INPUT, NetGraph.batchShape(input)))))) {
             Layer layer = (Layer) Nodes.of(e).ref();
             if (!layer.lazy()) {
                 continue;
@@ -251,7 +259,7 @@ final class NetStructure {
     /** {@link Net#parameterCount()}: a layer used more than once counts once, a lazy one as resolved. */
     static long parameterCount(Net net) {
         long n = 0;
-        int[] first = net.firstUses();
+        int[] first = firstUses(net.layers());
         List<Layer> concrete = net.resolvedLayers();
         List<Layer> layers = net.layers();
         for (int i = 0; i < layers.size(); i++) {

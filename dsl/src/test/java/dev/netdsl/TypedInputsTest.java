@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.netdsl.autograd.Autograd;
 import dev.netdsl.autograd.Var;
+import dev.netdsl.internal.engine.TrainerKnobs;
 import dev.netdsl.layers.Initializers;
 import dev.netdsl.layers.Layer;
 import dev.netdsl.layers.LayerContext;
@@ -117,10 +118,10 @@ class TypedInputsTest {
         History stepped;
         try (Model m = lookupNet().build()) {
             fused = m.fit(data, 3, 16);
-            assertThat(m.trainer().fusedCalls).isPositive();
+            assertThat(TrainerKnobs.fusedCalls(m)).isPositive();
         }
         try (Model m = lookupNet().build()) {
-            m.trainer().fusion = false;
+            TrainerKnobs.fusion(m, false);
             stepped = m.fit(data, 3, 16);
         }
         float[] a = fused.losses();

@@ -1,7 +1,7 @@
 package dev.netdsl.io;
 
 import dev.netdsl.internal.AtomicFiles;
-import dev.netdsl.internal.SavedModels;
+import dev.netdsl.internal.files.SavedModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -2,10 +2,10 @@ package dev.netdsl.io;
 
 import dev.netdsl.Parameter;
 import dev.netdsl.internal.AtomicFiles;
-import dev.netdsl.internal.PyTorchFiles;
-import dev.netdsl.internal.SafeTensors;
-import dev.netdsl.internal.StoredTensor;
-import dev.netdsl.internal.WeightsFile;
+import dev.netdsl.internal.files.PyTorchFiles;
+import dev.netdsl.internal.files.SafeTensors;
+import dev.netdsl.internal.files.StoredTensor;
+import dev.netdsl.internal.files.WeightsFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

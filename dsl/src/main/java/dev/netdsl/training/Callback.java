@@ -1,6 +1,7 @@
 package dev.netdsl.training;
 
 import dev.netdsl.History;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,5 +75,13 @@ public interface Callback {
      */
     default String stateType() {
         return getClass().getName();
+    }
+
+    /**
+     * Lines the fit's epoch printer says after the last epoch line, as Keras's callbacks do ({@code Epoch 6: early
+     * stopping}); called after every callback's {@link #onTrainEnd}. The default: none.
+     */
+    default List<String> endLines(History history) {
+        return List.of();
     }
 }

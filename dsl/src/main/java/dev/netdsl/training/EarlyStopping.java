@@ -130,6 +130,20 @@ public final class EarlyStopping implements Callback {
         }
     }
 
+    /** {@code Epoch 6: early stopping} and {@code Restoring model weights from the end of the best epoch: 3.}, as Keras says them. */
+    @Override
+    public List<String> endLines(History history) {
+        List<String> out = new ArrayList<>();
+        // A resumed fit that had already stopped ran no epoch: it said so when it began.
+        if (stoppedEpoch > 0 && history.steps() > 0) {
+            out.add("Epoch " + stoppedEpoch + ": early stopping");
+        }
+        if (restored) {
+            out.add("Restoring model weights from the end of the best epoch: " + bestEpoch() + ".");
+        }
+        return out;
+    }
+
     /**
      * Why {@code monitor} is not among the epoch's numbers {@code keys}: a near name ({@code val_acc} for
      * {@code val_accuracy}, a typo) is suggested; a missing validation set is named only when no {@code val_} number
