@@ -282,12 +282,7 @@ public final class Dataset {
      */
     public Dataset subset(int[] indices) {
         Objects.requireNonNull(indices, "indices");
-        return subset(indices, 0, indices.length);
-    }
-
-    /** The examples at {@code indices[from..to)}. */
-    Dataset subset(int[] indices, int from, int to) {
-        return DatasetRows.subset(this, indices, from, to);
+        return DatasetRows.subset(this, indices, 0, indices.length);
     }
 
     /**
@@ -313,12 +308,7 @@ public final class Dataset {
         if (!(testShare > 0 && testShare < 1)) {
             throw new IllegalArgumentException(call + ": the test share must be between 0 and 1, e.g. 0.2 for 20%");
         }
-        return split(testShare, seed, call);
-    }
-
-    /** {@link #split(double, long)}, naming {@code call} in its error (fit's validationSplit uses it too). */
-    Split split(double share, long seed, String call) {
-        return DatasetRows.split(this, share, seed, call);
+        return DatasetRows.split(this, testShare, seed, call);
     }
 
     /**
@@ -358,7 +348,7 @@ public final class Dataset {
                     + " class names belong to labelled data (Dataset.of(x, labels))");
         }
         List<String> copy = List.copyOf(names);
-        DatasetFactory.checkClassNames(copy, maxLabel());
+        DatasetFactory.checkClassNames(copy, DatasetRows.maxLabel(this));
         return new Dataset(rows, exampleShape, x, ids, targetShape, y, labels, copy);
     }
 
@@ -368,50 +358,8 @@ public final class Dataset {
         return withClassNames(Arrays.asList(names));
     }
 
-    /** The flat row-major float inputs (null for ids), not copied: callers in this package must not modify it. */
-    float[] xData() {
-        return x;
-    }
-
-    /** The flat row-major int32 inputs (null for floats), not copied. */
-    int[] idData() {
-        return ids;
-    }
-
-    /** The flat row-major float targets, or null for labelled data; not copied. */
-    float[] yData() {
-        return y;
-    }
-
-    /** The labels, or null for float targets; not copied. */
-    int[] labelData() {
-        return labels;
-    }
-
-    /** The largest label, or -1 for float targets. */
-    int maxLabel() {
-        int max = -1;
-        if (labels != null) {
-            for (int l : labels) {
-                max = Math.max(max, l);
-            }
-        }
-        return max;
-    }
-
-    /** The class names for toString: empty, or the first ten of them. */
-    private String names() {
-        if (classNames.isEmpty()) {
-            return "";
-        }
-        return " " + (classNames.size() <= 10 ? classNames.toString()
-                : classNames.subList(0, 10).toString().replace("]", ", ... " + (classNames.size() - 10) + " more]"));
-    }
-
     @Override
     public String toString() {
-        String in = exampleShape.length == 1 ? Integer.toString(exampleShape[0]) : Arrays.toString(exampleShape);
-        return "Dataset[" + rows + " x " + in + (ids != null ? " int32" : "") + (labels != null ? ", labels" + names() : " -> " + (targetShape.length == 1
-                ? Integer.toString(targetShape[0]) : Arrays.toString(targetShape))) + "]";
+        return DatasetRows.describe(this);
     }
 }

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 /**
  * Selecting a {@link Dataset}'s examples: by index ({@code subset}, the building block of batches and shuffles), the
  * first {@code n} ({@code take}), and the seeded permutation {@code split} cuts in two. Inputs, targets and class names
- * go along.
+ * go along. And how a data set describes itself ({@code toString}, its largest label).
  */
 final class DatasetRows {
     private DatasetRows() {
@@ -81,5 +81,32 @@ final class DatasetRows {
             order[j] = tmp;
         }
         return order;
+    }
+
+    /** The largest label, or -1 for float targets. */
+    static int maxLabel(Dataset d) {
+        int max = -1;
+        if (d.labels != null) {
+            for (int l : d.labels) {
+                max = Math.max(max, l);
+            }
+        }
+        return max;
+    }
+
+    /** {@code Dataset[60000 x [1, 28, 28], labels [T-shirt/top, ...]]}: size, example shape, targets, class names. */
+    static String describe(Dataset d) {
+        String in = d.exampleShape.length == 1 ? Integer.toString(d.exampleShape[0]) : Arrays.toString(d.exampleShape);
+        return "Dataset[" + d.rows + " x " + in + (d.ids != null ? " int32" : "") + (d.labels != null ? ", labels" + names(d)
+                : " -> " + (d.targetShape.length == 1 ? Integer.toString(d.targetShape[0]) : Arrays.toString(d.targetShape))) + "]";
+    }
+
+    /** The class names for toString: empty, or the first ten of them. */
+    private static String names(Dataset d) {
+        if (d.classNames.isEmpty()) {
+            return "";
+        }
+        return " " + (d.classNames.size() <= 10 ? d.classNames.toString()
+                : d.classNames.subList(0, 10).toString().replace("]", ", ... " + (d.classNames.size() - 10) + " more]"));
     }
 }

@@ -64,37 +64,37 @@ final class EngineAccess extends Access {
 
     @Override
     public Dataset subset(Dataset data, int[] indices, int from, int to) {
-        return data.subset(indices, from, to);
+        return DatasetRows.subset(data, indices, from, to);
     }
 
     @Override
     public Dataset.Split split(Dataset data, double share, long seed, String call) {
-        return data.split(share, seed, call);
+        return DatasetRows.split(data, share, seed, call);
     }
 
     @Override
     public float[] xData(Dataset data) {
-        return data.xData();
+        return data.x;
     }
 
     @Override
     public int[] idData(Dataset data) {
-        return data.idData();
+        return data.ids;
     }
 
     @Override
     public float[] yData(Dataset data) {
-        return data.yData();
+        return data.y;
     }
 
     @Override
     public int[] labelData(Dataset data) {
-        return data.labelData();
+        return data.labels;
     }
 
     @Override
     public int maxLabel(Dataset data) {
-        return data.maxLabel();
+        return DatasetRows.maxLabel(data);
     }
 
     @Override

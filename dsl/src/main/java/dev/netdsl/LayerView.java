@@ -19,6 +19,23 @@ public record LayerView(int index, String name, Layer layer, List<Parameter> par
         parameters = List.copyOf(parameters);
     }
 
+    /** {@code index} if {@code net} has such a layer. */
+    static int checkIndex(Net net, int index) {
+        if (index < 0 || index >= net.layers().size()) {
+            throw new IllegalArgumentException("layer(" + index + "): " + net + " has layers 0.." + (net.layers().size() - 1));
+        }
+        return index;
+    }
+
+    /** The index of the layer named {@code name}. */
+    static int indexOf(Net net, String name) {
+        int index = net.layerNames().indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("layer(\"" + name + "\"): no such layer; the layers are " + net.layerNames());
+        }
+        return index;
+    }
+
     /**
      * Layer {@code index} of {@code net} with its own tensors among {@code parameters} (all of a model's, by their
      * PyTorch names).

@@ -73,7 +73,7 @@ public final class Model implements AutoCloseable {
 
     /** Training steps taken since it was built (or, for an opened model, since the saved one was). */
     public long stepsTaken() {
-        return trainer.stepsTaken;
+        return trainer.steps.stepsTaken;
     }
 
     /**
@@ -224,10 +224,7 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such layer
      */
     public LayerView layer(int index) {
-        if (index < 0 || index >= net.layers().size()) {
-            throw new IllegalArgumentException("layer(" + index + "): " + net + " has layers 0.." + (net.layers().size() - 1));
-        }
-        return LayerView.of(net, index, parameters());
+        return LayerView.of(net, LayerView.checkIndex(net, index), parameters());
     }
 
     /**
@@ -236,11 +233,7 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException listing the names there are if none matches
      */
     public LayerView layer(String name) {
-        int index = net.layerNames().indexOf(name);
-        if (index < 0) {
-            throw new IllegalArgumentException("layer(\"" + name + "\"): no such layer; the layers are " + net.layerNames());
-        }
-        return LayerView.of(net, index, parameters());
+        return LayerView.of(net, LayerView.indexOf(net, name), parameters());
     }
 
     /**

@@ -422,15 +422,16 @@ public final class Net {
     @Override
     public boolean equals(Object o) {
         return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
-                && names.equals(n.names) && layers.equals(n.layers) && Arrays.equals(NetStructure.firstUses(layers), NetStructure.firstUses(n.layers))
-                && Objects.equals(loss, n.loss) && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed)
-                && Arrays.equals(input, n.input) && inputType == n.inputType && precision == n.precision;
+                && names.equals(n.names) && layers.equals(n.layers)
+                && Arrays.equals(NetStructure.firstUses(layers), NetStructure.firstUses(n.layers)) && Objects.equals(loss, n.loss)
+                && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed) && Arrays.equals(input, n.input)
+                && inputType == n.inputType && precision == n.precision;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(NetStructure.firstUses(layers)), loss, optimizer, seed,
-                Arrays.hashCode(input));
+        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(NetStructure.firstUses(layers)), loss, optimizer,
+                seed, Arrays.hashCode(input));
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */

@@ -72,4 +72,25 @@ class ArchitectureTest {
         }
         assertThat(found).isEmpty();
     }
+
+    /**
+     * The training path runs one way: the trainer sets a fit up, the loop runs it, the plan cuts it, the step runner
+     * runs each step (the fused loop many), the feeder turns data into tensors, the graph holds the ops. No file of it
+     * names one above it (javadoc aside), so following the data from {@code Model.fit} never climbs back.
+     */
+    @Test
+    void the_training_path_calls_only_downwards() throws IOException {
+        List<String> path = List.of("Trainer", "FitLoop", "FitPlan", "StepRunner", "FusedFit", "Feeder", "NetGraph");
+        List<String> found = new ArrayList<>();
+        for (int i = 1; i < path.size(); i++) {
+            String code = Files.readString(MAIN.resolve("internal/engine/" + path.get(i) + ".java"))
+                    .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+            for (String above : path.subList(0, i)) {
+                if (Pattern.compile("\\b" + above + "\\b").matcher(code).find()) {
+                    found.add(path.get(i) + " -> " + above);
+                }
+            }
+        }
+        assertThat(found).as("calls up the training path").isEmpty();
+    }
 }

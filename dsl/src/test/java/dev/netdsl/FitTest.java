@@ -278,8 +278,8 @@ class FitTest {
             assertThat(h.epochs().get(4).keySet()).containsExactly("loss", "val_loss", "val_mae", "val_r2", "lr", "seconds");
             // MAE and R² by their definitions, from the model's predictions.
             float[][] x = new float[32][];
-            float[] y = validation.yData();
-            float[] all = validation.xData();
+            float[] y = validation.y;
+            float[] all = validation.x;
             for (int i = 0; i < 32; i++) {
                 x[i] = new float[] {all[2 * i], all[2 * i + 1]};
             }

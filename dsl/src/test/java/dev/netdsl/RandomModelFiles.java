@@ -218,7 +218,7 @@ public final class RandomModelFiles {
                         ? Dataset.of(x, new int[] {0, 1}, in)
                         : Dataset.of(x, in, new float[2 * m.spec().outputSize()], m.spec().outputShape());
                 m.step(batch);
-                if (m.trainer().pending != null) {
+                if (m.trainer().steps.pending != null) {
                     stage = "resume";
                     Dataset data = Dataset.of(new float[8 * size], new int[] {0, 1, 2, 0, 1, 2, 0, 1}, in);
                     History h = m.fit(data, Fit.epochs(3).batchSize(4).validationSplit(0.25).quiet().resume().callbacks(

@@ -2,6 +2,7 @@ package dev.netdsl.internal.engine;
 
 import dev.netdsl.Dataset;
 import dev.netdsl.History;
+import dev.netdsl.Model;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Targets;
 import java.util.ArrayList;
@@ -9,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one training loop: epochs of batches ({@link FitPlan}), each batch one step or many in one fused
- * call, and the callbacks told as they go, in the order {@link Trainer} added them: the built-in ones
- * ({@link FitCallbacks}: validation, clock, progress bar), the user's, the epoch line last.
+ * The one training loop: epochs of batches ({@link FitPlan}), each batch fed ({@link Feeder}) to one step or many
+ * in one fused call ({@link StepRunner}), and the callbacks told as they go, in the order {@link Trainer} added
+ * them: the built-in ones ({@link FitCallbacks}: validation, clock, progress bar), the user's, the epoch line last.
  */
 public final class FitLoop {
-    private final Trainer t;
+    private final StepRunner steps;
     private final FitPlan plan;
     private final FitRun run;
     private final List<Callback> all = new ArrayList<>();
@@ -24,13 +25,13 @@ public final class FitLoop {
     private final long perRow;
     private final boolean epochNumbers;
 
-    FitLoop(Trainer t, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
-        this.t = t;
+    FitLoop(Model model, StepRunner steps, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
+        this.steps = steps;
         this.plan = plan;
-        this.run = new FitRun(t, plan.epochs(), callbacks);
-        Targets kind = t.g.net.loss().get().targets();
+        this.run = new FitRun(model, steps, plan.epochs(), callbacks);
+        Targets kind = steps.g.net.loss().get().targets();
         this.accuracy = accuracy && kind != Targets.VALUES;
-        this.perRow = this.accuracy ? TrainingStep.counted(kind, 1, t.g.net.outputShape()) : 0;
+        this.perRow = this.accuracy ? TrainingStep.counted(kind, 1, steps.g.net.outputShape()) : 0;
         this.epochNumbers = epochNumbers;
     }
 
@@ -47,23 +48,22 @@ public final class FitLoop {
 
     /** Runs the fit ({@code resume}: from where a saved fit stopped); the history. */
     History run(boolean resume) {
-        t.checkBatches("fit", plan.train().size(), plan.batchSize() == 0 ? plan.train().size() : plan.batchSize());
         int first = resume ? run.resume() : 1;
         long start = System.nanoTime();
         FusedFit.say(plan.say());
         all.forEach(c -> c.onTrainBegin(run));
-        try (Feeder whole = plan.chunk() > 0 || plan.batchSize() == 0 ? Feeder.of(t.g, plan.train(), true) : null) {
+        try (Feeder whole = plan.chunk() > 0 || plan.batchSize() == 0 ? Feeder.of(steps.g, plan.train(), true) : null) {
             boolean fuse = plan.chunk() > 0;
             for (run.epoch = first; run.epoch <= plan.epochs() && !run.stopRequested(); run.epoch++) {
                 int epoch = run.epoch;
                 all.forEach(c -> c.onEpochBegin(run, epoch));
                 tally.reset();
-                int[] order = plan.order(t);
+                int[] order = plan.order(steps.shuffler);
                 int b = 0;
                 while (fuse && b < plan.whole() && !run.stopRequested()) {
                     int count = Math.min(plan.chunk(), plan.whole() - b);
                     float[] right = new float[count];
-                    float[] l = t.fusedSteps(whole, plan.batchSize(), plan.chunk(), plan.rows(order, b, count), count, right);
+                    float[] l = steps.fusedSteps(whole, plan.batchSize(), plan.chunk(), plan.rows(order, b, count), count, right);
                     fuse = l != null; // null: XLA could not compile the loop, so the rest goes step by step
                     if (l == null || l.length == 0) {
                         break; // empty: a value was not finite; its batch runs step by step, for the error and rollback
@@ -80,8 +80,8 @@ public final class FitLoop {
                     String where = plan.batchSize() > 0 ? "fit (epoch " + epoch + ", batch " + (b + 1) + ")"
                             : plan.epochs() > 1 ? "fit (step " + epoch + ")" : "fit";
                     float loss;
-                    try (Feeder feed = plan.batchSize() == 0 ? null : Feeder.of(t.g, batch, true)) {
-                        loss = t.step(feed != null ? feed : whole, where, () -> t.replayOn(batch), right);
+                    try (Feeder feed = plan.batchSize() == 0 ? null : Feeder.of(steps.g, batch, true)) {
+                        loss = steps.step(feed != null ? feed : whole, where, () -> steps.replayOn(batch), right);
                     }
                     record(batch.size(), loss, right == null ? 0 : right[0]);
                     batchEnd(epoch, b + 1, loss, true);

@@ -22,21 +22,22 @@ import java.util.Arrays;
  */
 public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int whole, int chunk, String why, String task) {
 
-    /** {@code steps} full-batch steps as one epoch, fused {@code fullBatchChunk} at a time where they may be. */
-    static FitPlan steps(Trainer t, Dataset data, int steps, String extra) {
-        String why = t.stepByStep(data, data.size(), extra);
-        return new FitPlan(data, 1, steps, 0, steps, why == null ? Math.min(t.fullBatchChunk, steps) : 0, why, "fit");
+    /** {@code steps} full-batch steps as one epoch, fused {@code fullBatchChunk} at a time unless {@code why} says not. */
+    static FitPlan steps(Dataset data, int steps, String why, int fullBatchChunk) {
+        return new FitPlan(data, 1, steps, 0, steps, why == null ? Math.min(fullBatchChunk, steps) : 0, why, "fit");
     }
 
-    /** {@code fit}'s epochs over {@code train}; {@code bars} if progress bars are drawn, {@code extra} a reason of the caller's. */
-    static FitPlan of(Trainer t, Dataset train, Fit fit, boolean shortForm, boolean bars, String extra) {
+    /**
+     * {@code fit}'s epochs over {@code train}; {@code bars} if progress bars are drawn, {@code why} the trainer's reason to
+     * run its batches step by step, or null.
+     */
+    static FitPlan of(Dataset train, Fit fit, boolean shortForm, boolean bars, String why) {
         String task = shortForm ? "fit" : null;
         if (fit.fullBatch()) {
             return new FitPlan(train, fit.epochs(), 1, 0, 0, 0, "each full-batch step is an epoch with its own callbacks", task);
         }
         int size = fit.batchSize();
         int whole = train.size() / size;
-        String why = t.stepByStep(train, size, extra);
         if (why == null && whole == 0) {
             why = "the data set is smaller than one batch";
         }
@@ -69,11 +70,11 @@ public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int
      * The epoch's order of examples: a fresh permutation (PyTorch's RandomSampler draws randperm(n) per epoch),
      * from the model's shuffler alone, so training resumed from saveAll shuffles as if it never stopped.
      */
-    int[] order(Trainer t) {
+    int[] order(Shuffler shuffler) {
         int[] order = new int[train.size()];
         if (batchSize > 0) {
             Arrays.setAll(order, i -> i);
-            t.shuffler.shuffle(order);
+            shuffler.shuffle(order);
         }
         return order;
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  * every step's loss, the stop request, the learning rate, checkpoints of all of it and resuming from one.
  */
 public final class FitRun implements TrainingRun {
-    final Trainer trainer;
+    private final Model model;
+    private final StepRunner runner;
     final int epochs;
     /** The user's callbacks (whose state checkpoints hold), in order. */
     final List<Callback> callbacks;
@@ -29,15 +30,16 @@ public final class FitRun implements TrainingRun {
     private boolean resumed;
     int epoch;
 
-    FitRun(Trainer trainer, int epochs, List<Callback> callbacks) {
-        this.trainer = trainer;
+    FitRun(Model model, StepRunner steps, int epochs, List<Callback> callbacks) {
+        this.model = model;
+        this.runner = steps;
         this.epochs = epochs;
         this.callbacks = callbacks;
     }
 
     /** Takes the checkpointed fit's state the model was opened with; returns the first epoch to run. */
     int resume() {
-        FitState st = trainer.pending;
+        FitState st = runner.pending;
         if (st == null) {
             throw new IllegalStateException("fit(..., Fit...resume()): this model holds no saved fit to resume; open a file written"
                     + " by a Checkpoint callback (or TrainingRun.checkpoint) with Model.open first");
@@ -62,8 +64,8 @@ public final class FitRun implements TrainingRun {
             }
         }
         history.addAll(st.history());
-        trainer.learningRate = st.learningRate();
-        trainer.pending = null;
+        runner.learningRate = st.learningRate();
+        runner.pending = null;
         resumed = true;
         // A fit a callback had stopped at the checkpoint stays stopped, as the uninterrupted fit did.
         stop = st.stopped();
@@ -87,7 +89,7 @@ public final class FitRun implements TrainingRun {
 
     @Override
     public Model model() {
-        return trainer.model;
+        return model;
     }
 
     @Override
@@ -97,12 +99,12 @@ public final class FitRun implements TrainingRun {
 
     @Override
     public long stepsTaken() {
-        return trainer.stepsTaken;
+        return runner.stepsTaken;
     }
 
     @Override
     public double learningRate() {
-        return trainer.learningRate;
+        return runner.learningRate;
     }
 
     @Override
@@ -110,7 +112,7 @@ public final class FitRun implements TrainingRun {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("setLearningRate(" + lr + "): must be finite, 0 or more");
         }
-        trainer.learningRate = lr;
+        runner.learningRate = lr;
     }
 
     @Override
@@ -141,6 +143,6 @@ public final class FitRun implements TrainingRun {
         for (Callback c : callbacks) {
             states.add(new FitState.CallbackState(c.stateType(), c.state()));
         }
-        access().saveAll(trainer.model, path, new FitState(epoch, stop, List.copyOf(history), trainer.learningRate, states));
+        access().saveAll(model, path, new FitState(epoch, stop, List.copyOf(history), runner.learningRate, states));
     }
 }

@@ -3,36 +3,24 @@ package dev.netdsl.internal.engine;
 import dev.netdsl.Dataset;
 import dev.netdsl.History;
 import dev.netdsl.Model;
-import dev.netdsl.NetDslException;
-import dev.netdsl.TrainingDivergedException;
-import dev.netdsl.internal.Guard;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
 import dev.netdsl.training.TrainingRun;
 import java.util.List;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
- * Trains a {@link NetGraph}: single steps with the divergence guard's rollback, the learning rate fed at
- * each step, and full-batch fits; epochs of mini-batches with validation and callbacks are
- * {@link FitLoop}'s. Each step takes the model's exclusive lock for itself only; callbacks and listeners
- * run between steps, outside it.
+ * Where {@code Model.fit} and {@code Model.step} enter the engine: checks that the model can train and that the
+ * data fits it, splits off validation data, decides whether batches may run fused, cuts the work ({@link FitPlan}),
+ * puts the built-in callbacks around the user's and hands everything to the one loop ({@link FitLoop}), which runs
+ * the steps through {@link StepRunner}. Each step takes the model's exclusive lock for itself only; callbacks and
+ * listeners run between steps, outside it.
  */
 public final class Trainer {
     final Model model;
     final NetGraph g;
-    /** Shuffles mini-batches; its state is saved by saveAll, so resumed training shuffles the same way. */
-    public Shuffler shuffler;
-    public long stepsTaken;
-    /** The learning rate the next step uses (schedules change it). */
-    double learningRate;
-    /** The state of a checkpointed fit this model was opened from, for {@code Fit.resume()}; else null. */
-    public FitState pending;
-    private float lastLoss = Float.NaN;
+    /** Runs the steps and keeps the step count, learning rate, shuffler and a pending fit. */
+    public final StepRunner steps;
     public volatile boolean progress = true;
     /**
      * Whether fits may run many steps per native call ({@link FusedFit}): on unless the system property
@@ -49,11 +37,6 @@ public final class Trainer {
      * net, 29 kFLOP, 0.65 s and 0.17 s per 10,000 steps).
      */
     static final double FUSED_MAX_FLOPS = 2e6;
-    /** Why this model's fits stopped trying the fused loop (XLA could not compile it), or null. */
-    private String fusionFailed;
-    private FusedFit fused;
-    /** Fused calls that trained (for tests and the benchmark's account of the path taken). */
-    long fusedCalls;
     /** Full-batch steps per fused call: progress, stop requests and divergence checks come between calls. */
     int fullBatchChunk = 500;
     /** Above this many bytes of inputs and targets, fits feed batch by batch instead of holding the set in one call. */
@@ -62,8 +45,7 @@ public final class Trainer {
     public Trainer(Model model, NetGraph g, long seed) {
         this.model = model;
         this.g = g;
-        this.shuffler = Shuffler.splitOf(seed);
-        this.learningRate = g.net.optimizer().map(o -> o.learningRate()).orElse(0.0);
+        this.steps = new StepRunner(g, seed);
     }
 
     void checkTrainable(String action) {
@@ -85,7 +67,7 @@ public final class Trainer {
         if (steps < 1) {
             throw new IllegalArgumentException("fit: steps " + steps + " must be at least 1");
         }
-        return steps(data, steps, listener);
+        return fullBatch(data, steps, listener);
     }
 
     /** The short form: {@code epochs} quiet passes in mini-batches of {@code batchSize}, with {@code callbacks}. */
@@ -110,7 +92,7 @@ public final class Trainer {
     }
 
     /** {@code steps} full-batch steps on {@code data}, {@code listener} told of each. */
-    private History steps(Dataset data, int steps, StepListener listener) {
+    private History fullBatch(Dataset data, int steps, StepListener listener) {
         boolean told = listener != StepListener.NONE;
         List<Callback> mine = told ? List.of(new Callback() {
             @Override
@@ -118,8 +100,10 @@ public final class Trainer {
                 listener.onStep(batch - 1, loss);
             }
         }) : List.of();
-        FitPlan plan = FitPlan.steps(this, data, steps, told ? "a StepListener is told each step as it happens" : null);
-        FitLoop loop = new FitLoop(this, plan, mine, false, false);
+        String why = stepByStep(data, data.size(), told ? "a StepListener is told each step as it happens" : null);
+        FitPlan plan = FitPlan.steps(data, steps, why, fullBatchChunk);
+        checkBatches("fit", data.size(), data.size());
+        FitLoop loop = new FitLoop(model, this.steps, plan, mine, false, false);
         loop.add(List.of(new FitCallbacks.Bars(progress && steps >= 1000, "fit", steps, loop.tally(), true))).add(mine);
         return loop.run(false);
     }
@@ -141,8 +125,10 @@ public final class Trainer {
         FitCallbacks.Validation.check(g.net, fit, validation);
         boolean printing = !fit.isQuiet() && !shortForm;
         boolean bars = progress && (shortForm || printing);
-        FitPlan plan = FitPlan.of(this, train, fit, shortForm, bars, FitPlan.perBatch(fit.callbacks()));
-        FitLoop loop = new FitLoop(this, plan, fit.callbacks(), !shortForm, true);
+        String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), FitPlan.perBatch(fit.callbacks()));
+        FitPlan plan = FitPlan.of(train, fit, shortForm, bars, why);
+        checkBatches("fit", train.size(), plan.batchSize() == 0 ? train.size() : plan.batchSize());
+        FitLoop loop = new FitLoop(model, steps, plan, fit.callbacks(), !shortForm, true);
         if (validation != null) {
             loop.add(List.of(new FitCallbacks.Validation(validation, fit)));
         }
@@ -159,49 +145,10 @@ public final class Trainer {
         checkTrainable("step");
         Feeder.check("step", g.net, batch);
         try (Feeder feed = Feeder.of(g, batch, true)) {
-            return step(feed, "step", () -> replayOn(batch), null);
+            return steps.step(feed, "step", () -> steps.replayOn(batch), null);
         }
     }
 
-    /**
-     * One training step under the exclusive lock; {@code where} names it in the error if its loss is not
-     * finite, in which case the weights of the previous step (the last with a finite loss) are put back.
-     * If {@code correct} is given, its first element gets the batch's right answers (for training accuracy).
-     */
-    public float step(Feeder feed, String where, Runnable replay, float[] correct) {
-        if (g.needsTwoExamples != null && feed.rows() < 2) {
-            throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
-                    + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
-                    + feed.rows() + " example; train on batches of 2 or more");
-        }
-        return g.rt.exclusive("fit", () -> {
-            g.guard.beforeUpdate();
-            float value;
-            double lr = learningRate;
-            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken); TFloat32 rate = rateTensor(lr)) {
-                Session.Runner r = runner(feed, stepValue, rate).addTarget(g.train).fetch(g.trainLoss);
-                if (correct != null) {
-                    r.fetch(g.trainCorrect);
-                }
-                try (Result result = g.rt.run(r, "run a training step")) {
-                    value = ((TFloat32) result.get(0)).getFloat();
-                    if (correct != null) {
-                        correct[0] = ((TFloat32) result.get(1)).getFloat();
-                    }
-                }
-            } catch (NetDslException e) {
-                if (!Guard.isNonFiniteLoss(e)) {
-                    throw e;
-                }
-                throw diverged(feed, where);
-            }
-            long taken = stepsTaken;
-            g.guard.afterUpdate(this, () -> replayStep(replay, taken, lr));
-            stepsTaken++;
-            lastLoss = value;
-            return value;
-        });
-    }
 
     /**
      * Refuses, before any step, a fit of {@code size} examples in batches of {@code batchSize} that would
@@ -243,8 +190,8 @@ public final class Trainer {
                     + " per-call overhead the fused loop saves (fused above %.0f MFLOP only with netdsl.fused=true)", flops / 1e6,
                     FUSED_MAX_FLOPS / 1e6);
         }
-        if (fusionFailed != null) {
-            return fusionFailed;
+        if (steps.fusionFailed != null) {
+            return steps.fusionFailed;
         }
         if (g.notFusable != null) {
             return g.notFusable;
@@ -257,106 +204,5 @@ public final class Trainer {
             return "the data set takes " + (bytes >> 20) + " MB, more than one call holds (" + (FUSED_DATA_LIMIT >> 20) + " MB)";
         }
         return null;
-    }
-
-    /**
-     * {@code count} steps in one fused call on the rows of {@code whole} that {@code indices} lists
-     * ({@code batchSize} per step; 0 for the whole set each step), under the exclusive lock. Returns the
-     * steps' losses (and fills {@code correct} with each step's correct predictions if given); an empty
-     * array if a loss or value was not finite (nothing changed: the caller redoes the chunk step by step,
-     * for the step path's error and rollback); null if XLA could not compile the loop (nothing changed;
-     * this model's fits go step by step from now on).
-     */
-    float[] fusedSteps(Feeder whole, int batchSize, int chunk, int[] indices, int count, float[] correct) {
-        FusedFit f = fused == null ? fused = new FusedFit(g) : fused;
-        FusedFit.Chunk c;
-        try {
-            c = g.rt.exclusive("fit", () -> {
-                FusedFit.Built b = f.loop(batchSize, chunk);
-                FusedFit.Chunk done = f.run(b, whole, indices, count, learningRate);
-                stepsTaken += count;
-                g.guard.keepCurrent();
-                return done;
-            });
-        } catch (NetDslException e) {
-            if (Guard.isNonFiniteLoss(e)) {
-                return new float[0];
-            }
-            fusionFailed = "the fused loop failed (" + firstLine(e.getMessage()) + ")";
-            FusedFit.say("fit: " + fusionFailed + "; training goes on step by step");
-            return null;
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-            fusionFailed = "the fused loop could not be built (" + firstLine(String.valueOf(e.getMessage())) + ")";
-            FusedFit.say("fit: " + fusionFailed + "; training goes on step by step");
-            return null;
-        }
-        if (correct != null) {
-            System.arraycopy(c.correct(), 0, correct, 0, count);
-        }
-        lastLoss = c.losses()[count - 1];
-        fusedCalls++;
-        return c.losses();
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */
-    private TFloat32 rateTensor(double lr) {
-        return lr == g.net.optimizer().get().learningRate() ? null : TFloat32.scalarOf((float) lr);
-    }
-
-    private Session.Runner runner(Feeder feed, TInt64 step, TFloat32 rate) {
-        Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, step);
-        return rate == null ? r : r.feed(g.learningRate, rate);
-    }
-
-    /** Redoes a step that succeeded before, on the same data, as step number {@code step} with rate {@code lr}. */
-    private void replayStep(Runnable replay, long step, double lr) {
-        long now = stepsTaken;
-        double rate = learningRate;
-        stepsTaken = step;
-        learningRate = lr;
-        try {
-            replay.run();
-        } finally {
-            stepsTaken = now;
-            learningRate = rate;
-        }
-    }
-
-    void replayOn(Dataset data) {
-        try (Feeder feed = Feeder.of(g, data, true); TInt64 stepValue = TInt64.scalarOf(stepsTaken);
-             TFloat32 rate = rateTensor(learningRate)) {
-            g.rt.run(runner(feed, stepValue, rate).addTarget(g.train), "replay a training step").close();
-        }
-    }
-
-    private TrainingDivergedException diverged(Feeder feed, String where) {
-        float bad;
-        try (Result result = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * feed.rows())).fetch(g.trainLoss),
-                "compute the loss")) {
-            bad = ((TFloat32) result.get(0)).getFloat();
-        }
-        long failed = stepsTaken + 1;
-        if (stepsTaken == 0) {
-            return new TrainingDivergedException(where + ": the loss is " + bad + " with the starting weights (training step "
-                    + failed + "), before any update, so the learning rate is not the cause: look for huge values in the data"
-                    + " and scale it (e.g. to mean 0, standard deviation 1); the weights are unchanged", failed, bad);
-        }
-        String kept;
-        long last = g.guard.lastUpdateOf(this);
-        List<Object> undone = last < 0 ? null : g.guard.rollBackTo(last);
-        if (undone != null) {
-            stepsTaken -= undone.size();
-            kept = "the model is back to the weights of step " + (stepsTaken + 1) + ", the last with a finite loss (" + lastLoss + ")";
-        } else {
-            kept = "the model keeps the weights it was given before this step (its first since they were set)";
-        }
-        double lr = learningRate;
-        return new TrainingDivergedException(where + ": the loss became " + bad + " at training step " + failed + "; " + kept
-                + ". The learning rate " + lr + " is probably too large: try " + (lr / 10) + " (or scale the data)", failed, bad);
     }
 }

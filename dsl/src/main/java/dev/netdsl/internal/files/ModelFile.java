@@ -48,7 +48,7 @@ public final class ModelFile {
         g.rt.exclusive("save", () -> {
             List<Parameter> state = new ArrayList<>(g.read(g.parameters));
             state.addAll(g.read(g.buffers));
-            write(path, model.spec(), model.seed(), trainer.stepsTaken, state, OptimizerState.read(g), trainer.shuffler.state(),
+            write(path, model.spec(), model.seed(), trainer.steps.stepsTaken, state, OptimizerState.read(g), trainer.steps.shuffler.state(),
                     fit);
             return null;
         });
@@ -205,7 +205,7 @@ public final class ModelFile {
             throw new IllegalArgumentException("can't open " + path + ": " + e.getMessage(), e);
         }
         try {
-            access().trainer(model).stepsTaken = c.stepsTaken();
+            access().trainer(model).steps.stepsTaken = c.stepsTaken();
             model.setParameters(c.parameters());
             // Files written before 2026-11-24 (format 1) hold no optimizer state: it starts from zero then.
             if (!c.optimizerState().isEmpty()) {
@@ -216,9 +216,9 @@ public final class ModelFile {
                 });
             }
             if (c.shuffler() != null) {
-                access().trainer(model).shuffler = dev.netdsl.internal.engine.Shuffler.restore(c.shuffler());
+                access().trainer(model).steps.shuffler = dev.netdsl.internal.engine.Shuffler.restore(c.shuffler());
             }
-            access().trainer(model).pending = c.fit();
+            access().trainer(model).steps.pending = c.fit();
             return model;
         } catch (RuntimeException e) {
             model.close();

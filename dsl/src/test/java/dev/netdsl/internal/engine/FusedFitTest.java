@@ -78,10 +78,10 @@ class FusedFitTest {
             access().trainer(stepwise).fusion = false;
             sameRun(fused.fit(sine(), 130).losses(), stepwise.fit(sine(), 130).losses());
             assertThat(gap(fused.parameters(), stepwise.parameters())).isLessThan(1e-5);
-            assertThat(access().trainer(fused).stepsTaken).isEqualTo(access().trainer(stepwise).stepsTaken).isEqualTo(130);
+            assertThat(access().trainer(fused).steps.stepsTaken).isEqualTo(access().trainer(stepwise).steps.stepsTaken).isEqualTo(130);
             assertThat(access().trainer(fused).stepByStep(sine(), 200, null)).isNull();
-            assertThat(access().trainer(fused).fusedCalls).isEqualTo(4);
-            assertThat(access().trainer(stepwise).fusedCalls).isZero();
+            assertThat(access().trainer(fused).steps.fusedCalls).isEqualTo(4);
+            assertThat(access().trainer(stepwise).steps.fusedCalls).isZero();
         }
     }
 
@@ -120,7 +120,7 @@ class FusedFitTest {
                 assertThat(a.epochs().get(e).get("val_accuracy")).isEqualTo(b.epochs().get(e).get("val_accuracy"));
             }
             assertThat(gap(fused.parameters(), stepwise.parameters())).isLessThan(1e-5);
-            assertThat(access().trainer(fused).fusedCalls).isEqualTo(3);
+            assertThat(access().trainer(fused).steps.fusedCalls).isEqualTo(3);
         }
     }
 

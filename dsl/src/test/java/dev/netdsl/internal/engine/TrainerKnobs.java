@@ -11,7 +11,7 @@ public final class TrainerKnobs {
 
     /** Native calls that ran fused steps so far. */
     public static long fusedCalls(Model m) {
-        return access().trainer(m).fusedCalls;
+        return access().trainer(m).steps.fusedCalls;
     }
 
     /** Turns the fused loop off (every step one call) or back on. */

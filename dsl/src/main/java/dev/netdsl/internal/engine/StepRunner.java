@@ -1,0 +1,181 @@
+package dev.netdsl.internal.engine;
+
+import dev.netdsl.Dataset;
+import dev.netdsl.NetDslException;
+import dev.netdsl.TrainingDivergedException;
+import dev.netdsl.internal.Guard;
+import java.util.List;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Runs training steps on a built {@link NetGraph}: one step per call under the model's exclusive lock with the
+ * divergence guard's rollback, or many in one fused call ({@link FusedFit}); and keeps what training continues
+ * from: the steps taken, the learning rate the next step uses, the shuffler, a checkpointed fit to resume. The
+ * fit loop calls it for every batch; {@link Trainer} for a single {@code step}.
+ */
+public final class StepRunner {
+    final NetGraph g;
+    /** Shuffles mini-batches; its state is saved by saveAll, so resumed training shuffles the same way. */
+    public Shuffler shuffler;
+    public long stepsTaken;
+    /** The learning rate the next step uses (schedules change it). */
+    double learningRate;
+    /** The state of a checkpointed fit this model was opened from, for {@code Fit.resume()}; else null. */
+    public FitState pending;
+    private float lastLoss = Float.NaN;
+    /** Why this model's fits stopped trying the fused loop (XLA could not compile it), or null. */
+    String fusionFailed;
+    private FusedFit fused;
+    /** Fused calls that trained (for tests and the benchmark's account of the path taken). */
+    long fusedCalls;
+
+    StepRunner(NetGraph g, long seed) {
+        this.g = g;
+        this.shuffler = Shuffler.splitOf(seed);
+        this.learningRate = g.net.optimizer().map(o -> o.learningRate()).orElse(0.0);
+    }
+
+    /**
+     * One training step under the exclusive lock; {@code where} names it in the error if its loss is not
+     * finite, in which case the weights of the previous step (the last with a finite loss) are put back.
+     * If {@code correct} is given, its first element gets the batch's right answers (for training accuracy).
+     */
+    public float step(Feeder feed, String where, Runnable replay, float[] correct) {
+        if (g.needsTwoExamples != null && feed.rows() < 2) {
+            throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
+                    + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
+                    + feed.rows() + " example; train on batches of 2 or more");
+        }
+        return g.rt.exclusive("fit", () -> {
+            g.guard.beforeUpdate();
+            float value;
+            double lr = learningRate;
+            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken); TFloat32 rate = rateTensor(lr)) {
+                Session.Runner r = runner(feed, stepValue, rate).addTarget(g.train).fetch(g.trainLoss);
+                if (correct != null) {
+                    r.fetch(g.trainCorrect);
+                }
+                try (Result result = g.rt.run(r, "run a training step")) {
+                    value = ((TFloat32) result.get(0)).getFloat();
+                    if (correct != null) {
+                        correct[0] = ((TFloat32) result.get(1)).getFloat();
+                    }
+                }
+            } catch (NetDslException e) {
+                if (!Guard.isNonFiniteLoss(e)) {
+                    throw e;
+                }
+                throw diverged(feed, where);
+            }
+            long taken = stepsTaken;
+            g.guard.afterUpdate(this, () -> replayStep(replay, taken, lr));
+            stepsTaken++;
+            lastLoss = value;
+            return value;
+        });
+    }
+
+    /**
+     * {@code count} steps in one fused call on the rows of {@code whole} that {@code indices} lists
+     * ({@code batchSize} per step; 0 for the whole set each step), under the exclusive lock. Returns the
+     * steps' losses (and fills {@code correct} with each step's correct predictions if given); an empty
+     * array if a loss or value was not finite (nothing changed: the caller redoes the chunk step by step,
+     * for the step path's error and rollback); null if XLA could not compile the loop (nothing changed;
+     * this model's fits go step by step from now on).
+     */
+    float[] fusedSteps(Feeder whole, int batchSize, int chunk, int[] indices, int count, float[] correct) {
+        FusedFit f = fused == null ? fused = new FusedFit(g) : fused;
+        FusedFit.Chunk c;
+        try {
+            c = g.rt.exclusive("fit", () -> {
+                FusedFit.Built b = f.loop(batchSize, chunk);
+                FusedFit.Chunk done = f.run(b, whole, indices, count, learningRate);
+                stepsTaken += count;
+                g.guard.keepCurrent();
+                return done;
+            });
+        } catch (NetDslException e) {
+            if (Guard.isNonFiniteLoss(e)) {
+                return new float[0];
+            }
+            fusionFailed = "the fused loop failed (" + firstLine(e.getMessage()) + ")";
+            FusedFit.say("fit: " + fusionFailed + "; training goes on step by step");
+            return null;
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            fusionFailed = "the fused loop could not be built (" + firstLine(String.valueOf(e.getMessage())) + ")";
+            FusedFit.say("fit: " + fusionFailed + "; training goes on step by step");
+            return null;
+        }
+        if (correct != null) {
+            System.arraycopy(c.correct(), 0, correct, 0, count);
+        }
+        lastLoss = c.losses()[count - 1];
+        fusedCalls++;
+        return c.losses();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */
+    private TFloat32 rateTensor(double lr) {
+        return lr == g.net.optimizer().get().learningRate() ? null : TFloat32.scalarOf((float) lr);
+    }
+
+    private Session.Runner runner(Feeder feed, TInt64 step, TFloat32 rate) {
+        Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, step);
+        return rate == null ? r : r.feed(g.learningRate, rate);
+    }
+
+    /** Redoes a step that succeeded before, on the same data, as step number {@code step} with rate {@code lr}. */
+    private void replayStep(Runnable replay, long step, double lr) {
+        long now = stepsTaken;
+        double rate = learningRate;
+        stepsTaken = step;
+        learningRate = lr;
+        try {
+            replay.run();
+        } finally {
+            stepsTaken = now;
+            learningRate = rate;
+        }
+    }
+
+    void replayOn(Dataset data) {
+        try (Feeder feed = Feeder.of(g, data, true); TInt64 stepValue = TInt64.scalarOf(stepsTaken);
+             TFloat32 rate = rateTensor(learningRate)) {
+            g.rt.run(runner(feed, stepValue, rate).addTarget(g.train), "replay a training step").close();
+        }
+    }
+
+    private TrainingDivergedException diverged(Feeder feed, String where) {
+        float bad;
+        try (Result result = g.rt.run(feed.into(g.rt.runner(g.flopsPerExample * feed.rows())).fetch(g.trainLoss),
+                "compute the loss")) {
+            bad = ((TFloat32) result.get(0)).getFloat();
+        }
+        long failed = stepsTaken + 1;
+        if (stepsTaken == 0) {
+            return new TrainingDivergedException(where + ": the loss is " + bad + " with the starting weights (training step "
+                    + failed + "), before any update, so the learning rate is not the cause: look for huge values in the data"
+                    + " and scale it (e.g. to mean 0, standard deviation 1); the weights are unchanged", failed, bad);
+        }
+        String kept;
+        long last = g.guard.lastUpdateOf(this);
+        List<Object> undone = last < 0 ? null : g.guard.rollBackTo(last);
+        if (undone != null) {
+            stepsTaken -= undone.size();
+            kept = "the model is back to the weights of step " + (stepsTaken + 1) + ", the last with a finite loss (" + lastLoss + ")";
+        } else {
+            kept = "the model keeps the weights it was given before this step (its first since they were set)";
+        }
+        double lr = learningRate;
+        return new TrainingDivergedException(where + ": the loss became " + bad + " at training step " + failed + "; " + kept
+                + ". The learning rate " + lr + " is probably too large: try " + (lr / 10) + " (or scale the data)", failed, bad);
+    }
+}
