@@ -2,7 +2,8 @@
  * NetDSL: define, train, save and export neural networks from plain Java, on TensorFlow. The API is
  * {@code dev.netdsl} (nets, models, data), {@code dev.netdsl.layers}, {@code dev.netdsl.training},
  * {@code dev.netdsl.autograd} and {@code dev.netdsl.io}; {@code dev.netdsl.internal} (the TensorFlow
- * glue) is not exported.
+ * glue), {@code dev.netdsl.internal.engine} (the engine) and {@code dev.netdsl.internal.files} (the file
+ * formats) are not exported.
  */
 module dev.netdsl {
     exports dev.netdsl;

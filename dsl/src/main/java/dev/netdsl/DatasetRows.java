@@ -12,7 +12,7 @@ final class DatasetRows {
     private DatasetRows() {
     }
 
-    /** {@code d.subset(indices, from, to)}: the examples at {@code indices[from..to)}. */
+    /** The examples of {@code d} at {@code indices[from..to)}. */
     static Dataset subset(Dataset d, int[] indices, int from, int to) {
         int n = to - from;
         if (n < 1) {

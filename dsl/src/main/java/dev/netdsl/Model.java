@@ -46,12 +46,12 @@ public final class Model implements AutoCloseable {
         this.trainer = new Trainer(this, g, seed);
     }
 
-    /** The compiled graph, for the engine in this package. */
+    /** The compiled graph, for the engine (through {@code EngineAccess}). */
     NetGraph graph() {
         return g;
     }
 
-    /** The trainer, for the engine in this package. */
+    /** The trainer, for the engine (through {@code EngineAccess}). */
     Trainer trainer() {
         return trainer;
     }

@@ -123,17 +123,15 @@ public final class Net {
     }
 
     /**
-     * The net in an ONNX file as {@code torch.onnx.export} writes it (opsets 7 to 17): Gemm and MatMul with
-     * a weight become {@code Linear}, Conv {@code Conv2d}, BatchNormalization {@code BatchNorm1d/2d},
-     * Gather over a table {@code Embedding}, LSTM and GRU (one forward layer) {@code LSTM}/{@code GRU},
-     * LayerNormalization {@code LayerNorm}, each under PyTorch's name and starting from the file's values;
-     * the other nodes (activations, pooling, Flatten, Reshape, shape arithmetic, ...) become the forward
-     * pass of a module. Add a loss and an optimizer to train it:
-     * {@code Net.fromOnnx(p).crossEntropy().adam(1e-3).build()}. Nothing the file names is run or opened.
+     * The net in an ONNX file as {@code torch.onnx.export} writes it (opsets 7 to 17): nodes with weights become
+     * NetDSL's layers under PyTorch's names with the file's values (Gemm: {@code Linear}, Conv: {@code Conv2d},
+     * LSTM: {@code LSTM}, ...; the README lists them), the rest the forward pass of a module. Train it after adding a
+     * loss and an optimizer: {@code Net.fromOnnx(p).crossEntropy().adam(1e-3).build()}. Nothing the file names is run or
+     * opened.
      *
-     * @throws IllegalArgumentException naming the file, and the node, op and opset, for anything NetDSL does
-     *     not read: a truncated or non-ONNX file, an opset or IR version from the future, external data, a
-     *     node that reads a value nothing gives, an unsupported op or attribute
+     * @throws IllegalArgumentException naming the file, node, op and opset, for anything NetDSL does not read: a truncated
+     *     or non-ONNX file, an opset or IR version from the future, external data, a node reading a value nothing gives,
+     *     an unsupported op or attribute
      */
     public static Net fromOnnx(java.nio.file.Path file) {
         Objects.requireNonNull(file, "file");
@@ -194,8 +192,7 @@ public final class Net {
      */
     public Net input(DType type, int... exampleShape) {
         Objects.requireNonNull(type, "type");
-        Net shaped = typed(with(loss, optimizer, seed, input), type).input(exampleShape);
-        return shaped;
+        return typed(with(loss, optimizer, seed, input), type).input(exampleShape);
     }
 
     /** The element type of the examples the net takes: float32, or int32 (token ids) as {@link #input(DType, int...)} gave. */
@@ -290,8 +287,8 @@ public final class Net {
     }
 
     /**
-     * Compiles this spec into a TensorFlow graph and session with freshly initialised weights, on
-     * the GPU if TensorFlow sees one ({@link Device#AUTO}). The caller must close the returned model.
+     * Compiles this spec into a TensorFlow graph and session with fresh weights, on the GPU if TensorFlow sees one
+     * ({@link Device#AUTO}). The caller closes the model.
      *
      * @throws IllegalStateException if the net has no layers or no known input shape
      * @throws IllegalArgumentException if the layers' shapes do not chain or do not fit the loss
@@ -320,13 +317,7 @@ public final class Net {
         return layers;
     }
 
-    /**
-     * {@link #layers()} with each lazy layer ({@link Layer#lazy()}) resolved for the input it gets, worked out
-     * once: the layers whose parameters the model has, that files store and the summary shows.
-     *
-     * @throws IllegalStateException if a lazy layer's input is unknown
-     * @throws IllegalArgumentException if a lazy layer is applied to inputs of different sizes
-     */
+    /** {@link #layers()} with each lazy layer resolved for its input, worked out once (NetStructure.resolve's errors). */
     List<Layer> resolvedLayers() {
         List<Layer> r = resolved;
         if (r == null) {
@@ -421,17 +412,12 @@ public final class Net {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Net n && Arrays.equals(sizes, n.sizes) && Objects.equals(hidden, n.hidden) && module == n.module
-                && names.equals(n.names) && layers.equals(n.layers)
-                && Arrays.equals(NetStructure.firstUses(layers), NetStructure.firstUses(n.layers)) && Objects.equals(loss, n.loss)
-                && Objects.equals(optimizer, n.optimizer) && Objects.equals(seed, n.seed) && Arrays.equals(input, n.input)
-                && inputType == n.inputType && precision == n.precision;
+        return o instanceof Net other && NetStructure.sameSpec(this, other);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(sizes), names, layers, Arrays.hashCode(NetStructure.firstUses(layers)), loss, optimizer,
-                seed, Arrays.hashCode(input));
+        return NetStructure.specHash(this);
     }
 
     /** The spec as the code that makes it, e.g. {@code Net.of(1, 20, 1).relu().mse().sgd(0.05)}. */

@@ -319,4 +319,20 @@ final class NetStructure {
         }
         return null;
     }
+
+    /** {@code Net.equals}: the same layers (shared the same way), names, loss, optimizer, seed, input and precision. */
+    static boolean sameSpec(Net a, Net b) {
+        return Arrays.equals(a.sizes().orElse(null), b.sizes().orElse(null)) && a.hiddenActivation().equals(b.hiddenActivation())
+                && a.module().orElse(null) == b.module().orElse(null) && a.layerNames().equals(b.layerNames())
+                && a.layers().equals(b.layers()) && Arrays.equals(firstUses(a.layers()), firstUses(b.layers()))
+                && a.loss().equals(b.loss()) && a.optimizer().equals(b.optimizer()) && a.seed().equals(b.seed())
+                && Arrays.equals(a.givenInput().orElse(null), b.givenInput().orElse(null)) && a.inputType() == b.inputType()
+                && a.precision() == b.precision();
+    }
+
+    /** {@code Net.hashCode}, consistent with {@link #sameSpec}. */
+    static int specHash(Net n) {
+        return java.util.Objects.hash(Arrays.hashCode(n.sizes().orElse(null)), n.layerNames(), n.layers(),
+                Arrays.hashCode(firstUses(n.layers())), n.loss(), n.optimizer(), n.seed(), Arrays.hashCode(n.givenInput().orElse(null)));
+    }
 }

@@ -71,7 +71,7 @@ public final class Tensor {
         return ints.clone();
     }
 
-    /** The int32 values without a copy (null for a float tensor), for this package. */
+    /** The int32 values without a copy (null for a float tensor), for this package and the engine (EngineAccess). */
     int[] intData() {
         return ints;
     }
@@ -146,7 +146,7 @@ public final class Tensor {
         return values.clone();
     }
 
-    /** The values without a copy, for this package. */
+    /** The values without a copy, for this package and the engine (EngineAccess). */
     float[] data() {
         return values;
     }

@@ -1,5 +1,6 @@
 package dev.netdsl.autograd;
 
+import dev.netdsl.internal.files.SavedModels;
 import dev.netdsl.Expr;
 import dev.netdsl.internal.ExprCompiler;
 import dev.netdsl.internal.TfRuntime;
@@ -61,7 +62,7 @@ final class AutogradExport {
             Map<Var, Operand<TFloat32>> bound = new IdentityHashMap<>();
             values.forEach((v, data) -> bound.put(v, serving.variable(v.name(), v.shape(), data).read()));
             Map<Input, Operand<TFloat32>> fed = new IdentityHashMap<>();
-            org.tensorflow.Signature.Builder sig = dev.netdsl.internal.files.SavedModels.servingSignature();
+            org.tensorflow.Signature.Builder sig = SavedModels.servingSignature();
             inputs.forEach((name, in) -> {
                 org.tensorflow.op.core.Placeholder<TFloat32> ph = serving.placeholder(in.name(), in.shape());
                 fed.put(in, ph);
@@ -70,7 +71,7 @@ final class AutogradExport {
             ExprCompiler compiler = new ExprCompiler(serving.tf(), Leaves.binder(leaf -> leaf instanceof Var v ? bound.get(v) : fed.get(leaf)));
             outputs.forEach((name, e) -> sig.output(name, compiler.compile(e)));
             serving.start();
-            dev.netdsl.internal.files.SavedModels.export(serving, sig.build(), dir, overwrite, "the Autograd graph");
+            SavedModels.export(serving, sig.build(), dir, overwrite, "the Autograd graph");
         }
     }
 

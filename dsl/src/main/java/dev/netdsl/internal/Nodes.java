@@ -5,7 +5,7 @@ import dev.netdsl.Expr;
 /**
  * The internal view of an {@link Expr}: its op, arguments, shape and attributes. {@code Expr} keeps
  * these out of the public API; it installs an {@link Access} here when its class initialises, so the
- * compiler and the file formats in this package can read and rebuild expressions.
+ * compiler (here), the engine and the file formats can read and rebuild expressions.
  */
 public final class Nodes {
     private Nodes() {

@@ -27,6 +27,9 @@ public abstract class Access {
 
     /** Called once, by {@code dev.netdsl.Model}'s static initialiser. */
     public static void install(Access access) {
+        if (!access.getClass().getName().equals("dev.netdsl.EngineAccess")) {
+            throw new IllegalStateException("only dev.netdsl installs the engine's access to its types");
+        }
         if (installed != null) {
             throw new IllegalStateException("the engine's access to dev.netdsl is installed already");
         }
@@ -43,6 +46,10 @@ public abstract class Access {
                 throw new IllegalStateException(e);
             }
             a = installed;
+            if (a == null) {
+                throw new IllegalStateException("the engine's access to dev.netdsl is not installed yet (called while"
+                        + " dev.netdsl.Model initialises)");
+            }
         }
         return a;
     }
@@ -101,6 +108,6 @@ public abstract class Access {
     // results
     public abstract Evaluation regression(double loss, double mae, double r2);
 
-    /** A fit's history; {@code epochs} null when the fit kept no per-epoch numbers. */
+    /** A fit's history; {@code epochs} empty when the fit kept no per-epoch numbers. */
     public abstract History history(float[] losses, double seconds, List<Map<String, Double>> epochs);
 }

@@ -4,7 +4,6 @@ import static dev.netdsl.internal.engine.Access.access;
 
 import dev.netdsl.Device;
 import dev.netdsl.Expr;
-import dev.netdsl.Model;
 import dev.netdsl.Net;
 import dev.netdsl.Parameter;
 import dev.netdsl.Precision;

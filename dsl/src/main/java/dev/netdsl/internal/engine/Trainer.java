@@ -125,7 +125,8 @@ public final class Trainer {
         FitCallbacks.Validation.check(g.net, fit, validation);
         boolean printing = !fit.isQuiet() && !shortForm;
         boolean bars = progress && (shortForm || printing);
-        String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), FitPlan.perBatch(fit.callbacks()));
+        String perBatch = FitPlan.perBatch(fit.callbacks());
+        String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), perBatch);
         FitPlan plan = FitPlan.of(train, fit, shortForm, bars, why);
         checkBatches("fit", train.size(), plan.batchSize() == 0 ? train.size() : plan.batchSize());
         FitLoop loop = new FitLoop(model, steps, plan, fit.callbacks(), !shortForm, true);

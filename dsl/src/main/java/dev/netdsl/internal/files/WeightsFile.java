@@ -1,6 +1,5 @@
 package dev.netdsl.internal.files;
 
-import dev.netdsl.Model;
 import dev.netdsl.Parameter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -18,7 +18,7 @@ import org.tensorflow.proto.RunOptions;
  * Where a training step's time goes: 50 steps of the sine-fitting net (1000 points) or the MNIST MLP (batch 200)
  * under TensorFlow's FULL_TRACE, op time summed by op type. A developer tool behind the benchmark's account of
  * missed targets, not a test: {@code java -cp dsl/target/classes:dsl/target/test-classes:<dsl's class path>
- * dev.netdsl.StepTrace sine|mnist|cnn [float32|bf16]} (cnn: the cnn example's net, batch 128, Adam).
+ * dev.netdsl.internal.engine.StepTrace sine|mnist|cnn [float32|bf16]} (cnn: the cnn example's net, batch 128, Adam).
  */
 public class StepTrace {
     public static void main(String[] a) {
