@@ -206,6 +206,27 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * The training loss on {@code batch} and its gradient with respect to every trained parameter, as
+     * {@link #parameters()} names and lays them out (PyTorch's {@code loss.backward()}, then {@code p.grad}); nothing
+     * changes. With {@link #applyGradients(List)}: data-parallel training (workers' gradients averaged, then one step).
+     *
+     * @throws IllegalArgumentException if the batch does not fit the net
+     */
+    public Gradients gradients(Dataset batch) {
+        return trainer.gradients(Objects.requireNonNull(batch, "batch"));
+    }
+
+    /**
+     * One optimizer step with {@code gradients} in place of the model's own (PyTorch's {@code optimizer.step()} after
+     * setting each {@code p.grad}), with the optimizer's rules, learning rate and state; counts as a step.
+     *
+     * @throws IllegalArgumentException naming every missing, unknown, mis-shaped or non-finite gradient; nothing changes
+     */
+    public void applyGradients(List<Parameter> gradients) {
+        trainer.applyGradients(Objects.requireNonNull(gradients, "gradients"));
+    }
+
+    /**
      * Snapshots of every trainable parameter in layer order: {@code 0.weight [20, 1]},
      * {@code 0.bias [20]}, ... (PyTorch's {@code named_parameters()}, PyTorch's layouts).
      */

@@ -62,6 +62,10 @@ public final class NetGraph implements AutoCloseable {
     /** The training batch's right answers ({@link TrainingStep#correct}), or null. */
     final Operand<TFloat32> trainCorrect;
     final Op train;
+    /** The training loss's gradient with respect to each of {@link #trained} (stored layout); null without an optimizer. */
+    final List<Operand<TFloat32>> gradients;
+    /** The layer whose training pass updates buffers (batch norm's running statistics), or null. */
+    final String updatesBuffers;
     final Operand<TFloat32> learningRate;
     final Operand<TInt64> step;
     final Guard guard;
@@ -124,6 +128,9 @@ public final class NetGraph implements AutoCloseable {
                 notFusable = !training.pass().updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
                         + " statistics)" : training.pass().noise ? "a layer draws random noise while training (dropout)" : null;
                 trainLoss = training.loss();
+                gradients = training.gradients();
+                updatesBuffers = training.pass().updates.isEmpty() ? null : "a layer updates buffers while training (batch norm's"
+                        + " running statistics)";
                 trainCorrect = training.correct(tf, lossSpec.targets(), y);
                 trained.addAll(training.trained());
                 List<Slot> slots = new ArrayList<>();
@@ -148,6 +155,8 @@ public final class NetGraph implements AutoCloseable {
                 learningRate = null;
                 step = null;
                 trainLoss = null;
+                gradients = null;
+                updatesBuffers = null;
                 trainCorrect = null;
                 train = null;
                 notFusable = "no optimizer";

@@ -122,6 +122,66 @@ public final class StepRunner {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /**
+     * The training loss on the batch {@code feed} holds and its gradient with respect to each trained parameter
+     * ({@link NetGraph#trained} order, stored layout), as PyTorch's {@code loss.backward()} leaves them in
+     * {@code p.grad}; nothing is updated (a data-parallel worker's half of a step).
+     */
+    public Computed gradients(Feeder feed) {
+        return g.rt.shared("compute gradients", () -> {
+            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken)) {
+                Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, stepValue)
+                        .fetch(g.trainLoss);
+                g.gradients.forEach(r::fetch);
+                try (Result result = g.rt.run(r, "compute gradients")) {
+                    float loss = ((TFloat32) result.get(0)).getFloat();
+                    List<float[]> values = new java.util.ArrayList<>();
+                    for (int i = 0; i < g.gradients.size(); i++) {
+                        values.add(dev.netdsl.internal.TfRuntime.floats((TFloat32) result.get(i + 1)));
+                    }
+                    return new Computed(loss, values);
+                }
+            }
+        });
+    }
+
+    /** A batch's loss and its gradients, one per trained parameter in stored layout. */
+    public record Computed(float loss, List<float[]> gradients) {
+    }
+
+    private GivenGradients given;
+
+    /**
+     * One optimizer step with {@code gradients} given (one per trained parameter, stored layout, finite: the caller
+     * checked), under the exclusive lock: the step data-parallel training takes after averaging the workers' gradients.
+     */
+    public void apply(List<float[]> gradients) {
+        g.rt.exclusive("apply gradients", () -> {
+            if (given == null) {
+                given = new GivenGradients(g);
+            }
+            List<TFloat32> fed = new java.util.ArrayList<>();
+            double lr = learningRate;
+            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken); TFloat32 rate = rateTensor(lr)) {
+                Session.Runner r = g.rt.runner(0).feed(g.step, stepValue);
+                if (rate != null) {
+                    r.feed(g.learningRate, rate);
+                }
+                for (int i = 0; i < gradients.size(); i++) {
+                    TFloat32 t = dev.netdsl.internal.TfRuntime.tensor(gradients.get(i), g.trained.get(i).slot().shape());
+                    fed.add(t);
+                    r.feed(given.inputs.get(i), t);
+                }
+                g.rt.run(r.addTarget(given.apply), "apply gradients").close();
+            } finally {
+                fed.forEach(TFloat32::close);
+            }
+            g.guard.keepCurrent();
+            stepsTaken++;
+            return null;
+        });
+    }
+
     /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */
     private TFloat32 rateTensor(double lr) {
         return lr == g.net.optimizer().get().learningRate() ? null : TFloat32.scalarOf((float) lr);
