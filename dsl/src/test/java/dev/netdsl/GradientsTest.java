@@ -110,7 +110,7 @@ class GradientsTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("0.weight has shape [2, 1] but this model's is [1, 2]")
                     .hasMessageContaining("0.bias [1] is missing")
-                    .hasMessageContaining("extra is not a trained parameter")
+                    .hasMessageContaining("extra [1] is not a parameter of this model")
                     .hasMessageContaining("the model is unchanged");
             assertThat(m.parameters().get(0).values()).containsExactly(before.get(0).values());
             assertThat(m.stepsTaken()).isZero();

@@ -149,15 +149,15 @@ public final class FusedFit {
 
         ConcreteFunction cond = GraphFunctions.create(rt.unique("fused_fit_cond"), types, shapes, (b, in) -> {
             List<Operand<?>> out = new ArrayList<>();
-            out.add(b.math.less(int32(in.get(0)), int32(in.get(1))));
+            out.add(b.math.less(TrainingStep.int32(in.get(0)), TrainingStep.int32(in.get(1))));
             return out;
         });
         ConcreteFunction body = GraphFunctions.create(rt.unique("fused_fit_body"), types, shapes, (b, in) -> {
-            Operand<TInt32> i = int32(in.get(0));
+            Operand<TInt32> i = TrainingStep.int32(in.get(0));
             Operand<?> x = in.get(x0);
             Operand<?> y = in.get(x0 + 1);
             if (batchSize > 0) {
-                Operand<TInt32> rows = b.slice(int32(in.get(idx0)), b.reshape(b.math.mul(i, b.constant(batchSize)),
+                Operand<TInt32> rows = b.slice(TrainingStep.int32(in.get(idx0)), b.reshape(b.math.mul(i, b.constant(batchSize)),
                         b.constant(new int[] {1})), b.constant(new int[] {batchSize}));
                 x = b.gather(x, rows, b.constant(0));
                 y = b.gather(y, rows, b.constant(0));
@@ -165,7 +165,7 @@ public final class FusedFit {
             Map<Slot, Operand<TFloat32>> bound = new IdentityHashMap<>();
             List<Operand<TFloat32>> p = new ArrayList<>();
             for (int k = 0; k < params.size(); k++) {
-                p.add(float32(in.get(p0 + k)));
+                p.add(TrainingStep.float32(in.get(p0 + k)));
                 bound.put(params.get(k), p.get(k));
             }
             TrainingStep step = TrainingStep.build(g, b, b, x, y, slot -> {
@@ -178,8 +178,8 @@ public final class FusedFit {
             Operand<TFloat32> loss = step.loss();
             List<Operand<TFloat32>> grads = step.gradients();
             List<List<Operand<TFloat32>>> st = GraphFunctions.perParam(in, s0, state);
-            Operand<TFloat32> t = counts ? b.math.add(float32(in.get(c0)), b.constant(1f)) : null;
-            Operand<TFloat32> rate = float32(in.get(lr0));
+            Operand<TFloat32> t = counts ? b.math.add(TrainingStep.float32(in.get(c0)), b.constant(1f)) : null;
+            Operand<TFloat32> rate = TrainingStep.float32(in.get(lr0));
             List<Operand<?>> out = new ArrayList<>();
             out.add(b.math.add(i, b.constant(1)));
             out.add(b.identity(in.get(1)));
@@ -191,9 +191,9 @@ public final class FusedFit {
                 out.add(b.identity(in.get(j)));
             }
             Operand<TFloat32> zero = b.constant(0f);
-            out.add(b.math.add(float32(in.get(l0)), b.oneHot(i, b.constant(chunk), loss, zero)));
+            out.add(b.math.add(TrainingStep.float32(in.get(l0)), b.oneHot(i, b.constant(chunk), loss, zero)));
             Operand<TFloat32> right = step.correct(b, kind, y);
-            out.add(b.math.add(float32(in.get(l0 + 1)), b.oneHot(i, b.constant(chunk), right, zero)));
+            out.add(b.math.add(TrainingStep.float32(in.get(l0 + 1)), b.oneHot(i, b.constant(chunk), right, zero)));
             return out;
         });
         // The function the call runs: (count, params, slots, (t), x, y, (indices), lr) -> (params, slots, (t), losses, correct).
@@ -251,15 +251,5 @@ public final class FusedFit {
     private static void add(List<Class<? extends TType>> types, List<long[]> shapes, Class<? extends TType> type, long[] shape) {
         types.add(type);
         shapes.add(shape);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Operand<TInt32> int32(Operand<?> o) {
-        return (Operand<TInt32>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat32> float32(Operand<?> o) {
-        return (Operand<TFloat32>) o;
     }
 }

@@ -267,7 +267,11 @@ public final class NetGraph implements AutoCloseable {
     public List<Parameter> read(List<Tensor> tensors) {
         List<Slot> slots = new ArrayList<>();
         tensors.forEach(t -> slots.add(t.slot()));
-        List<float[]> values = slots.isEmpty() ? List.of() : rt.read(slots);
+        return declared(tensors, slots.isEmpty() ? List.of() : rt.read(slots));
+    }
+
+    /** {@code values} (stored layout, one per tensor) as parameters named and laid out as PyTorch declares them. */
+    static List<Parameter> declared(List<Tensor> tensors, List<float[]> values) {
         List<Parameter> out = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);

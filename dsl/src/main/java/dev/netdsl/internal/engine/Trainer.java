@@ -5,13 +5,10 @@ import dev.netdsl.Gradients;
 import dev.netdsl.History;
 import dev.netdsl.Model;
 import dev.netdsl.Parameter;
-import dev.netdsl.internal.Layouts;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.StepListener;
 import dev.netdsl.training.TrainingRun;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -167,13 +164,7 @@ public final class Trainer {
         try (Feeder feed = Feeder.of(g, batch, true)) {
             c = steps.gradients(feed);
         }
-        List<Parameter> out = new ArrayList<>();
-        for (int i = 0; i < g.trained.size(); i++) {
-            NetGraph.Tensor t = g.trained.get(i);
-            out.add(new Parameter(t.name(), Arrays.stream(t.spec().shape()).boxed().toList(),
-                    Layouts.toDeclared(t.spec(), c.gradients().get(i))));
-        }
-        return new Gradients(c.loss(), out);
+        return new Gradients(c.loss(), NetGraph.declared(g.trained, c.gradients()));
     }
 
     /**
@@ -182,33 +173,13 @@ public final class Trainer {
      */
     public void applyGradients(List<Parameter> values) {
         checkTrainable("applyGradients");
-        java.util.Map<String, Parameter> byName = new java.util.HashMap<>();
-        values.forEach(p -> byName.put(p.name(), p));
-        List<float[]> stored = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (NetGraph.Tensor t : g.trained) {
-            Parameter p = byName.remove(t.name());
-            List<Integer> shape = Arrays.stream(t.spec().shape()).boxed().toList();
-            if (p == null) {
-                problems.add(t.name() + " " + shape + " is missing");
-            } else if (!p.shape().equals(shape)) {
-                problems.add(t.name() + " has shape " + p.shape() + " but this model's is " + shape);
-            } else {
-                for (float f : p.values()) {
-                    if (!Float.isFinite(f)) {
-                        problems.add(t.name() + " holds " + f + "; gradients must be finite");
-                        break;
-                    }
-                }
-                stored.add(Layouts.toStored(t.spec(), p.values()));
-            }
-        }
-        byName.keySet().forEach(n -> problems.add(n + " is not a trained parameter of this model"));
+        StatePlan plan = StatePlan.of(g.trained, values);
+        List<String> problems = plan.problems(List.of());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("applyGradients: " + String.join("; ", problems)
                     + ". Give the gradients Model.gradients returns (or their mean); the model is unchanged");
         }
-        steps.apply(stored);
+        steps.apply(plan.stored());
     }
 
 

@@ -87,13 +87,15 @@ public record TrainingStep(ForwardPass pass, Operand<TFloat32> output, Operand<T
         return kind == Targets.CLASSES ? (long) rows * (out.length == 1 ? 1 : out[0]) : rows * width;
     }
 
+    /** {@code o} as int32 labels or ids (an input placeholder whose type the net decides). */
     @SuppressWarnings("unchecked")
-    private static Operand<TInt32> int32(Operand<?> o) {
+    static Operand<TInt32> int32(Operand<?> o) {
         return (Operand<TInt32>) o;
     }
 
+    /** {@code o} as float32 values. */
     @SuppressWarnings("unchecked")
-    private static Operand<TFloat32> float32(Operand<?> o) {
+    static Operand<TFloat32> float32(Operand<?> o) {
         return (Operand<TFloat32>) o;
     }
 }
