@@ -125,12 +125,12 @@ public final class NetGraph implements AutoCloseable {
                 step = rt.named("step").placeholderWithDefault(tf.constant(0L), Shape.scalar());
                 TrainingStep training = TrainingStep.build(this, tf, rt.named("train_loss"), x, y, Slot::read);
                 needsTwoExamples = training.pass().compiler.needsTwoValuesPerChannel();
-                notFusable = !training.pass().updates.isEmpty() ? "a layer updates buffers while training (batch norm's running"
-                        + " statistics)" : training.pass().noise ? "a layer draws random noise while training (dropout)" : null;
-                trainLoss = training.loss();
-                gradients = training.gradients();
                 updatesBuffers = training.pass().updates.isEmpty() ? null : "a layer updates buffers while training (batch norm's"
                         + " running statistics)";
+                notFusable = updatesBuffers != null ? updatesBuffers
+                        : training.pass().noise ? "a layer draws random noise while training (dropout)" : null;
+                trainLoss = training.loss();
+                gradients = training.gradients();
                 trainCorrect = training.correct(tf, lossSpec.targets(), y);
                 trained.addAll(training.trained());
                 List<Slot> slots = new ArrayList<>();
