@@ -24,18 +24,43 @@ public record Gradients(float loss, List<Parameter> values) {
      * @throws IllegalArgumentException if none are given or their names or shapes differ
      */
     public static Gradients mean(List<Gradients> parts) {
+        int[] rows = new int[parts.size()];
+        java.util.Arrays.fill(rows, 1);
+        return mean(parts, rows);
+    }
+
+    /**
+     * The mean of {@code parts} computed on batches of {@code rows[i]} rows each: each part weighted by its share of
+     * the rows, which for a mean loss is exactly the gradient (and loss) of the union of the batches, unequal or not.
+     *
+     * @throws IllegalArgumentException if none are given, the counts are not one per part and positive, or the parts'
+     *     names or shapes differ
+     */
+    public static Gradients mean(List<Gradients> parts, int[] rows) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("Gradients.mean: no gradients given");
+        }
+        if (rows.length != parts.size()) {
+            throw new IllegalArgumentException("Gradients.mean: " + rows.length + " row counts for " + parts.size() + " parts");
+        }
+        long total = 0;
+        for (int r : rows) {
+            if (r < 1) {
+                throw new IllegalArgumentException("Gradients.mean: a part of " + r + " rows; every part needs at least 1");
+            }
+            total += r;
         }
         List<Parameter> first = parts.get(0).values();
         float[][] sum = new float[first.size()][];
         double loss = 0;
-        for (Gradients part : parts) {
+        for (int j = 0; j < parts.size(); j++) {
+            Gradients part = parts.get(j);
+            float w = (float) ((double) rows[j] / total);
             if (part.values().size() != first.size()) {
                 throw new IllegalArgumentException("Gradients.mean: " + part.values().size() + " gradients where the first part has "
                         + first.size());
             }
-            loss += part.loss();
+            loss += (double) w * part.loss();
             for (int i = 0; i < first.size(); i++) {
                 Parameter p = part.values().get(i);
                 if (!p.name().equals(first.get(i).name()) || !p.shape().equals(first.get(i).shape())) {
@@ -47,17 +72,14 @@ public record Gradients(float loss, List<Parameter> values) {
                     sum[i] = new float[v.length];
                 }
                 for (int k = 0; k < v.length; k++) {
-                    sum[i][k] += v[k];
+                    sum[i][k] += w * v[k];
                 }
             }
         }
         List<Parameter> out = new java.util.ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
-            for (int k = 0; k < sum[i].length; k++) {
-                sum[i][k] /= parts.size();
-            }
             out.add(new Parameter(first.get(i).name(), first.get(i).shape(), sum[i]));
         }
-        return new Gradients((float) (loss / parts.size()), out);
+        return new Gradients((float) loss, out);
     }
 }

@@ -149,6 +149,19 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * Trains as {@link #fit(Dataset, Fit)} does (shuffled epochs, validation, callbacks, schedules, checkpoints, the
+     * epoch lines) on rows held elsewhere: at each step {@code source} computes the batch's gradients, e.g. spread over
+     * a cluster's workers, and this model applies them. The batch size is the whole step's.
+     *
+     * @throws IllegalArgumentException if the fit asks for {@code validationSplit} (give {@code validation(data)})
+     * @throws IllegalStateException if the net updates running statistics when training (batch norm)
+     * @throws TrainingDivergedException if a loss is not finite (nothing of that step is applied)
+     */
+    public History fit(dev.netdsl.training.GradientSource source, Fit fit) {
+        return trainer.fit(Objects.requireNonNull(source, "source"), Objects.requireNonNull(fit, "fit"));
+    }
+
+    /**
      * One optimizer update on {@code batch}; returns the batch's loss before the update.
      *
      * @throws IllegalArgumentException if the batch does not fit the net

@@ -27,7 +27,7 @@ class ArchitectureTest {
             "dev.netdsl.layers.Settings", "dev.netdsl.layers.Initializer", "dev.netdsl.layers.LayerContext",
             "dev.netdsl.layers.Module", "dev.netdsl.training.Optimizer", "dev.netdsl.training.Kernels",
             "dev.netdsl.training.GradientRules", "dev.netdsl.training.Loss", "dev.netdsl.training.Targets",
-            "dev.netdsl.training.Callback", "dev.netdsl.training.TrainingRun", "dev.netdsl.training.StepListener",
+            "dev.netdsl.training.Callback", "dev.netdsl.training.TrainingRun", "dev.netdsl.training.StepListener", "dev.netdsl.training.GradientSource",
             "dev.netdsl.training.Fit");
 
     /**

@@ -69,7 +69,7 @@ class PackageEdgesTest {
     static final Set<String> OPEN = Set.of("dev.netdsl.layers.Layer", "dev.netdsl.layers.Settings", "dev.netdsl.layers.ParameterSpec",
             "dev.netdsl.layers.LayerContext", "dev.netdsl.layers.Module", "dev.netdsl.training.Optimizer",
             "dev.netdsl.training.Kernels", "dev.netdsl.training.Targets", "dev.netdsl.training.Callback",
-            "dev.netdsl.training.TrainingRun", "dev.netdsl.training.StepListener", "dev.netdsl.training.Fit",
+            "dev.netdsl.training.TrainingRun", "dev.netdsl.training.StepListener", "dev.netdsl.training.GradientSource", "dev.netdsl.training.Fit",
             "dev.netdsl.layers.Layers", "dev.netdsl.layers.Activation", "dev.netdsl.training.Losses",
             "dev.netdsl.training.Optimizers", "dev.netdsl.training.Loss", "dev.netdsl.training.GradientRules");
 

@@ -1,5 +1,6 @@
 package dev.netdsl.spark;
 
+import dev.netdsl.Net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,22 @@ public final class NetDslSpark {
     public static Scorer model(Path path) {
         Objects.requireNonNull(path, "path");
         return Scorer.of(path);
+    }
+
+    /**
+     * A trainer of {@code net} (built with its seed when {@link SparkTrainer#fit} starts) over a DataFrame on the
+     * cluster: synchronous data-parallel training in Spark's barrier mode; see {@link SparkTrainer}.
+     */
+    public static SparkTrainer trainer(Net net) {
+        return SparkTrainer.of(Objects.requireNonNull(net, "net"), null);
+    }
+
+    /**
+     * A trainer that continues the model {@code Model.saveAll} (or a {@code Checkpoint}) wrote at {@code model}: its
+     * weights, optimizer state and step count; with {@code Fit.resume()} a checkpointed fit goes on where it stopped.
+     */
+    public static SparkTrainer trainer(Path model) {
+        return SparkTrainer.of(null, Objects.requireNonNull(model, "model"));
     }
 
     /**

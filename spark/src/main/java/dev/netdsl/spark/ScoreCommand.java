@@ -113,7 +113,7 @@ public final class ScoreCommand implements Callable<Integer> {
             // A task's failure reaches the driver wrapped by Spark; the reason is the first of ours in the causes.
             Throwable reason = e;
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof PartitionScorer.BadRow row) {
+                if (t instanceof RowInput.BadRow row) {
                     // Spark splits files into partitions: a row is found by its partition, said on one line with what to do.
                     reason = new BadInput(command.input + ": " + row.where() + ": " + row.problem() + "; drop or fix the row");
                     break;

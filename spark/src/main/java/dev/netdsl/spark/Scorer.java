@@ -58,6 +58,11 @@ public final class Scorer {
      * @throws IllegalArgumentException if no column is given or one is blank or repeated
      */
     public Scorer inputColumns(String... columns) {
+        return new Scorer(path, checkedColumns(columns), outputColumn, classColumn, batchSize, sharedPath, sharing);
+    }
+
+    /** {@code columns} as a list, checked: at least one, none blank or repeated. */
+    static List<String> checkedColumns(String... columns) {
         Objects.requireNonNull(columns, "columns");
         if (columns.length == 0) {
             throw new IllegalArgumentException("inputColumns: give one array column or the model's numeric input columns");
@@ -71,7 +76,7 @@ public final class Scorer {
         if (Arrays.stream(columns).distinct().count() != columns.length) {
             throw new IllegalArgumentException("inputColumns: a column is named twice in " + Arrays.toString(columns));
         }
-        return new Scorer(path, List.of(columns), outputColumn, classColumn, batchSize, sharedPath, sharing);
+        return List.of(columns);
     }
 
     /** The new {@code array<float>} column for the model's outputs (flattened, row-major). Default {@code prediction}. */
@@ -138,10 +143,7 @@ public final class Scorer {
         Objects.requireNonNull(data, "data");
         StructType schema = data.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
-        int[] indexes = new int[inputColumns.size()];
-        for (int i = 0; i < indexes.length; i++) {
-            indexes[i] = column(schema, names, inputColumns.get(i));
-        }
+        int[] indexes = indexes(schema, inputColumns);
         for (String added : classColumn == null ? List.of(outputColumn) : List.of(outputColumn, classColumn)) {
             if (names.contains(added)) {
                 throw new IllegalArgumentException("the DataFrame already has a column '" + added + "'; pick another name with "
@@ -151,16 +153,7 @@ public final class Scorer {
         if (classColumn != null && classColumn.equals(outputColumn)) {
             throw new IllegalArgumentException("outputColumn and classColumn are both '" + outputColumn + "'; give them two names");
         }
-        boolean array = indexes.length == 1 && schema.fields()[indexes[0]].dataType() instanceof ArrayType;
-        for (int i = 0; i < indexes.length; i++) {
-            DataType type = schema.fields()[indexes[i]].dataType();
-            boolean ok = array ? ((ArrayType) type).elementType() instanceof NumericType : type instanceof NumericType;
-            if (!ok) {
-                throw new IllegalArgumentException("input column '" + inputColumns.get(i) + "' is " + type.simpleString()
-                        + "; give one array column of numbers (e.g. array<float>) or numeric columns"
-                        + (indexes.length > 1 && type instanceof ArrayType ? " (an array column must be the only input column)" : ""));
-            }
-        }
+        boolean array = arrayInput(schema, indexes, inputColumns);
 
         Path model = path.toAbsolutePath().normalize();
         if (!Files.exists(model)) {
@@ -221,6 +214,34 @@ public final class Scorer {
         }
     }
 
+
+    /** The positions of {@code columns} in {@code schema}, each checked to exist. */
+    static int[] indexes(StructType schema, List<String> columns) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        int[] indexes = new int[columns.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = column(schema, names, columns.get(i));
+        }
+        return indexes;
+    }
+
+    /**
+     * True if the input columns at {@code indexes} are one array column of numbers, false if they are numeric columns;
+     * anything else is refused, naming the column.
+     */
+    static boolean arrayInput(StructType schema, int[] indexes, List<String> inputColumns) {
+        boolean array = indexes.length == 1 && schema.fields()[indexes[0]].dataType() instanceof ArrayType;
+        for (int i = 0; i < indexes.length; i++) {
+            DataType type = schema.fields()[indexes[i]].dataType();
+            boolean ok = array ? ((ArrayType) type).elementType() instanceof NumericType : type instanceof NumericType;
+            if (!ok) {
+                throw new IllegalArgumentException("input column '" + inputColumns.get(i) + "' is " + type.simpleString()
+                        + "; give one array column of numbers (e.g. array<float>) or numeric columns"
+                        + (indexes.length > 1 && type instanceof ArrayType ? " (an array column must be the only input column)" : ""));
+            }
+        }
+        return array;
+    }
 
     private static int column(StructType schema, List<String> names, String name) {
         int i = names.indexOf(name);

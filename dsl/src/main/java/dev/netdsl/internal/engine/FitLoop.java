@@ -15,6 +15,7 @@ import java.util.Map;
  * them: the built-in ones ({@link FitCallbacks}: validation, clock, progress bar), the user's, the epoch line last.
  */
 public final class FitLoop {
+    private final Model model;
     private final StepRunner steps;
     private final FitPlan plan;
     private final FitRun run;
@@ -26,6 +27,7 @@ public final class FitLoop {
     private final boolean epochNumbers;
 
     FitLoop(Model model, StepRunner steps, FitPlan plan, List<Callback> callbacks, boolean accuracy, boolean epochNumbers) {
+        this.model = model;
         this.steps = steps;
         this.plan = plan;
         this.run = new FitRun(model, steps, plan.epochs(), callbacks);
@@ -52,7 +54,7 @@ public final class FitLoop {
         long start = System.nanoTime();
         FusedFit.say(plan.say());
         all.forEach(c -> c.onTrainBegin(run));
-        try (Feeder whole = plan.chunk() > 0 || plan.batchSize() == 0 ? Feeder.of(steps.g, plan.train(), true) : null) {
+        try (Feeder whole = plan.source() == null && (plan.chunk() > 0 || plan.batchSize() == 0) ? Feeder.of(steps.g, plan.train(), true) : null) {
             boolean fuse = plan.chunk() > 0;
             for (run.epoch = first; run.epoch <= plan.epochs() && !run.stopRequested(); run.epoch++) {
                 int epoch = run.epoch;
@@ -75,10 +77,17 @@ public final class FitLoop {
                     batchEnd(epoch, b, l[count - 1], false);
                 }
                 for (; b < plan.batches() && !run.stopRequested(); b++) {
-                    Dataset batch = plan.batch(order, b);
-                    float[] right = accuracy ? new float[1] : null;
                     String where = plan.batchSize() > 0 ? "fit (epoch " + epoch + ", batch " + (b + 1) + ")"
                             : plan.epochs() > 1 ? "fit (step " + epoch + ")" : "fit";
+                    if (plan.source() != null) {
+                        int[] rows = plan.batchRows(order, b);
+                        float loss = steps.applyFrom(plan.source(), model, rows, where);
+                        record(rows.length, loss, 0);
+                        batchEnd(epoch, b + 1, loss, true);
+                        continue;
+                    }
+                    Dataset batch = plan.batch(order, b);
+                    float[] right = accuracy ? new float[1] : null;
                     float loss;
                     try (Feeder feed = plan.batchSize() == 0 ? null : Feeder.of(steps.g, batch, true)) {
                         loss = steps.step(feed != null ? feed : whole, where, () -> steps.replayOn(batch), right);

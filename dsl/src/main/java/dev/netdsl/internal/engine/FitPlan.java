@@ -4,6 +4,7 @@ import static dev.netdsl.internal.engine.Access.access;
 
 import dev.netdsl.Dataset;
 import dev.netdsl.training.Fit;
+import dev.netdsl.training.GradientSource;
 import java.util.Arrays;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Arrays;
  * them run many per native call ({@link FusedFit}) and how many per call, and why the rest run step by
  * step. Worked out once, before the first step.
  *
- * @param train the training examples
+ * @param train the training examples, or null if a {@link GradientSource} holds them
+ * @param source where each step's gradients come from if the examples are held elsewhere, or null
+ * @param size the number of training examples
  * @param epochs the epochs to run
  * @param batches batches per epoch
  * @param batchSize examples per batch, or 0 for the whole set each step
@@ -20,30 +23,31 @@ import java.util.Arrays;
  * @param why why batches run step by step, or null
  * @param task the progress bar's name ({@code null}: per epoch, "epoch e/E")
  */
-public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int whole, int chunk, String why, String task) {
+public record FitPlan(Dataset train, GradientSource source, int size, int epochs, int batches, int batchSize, int whole, int chunk, String why, String task) {
 
     /** {@code steps} full-batch steps as one epoch, fused {@code fullBatchChunk} at a time unless {@code why} says not. */
     static FitPlan steps(Dataset data, int steps, String why, int fullBatchChunk) {
-        return new FitPlan(data, 1, steps, 0, steps, why == null ? Math.min(fullBatchChunk, steps) : 0, why, "fit");
+        return new FitPlan(data, null, data.size(), 1, steps, 0, steps, why == null ? Math.min(fullBatchChunk, steps) : 0, why, "fit");
     }
 
     /**
      * {@code fit}'s epochs over {@code train}; {@code bars} if progress bars are drawn, {@code why} the trainer's reason to
      * run its batches step by step, or null.
      */
-    static FitPlan of(Dataset train, Fit fit, boolean shortForm, boolean bars, String why) {
+    static FitPlan of(Dataset train, GradientSource source, Fit fit, boolean shortForm, boolean bars, String why) {
         String task = shortForm ? "fit" : null;
+        int rows = source != null ? source.size() : train.size();
         if (fit.fullBatch()) {
-            return new FitPlan(train, fit.epochs(), 1, 0, 0, 0, "each full-batch step is an epoch with its own callbacks", task);
+            return new FitPlan(train, source, rows, fit.epochs(), 1, 0, 0, 0, "each full-batch step is an epoch with its own callbacks", task);
         }
         int size = fit.batchSize();
-        int whole = train.size() / size;
+        int whole = rows / size;
         if (why == null && whole == 0) {
             why = "the data set is smaller than one batch";
         }
         // Bars redraw between calls: a twentieth of an epoch per call with a bar, the whole epoch without one.
         int chunk = why != null ? 0 : bars && System.console() != null ? Math.max(1, (whole + 19) / 20) : whole;
-        return new FitPlan(train, fit.epochs(), (train.size() + size - 1) / size, size, whole, chunk, why, task);
+        return new FitPlan(train, source, rows, fit.epochs(), (rows + size - 1) / size, size, whole, chunk, why, task);
     }
 
     /** Why {@code callbacks} need every batch as it happens (so no batch may be fused), or null. */
@@ -63,7 +67,7 @@ public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int
         }
         return batchSize == 0 ? "fit(data, " + batches + "): fused, " + chunk + " full-batch steps per call"
                 : "fit: fused, " + chunk + " batches of " + batchSize + " per call"
-                + (whole * batchSize < train.size() ? ", the last, smaller batch step by step" : "");
+                + (whole * batchSize < size ? ", the last, smaller batch step by step" : "");
     }
 
     /**
@@ -71,7 +75,7 @@ public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int
      * from the model's shuffler alone, so training resumed from saveAll shuffles as if it never stopped.
      */
     int[] order(Shuffler shuffler) {
-        int[] order = new int[train.size()];
+        int[] order = new int[size];
         if (batchSize > 0) {
             Arrays.setAll(order, i -> i);
             shuffler.shuffle(order);
@@ -82,6 +86,16 @@ public record FitPlan(Dataset train, int epochs, int batches, int batchSize, int
     /** Batch {@code b} of an epoch in {@code order}. */
     Dataset batch(int[] order, int b) {
         return batchSize == 0 ? train : access().subset(train, order, b * batchSize, Math.min(train.size(), (b + 1) * batchSize));
+    }
+
+    /** The row numbers of batch {@code b} of an epoch in {@code order} (all rows, in order, for full batches). */
+    int[] batchRows(int[] order, int b) {
+        if (batchSize == 0) {
+            int[] all = new int[size];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        return Arrays.copyOfRange(order, b * batchSize, Math.min(size, (b + 1) * batchSize));
     }
 
     /** The rows of batches {@code b..b+count} of {@code order}, padded to a whole chunk (null for full batches). */

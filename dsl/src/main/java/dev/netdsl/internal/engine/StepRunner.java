@@ -1,9 +1,12 @@
 package dev.netdsl.internal.engine;
 
 import dev.netdsl.Dataset;
+import dev.netdsl.Gradients;
+import dev.netdsl.Model;
 import dev.netdsl.NetDslException;
 import dev.netdsl.TrainingDivergedException;
 import dev.netdsl.internal.Guard;
+import dev.netdsl.training.GradientSource;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -180,6 +183,35 @@ public final class StepRunner {
             stepsTaken++;
             return null;
         });
+    }
+
+    /**
+     * One step whose gradients {@code source} computes over {@code rows} (outside the lock: a cluster may take a
+     * while), then applies with the optimizer; returns the batch's loss. A loss that is not finite stops training
+     * before anything is applied; gradients that do not match the parameters are refused, naming each.
+     */
+    float applyFrom(GradientSource source, Model model, int[] rows, String where) {
+        Gradients computed = source.gradients(model, rows);
+        if (computed == null) {
+            throw new IllegalStateException(where + ": " + source.getClass().getName() + ".gradients returned null");
+        }
+        float loss = computed.loss();
+        if (!Float.isFinite(loss)) {
+            long failed = stepsTaken + 1;
+            throw new TrainingDivergedException(where + ": the loss became " + loss + " at training step " + failed
+                    + "; nothing was applied, so the model keeps the weights " + (stepsTaken == 0 ? "it started with"
+                    : "of step " + stepsTaken) + ". The learning rate " + learningRate + " is probably too large: try "
+                    + (learningRate / 10) + " (or scale the data)", failed, loss);
+        }
+        StatePlan plan = StatePlan.of(g.trained, computed.values());
+        List<String> problems = plan.problems(List.of());
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(where + ": the gradients " + source.getClass().getName() + " gave do not fit: "
+                    + String.join("; ", problems) + "; nothing was applied");
+        }
+        apply(plan.stored());
+        lastLoss = loss;
+        return loss;
     }
 
     /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */

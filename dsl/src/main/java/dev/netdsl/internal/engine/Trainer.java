@@ -7,6 +7,7 @@ import dev.netdsl.Model;
 import dev.netdsl.Parameter;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
+import dev.netdsl.training.GradientSource;
 import dev.netdsl.training.StepListener;
 import dev.netdsl.training.TrainingRun;
 import java.util.List;
@@ -117,21 +118,50 @@ public final class Trainer {
     private History epochs(Dataset data, Fit fit, boolean shortForm) {
         Dataset train = data;
         Dataset validation = fit.validation();
-        if (validation != null) {
-            Feeder.check("fit (validation)", g.net, validation);
-        } else if (fit.validationSplit() > 0) {
+        if (validation == null && fit.validationSplit() > 0) {
             Dataset[] parts = FitPlan.split(data, fit.validationSplit(), model.seed());
             train = parts[0];
             validation = parts[1];
         }
+        boolean bars = progress && (shortForm || !fit.isQuiet());
+        String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), FitPlan.perBatch(fit.callbacks()));
+        FitPlan plan = FitPlan.of(train, null, fit, shortForm, bars, why);
+        checkBatches("fit", train.size(), plan.batchSize() == 0 ? train.size() : plan.batchSize());
+        return loop(plan, fit, validation, shortForm);
+    }
+
+    /**
+     * {@code Model.fit(source, fit)}: the same loop over rows held elsewhere, each step's gradients from {@code source}.
+     */
+    public History fit(GradientSource source, Fit fit) {
+        checkTrainable("fit");
+        if (g.updatesBuffers != null) {
+            throw new IllegalStateException("fit: in " + g.net + " " + g.updatesBuffers + ", which gradients computed elsewhere"
+                    + " leave alone, so the steps would not be fit's; train such a net on a Dataset");
+        }
+        if (fit.validationSplit() > 0) {
+            throw new IllegalArgumentException("fit: validationSplit(" + fit.validationSplit() + ") splits rows this JVM"
+                    + " holds, but a GradientSource holds them elsewhere; give the validation rows as Fit.validation(data)");
+        }
+        int size = source.size();
+        if (size < 1) {
+            throw new IllegalArgumentException("fit: the GradientSource " + source.getClass().getName() + " holds " + size
+                    + " rows; it needs at least 1");
+        }
+        FitPlan plan = FitPlan.of(null, source, fit, false, progress && !fit.isQuiet(), "each step's gradients come"
+                + " from a GradientSource");
+        return loop(plan, fit, fit.validation(), false);
+    }
+
+    /** The loop with the built-in callbacks (validation, clock, progress bar) before the user's and the epoch line last. */
+    private History loop(FitPlan plan, Fit fit, Dataset validation, boolean shortForm) {
+        if (fit.validation() != null) {
+            Feeder.check("fit (validation)", g.net, validation);
+        }
         FitCallbacks.Validation.check(g.net, fit, validation);
         boolean printing = !fit.isQuiet() && !shortForm;
         boolean bars = progress && (shortForm || printing);
-        String perBatch = FitPlan.perBatch(fit.callbacks());
-        String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), perBatch);
-        FitPlan plan = FitPlan.of(train, fit, shortForm, bars, why);
-        checkBatches("fit", train.size(), plan.batchSize() == 0 ? train.size() : plan.batchSize());
-        FitLoop loop = new FitLoop(model, steps, plan, fit.callbacks(), !shortForm, true);
+        FitLoop loop = new FitLoop(model, steps, plan, fit.callbacks(), !shortForm && plan.source() == null, true);
         if (validation != null) {
             loop.add(List.of(new FitCallbacks.Validation(validation, fit)));
         }

@@ -1,0 +1,45 @@
+package dev.netdsl.spark;
+
+import dev.netdsl.History;
+import dev.netdsl.Model;
+
+/**
+ * What {@link SparkTrainer#fit} gives back: the trained model (open, on the driver: {@code saveAll},
+ * {@code exportSavedModel}, {@code predict} as any other), the fit's history, and the numbers of the gradient
+ * exchange. Closing it closes the model.
+ *
+ * @param model the trained model
+ * @param history the fit's history, as {@code Model.fit} returns it
+ * @param exchange what the exchange between driver and workers cost
+ */
+public record SparkFit(Model model, History history, Exchange exchange) implements AutoCloseable {
+
+    /**
+     * The gradient exchange's numbers over the fit.
+     *
+     * @param workers the worker tasks
+     * @param steps the steps taken
+     * @param bytesPerStep bytes sent and received by the driver per step (weights out, gradients back, every worker)
+     * @param stepMillis the mean time per step from sending the weights to holding every worker's gradients
+     * @param workerMillis the mean time per step of the slowest worker's own work (setting weights, computing gradients)
+     * @param reruns how often a worker was lost and Spark reran the barrier stage
+     */
+    public record Exchange(int workers, long steps, long bytesPerStep, double stepMillis, double workerMillis, int reruns) {
+        /** The exchange's share of a step's round trip: the time not spent in the slowest worker's own work. */
+        public double overheadMillis() {
+            return stepMillis - workerMillis;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d workers, %d steps: %.2f ms per step, of which the slowest worker's"
+                    + " own work %.2f ms and the exchange %.2f ms; %.2f MB moved per step%s", workers, steps, stepMillis, workerMillis,
+                    overheadMillis(), bytesPerStep / 1e6, reruns == 0 ? "" : "; " + reruns + " stage rerun" + (reruns == 1 ? "" : "s"));
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.netdsl.spark;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The frames the Spark trainer's driver and its barrier tasks exchange over one TCP connection per task, in Java's
+ * big-endian {@code DataOutputStream} encoding. A task says hello ({@link #MAGIC}, the run's token, its partition and
+ * stage attempt), then {@link #READY} with its row count or {@link #BAD} with what is wrong with its data. Then, per
+ * step, the driver sends {@link #STEP} (the task's rows of the batch and the current weights) and the task answers
+ * {@link #OK} (rows, compute time, loss, gradients) or {@link #FAILED}; {@link #END} ends the task.
+ */
+final class Wire {
+    static final int MAGIC = 0x4e44_5354;
+    static final int READY = 1;
+    static final int BAD = 2;
+    static final int STEP = 3;
+    static final int END = 4;
+    static final int OK = 5;
+    static final int FAILED = 6;
+    /** The longest message a task sends back (writeUTF takes at most 65,535 bytes). */
+    private static final int MESSAGE_CHARS = 8_000;
+
+    private Wire() {
+    }
+
+    /** {@code values} as big-endian floats, for writing once and sending to every task. */
+    static byte[] floats(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.write(floats(values));
+    }
+
+    /** Reads {@code into.length} floats. */
+    static void readFloats(DataInputStream in, float[] into) throws IOException {
+        byte[] bytes = new byte[4 * into.length];
+        in.readFully(bytes);
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(into);
+    }
+
+    static void writeInts(DataOutputStream out, int[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
+        b.asIntBuffer().put(values);
+        out.write(b.array());
+    }
+
+    static int[] readInts(DataInputStream in, int count) throws IOException {
+        byte[] bytes = new byte[4 * count];
+        in.readFully(bytes);
+        int[] out = new int[count];
+        ByteBuffer.wrap(bytes).asIntBuffer().get(out);
+        return out;
+    }
+
+    /** A message cut to what one frame carries. */
+    static String message(Throwable t) {
+        String m = t.getMessage() == null ? t.toString() : t.getMessage();
+        return m.length() <= MESSAGE_CHARS ? m : m.substring(0, MESSAGE_CHARS) + "...";
+    }
+}
