@@ -5,21 +5,31 @@ import java.util.List;
 /**
  * A batch's training loss and the loss's gradient with respect to each trained parameter, named and laid out as
  * {@link Model#parameters()} ({@code 0.weight [20, 1]}, ...): what PyTorch's {@code loss.backward()} leaves in
- * each {@code p.grad}. From {@link Model#gradients(Dataset)}; {@link Model#applyGradients(List)} takes them (or
- * their average over data-parallel workers) back.
+ * each {@code p.grad}. A net whose training pass updates buffers (batch norm's running statistics) also gets the
+ * values the pass gives them. From {@link Model#gradients(Dataset)}; {@link Model#applyGradients(Gradients)} takes them
+ * (or their average over data-parallel workers) back.
  *
  * @param loss the mean training loss over the batch
  * @param values one gradient per trained parameter
+ * @param buffers the buffers' values after the batch's training pass, named as {@link Model#buffers()}; empty if the
+ *     pass updates none
  */
-public record Gradients(float loss, List<Parameter> values) {
-    /** @throws NullPointerException if {@code values} is null */
+public record Gradients(float loss, List<Parameter> values, List<Parameter> buffers) {
+    /** @throws NullPointerException if {@code values} or {@code buffers} is null */
     public Gradients {
         values = List.copyOf(values);
+        buffers = List.copyOf(buffers);
+    }
+
+    /** Gradients of a net that updates no buffers. */
+    public Gradients(float loss, List<Parameter> values) {
+        this(loss, values, List.of());
     }
 
     /**
      * The element-wise mean of {@code parts} (the workers' gradients of one step) and of their losses: equal batches
-     * averaged give the gradient of their union, as PyTorch's DistributedDataParallel averages.
+     * averaged give the gradient of their union, as PyTorch's DistributedDataParallel averages. The buffers are the
+     * first part's, as DistributedDataParallel keeps rank 0's running statistics.
      *
      * @throws IllegalArgumentException if none are given or their names or shapes differ
      */
@@ -80,6 +90,6 @@ public record Gradients(float loss, List<Parameter> values) {
         for (int i = 0; i < first.size(); i++) {
             out.add(new Parameter(first.get(i).name(), first.get(i).shape(), sum[i]));
         }
-        return new Gradients((float) loss, out);
+        return new Gradients((float) loss, out, parts.get(0).buffers());
     }
 }

@@ -154,7 +154,6 @@ public final class Model implements AutoCloseable {
      * a cluster's workers, and this model applies them. The batch size is the whole step's.
      *
      * @throws IllegalArgumentException if the fit asks for {@code validationSplit} (give {@code validation(data)})
-     * @throws IllegalStateException if the net updates running statistics when training (batch norm)
      * @throws TrainingDivergedException if a loss is not finite (nothing of that step is applied)
      */
     public History fit(dev.netdsl.training.GradientSource source, Fit fit) {
@@ -221,7 +220,8 @@ public final class Model implements AutoCloseable {
     /**
      * The training loss on {@code batch} and its gradient with respect to every trained parameter, as
      * {@link #parameters()} names and lays them out (PyTorch's {@code loss.backward()}, then {@code p.grad}); nothing
-     * changes. With {@link #applyGradients(List)}: data-parallel training (workers' gradients averaged, then one step).
+     * changes; for a net with batch norm, also the running statistics the pass would leave. With
+     * {@link #applyGradients(Gradients)}: data-parallel training (workers' gradients averaged, then one step).
      *
      * @throws IllegalArgumentException if the batch does not fit the net
      */
@@ -236,7 +236,20 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException naming every missing, unknown, mis-shaped or non-finite gradient; nothing changes
      */
     public void applyGradients(List<Parameter> gradients) {
-        trainer.applyGradients(Objects.requireNonNull(gradients, "gradients"));
+        trainer.applyGradients(Objects.requireNonNull(gradients, "gradients"), List.of());
+    }
+
+    /**
+     * One optimizer step with {@code gradients.values()}, as {@link #applyGradients(List)}, then the buffers set to
+     * {@code gradients.buffers()} (batch norm's running statistics as the batch's training pass left them; for a mean
+     * of workers' gradients, the first worker's, as PyTorch's DistributedDataParallel keeps rank 0's): with
+     * {@link #gradients(Dataset)} of one batch, the step {@link #step(Dataset)} takes.
+     *
+     * @throws IllegalArgumentException naming every missing, unknown, mis-shaped or non-finite value; nothing changes
+     */
+    public void applyGradients(Gradients gradients) {
+        Objects.requireNonNull(gradients, "gradients");
+        trainer.applyGradients(gradients.values(), gradients.buffers());
     }
 
     /**

@@ -53,7 +53,8 @@ class GradientSourceTest {
         @Override
         public Gradients gradients(Model model, int[] rows) {
             calls++;
-            List<Parameter> weights = model.parameters();
+            List<Parameter> weights = new ArrayList<>(model.parameters());
+            weights.addAll(model.buffers());
             List<Gradients> parts = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             for (int w = 0; w < replicas.size(); w++) {
@@ -148,10 +149,25 @@ class GradientSourceTest {
             assertThatThrownBy(() -> m.fit(some, Fit.epochs(1).validationSplit(0.2)))
                     .hasMessageContaining("give the validation rows as Fit.validation(data)");
         }
-        try (Model m = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), linear(8, 3)).crossEntropy().sgd(0.1)
-                .seed(2).build()) {
-            assertThatThrownBy(() -> m.fit(some, Fit.epochs(1).quiet())).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("train such a net on a Dataset");
+    }
+
+    @Test
+    void with_batch_norm_one_worker_holding_every_row_takes_fits_path_running_statistics_included() {
+        Net spec = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), relu(), linear(8, 3)).crossEntropy()
+                .sgd(0.1).seed(2);
+        Dataset train = blobs(300, 4);
+        Fit fit = Fit.epochs(2).batchSize(50).quiet();
+        try (Model one = spec.build(); Model two = spec.build(); Model replica = spec.build()) {
+            History h1 = one.fit(train, fit);
+            History h2 = two.fit(new Replicas(train, List.of(replica)), fit);
+            for (int s = 0; s < h1.steps(); s++) {
+                assertThat(h2.losses()[s]).as("step %d's loss", s).isCloseTo(h1.losses()[s], within(1e-5f));
+            }
+            assertSameWeights(one, two, 1e-5f);
+            for (int i = 0; i < one.buffers().size(); i++) {
+                assertThat(two.buffers().get(i).values()).as(one.buffers().get(i).name())
+                        .containsExactly(one.buffers().get(i).values(), within(1e-5f));
+            }
         }
     }
 

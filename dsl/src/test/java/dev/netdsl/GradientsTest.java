@@ -118,11 +118,50 @@ class GradientsTest {
     }
 
     @Test
-    void a_net_whose_training_pass_updates_running_statistics_is_refused() {
-        try (Model m = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), linear(8, 3)).crossEntropy().sgd(0.1)
-                .seed(2).build()) {
-            assertThatThrownBy(() -> m.gradients(blobs(10, 1))).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("batch norm's running statistics").hasMessageContaining("train such a net with fit");
+    void with_batch_norm_the_running_statistics_come_along_and_one_batch_takes_steps_step() {
+        Net spec = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), linear(8, 3)).crossEntropy()
+                .optimizer(Optimizers.sgd(0.1, 0.9)).seed(2);
+        try (Model one = spec.build(); Model two = spec.build()) {
+            for (int s = 0; s < 3; s++) {
+                Dataset batch = blobs(40, s);
+                float loss = one.step(batch);
+                Gradients g = two.gradients(batch);
+                assertThat(g.buffers()).extracting(Parameter::name).containsExactly("1.running_mean", "1.running_var",
+                        "1.num_batches_tracked");
+                two.applyGradients(g);
+                assertThat(g.loss()).isCloseTo(loss, within(1e-6f));
+            }
+            for (int i = 0; i < one.buffers().size(); i++) {
+                assertThat(two.buffers().get(i).values()).as(one.buffers().get(i).name())
+                        .containsExactly(one.buffers().get(i).values(), within(1e-6f));
+            }
+            assertThat(two.parameters().get(0).values()).containsExactly(one.parameters().get(0).values(), within(1e-6f));
+        }
+        try (Model m = spec.build()) {
+            // PyTorch's running statistics: momentum 0.1, the unbiased batch variance, from mean 0 and variance 1
+            Dataset batch = blobs(40, 7);
+            Gradients g = m.gradients(batch);
+            assertThat(m.buffers().get(0).values()).containsOnly(0f); // nothing changed yet
+            List<Parameter> w = m.parameters();
+            float[] weight = w.get(0).values();
+            float[] bias = w.get(1).values();
+            float[] x = batch.xRowMajor();
+            for (int c = 0; c < 8; c++) {
+                double sum = 0;
+                double sq = 0;
+                for (int r = 0; r < 40; r++) {
+                    double h = bias[c];
+                    for (int k = 0; k < 4; k++) {
+                        h += weight[c * 4 + k] * x[r * 4 + k];
+                    }
+                    sum += h;
+                    sq += h * h;
+                }
+                double mean = sum / 40;
+                double unbiased = (sq - 40 * mean * mean) / 39;
+                assertThat(g.buffers().get(0).values()[c]).isCloseTo((float) (0.1 * mean), within(1e-5f));
+                assertThat(g.buffers().get(1).values()[c]).isCloseTo((float) (0.9 + 0.1 * unbiased), within(1e-4f));
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine;
             ExampleCommands.TextGenCommand.class, ExampleCommands.TextClassCommand.class, ExampleCommands.ForecastCommand.class,
             ExampleCommands.PolyCommand.class, ExampleCommands.ThermometerCommand.class, ExampleCommands.ActivationsCommand.class,
             ExampleCommands.PlanarCommand.class, Main.ExportCommand.class, Main.InspectCommand.class, Main.ScoreCommand.class,
+            Main.TrainSparkCommand.class,
             Main.AllCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** What {@code --version} prints, on every command. */
@@ -179,6 +180,24 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             throw new IllegalStateException("score runs on Apache Spark from the spark module, which this program does not hold;"
                     + " run it as ./netdsl score MODEL --input FILE --out DIR (the launcher builds it on first use)");
+        }
+    }
+
+    /**
+     * {@code train-spark} in the command list: the trainer is {@code dev.netdsl.spark.TrainCommand} in the spark module, which
+     * the {@code ./netdsl} launcher runs.
+     */
+    @Command(name = "train-spark", mixinStandardHelpOptions = true, description = "Train a saved model (saveAll) on a Parquet or CSV"
+            + " file on Apache Spark: synchronous data-parallel training, every worker's gradients averaged at each step. The"
+            + " netdsl launcher runs it (built on first use; netdsl train-spark --help lists its options).")
+    static final class TrainSparkCommand implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args;
+
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("train-spark runs on Apache Spark from the spark module, which this program does not"
+                    + " hold; run it as ./netdsl train-spark MODEL --input FILE --out FILE (the launcher builds it on first use)");
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
 /**
  * The driver's end of the Spark trainer, the {@link GradientSource} its {@code Model.fit} asks: each step it sends
  * every worker task its rows of the batch and the current weights, and averages the gradients they send back,
- * weighted by their rows (in worker order, so a run is repeatable). If a worker's connection breaks (its executor
+ * weighted by their rows (in worker order, so a run is repeatable); a net with batch norm keeps the running statistics
+ * of the first worker with rows in the batch, as PyTorch's DistributedDataParallel keeps rank 0's. If a worker's connection breaks (its executor
  * died), it waits for Spark to rerun the barrier stage, whose new tasks connect again, and redoes the step: nothing
  * was applied, so the run goes on as if uninterrupted.
  */
@@ -105,7 +106,8 @@ final class GradientHub implements GradientSource, AutoCloseable {
     }
 
     private Gradients step(Model model, int[] rows) throws IOException {
-        List<Parameter> weights = model.parameters();
+        List<Parameter> weights = new ArrayList<>(model.parameters());
+        weights.addAll(model.buffers());
         ByteArrayOutputStream packed = new ByteArrayOutputStream();
         for (Parameter p : weights) {
             packed.write(Wire.floats(p.values()));
@@ -149,14 +151,10 @@ final class GradientHub implements GradientSource, AutoCloseable {
             bytesIn += 16;
             if (counts[k] > 0) {
                 float loss = in.readFloat();
-                List<Parameter> g = new ArrayList<>();
-                for (Parameter p : weights) {
-                    float[] v = new float[p.size()];
-                    Wire.readFloats(in, v);
-                    g.add(new Parameter(p.name(), p.shape(), v));
-                }
-                bytesIn += 4 + w.length;
-                parts.add(new Gradients(loss, g));
+                List<Parameter> g = Wire.readParameters(in);
+                List<Parameter> buffers = Wire.readParameters(in);
+                bytesIn += 4 + Wire.frameBytes(g) + Wire.frameBytes(buffers);
+                parts.add(new Gradients(loss, g, buffers));
                 partRows.add(counts[k]);
             }
         }

@@ -217,10 +217,15 @@ public final class Scorer {
 
     /** The positions of {@code columns} in {@code schema}, each checked to exist. */
     static int[] indexes(StructType schema, List<String> columns) {
+        return indexes(schema, columns, "input column");
+    }
+
+    /** The positions of {@code columns} in {@code schema}, each checked to exist; {@code what} names them in the error. */
+    static int[] indexes(StructType schema, List<String> columns, String what) {
         List<String> names = Arrays.asList(schema.fieldNames());
         int[] indexes = new int[columns.size()];
         for (int i = 0; i < indexes.length; i++) {
-            indexes[i] = column(schema, names, columns.get(i));
+            indexes[i] = column(schema, names, columns.get(i), what);
         }
         return indexes;
     }
@@ -243,13 +248,13 @@ public final class Scorer {
         return array;
     }
 
-    private static int column(StructType schema, List<String> names, String name) {
+    private static int column(StructType schema, List<String> names, String name, String what) {
         int i = names.indexOf(name);
         if (i >= 0) {
             return i;
         }
         String other = names.stream().filter(n -> n.equalsIgnoreCase(name)).findFirst().orElse(null);
-        throw new IllegalArgumentException("input column '" + name + "' is not in the DataFrame"
+        throw new IllegalArgumentException(what + " '" + name + "' is not in the DataFrame"
                 + (other != null ? " (it has '" + other + "': names are case-sensitive here)" : "")
                 + "; its columns are " + schema.simpleString().replaceFirst("^struct<", "[").replaceFirst(">$", "]"));
     }

@@ -195,7 +195,7 @@ public final class SparkTrainer {
         if (spec.loss().isEmpty()) {
             throw new IllegalStateException("fit: " + spec + " has no loss; add one, e.g. .crossEntropy()");
         }
-        int label = Scorer.indexes(schema, List.of(labelColumn))[0];
+        int label = Scorer.indexes(schema, List.of(labelColumn), "label column")[0];
         DataType type = schema.fields()[label].dataType();
         boolean classes = spec.loss().get().targets() == Targets.CLASSES;
         int outputs = spec.outputSize();

@@ -28,7 +28,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * One worker of the Spark trainer: a barrier task that reads its share of the rows (row {@code i} of the DataFrame
  * goes to worker {@code i % workers}), opens a replica of the model, connects to the driver and, at each step, takes
- * the driver's weights, computes the gradients of its rows of the batch and sends them back ({@link Wire}).
+ * the driver's weights (parameters, then buffers), computes the gradients of its rows of the batch and sends them back
+ * with the buffers' new values ({@link Wire}).
  * Serialised to executors, so it holds only names, numbers and the model file's broadcast.
  */
 final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Iterator<long[]>> implements Serializable {
@@ -85,7 +86,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
             long steps = 0;
             try (Model model = open()) {
                 socket.setSoTimeout(IDLE_MILLIS);
-                List<Parameter> names = model.parameters();
+                List<Parameter> names = new ArrayList<>(model.parameters());
+                names.addAll(model.buffers());
                 float[][] weights = new float[names.size()][];
                 for (int i = 0; i < weights.length; i++) {
                     weights[i] = new float[names.get(i).size()];
@@ -116,9 +118,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
                     out.writeLong(System.nanoTime() - start);
                     if (g != null) {
                         out.writeFloat(g.loss());
-                        for (Parameter p : g.values()) {
-                            Wire.writeFloats(out, p.values());
-                        }
+                        Wire.writeParameters(out, g.values());
+                        Wire.writeParameters(out, g.buffers());
                     }
                     out.flush();
                     steps++;

@@ -4,13 +4,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import dev.netdsl.Parameter;
 
 /**
  * The frames the Spark trainer's driver and its barrier tasks exchange over one TCP connection per task, in Java's
  * big-endian {@code DataOutputStream} encoding. A task says hello ({@link #MAGIC}, the run's token, its partition and
  * stage attempt), then {@link #READY} with its row count or {@link #BAD} with what is wrong with its data. Then, per
  * step, the driver sends {@link #STEP} (the task's rows of the batch and the current weights) and the task answers
- * {@link #OK} (rows, compute time, loss, gradients) or {@link #FAILED}; {@link #END} ends the task.
+ * {@link #OK} (rows, compute time, loss, gradients and the buffers' new values, each named and shaped) or {@link #FAILED};
+ * {@link #END} ends the task.
  */
 final class Wire {
     static final int MAGIC = 0x4e44_5354;
@@ -55,6 +59,52 @@ final class Wire {
         in.readFully(bytes);
         int[] out = new int[count];
         ByteBuffer.wrap(bytes).asIntBuffer().get(out);
+        return out;
+    }
+
+    /** Writes {@code values} as a count, then each one's name, shape and floats. */
+    static void writeParameters(DataOutputStream out, List<Parameter> values) throws IOException {
+        out.writeInt(values.size());
+        for (Parameter p : values) {
+            out.writeUTF(p.name());
+            out.writeInt(p.shape().size());
+            for (int d : p.shape()) {
+                out.writeInt(d);
+            }
+            out.write(floats(p.values()));
+        }
+    }
+
+    /** The bytes {@link #writeParameters} writes for {@code values} (names taken as ASCII). */
+    static long frameBytes(List<Parameter> values) {
+        long bytes = 4;
+        for (Parameter p : values) {
+            bytes += 2 + p.name().length() + 4L * (1 + p.shape().size()) + 4L * p.size();
+        }
+        return bytes;
+    }
+
+    /** Reads what {@link #writeParameters} wrote. */
+    static List<Parameter> readParameters(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Parameter> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            int rank = in.readInt();
+            List<Integer> shape = new ArrayList<>(rank);
+            long size = 1;
+            for (int d = 0; d < rank; d++) {
+                int dim = in.readInt();
+                shape.add(dim);
+                size *= dim;
+            }
+            if (size > Integer.MAX_VALUE - 8 || size < 0) {
+                throw new IOException("a frame announces " + name + " " + shape + ", more values than an array holds");
+            }
+            float[] v = new float[(int) size];
+            readFloats(in, v);
+            out.add(new Parameter(name, shape, v));
+        }
         return out;
     }
 

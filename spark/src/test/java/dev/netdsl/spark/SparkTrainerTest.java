@@ -96,6 +96,24 @@ class SparkTrainerTest {
     }
 
     @Test
+    void a_net_with_batch_norm_trains_its_running_statistics_on_the_cluster_as_on_one_machine() {
+        SparkSession spark = TestSpark.session();
+        Net net = Net.sequential(linear(784, 16), dev.netdsl.layers.Layers.batchNorm1d(16), relu(), linear(16, 10)).crossEntropy()
+                .sgd(0.05).seed(6);
+        Fit fit = Fit.epochs(1).batchSize(40).quiet();
+        try (Model one = net.build();
+             SparkFit trained = NetDslSpark.trainer(net).inputColumns("pixels").labelColumn("label").workers(1)
+                     .fit(labelled(spark, 400, 2, -1), fit)) {
+            History h = one.fit(local(400), fit);
+            assertSamePath(h, one, trained.history(), trained.model(), 1e-5);
+            for (int i = 0; i < one.buffers().size(); i++) {
+                assertThat(trained.model().buffers().get(i).values()).as(one.buffers().get(i).name())
+                        .containsExactly(one.buffers().get(i).values(), within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void validation_and_checkpoints_run_on_the_driver_and_a_resumed_fit_ends_where_one_run_does(@TempDir Path dir) {
         SparkSession spark = TestSpark.session();
         Net net = Net.sequential(linear(784, 32), relu(), linear(32, 10)).crossEntropy().optimizer(Optimizers.sgd(0.05, 0.9))
@@ -152,7 +170,7 @@ class SparkTrainerTest {
         Dataset<Row> data = labelled(spark, 10, 1, -1);
         assertThatThrownBy(() -> NetDslSpark.trainer(net).inputColumns("pixels").labelColumn("class").workers(1)
                 .fit(data, Fit.epochs(1).quiet()))
-                .hasMessageContaining("input column 'class' is not in the DataFrame");
+                .hasMessageContaining("label column 'class' is not in the DataFrame");
         assertThatThrownBy(() -> NetDslSpark.trainer(net).inputColumns("pixels").labelColumn("label").workers(1)
                 .fit(data.withColumn("label", data.col("label").cast("string")), Fit.epochs(1).quiet()))
                 .hasMessageContaining("label column 'label' is string");

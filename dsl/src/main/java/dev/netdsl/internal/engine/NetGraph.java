@@ -66,6 +66,9 @@ public final class NetGraph implements AutoCloseable {
     final List<Operand<TFloat32>> gradients;
     /** The layer whose training pass updates buffers (batch norm's running statistics), or null. */
     final String updatesBuffers;
+    /** The buffers the training pass updates, and the values it gives them (declared layout), in the same order. */
+    final List<Tensor> updatedBuffers = new ArrayList<>();
+    final List<Operand<TFloat32>> bufferValues = new ArrayList<>();
     final Operand<TFloat32> learningRate;
     final Operand<TInt64> step;
     final Guard guard;
@@ -141,7 +144,12 @@ public final class NetGraph implements AutoCloseable {
                 List<Op> bufferUpdates = new ArrayList<>();
                 Ops afterCheck = tf.withControlDependencies(List.of(ready));
                 for (Map.Entry<Slot, Expr> u : training.pass().updates.entrySet()) {
-                    bufferUpdates.add(afterCheck.assign(u.getKey().variable(), training.pass().compiler.compile(u.getValue())));
+                    Operand<TFloat32> value = training.pass().compiler.compile(u.getValue());
+                    bufferUpdates.add(afterCheck.assign(u.getKey().variable(), value));
+                    buffers.stream().filter(t -> t.slot() == u.getKey()).findFirst().ifPresent(t -> {
+                        updatedBuffers.add(t);
+                        bufferValues.add(value);
+                    });
                 }
                 List<Slot> guarded = new ArrayList<>();
                 parameters.forEach(t -> guarded.add(t.slot()));

@@ -128,7 +128,8 @@ public final class StepRunner {
     /**
      * The training loss on the batch {@code feed} holds and its gradient with respect to each trained parameter
      * ({@link NetGraph#trained} order, stored layout), as PyTorch's {@code loss.backward()} leaves them in
-     * {@code p.grad}; nothing is updated (a data-parallel worker's half of a step).
+     * {@code p.grad}, and what the pass would write to the buffers it updates; nothing is updated (a data-parallel
+     * worker's half of a step).
      */
     public Computed gradients(Feeder feed) {
         return g.rt.shared("compute gradients", () -> {
@@ -136,20 +137,28 @@ public final class StepRunner {
                 Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, stepValue)
                         .fetch(g.trainLoss);
                 g.gradients.forEach(r::fetch);
+                g.bufferValues.forEach(r::fetch);
                 try (Result result = g.rt.run(r, "compute gradients")) {
                     float loss = ((TFloat32) result.get(0)).getFloat();
                     List<float[]> values = new java.util.ArrayList<>();
                     for (int i = 0; i < g.gradients.size(); i++) {
                         values.add(dev.netdsl.internal.TfRuntime.floats((TFloat32) result.get(i + 1)));
                     }
-                    return new Computed(loss, values);
+                    List<float[]> buffers = new java.util.ArrayList<>();
+                    for (int i = 0; i < g.bufferValues.size(); i++) {
+                        buffers.add(dev.netdsl.internal.TfRuntime.floats((TFloat32) result.get(1 + g.gradients.size() + i)));
+                    }
+                    return new Computed(loss, values, buffers);
                 }
             }
         });
     }
 
-    /** A batch's loss and its gradients, one per trained parameter in stored layout. */
-    public record Computed(float loss, List<float[]> gradients) {
+    /**
+     * A batch's loss, its gradients (one per trained parameter) and the values the training pass gives the buffers it
+     * updates ({@link NetGraph#updatedBuffers}), all in stored layout.
+     */
+    public record Computed(float loss, List<float[]> gradients, List<float[]> buffers) {
     }
 
     private GivenGradients given;
@@ -158,7 +167,7 @@ public final class StepRunner {
      * One optimizer step with {@code gradients} given (one per trained parameter, stored layout, finite: the caller
      * checked), under the exclusive lock: the step data-parallel training takes after averaging the workers' gradients.
      */
-    public void apply(List<float[]> gradients) {
+    public void apply(List<float[]> gradients, StatePlan buffers) {
         g.rt.exclusive("apply gradients", () -> {
             if (given == null) {
                 given = new GivenGradients(g);
@@ -178,6 +187,9 @@ public final class StepRunner {
                 g.rt.run(r.addTarget(given.apply), "apply gradients").close();
             } finally {
                 fed.forEach(TFloat32::close);
+            }
+            if (buffers != null) {
+                g.rt.assign(buffers.targets(), buffers.stored());
             }
             g.guard.keepCurrent();
             stepsTaken++;
@@ -209,9 +221,26 @@ public final class StepRunner {
             throw new IllegalStateException(where + ": the gradients " + source.getClass().getName() + " gave do not fit: "
                     + String.join("; ", problems) + "; nothing was applied");
         }
-        apply(plan.stored());
+        StatePlan buffers = buffers(computed.buffers(), where + ": the buffers " + source.getClass().getName() + " gave");
+        apply(plan.stored(), buffers);
         lastLoss = loss;
         return loss;
+    }
+
+    /**
+     * {@code given} (named, declared layout) matched to the buffers the training pass updates, or null if none are given;
+     * {@code what} names them in the error if they do not fit.
+     */
+    StatePlan buffers(List<dev.netdsl.Parameter> given, String what) {
+        if (given.isEmpty()) {
+            return null;
+        }
+        StatePlan plan = StatePlan.of(g.updatedBuffers, given);
+        List<String> problems = plan.problems(List.of());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(what + " do not fit: " + String.join("; ", problems) + "; nothing was applied");
+        }
+        return plan;
     }
 
     /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */

@@ -135,10 +135,6 @@ public final class Trainer {
      */
     public History fit(GradientSource source, Fit fit) {
         checkTrainable("fit");
-        if (g.updatesBuffers != null) {
-            throw new IllegalStateException("fit: in " + g.net + " " + g.updatesBuffers + ", which gradients computed elsewhere"
-                    + " leave alone, so the steps would not be fit's; train such a net on a Dataset");
-        }
         if (fit.validationSplit() > 0) {
             throw new IllegalArgumentException("fit: validationSplit(" + fit.validationSplit() + ") splits rows this JVM"
                     + " holds, but a GradientSource holds them elsewhere; give the validation rows as Fit.validation(data)");
@@ -185,23 +181,19 @@ public final class Trainer {
     /** {@code Model.gradients}: the batch's loss and gradients, named and laid out as the model's parameters. */
     public Gradients gradients(Dataset batch) {
         checkTrainable("gradients");
-        if (g.updatesBuffers != null) {
-            throw new IllegalStateException("gradients: in " + g.net + " " + g.updatesBuffers + ", which gradients() and"
-                    + " applyGradients() leave alone, so their steps would not be fit's; train such a net with fit or step");
-        }
         Feeder.check("gradients", g.net, batch);
         StepRunner.Computed c;
         try (Feeder feed = Feeder.of(g, batch, true)) {
             c = steps.gradients(feed);
         }
-        return new Gradients(c.loss(), NetGraph.declared(g.trained, c.gradients()));
+        return new Gradients(c.loss(), NetGraph.declared(g.trained, c.gradients()), NetGraph.declared(g.updatedBuffers, c.buffers()));
     }
 
     /**
      * {@code Model.applyGradients}: one optimizer step with {@code values}, which must name every trained parameter
-     * once, in its shape, finite.
+     * once, in its shape, finite; then {@code buffers} (the running statistics the pass gave, or none) are written.
      */
-    public void applyGradients(List<Parameter> values) {
+    public void applyGradients(List<Parameter> values, List<Parameter> buffers) {
         checkTrainable("applyGradients");
         StatePlan plan = StatePlan.of(g.trained, values);
         List<String> problems = plan.problems(List.of());
@@ -209,7 +201,7 @@ public final class Trainer {
             throw new IllegalArgumentException("applyGradients: " + String.join("; ", problems)
                     + ". Give the gradients Model.gradients returns (or their mean); the model is unchanged");
         }
-        steps.apply(plan.stored());
+        steps.apply(plan.stored(), steps.buffers(buffers, "applyGradients: the buffers"));
     }
 
 

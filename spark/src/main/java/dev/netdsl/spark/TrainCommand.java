@@ -1,0 +1,261 @@
+package dev.netdsl.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netdsl.Model;
+import dev.netdsl.Net;
+import dev.netdsl.training.Callback;
+import dev.netdsl.training.Checkpoint;
+import dev.netdsl.training.Fit;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code netdsl train-spark MODEL --input FILE --out FILE}: trains a saved model (a spec saved by {@code saveAll} before
+ * any training, or a trained model to go on with) on a Parquet or CSV file with {@link SparkTrainer}: synchronous
+ * data-parallel training on Spark ({@code local[*]} unless {@code --master} or {@code spark-submit} says otherwise).
+ * Writes the trained model ({@code saveAll}) and {@code OUT.metrics.json}. The {@code ./netdsl} launcher runs it; on a
+ * cluster, {@code spark-submit --class dev.netdsl.spark.TrainCommand} runs the same thing.
+ */
+@Command(name = "train-spark", mixinStandardHelpOptions = true, version = "netdsl 0.1.0", sortOptions = false,
+        description = {"Train a saved NetDSL model on a Parquet or CSV file on Apache Spark: synchronous data-parallel "
+            + "training in barrier mode, every worker's gradients averaged at each step.", ""})
+public final class TrainCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "A file written by Model.saveAll: a net with its loss and optimizer, "
+            + "trained or not.")
+    Path model;
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The training rows: a Parquet file or "
+            + "directory, or a CSV file with a header line.")
+    String input;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the trained model "
+            + "(Model.saveAll), and beside it FILE.metrics.json.")
+    Path out;
+    @Option(names = "--input-columns", split = ",", paramLabel = "COL", description = "The model's input: one array column, or "
+            + "numeric columns in the model's order; NAME* takes every column starting with NAME (default: the only array "
+            + "column, else every numeric column but the label).")
+    List<String> inputColumns;
+    @Option(names = "--label-column", defaultValue = "label", paramLabel = "NAME", description = "The targets: class numbers "
+            + "for a classifier, else numbers (default: ${DEFAULT-VALUE}).")
+    String labelColumn;
+    @Option(names = "--workers", paramLabel = "N", description = "Worker tasks, each with a replica and 1/N of the rows "
+            + "(default: Spark's default parallelism).")
+    Integer workers;
+    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the rows (default: ${DEFAULT-VALUE}).")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "32", description = "Rows per worker and step; a step takes N times "
+            + "as many (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Save the model with the fit's state after every "
+            + "epoch (atomically); a run stopped midway goes on with MODEL=FILE and --resume.")
+    Path checkpoint;
+    @Option(names = "--resume", description = "Continue the checkpointed fit MODEL holds (written by --checkpoint).")
+    boolean resume;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit gives).")
+    String master;
+    @Option(names = "--input-format", paramLabel = "parquet|csv", description = "Input format (default: csv for *.csv, parquet "
+            + "otherwise).")
+    String inputFormat;
+    @Option(names = "--overwrite", description = "Replace --out if it exists.")
+    boolean overwrite;
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    private PrintStream stdout = System.out;
+
+    /** Runs the command and exits: 0 on success, 1 on a failed run, 2 on bad options, input or model. */
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command without exiting the JVM; returns the exit code. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
+        }
+        TrainCommand command = new TrainCommand();
+        command.stdout = out;
+        CommandLine cli = new CommandLine(command).setCommandName("netdsl train-spark");
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, unused) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (command.debug) {
+                e.printStackTrace(cmd.getErr());
+            }
+            Throwable reason = e;
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof IllegalArgumentException || t instanceof dev.netdsl.NetDslException) {
+                    reason = t;
+                    break;
+                }
+            }
+            cmd.getErr().println("netdsl train-spark: " + ScoreCommand.oneLine(reason.getMessage() != null ? reason.getMessage()
+                    : reason.toString()));
+            return reason instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (epochs < 1 || batchSize < 1 || workers != null && workers < 1) {
+            throw new IllegalArgumentException(epochs < 1 ? "--epochs " + epochs + " must be at least 1" : batchSize < 1
+                    ? "--batch-size " + batchSize + " must be at least 1" : "--workers " + workers + " must be at least 1");
+        }
+        if (!Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("model " + model + " is not a file; give one written by Model.saveAll (a net with"
+                    + " its loss and optimizer)");
+        }
+        if (Files.exists(out) && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " already exists; pick a new file or pass --overwrite");
+        }
+        Net net;
+        try (Model m = Model.open(model)) {
+            net = m.spec();
+        }
+        String format = inputFormat != null ? inputFormat.toLowerCase(Locale.ROOT)
+                : input.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
+        if (!format.equals("parquet") && !format.equals("csv")) {
+            throw new IllegalArgumentException("--input-format " + inputFormat + " is not parquet or csv");
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("netdsl train-spark " + model.getFileName());
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[*]");
+        }
+        boolean ours = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = builder.getOrCreate();
+        try {
+            Dataset<Row> data = format.equals("csv")
+                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(input)
+                    : spark.read().parquet(input);
+            String[] columns = inputColumns(data, net.inputSize());
+            SparkTrainer trainer = NetDslSpark.trainer(model).inputColumns(columns).labelColumn(labelColumn);
+            if (workers != null) {
+                trainer = trainer.workers(workers);
+            }
+            List<Callback> callbacks = new ArrayList<>();
+            if (checkpoint != null) {
+                callbacks.add(Checkpoint.every(checkpoint));
+            }
+            Fit fit = Fit.epochs(epochs).batchSize(batchSize).callbacks(callbacks.toArray(Callback[]::new)).printTo(stdout);
+            long start = System.nanoTime();
+            try (SparkFit trained = trainer.fit(data, resume ? fit.resume() : fit)) {
+                Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), out.getFileName().toString(), ".tmp");
+                try {
+                    trained.model().saveAll(tmp);
+                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                Path metrics = out.resolveSibling(out.getFileName() + ".metrics.json");
+                writeMetrics(metrics, trained, columns, spark, (System.nanoTime() - start) / 1e9);
+                stdout.printf(Locale.ROOT, "trained %s on %s (columns %s, label %s) on %s: %d steps in %.1f s -> %s, %s%n", model,
+                        input, String.join(",", columns), labelColumn, spark.sparkContext().master(), trained.history().steps(),
+                        (System.nanoTime() - start) / 1e9, out, metrics);
+            }
+            return 0;
+        } finally {
+            if (ours) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** The input columns: as given (NAME* expanded), else the only array column, else every numeric one but the label. */
+    private String[] inputColumns(Dataset<Row> data, int size) {
+        List<String> names = List.of(data.schema().fieldNames());
+        List<String> out = new ArrayList<>();
+        if (inputColumns != null) {
+            for (String c : inputColumns) {
+                if (c.endsWith("*")) {
+                    String prefix = c.substring(0, c.length() - 1);
+                    List<String> matched = names.stream().filter(n -> n.startsWith(prefix) && !n.equals(labelColumn)).toList();
+                    if (matched.isEmpty()) {
+                        throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + " (its"
+                                + " columns are " + names + ")");
+                    }
+                    out.addAll(matched);
+                } else {
+                    out.add(c);
+                }
+            }
+            return out.toArray(String[]::new);
+        }
+        List<String> arrays = new ArrayList<>();
+        for (StructField f : data.schema().fields()) {
+            if (f.name().equals(labelColumn)) {
+                continue;
+            }
+            if (f.dataType() instanceof ArrayType) {
+                arrays.add(f.name());
+            } else if (f.dataType() instanceof NumericType) {
+                out.add(f.name());
+            }
+        }
+        if (arrays.size() == 1) {
+            return arrays.toArray(String[]::new);
+        }
+        if (out.size() != size) {
+            throw new IllegalArgumentException("--input " + input + ": the net takes " + size + " values per row, but "
+                    + (arrays.size() > 1 ? "there are several array columns " + arrays : "there are " + out.size()
+                    + " numeric columns besides the label " + out) + "; name the input with --input-columns");
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private void writeMetrics(Path file, SparkFit trained, String[] columns, SparkSession spark, double seconds) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", "train-spark");
+        m.put("model", model.toString());
+        m.put("input", input);
+        m.put("inputColumns", List.of(columns));
+        m.put("labelColumn", labelColumn);
+        m.put("master", spark.sparkContext().master());
+        m.put("workers", trained.exchange().workers());
+        m.put("batchSizePerWorker", batchSize);
+        m.put("steps", trained.history().steps());
+        m.put("seconds", seconds);
+        m.put("epochs", trained.history().epochs());
+        m.put("finalLoss", trained.history().finalLoss());
+        SparkFit.Exchange x = trained.exchange();
+        Map<String, Object> ex = new LinkedHashMap<>();
+        ex.put("bytesPerStep", x.bytesPerStep());
+        ex.put("stepMillis", x.stepMillis());
+        ex.put("workerMillis", x.workerMillis());
+        ex.put("exchangeMillis", x.overheadMillis());
+        ex.put("stageReruns", x.reruns());
+        m.put("exchange", ex);
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), m);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
