@@ -52,6 +52,10 @@ final class GradientHub implements GradientSource, AutoCloseable {
     long roundTripNanos;
     long slowestWorkerNanos;
     int reruns;
+    /** When the hub was made (the job starts right after), when every worker was first ready, when the last step ended. */
+    final long createdAt = System.nanoTime();
+    long readyAt;
+    long lastStepEnd;
 
     private record Peer(Socket socket, DataInputStream in, DataOutputStream out) {
     }
@@ -94,8 +98,13 @@ final class GradientHub implements GradientSource, AutoCloseable {
     public Gradients gradients(Model model, int[] rows) {
         while (true) {
             connect();
+            if (readyAt == 0) {
+                readyAt = System.nanoTime();
+            }
             try {
-                return step(model, rows);
+                Gradients g = step(model, rows);
+                lastStepEnd = System.nanoTime();
+                return g;
             } catch (IOException e) {
                 reruns++;
                 log.println("spark fit: lost a worker (" + e.getMessage() + "); waiting for Spark to rerun the barrier stage,"

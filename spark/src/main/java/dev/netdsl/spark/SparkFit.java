@@ -20,21 +20,26 @@ public record SparkFit(Model model, History history, Exchange exchange) implemen
      * @param workers the worker tasks
      * @param steps the steps taken
      * @param bytesPerStep bytes sent and received by the driver per step (weights out, gradients back, every worker)
-     * @param stepMillis the mean time per step from sending the weights to holding every worker's gradients
+     * @param stepMillis the mean wall time per step once every worker was ready: the round trip, the driver's update and
+     *     its callbacks (and any stage rerun)
+     * @param roundTripMillis the mean time per step from sending the weights to holding every worker's gradients
      * @param workerMillis the mean time per step of the slowest worker's own work (setting weights, computing gradients)
+     * @param startSeconds the time from starting the Spark job to every worker ready (reading its rows, opening its replica)
      * @param reruns how often a worker was lost and Spark reran the barrier stage
      */
-    public record Exchange(int workers, long steps, long bytesPerStep, double stepMillis, double workerMillis, int reruns) {
-        /** The exchange's share of a step's round trip: the time not spent in the slowest worker's own work. */
+    public record Exchange(int workers, long steps, long bytesPerStep, double stepMillis, double roundTripMillis,
+                           double workerMillis, double startSeconds, int reruns) {
+        /** What a step costs beyond the slowest worker's own work: moving bytes, averaging, the driver's update. */
         public double overheadMillis() {
             return stepMillis - workerMillis;
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d workers, %d steps: %.2f ms per step, of which the slowest worker's"
-                    + " own work %.2f ms and the exchange %.2f ms; %.2f MB moved per step%s", workers, steps, stepMillis, workerMillis,
-                    overheadMillis(), bytesPerStep / 1e6, reruns == 0 ? "" : "; " + reruns + " stage rerun" + (reruns == 1 ? "" : "s"));
+            return String.format(java.util.Locale.ROOT, "%d workers, %d steps: %.2f ms per step (round trip %.2f ms), of which the"
+                    + " slowest worker's own work %.2f ms and the exchange and update %.2f ms; %.2f MB moved per step; workers"
+                    + " ready after %.1f s%s", workers, steps, stepMillis, roundTripMillis, workerMillis, overheadMillis(),
+                    bytesPerStep / 1e6, startSeconds, reruns == 0 ? "" : "; " + reruns + " stage rerun" + (reruns == 1 ? "" : "s"));
         }
     }
 

@@ -34,11 +34,11 @@ import scala.reflect.ClassTag$;
  * {@code SparkClusterIT}:
  *
  * <pre>{@code
- * try (SparkFit trained = NetDslSpark.trainer(net)
- *         .inputColumns("pixels").labelColumn("label")
- *         .workers(2)
- *         .fit(images, Fit.epochs(1).batchSize(100))) {      // 100 rows per worker and step: 200 per step
- *     trained.model().saveAll(Path.of("mnist.netdsl"));
+ * try (SparkFit trained = NetDslSpark.trainer(net()).inputColumns("pixels").labelColumn("label").workers(2)
+ *         .fit(images(), Fit.epochs(1).batchSize(100).quiet())) {      // 100 rows per worker and step: 200 per step
+ *     History h = trained.history();                                   // as Model.fit returns it
+ *     trained.model().saveAll(dir.resolve("mnist.netdsl"));            // an open Model, like any other
+ *     System.out.println(trained.exchange());                          // what the exchange cost per step
  * }
  * }</pre>
  *
@@ -172,7 +172,8 @@ public final class SparkTrainer {
             }
             long steps = Math.max(1, hub.steps);
             SparkFit.Exchange exchange = new SparkFit.Exchange(n, hub.steps, (hub.bytesOut + hub.bytesIn) / steps,
-                    hub.roundTripNanos / 1e6 / steps, hub.slowestWorkerNanos / 1e6 / steps, hub.reruns);
+                    (hub.lastStepEnd - hub.readyAt) / 1e6 / steps, hub.roundTripNanos / 1e6 / steps,
+                    hub.slowestWorkerNanos / 1e6 / steps, (hub.readyAt - hub.createdAt) / 1e9, hub.reruns);
             log.println("spark fit: " + exchange);
             return new SparkFit(model, history, exchange);
         }

@@ -246,8 +246,10 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> ex = new LinkedHashMap<>();
         ex.put("bytesPerStep", x.bytesPerStep());
         ex.put("stepMillis", x.stepMillis());
+        ex.put("roundTripMillis", x.roundTripMillis());
         ex.put("workerMillis", x.workerMillis());
-        ex.put("exchangeMillis", x.overheadMillis());
+        ex.put("overheadMillis", x.overheadMillis());
+        ex.put("startSeconds", x.startSeconds());
         ex.put("stageReruns", x.reruns());
         m.put("exchange", ex);
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");

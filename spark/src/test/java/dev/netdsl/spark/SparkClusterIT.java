@@ -10,7 +10,6 @@ import dev.netdsl.models.MnistMlp;
 import dev.netdsl.training.Callback;
 import dev.netdsl.training.Fit;
 import dev.netdsl.training.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -98,9 +97,11 @@ class SparkClusterIT {
         // WHEN two workers each take 100 rows per step on the cluster
         List<Parameter> uninterrupted;
         try (SparkFit trained = NetDslSpark.trainer(net()).inputColumns("pixels").labelColumn("label").workers(2)
-                .fit(images(), Fit.epochs(1).batchSize(100).quiet())) {
+                .fit(images(), Fit.epochs(1).batchSize(100).quiet())) {      // 100 rows per worker and step: 200 per step
+            History h = trained.history();                                   // as Model.fit returns it
+            trained.model().saveAll(dir.resolve("mnist.netdsl"));            // an open Model, like any other
+            System.out.println(trained.exchange());                          // what the exchange cost per step
             // THEN the same 300 losses and the same weights, within 1e-4 relative
-            History h = trained.history();
             assertThat(h.steps()).isEqualTo(300).isEqualTo(one.steps());
             for (int s = 0; s < 300; s++) {
                 float want = one.losses()[s];
@@ -108,8 +109,10 @@ class SparkClusterIT {
             }
             assertThat(maxRelativeDifference(oneMachine, trained.model().parameters())).isLessThan(1e-4f);
             uninterrupted = trained.model().parameters();
-            Files.writeString(dir.resolve("exchange.txt"), trained.exchange().toString());
-            System.out.println("SparkClusterIT, uninterrupted: " + trained.exchange());
+            try (Model saved = Model.open(dir.resolve("mnist.netdsl"))) {
+                assertThat(saved.stepsTaken()).isEqualTo(300);
+                assertThat(maxRelativeDifference(uninterrupted, saved.parameters())).isZero();
+            }
         }
 
         // WHEN a worker's executor is killed mid-epoch (after step 120)

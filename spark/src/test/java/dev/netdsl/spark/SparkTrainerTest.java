@@ -78,7 +78,7 @@ class SparkTrainerTest {
     @Test
     void two_workers_at_batch_50_take_the_path_of_one_machine_at_batch_100() {
         SparkSession spark = TestSpark.session();
-        Net net = MnistMlp.sequential(false).crossEntropy().adam(1e-3).seed(11);
+        Net net = MnistMlp.sequential(false).crossEntropy().optimizer(Optimizers.sgd(0.05, 0.9)).seed(11);
         Fit fit = Fit.epochs(2).batchSize(50).quiet();
         try (Model one = net.build();
              SparkFit trained = NetDslSpark.trainer(net).inputColumns("pixels").labelColumn("label").workers(2)

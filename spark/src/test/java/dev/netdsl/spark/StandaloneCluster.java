@@ -51,16 +51,22 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** What executors need on their class path: Spark, NetDSL (these classes and the tests' for their functions). */
     static String executorClassPath() throws IOException {
-        Path target = Path.of("target").toAbsolutePath();
+        Path target = target();
         return String.join(File.pathSeparator, target.resolve("classes").toString(), target.resolve("test-classes").toString(),
                 Files.readString(target.resolve("classpath.txt")).strip());
+    }
+
+    /** The spark module's build folder: {@code target} in a test (run in the module), {@code spark/target} in a benchmark. */
+    private static Path target() {
+        Path here = Path.of("target");
+        return (Files.exists(here.resolve("classpath.txt")) ? here : Path.of("spark", "target")).toAbsolutePath();
     }
 
     private void launch(Path log, String main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(NetDslSpark.java17Options());
-        command.addAll(List.of("-Xmx512m", "-cp", Files.readString(Path.of("target", "classpath.txt")).strip(), main));
+        command.addAll(List.of("-Xmx512m", "-cp", Files.readString(target().resolve("classpath.txt")).strip(), main));
         command.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().put("SPARK_HOME", home.toString());
