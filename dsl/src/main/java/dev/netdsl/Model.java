@@ -226,7 +226,21 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException if the batch does not fit the net
      */
     public Gradients gradients(Dataset batch) {
-        return trainer.gradients(Objects.requireNonNull(batch, "batch"));
+        return trainer.gradients(Objects.requireNonNull(batch, "batch"), stepsTaken());
+    }
+
+    /**
+     * {@link #gradients(Dataset)} with the random layers (dropout) drawing the noise of training step {@code step}
+     * ({@code fit}'s steps count from 0) instead of this model's next step: data-parallel workers whose replicas do not
+     * count steps give each step, and each worker, noise of its own.
+     *
+     * @throws IllegalArgumentException if the batch does not fit the net or {@code step} is negative
+     */
+    public Gradients gradients(Dataset batch, long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("gradients: step " + step + " must be 0 or more");
+        }
+        return trainer.gradients(Objects.requireNonNull(batch, "batch"), step);
     }
 
     /**

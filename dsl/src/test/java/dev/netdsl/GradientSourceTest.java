@@ -172,6 +172,23 @@ class GradientSourceTest {
     }
 
     @Test
+    void with_batch_norm_and_two_workers_the_running_statistics_are_the_first_workers() {
+        Net spec = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), relu(), linear(8, 3)).crossEntropy()
+                .sgd(0.1).seed(2);
+        Dataset train = blobs(40, 5);
+        try (Model driver = spec.build(); Model a = spec.build(); Model b = spec.build(); Model check = spec.build()) {
+            // one full-batch step: worker 0 holds the even rows, worker 1 the odd ones
+            driver.fit(new Replicas(train, List.of(a, b)), Fit.steps(1).quiet());
+            int[] even = java.util.stream.IntStream.range(0, 20).map(i -> 2 * i).toArray();
+            Gradients first = check.gradients(train.subset(even));
+            for (int i = 0; i < first.buffers().size(); i++) {
+                assertThat(driver.buffers().get(i).values()).as(first.buffers().get(i).name())
+                        .containsExactly(first.buffers().get(i).values(), within(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void unequal_parts_weighted_by_their_rows_give_the_union() {
         try (Model m = Net.sequential(linear(4, 3)).crossEntropy().sgd(0.1).seed(9).build()) {
             Dataset data = blobs(10, 3);

@@ -164,4 +164,31 @@ class GradientsTest {
             }
         }
     }
+
+    @Test
+    void dropout_draws_the_noise_of_the_step_asked_for() {
+        Net spec = Net.sequential(linear(4, 16), dev.netdsl.layers.Layers.relu(), dev.netdsl.layers.Layers.dropout(0.5),
+                linear(16, 3)).crossEntropy().sgd(0.1).seed(8);
+        try (Model m = spec.build(); Model same = spec.build()) {
+            Dataset batch = blobs(32, 2);
+            float[] at3 = m.gradients(batch, 3).values().get(0).values();
+            assertThat(m.gradients(batch, 3).values().get(0).values()).containsExactly(at3);
+            assertThat(m.gradients(batch, 4).values().get(0).values()).isNotEqualTo(at3);
+            // gradients(batch) is the model's next step's; fit's first step (step 0) draws that noise too
+            float[] next = m.gradients(batch).values().get(0).values();
+            assertThat(m.gradients(batch, 0).values().get(0).values()).containsExactly(next);
+            float loss = same.step(batch);
+            assertThat(m.gradients(batch, 0).loss()).isEqualTo(loss);
+            assertThatThrownBy(() -> m.gradients(batch, -1)).hasMessageContaining("step -1 must be 0 or more");
+        }
+    }
+
+    @Test
+    void batch_norm_over_one_example_is_refused_as_step_refuses_it() {
+        try (Model m = Net.sequential(linear(4, 8), dev.netdsl.layers.Layers.batchNorm1d(8), linear(8, 3)).crossEntropy().sgd(0.1)
+                .seed(2).build()) {
+            assertThatThrownBy(() -> m.gradients(blobs(1, 1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("needs more than one value per channel when training");
+        }
+    }
 }

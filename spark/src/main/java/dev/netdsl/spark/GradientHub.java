@@ -4,14 +4,11 @@ import dev.netdsl.Gradients;
 import dev.netdsl.Model;
 import dev.netdsl.Parameter;
 import dev.netdsl.training.GradientSource;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,30 +17,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.IntSupplier;
 
 /**
  * The driver's end of the Spark trainer, the {@link GradientSource} its {@code Model.fit} asks: each step it sends
  * every worker task its rows of the batch and the current weights, and averages the gradients they send back,
  * weighted by their rows (in worker order, so a run is repeatable); a net with batch norm keeps the running statistics
- * of the first worker with rows in the batch, as PyTorch's DistributedDataParallel keeps rank 0's. If a worker's connection breaks (its executor
- * died), it waits for Spark to rerun the barrier stage, whose new tasks connect again, and redoes the step: nothing
- * was applied, so the run goes on as if uninterrupted.
+ * of the first worker with rows in the batch, as PyTorch's DistributedDataParallel keeps rank 0's. If a worker's
+ * connection breaks (its executor died) or a newer attempt of the stage connects (Spark found a task lost), it waits
+ * for every task of the newest attempt and redoes the step: nothing was applied, so the run goes on as if
+ * uninterrupted.
  */
 final class GradientHub implements GradientSource, AutoCloseable {
-    /** How long the driver waits for every task of a (re)run stage to connect. */
-    private static final long CONNECT_MILLIS = 10 * 60_000L;
-    /** How long a step may take on a worker before the driver gives the worker up. */
-    private static final int STEP_MILLIS = 30 * 60_000;
+    /** How long the driver waits for every task of a (re)run stage to start while fewer than all of them run. */
+    private static final long SLOTS_MILLIS = 10 * 60_000L;
+    /** How long a task may take to send the rest of a frame it started, or its hello once connected. */
+    private static final int FRAME_MILLIS = 5 * 60_000;
+    /** How often the driver, waiting for a worker, checks the Spark job and new connections. */
+    private static final int POLL_MILLIS = 200;
 
     private final ServerSocket server;
     private final int workers;
     private final int size;
     private final long token;
     private final java.io.PrintStream log;
+    private final IntSupplier runningTasks;
     private Future<?> job;
-    private final Peer[] peers;
+    private final Wire.Link[] peers;
     private int attempt = -1;
-    private String badData;
+    private boolean finished;
 
     /** The exchange's numbers, for the overhead table. */
     long steps;
@@ -57,21 +59,23 @@ final class GradientHub implements GradientSource, AutoCloseable {
     long readyAt;
     long lastStepEnd;
 
-    private record Peer(Socket socket, DataInputStream in, DataOutputStream out) {
-    }
-
-    GradientHub(String host, int workers, int size, long token, java.io.PrintStream log) {
+    /**
+     * A hub for {@code workers} tasks over {@code size} rows, listening on {@code bindHost} (null: every interface);
+     * {@code runningTasks} says how many tasks of the job run now.
+     */
+    GradientHub(String bindHost, int workers, int size, long token, java.io.PrintStream log, IntSupplier runningTasks) {
         this.workers = workers;
         this.size = size;
         this.token = token;
         this.log = log;
-        this.peers = new Peer[workers];
+        this.runningTasks = runningTasks;
+        this.peers = new Wire.Link[workers];
         try {
             server = new ServerSocket();
-            server.bind(new InetSocketAddress(InetAddress.getByName(host), 0), workers * 2);
-            server.setSoTimeout(250);
+            server.bind(bindHost == null ? new InetSocketAddress(0) : new InetSocketAddress(bindHost, 0), workers * 2);
         } catch (IOException e) {
-            throw new UncheckedIOException("can't open the trainer's port on the driver (" + host + "): " + e.getMessage(), e);
+            throw new UncheckedIOException("can't open the trainer's port on the driver (" + (bindHost == null ? "any address"
+                    : bindHost) + "): " + e.getMessage(), e);
         }
     }
 
@@ -109,7 +113,9 @@ final class GradientHub implements GradientSource, AutoCloseable {
                 reruns++;
                 log.println("spark fit: lost a worker (" + e.getMessage() + "); waiting for Spark to rerun the barrier stage,"
                         + " then redoing step " + (model.stepsTaken() + 1));
-                closePeers();
+                if (!(e instanceof NewAttempt)) {
+                    closePeers();   // else the newer attempt's first task is already registered
+                }
             }
         }
     }
@@ -122,11 +128,11 @@ final class GradientHub implements GradientSource, AutoCloseable {
             packed.write(Wire.floats(p.values()));
         }
         byte[] w = packed.toByteArray();
-        int[][] mine = new int[workers][];
         int[] counts = new int[workers];
         for (int r : rows) {
             counts[r % workers]++;
         }
+        int[][] mine = new int[workers][];
         for (int k = 0; k < workers; k++) {
             mine[k] = new int[counts[k]];
         }
@@ -138,17 +144,20 @@ final class GradientHub implements GradientSource, AutoCloseable {
         for (int k = 0; k < workers; k++) {
             DataOutputStream out = peers[k].out();
             out.writeInt(Wire.STEP);
+            out.writeLong(model.stepsTaken());
             out.writeInt(counts[k]);
             Wire.writeInts(out, mine[k]);
             out.write(w);
             out.flush();
-            bytesOut += 8 + 4L * counts[k] + w.length;
+            bytesOut += 16 + 4L * counts[k] + w.length;
         }
         List<Gradients> parts = new ArrayList<>();
         List<Integer> partRows = new ArrayList<>();
         long slowest = 0;
         for (int k = 0; k < workers; k++) {
-            DataInputStream in = peers[k].in();
+            Wire.Link peer = peers[k];
+            peer.await(POLL_MILLIS, FRAME_MILLIS, this::stillWaiting);
+            DataInputStream in = peer.in();
             int status = in.readInt();
             if (status == Wire.FAILED) {
                 throw new IllegalStateException(in.readUTF());
@@ -173,59 +182,99 @@ final class GradientHub implements GradientSource, AutoCloseable {
         return Gradients.mean(parts, partRows.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** Waits until every worker of the newest stage attempt has connected and read its rows. */
-    private void connect() {
-        long deadline = System.currentTimeMillis() + CONNECT_MILLIS;
-        while (java.util.Arrays.stream(peers).anyMatch(p -> p == null)) {
-            if (job != null && job.isDone()) {
-                throw new IllegalStateException("the Spark job running the workers ended before they all connected: "
-                        + jobFailure());
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("the " + workers + " worker tasks did not all connect to the driver within "
-                        + CONNECT_MILLIS / 60_000 + " minutes; barrier mode needs " + workers + " free task slots at once (give"
-                        + " the cluster that many cores, or fewer workers) and executors that can reach the driver");
-            }
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (SocketTimeoutException e) {
-                continue;
-            } catch (IOException e) {
-                throw new UncheckedIOException("the trainer's port on the driver failed: " + e.getMessage(), e);
-            }
-            try {
-                accept(s);
-            } catch (IOException e) {
-                close(s);
-            }
+    /**
+     * Between polls of a worker that has not answered yet: fails if the job ended, and gives the step up (an
+     * IOException) if a task of a newer stage attempt connected, which means Spark lost a task and reran the stage.
+     */
+    private void stillWaiting() throws IOException {
+        failIfJobEnded("while a step ran");
+        int before = attempt;
+        acceptWaiting(1);
+        if (attempt != before) {
+            throw new NewAttempt("Spark started attempt " + attempt + " of the barrier stage");
         }
     }
 
-    private void accept(Socket s) throws IOException {
-        s.setTcpNoDelay(true);
-        s.setSoTimeout(STEP_MILLIS);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
-        if (in.readInt() != Wire.MAGIC || in.readLong() != token) {
+    /** A task of a newer stage attempt connected while a step waited for the older one. */
+    private static final class NewAttempt extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NewAttempt(String message) {
+            super(message);
+        }
+    }
+
+    private void failIfJobEnded(String when) {
+        if (job != null && job.isDone()) {
+            throw new IllegalStateException("the Spark job running the workers ended " + when + ": " + jobFailure());
+        }
+    }
+
+    /** Waits until every worker of the newest stage attempt has connected and read its rows. */
+    private void connect() {
+        long waitingForSlots = 0;
+        long last = System.currentTimeMillis();
+        while (java.util.Arrays.stream(peers).anyMatch(p -> p == null)) {
+            failIfJobEnded("before its tasks all connected");
+            long now = System.currentTimeMillis();
+            waitingForSlots = runningTasks.getAsInt() < workers ? waitingForSlots + (now - last) : 0;
+            last = now;
+            if (waitingForSlots > SLOTS_MILLIS) {
+                throw new IllegalStateException("only " + runningTasks.getAsInt() + " of the " + workers + " worker tasks ran for "
+                        + SLOTS_MILLIS / 60_000 + " minutes: barrier mode runs them all at once, so the cluster needs " + workers
+                        + " free task slots (give it that many cores, or ask for fewer workers)");
+            }
+            acceptWaiting(POLL_MILLIS);
+        }
+    }
+
+    /** Takes one connection waiting (up to {@code millis}) and registers its task, if it is one of ours. */
+    private void acceptWaiting(int millis) {
+        Socket s;
+        try {
+            server.setSoTimeout(millis);
+            s = server.accept();
+        } catch (SocketTimeoutException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the trainer's port on the driver failed: " + e.getMessage(), e);
+        }
+        try {
+            accept(Wire.Link.of(s));
+        } catch (IOException e) {
             close(s);
+        }
+    }
+
+    private void accept(Wire.Link link) throws IOException {
+        link.socket().setSoTimeout(FRAME_MILLIS);   // a task connects once it has read its rows: its hello follows at once
+        DataInputStream in = link.in();
+        if (in.readInt() != Wire.MAGIC || in.readLong() != token) {
+            link.close();
             return;
         }
         int partition = in.readInt();
         int stageAttempt = in.readInt();
         int status = in.readInt();
         if (status == Wire.BAD) {
-            badData = in.readUTF();
-            close(s);
-            throw new IllegalArgumentException(badData);
+            String bad = in.readUTF();
+            link.close();
+            throw new IllegalArgumentException(bad);
         }
         int rows = in.readInt();
         if (status != Wire.READY || partition < 0 || partition >= workers || stageAttempt < attempt) {
-            close(s);
+            link.close();
+            return;
+        }
+        if (finished) {
+            // A rerun after the last step (a fetch failed after the stage, an executor lost): nothing left to do.
+            link.out().writeInt(Wire.END);
+            link.out().flush();
+            link.close();
             return;
         }
         if (rows != held(partition)) {
-            close(s);
+            link.close();
             throw new IllegalStateException("worker " + partition + " holds " + rows + " rows where " + held(partition)
                     + " were sent to it; the DataFrame changed while training (give it a fixed order, e.g. cache it)");
         }
@@ -234,9 +283,9 @@ final class GradientHub implements GradientSource, AutoCloseable {
             attempt = stageAttempt;
         }
         if (peers[partition] != null) {
-            close(peers[partition].socket());
+            peers[partition].close();
         }
-        peers[partition] = new Peer(s, in, out);
+        peers[partition] = link;
     }
 
     private String jobFailure() {
@@ -250,9 +299,13 @@ final class GradientHub implements GradientSource, AutoCloseable {
         }
     }
 
-    /** Tells every connected worker to end. */
-    void finish() {
-        for (Peer p : peers) {
+    /**
+     * Tells every worker to end, and waits up to {@code millis} for the job, telling tasks of a stage rerun that
+     * connect meanwhile to end too; returns null when the job is done, else why it is not.
+     */
+    String finish(long millis) {
+        finished = true;
+        for (Wire.Link p : peers) {
             if (p != null) {
                 try {
                     p.out().writeInt(Wire.END);
@@ -262,12 +315,30 @@ final class GradientHub implements GradientSource, AutoCloseable {
                 }
             }
         }
+        long deadline = System.currentTimeMillis() + millis;
+        while (!job.isDone()) {
+            if (System.currentTimeMillis() > deadline) {
+                return "the job was still running " + millis / 1000 + " s after the last step";
+            }
+            acceptWaiting(POLL_MILLIS);
+        }
+        try {
+            job.get();
+            return null;
+        } catch (ExecutionException e) {
+            return "the job failed after the last step: " + e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while the workers finished";
+        } catch (java.util.concurrent.CancellationException e) {
+            return "the job was cancelled after the last step";
+        }
     }
 
     private void closePeers() {
         for (int k = 0; k < workers; k++) {
             if (peers[k] != null) {
-                close(peers[k].socket());
+                peers[k].close();
                 peers[k] = null;
             }
         }

@@ -133,12 +133,16 @@ public final class SparkTrainer {
         }
         Fit global = fit.fullBatch() ? fit : fit.batchSize(Math.multiplyExact(n, fit.batchSize()));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        Broadcast<byte[]> file = jsc.broadcast(replicaFile(model));
+        // Tasks connect to the driver's advertised host; the port listens where the driver binds (every interface if unset).
         String host = sc.getConf().get("spark.driver.host", "localhost");
+        String bind = sc.getConf().getOption("spark.driver.bindAddress").getOrElse(() -> null);
         long token = new java.security.SecureRandom().nextLong();
         java.io.PrintStream log = fit.isQuiet() ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : fit.out();
-        String group = "netdsl-fit-" + Long.toHexString(token);
-        try (GradientHub hub = new GradientHub(host, n, (int) rows, token, log)) {
+        String tag = "netdsl-fit-" + Long.toHexString(token);
+        Broadcast<byte[]> file = jsc.broadcast(replicaFile(model));
+        JavaFutureAction<List<long[]>> job = null;
+        int[] jobId = {-1};
+        try (GradientHub hub = new GradientHub(bind, n, (int) rows, token, log, () -> running(sc, jobId[0]))) {
             List<String> columns = new ArrayList<>(inputColumns);
             if (!columns.contains(labelColumn)) {
                 columns.add(labelColumn);
@@ -149,26 +153,25 @@ public final class SparkTrainer {
                     .partitionBy(new Shards(n));
             TrainTask task = new TrainTask(host, hub.port(), token, n, file, layout(selected.schema(), spec));
             RDD<long[]> trained = sharded.rdd().barrier().mapPartitions(task, false, ClassTag$.MODULE$.apply(long[].class));
-            sc.setJobGroup(group, "NetDSL fit: " + n + " workers", true);
-            // A shuffle after the barrier stage makes it a map stage, which Spark reruns when a task fails.
-            JavaFutureAction<List<long[]>> job = trained.toJavaRDD().repartition(1).collectAsync();
-            sc.clearJobGroup();
+            sc.addJobTag(tag);
+            try {
+                // A shuffle after the barrier stage makes it a map stage, which Spark reruns when a task fails.
+                job = trained.toJavaRDD().repartition(1).collectAsync();
+            } finally {
+                sc.removeJobTag(tag);
+            }
+            jobId[0] = job.jobIds().isEmpty() ? -1 : job.jobIds().get(job.jobIds().size() - 1);
             hub.job(job);
             History history;
             try {
                 history = model.fit(hub, global);
-                hub.finish();
-                job.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("fit: interrupted while the workers finished", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("fit: the Spark job running the workers failed after training: " + e.getCause(), e);
-            } finally {
-                if (!job.isDone()) {
-                    sc.cancelJobGroup(group);
-                }
-                file.destroy();
+            } catch (dev.netdsl.TrainingDivergedException e) {
+                throw new dev.netdsl.TrainingDivergedException(e.getMessage() + " (the Spark trainer's model is closed with"
+                        + " the fit; a Checkpoint callback keeps the state to go on from)", e.step(), e.loss());
+            }
+            String unfinished = hub.finish(FINISH_MILLIS);
+            if (unfinished != null) {
+                log.println("spark fit: trained; " + unfinished + " (the model is not affected)");
             }
             long steps = Math.max(1, hub.steps);
             SparkFit.Exchange exchange = new SparkFit.Exchange(n, hub.steps, (hub.bytesOut + hub.bytesIn) / steps,
@@ -176,7 +179,32 @@ public final class SparkTrainer {
                     hub.slowestWorkerNanos / 1e6 / steps, (hub.readyAt - hub.createdAt) / 1e9, hub.reruns);
             log.println("spark fit: " + exchange);
             return new SparkFit(model, history, exchange);
+        } finally {
+            if (job != null && !job.isDone()) {
+                sc.cancelJobsWithTag(tag);
+            }
+            file.destroy();
         }
+    }
+
+    /** How long the driver waits, after the last step, for the workers' job to end. */
+    private static final long FINISH_MILLIS = 5 * 60_000L;
+
+    /** The tasks of job {@code jobId} running now (0 before the job is known). */
+    private static int running(SparkContext sc, int jobId) {
+        if (jobId < 0) {
+            return 0;
+        }
+        org.apache.spark.SparkJobInfo info = sc.statusTracker().getJobInfo(jobId).getOrElse(() -> null);
+        if (info == null) {
+            return 0;
+        }
+        int active = 0;
+        for (int stage : info.stageIds()) {
+            org.apache.spark.SparkStageInfo s = sc.statusTracker().getStageInfo(stage).getOrElse(() -> null);
+            active += s == null ? 0 : s.numActiveTasks();
+        }
+        return active;
     }
 
     /** What the rows hold and how the net takes them, checked against the schema before any task starts. */
@@ -217,6 +245,34 @@ public final class SparkTrainer {
         RowInput input = new RowInput(in, inputColumns.toArray(String[]::new), array, size);
         return new TrainTask.Layout(input, target, label, labelColumn, classes, outputs, spec.inputType().isInteger(),
                 spec.inputShape(), spec.outputShape());
+    }
+
+    /**
+     * {@code data}'s rows in this JVM as a {@code Dataset} for {@code spec}, read as the workers read theirs (columns
+     * and rows checked the same way): for a validation set the driver evaluates.
+     *
+     * @throws IllegalArgumentException naming the column (or row) if the data does not fit the net
+     */
+    dev.netdsl.Dataset collect(Dataset<Row> data, Net spec) {
+        TrainTask.Layout layout = layout(data.schema(), spec);
+        List<Row> rows = data.collectAsList();
+        java.util.Iterator<Tuple2<Long, Row>> indexed = new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < rows.size();
+            }
+
+            @Override
+            public Tuple2<Long, Row> next() {
+                return new Tuple2<>((long) next, rows.get(next++));
+            }
+        };
+        TrainTask.Shard shard = TrainTask.Shard.read(scala.jdk.javaapi.CollectionConverters.asScala(indexed), 0, 1, layout);
+        int[] all = new int[shard.rows];
+        Arrays.setAll(all, i -> i);
+        return shard.batch(all);
     }
 
     /** The model as {@code saveAll} writes it, which every worker opens as its replica. */

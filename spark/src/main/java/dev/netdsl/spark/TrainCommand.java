@@ -2,6 +2,7 @@ package dev.netdsl.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.netdsl.History;
 import dev.netdsl.Model;
 import dev.netdsl.Net;
 import dev.netdsl.training.Callback;
@@ -24,6 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +38,7 @@ import picocli.CommandLine.Parameters;
  * {@code netdsl train-spark MODEL --input FILE --out FILE}: trains a saved model (a spec saved by {@code saveAll} before
  * any training, or a trained model to go on with) on a Parquet or CSV file with {@link SparkTrainer}: synchronous
  * data-parallel training on Spark ({@code local[*]} unless {@code --master} or {@code spark-submit} says otherwise).
- * Writes the trained model ({@code saveAll}) and {@code OUT.metrics.json}. The {@code ./netdsl} launcher runs it; on a
+ * Writes the trained model ({@code saveAll}), {@code OUT.metrics.json} and the loss curve {@code OUT.loss.png}. The {@code ./netdsl} launcher runs it; on a
  * cluster, {@code spark-submit --class dev.netdsl.spark.TrainCommand} runs the same thing.
  */
 @Command(name = "train-spark", mixinStandardHelpOptions = true, version = "netdsl 0.1.0", sortOptions = false,
@@ -47,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "directory, or a CSV file with a header line.")
     String input;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the trained model "
-            + "(Model.saveAll), and beside it FILE.metrics.json.")
+            + "(Model.saveAll), and beside it FILE.metrics.json and the loss curve FILE.loss.png.")
     Path out;
     @Option(names = "--input-columns", split = ",", paramLabel = "COL", description = "The model's input: one array column, or "
             + "numeric columns in the model's order; NAME* takes every column starting with NAME (default: the only array "
@@ -64,6 +69,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Rows per worker and step; a step takes N times "
             + "as many (default: ${DEFAULT-VALUE}).")
     int batchSize;
+    @Option(names = "--validation", paramLabel = "FILE", description = "Rows to evaluate after every epoch (val_loss, "
+            + "val_accuracy, ...), in the input's format and columns; read into the driver.")
+    String validation;
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Save the model with the fit's state after every "
             + "epoch (atomically); a run stopped midway goes on with MODEL=FILE and --resume.")
     Path checkpoint;
@@ -90,6 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
     public static int execute(PrintStream out, PrintStream err, String... args) {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
+        }
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");   // the loss plot needs no display
         }
         TrainCommand command = new TrainCommand();
         command.stdout = out;
@@ -150,9 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
         boolean ours = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = builder.getOrCreate();
         try {
-            Dataset<Row> data = format.equals("csv")
-                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(input)
-                    : spark.read().parquet(input);
+            Dataset<Row> data = read(spark, input, format);
             String[] columns = inputColumns(data, net.inputSize());
             SparkTrainer trainer = NetDslSpark.trainer(model).inputColumns(columns).labelColumn(labelColumn);
             if (workers != null) {
@@ -163,6 +172,9 @@ public final class TrainCommand implements Callable<Integer> {
                 callbacks.add(Checkpoint.every(checkpoint));
             }
             Fit fit = Fit.epochs(epochs).batchSize(batchSize).callbacks(callbacks.toArray(Callback[]::new)).printTo(stdout);
+            if (validation != null) {
+                fit = fit.validation(trainer.collect(read(spark, validation, format), net));
+            }
             long start = System.nanoTime();
             try (SparkFit trained = trainer.fit(data, resume ? fit.resume() : fit)) {
                 Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), out.getFileName().toString(), ".tmp");
@@ -174,9 +186,11 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 Path metrics = out.resolveSibling(out.getFileName() + ".metrics.json");
                 writeMetrics(metrics, trained, columns, spark, (System.nanoTime() - start) / 1e9);
-                stdout.printf(Locale.ROOT, "trained %s on %s (columns %s, label %s) on %s: %d steps in %.1f s -> %s, %s%n", model,
+                Path plot = out.resolveSibling(out.getFileName() + ".loss.png");
+                plotLoss(plot, trained.history());
+                stdout.printf(Locale.ROOT, "trained %s on %s (columns %s, label %s) on %s: %d steps in %.1f s -> %s, %s, %s%n", model,
                         input, String.join(",", columns), labelColumn, spark.sparkContext().master(), trained.history().steps(),
-                        (System.nanoTime() - start) / 1e9, out, metrics);
+                        (System.nanoTime() - start) / 1e9, out, metrics, plot);
             }
             return 0;
         } finally {
@@ -184,6 +198,11 @@ public final class TrainCommand implements Callable<Integer> {
                 spark.stop();
             }
         }
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String file, String format) {
+        return format.equals("csv") ? spark.read().option("header", "true").option("inferSchema", "true").csv(file)
+                : spark.read().parquet(file);
     }
 
     /** The input columns: as given (NAME* expanded), else the only array column, else every numeric one but the label. */
@@ -226,6 +245,39 @@ public final class TrainCommand implements Callable<Integer> {
                     + " numeric columns besides the label " + out) + "; name the input with --input-columns");
         }
         return out.toArray(String[]::new);
+    }
+
+    /** The training loss per step and, if there is one, the validation loss after each epoch, as a PNG. */
+    private static void plotLoss(Path file, History history) throws IOException {
+        float[] losses = history.losses();
+        double[] steps = new double[losses.length];
+        double[] values = new double[losses.length];
+        for (int i = 0; i < losses.length; i++) {
+            steps[i] = i + 1;
+            values[i] = losses[i];
+        }
+        XYChart chart = new XYChartBuilder().width(800).height(450).title("train-spark: loss").xAxisTitle("step")
+                .yAxisTitle("loss").build();
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE).setPlotBackgroundColor(java.awt.Color.WHITE)
+                .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE).setMarkerSize(5);
+        chart.addSeries("training loss, per step", steps, values).setMarker(SeriesMarkers.NONE);
+        List<Map<String, Double>> epochs = history.epochs();
+        if (!epochs.isEmpty() && epochs.get(0).containsKey("val_loss")) {
+            double[] at = new double[epochs.size()];
+            double[] val = new double[epochs.size()];
+            for (int e = 0; e < epochs.size(); e++) {
+                at[e] = (double) losses.length * (e + 1) / epochs.size();
+                val[e] = epochs.get(e).get("val_loss");
+            }
+            chart.addSeries("validation loss, per epoch", at, val).setMarker(SeriesMarkers.CIRCLE);
+        }
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp.png");
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private void writeMetrics(Path file, SparkFit trained, String[] columns, SparkSession spark, double seconds) throws IOException {

@@ -4,8 +4,6 @@ import dev.netdsl.Dataset;
 import dev.netdsl.Gradients;
 import dev.netdsl.Model;
 import dev.netdsl.Parameter;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -38,6 +36,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
     private static final int CONNECT_MILLIS = 60_000;
     /** How long a task waits for the driver's next step before it fails (the driver's own callbacks run between). */
     private static final int IDLE_MILLIS = 30 * 60_000;
+    /** How often a waiting task checks whether Spark killed it. */
+    private static final int POLL_MILLIS = 500;
 
     /** What the rows hold and how the net takes them. */
     record Layout(RowInput input, RowInput target, int labelIndex, String labelName, boolean classes, int classCount,
@@ -64,35 +64,51 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
     public Iterator<long[]> apply(Iterator<Tuple2<Long, Row>> rows) {
         BarrierTaskContext context = BarrierTaskContext.get();
         int me = context.partitionId();
+        // The rows first, then the connection: the driver reads a task's hello and readiness in one go.
+        Shard shard = null;
+        IllegalArgumentException bad = null;
+        try {
+            shard = Shard.read(rows, me, workers, layout);
+        } catch (IllegalArgumentException e) {
+            bad = e;
+        }
         try (Socket socket = connect()) {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            Wire.Link link = Wire.Link.of(socket);
+            DataOutputStream out = link.out();
+            DataInputStream in = link.in();
             out.writeInt(Wire.MAGIC);
             out.writeLong(token);
             out.writeInt(me);
             out.writeInt(context.stageAttemptNumber());
-            Shard shard;
-            try {
-                shard = Shard.read(rows, me, workers, layout);
-            } catch (IllegalArgumentException e) {
+            if (bad != null) {
                 out.writeInt(Wire.BAD);
-                out.writeUTF(Wire.message(e));
+                out.writeUTF(Wire.message(bad));
                 out.flush();
-                throw e;
+                throw bad;
             }
             out.writeInt(Wire.READY);
             out.writeInt(shard.rows);
             out.flush();
             long steps = 0;
+            // Between frames the task polls, so a kill from Spark (a failed stage, a cancelled job) ends it at once.
+            Wire.Poll killed = () -> {
+                if (context.isInterrupted()) {
+                    throw new java.io.InterruptedIOException("Spark killed the task");
+                }
+            };
             try (Model model = open()) {
-                socket.setSoTimeout(IDLE_MILLIS);
                 List<Parameter> names = new ArrayList<>(model.parameters());
                 names.addAll(model.buffers());
                 float[][] weights = new float[names.size()][];
                 for (int i = 0; i < weights.length; i++) {
                     weights[i] = new float[names.get(i).size()];
                 }
-                while (in.readInt() == Wire.STEP) {
+                while (true) {
+                    link.await(POLL_MILLIS, IDLE_MILLIS, killed);
+                    if (in.readInt() != Wire.STEP) {
+                        break;
+                    }
+                    long step = in.readLong();
                     int count = in.readInt();
                     int[] local = Wire.readInts(in, count);
                     for (float[] w : weights) {
@@ -106,7 +122,8 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
                             given.add(new Parameter(names.get(i).name(), names.get(i).shape(), weights[i]));
                         }
                         model.setParameters(given);
-                        g = count == 0 ? null : model.gradients(shard.batch(local));
+                        // Noise (dropout) of its own per step and per worker; one worker draws what fit would.
+                        g = count == 0 ? null : model.gradients(shard.batch(local), step * workers + me);
                     } catch (RuntimeException e) {
                         out.writeInt(Wire.FAILED);
                         out.writeUTF("worker " + me + ": " + Wire.message(e));
@@ -198,8 +215,9 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
                             + (index % workers) + "'s");
                 }
                 java.util.function.Supplier<String> where = () -> "row " + index + " of the DataFrame";
-                xs.add(layout.input().features(row, where));
-                ys.add(layout.target() != null ? layout.target().features(row, where) : new float[] {label(row, index, layout)});
+                xs.add(finite(layout.input().features(row, where), layout.input(), index));
+                ys.add(layout.target() != null ? finite(layout.target().features(row, where), layout.target(), index)
+                        : new float[] {label(row, index, layout)});
                 at.add(index);
             }
             int n = xs.size();
@@ -232,6 +250,19 @@ final class TrainTask extends AbstractFunction1<Iterator<Tuple2<Long, Row>>, Ite
                 }
             }
             return new Shard(n, x, labels, y, layout);
+        }
+
+        /** {@code values}, if every one is finite: a NaN or infinity in training data would only show as a diverged loss. */
+        private static float[] finite(float[] values, RowInput input, long index) {
+            for (int j = 0; j < values.length; j++) {
+                if (!Float.isFinite(values[j])) {
+                    String column = input.array() ? "column '" + input.names()[0] + "' holds " + values[j] + " at position " + j
+                            : "column '" + input.names()[j] + "' is " + values[j];
+                    throw new IllegalArgumentException("row " + index + " of the DataFrame: " + column + "; drop or fix such rows"
+                            + " before training (e.g. df.na().drop(), or a filter on isnan)");
+                }
+            }
+            return values;
         }
 
         private static float label(Row row, long index, Layout layout) {

@@ -30,6 +30,51 @@ final class Wire {
     private Wire() {
     }
 
+    /** One end of a connection: the socket, and its streams (the input can be waited on without losing a byte). */
+    record Link(java.net.Socket socket, DataInputStream in, java.io.PushbackInputStream peek, DataOutputStream out) {
+        static Link of(java.net.Socket socket) throws IOException {
+            socket.setTcpNoDelay(true);
+            java.io.PushbackInputStream peek = new java.io.PushbackInputStream(
+                    new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16), 1);
+            return new Link(socket, new DataInputStream(peek), peek, new DataOutputStream(
+                    new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16)));
+        }
+
+        /**
+         * Waits for the next frame's first byte, {@code pollMillis} at a time, asking {@code stillWaiting} between
+         * polls (it throws to stop waiting); then the frame is read with {@code frameMillis} as the socket's timeout.
+         */
+        void await(int pollMillis, int frameMillis, Poll stillWaiting) throws IOException {
+            socket.setSoTimeout(pollMillis);
+            while (true) {
+                try {
+                    int b = peek.read();
+                    if (b < 0) {
+                        throw new java.io.EOFException("the connection was closed");
+                    }
+                    peek.unread(b);
+                    break;
+                } catch (java.net.SocketTimeoutException e) {
+                    stillWaiting.check();
+                }
+            }
+            socket.setSoTimeout(frameMillis);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing a broken connection.
+            }
+        }
+    }
+
+    /** What a wait checks between polls; throws to stop waiting. */
+    interface Poll {
+        void check() throws IOException;
+    }
+
     /** {@code values} as big-endian floats, for writing once and sending to every task. */
     static byte[] floats(float[] values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length);

@@ -86,4 +86,48 @@ class SparkSubmitIT {
             assertThat(Integer.parseInt(f[6])).isEqualTo(PartitionScorer.argMax(want));
         }
     }
+
+    @Test
+    void spark_submit_runs_the_train_command_from_the_packaged_jar() throws Exception {
+        Path spec = dir.resolve("spec.netdsl");
+        try (Model m = Net.of(2, 8, 3).relu().crossEntropy().sgd(0.1).seed(2).build()) {
+            m.saveAll(spec);
+        }
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 3).append(',').append((i * 7) % 5 - 2).append(',').append(i % 3).append('\n');
+        }
+        Path input = dir.resolve("train.csv");
+        Files.writeString(input, csv);
+        Path out = dir.resolve("trained.netdsl");
+        List<String> command = submit("dev.netdsl.spark.TrainCommand", spec.toString(), "--input", input.toString(), "--out",
+                out.toString(), "--input-columns", "a,b", "--workers", "2", "--epochs", "2", "--batch-size", "5");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("train.txt").toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue(); // a hang guard: over ten times the quiet time
+        String log = Files.readString(dir.resolve("train.txt"), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(log).contains("epoch 2/2").contains("12 steps");
+        try (Model trained = Model.open(out)) {
+            assertThat(trained.stepsTaken()).isEqualTo(12);   // 60 rows in steps of 2 x 5, twice
+        }
+        assertThat(dir.resolve("trained.netdsl.metrics.json")).exists();
+        assertThat(dir.resolve("trained.netdsl.loss.png")).exists();
+    }
+
+    /** The java command spark-submit runs for {@code main} from the packaged jar, with NetDSL's jars as --jars. */
+    private static List<String> submit(String main, String... args) throws java.io.IOException {
+        Path target = Path.of("target");
+        String jars = Files.readString(target.resolve("jars.txt")).strip();
+        Set<String> app = Arrays.stream(jars.split(",")).filter(jar -> !jar.contains("com/fasterxml/jackson"))
+                .collect(Collectors.toSet());
+        String spark = Arrays.stream(Files.readString(target.resolve("classpath.txt")).strip().split(java.io.File.pathSeparator))
+                .filter(jar -> !app.contains(jar)).collect(Collectors.joining(java.io.File.pathSeparator));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(NetDslSpark.java17Options());
+        command.addAll(List.of("-Xmx2g", "-cp", spark, "org.apache.spark.deploy.SparkSubmit",
+                "--master", "local[2]", "--class", main, "--jars", jars, target.resolve("netdsl-spark.jar").toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
 }

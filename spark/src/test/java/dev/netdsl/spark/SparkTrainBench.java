@@ -29,6 +29,9 @@ public final class SparkTrainBench {
     private SparkTrainBench() {
     }
 
+    /** The existing routes for a step's exchange, measured on the cluster: the table's rows. */
+    private static String routes = "";
+
     /** One model's figures. */
     record Row(String name, long parameters, double oneMachineMillis, SparkFit.Exchange exchange, double finalLoss) {
     }
@@ -54,6 +57,7 @@ public final class SparkTrainBench {
                 }
                 Thread.sleep(200);
             }
+            routes = routes(spark);
             rows.add(measure(spark, "MNIST MLP 784-200-200-10, SGD", MnistMlp.sequential(true).crossEntropy().sgd(0.01).seed(1),
                     mlpRows, repeats));
             rows.add(measure(spark, "CNN example's net (batch norm, dropout), Adam", Cnn.mnist().crossEntropy().adam(1e-3).seed(1),
@@ -61,6 +65,83 @@ public final class SparkTrainBench {
             spark.stop();
         }
         report(out, rows, repeats);
+    }
+
+    /** Per-call times of the routes Spark offers for exchanging a step's gradients, 10 floats and the MLP's 199,210. */
+    static String routes(SparkSession spark) {
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                spark.sparkContext());
+        org.apache.spark.api.java.JavaRDD<Integer> two = jsc.parallelize(List.of(0, 1), 2).cache();
+        two.count();
+        StringBuilder md = new StringBuilder("| route (2 tasks on the cluster above) | 10 floats | 199,210 floats (the MLP's gradients) |\n"
+                + "|---|---|---|\n");
+        double[][] gather = new double[2][];
+        double[][] job = new double[2][];
+        int[] sizes = {10, 199_210};
+        for (int i = 0; i < 2; i++) {
+            gather[i] = two.rdd().barrier().mapPartitions(new GatherProbe(sizes[i], 5), false,
+                    scala.reflect.ClassTag$.MODULE$.apply(Double.class)).toJavaRDD().collect().stream()
+                    .mapToDouble(Double::doubleValue).toArray();
+            int n = sizes[i];
+            job[i] = new double[5];
+            for (int r = 0; r < 5; r++) {
+                long t = System.nanoTime();
+                org.apache.spark.broadcast.Broadcast<float[]> w = jsc.broadcast(new float[n]);
+                two.treeAggregate(new float[n], (acc, p) -> {
+                    float[] g = w.value();
+                    for (int k = 0; k < g.length; k++) {
+                        acc[k] += g[k] + p;
+                    }
+                    return acc;
+                }, (x, y) -> {
+                    for (int k = 0; k < x.length; k++) {
+                        x[k] += y[k];
+                    }
+                    return x;
+                });
+                w.destroy();
+                job[i][r] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        md.append(String.format(Locale.ROOT, "| `BarrierTaskContext.allGather`, per call (median over both tasks' calls) | %.0f ms | %.0f ms |%n",
+                median(gather[0]), median(gather[1])));
+        md.append(String.format(Locale.ROOT, "| a Spark job per step: broadcast the weights, `treeAggregate` the gradients (median of 5) | %.0f ms | %.0f ms |%n",
+                median(job[0]), median(job[1])));
+        System.out.print(md);
+        return md.toString();
+    }
+
+    /** A barrier task timing {@code calls} allGathers of {@code floats} floats (as Base64), after one to warm up. */
+    static final class GatherProbe extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>,
+            scala.collection.Iterator<Double>> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int floats;
+        private final int calls;
+
+        GatherProbe(int floats, int calls) {
+            this.floats = floats;
+            this.calls = calls;
+        }
+
+        @Override
+        public scala.collection.Iterator<Double> apply(scala.collection.Iterator<Integer> rows) {
+            org.apache.spark.BarrierTaskContext context = org.apache.spark.BarrierTaskContext.get();
+            String message = java.util.Base64.getEncoder().encodeToString(new byte[4 * floats]);
+            context.allGather("warm-up");
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                long t = System.nanoTime();
+                context.allGather(message);
+                millis.add((System.nanoTime() - t) / 1e6);
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(millis.iterator());
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static Row measure(SparkSession spark, String name, Net net, int rows, int repeats) {
@@ -106,6 +187,8 @@ public final class SparkTrainBench {
                     r.name(), r.parameters(), x.bytesPerStep() / 1e6, r.oneMachineMillis(), x.stepMillis(), x.roundTripMillis(),
                     x.workerMillis(), x.overheadMillis(), 100 * x.overheadMillis() / x.stepMillis(), x.startSeconds()));
         }
+        md.append("\nThe routes Spark itself offers for a step's exchange, on the same cluster (why the trainer has its own):\n\n")
+                .append(routes);
         md.append("\n").append(model(rows));
         md.append(String.format(Locale.ROOT, "%nLoad average (1 min) at the end of the run: %s.%n", loadAverage()));
         System.out.println(md);
@@ -122,30 +205,31 @@ public final class SparkTrainBench {
     }
 
     /**
-     * The speed-up model: a step on n machines (one worker each, b = 100 rows) costs the slowest worker's work, stretched
-     * by the rows it draws (row i lives on worker i % n, so a shuffled batch of n*b rows gives each worker b on average and
-     * the slowest about b + sqrt(2 b ln n)), plus the driver's per-worker cost measured here (serialising, loopback
-     * copies), plus the weights out and gradients back over the driver's link (2 n W bytes per step at B bytes/s), plus
-     * the driver's update. One machine takes n times the measured worker's work for the same n*b rows.
+     * The speed-up model. A worker's own work on b = 100 rows is taken as half of one machine's measured step at batch 200
+     * (both cores, nothing else running), stretched by the rows it draws (row i lives on worker i % n, so a shuffled
+     * batch of n*b rows gives each worker b on average and the slowest about b + sqrt(2 b ln n)). The exchange adds the
+     * driver's per-worker cost and its update as measured here (on shared cores: pessimistic), plus the weights out and
+     * the gradients back over the driver's link (2 n W bytes per step at B bytes/s). One machine takes n times the
+     * worker's work for the same n*b rows.
      */
     static String model(List<Row> rows) {
         int[] machines = {2, 4, 8, 16, 32, 64};
         double[] links = {1.25e8, 1.25e9};   // 1 Gb/s and 10 Gb/s
-        StringBuilder md = new StringBuilder("Speed-up over one machine of the same kind at the same global batch, modelled from the"
-                + " figures above (worker: one core, b = 100 rows; the driver's per-worker cost and update as measured; the driver's"
-                + " link carries 2 n W bytes per step):\n\n| model | link |");
+        StringBuilder md = new StringBuilder("Speed-up over one machine at the same global batch, modelled from the figures above"
+                + " (a worker's work on b = 100 rows: half of one machine's step at batch 200; the driver's per-worker cost and"
+                + " update as measured; the driver's link carries 2 n W bytes per step):\n\n| model | link |");
         for (int n : machines) {
             md.append(" ").append(n).append(" |");
         }
-        md.append(" communication takes over at |\n|---|---|");
+        md.append(" communication takes over at | limit as n grows |\n|---|---|");
         for (int n : machines) {
             md.append("---|");
         }
-        md.append("---|\n");
+        md.append("---|---|\n");
         for (Row r : rows) {
             SparkFit.Exchange x = r.exchange();
-            double work = x.workerMillis();
-            double perWorker = Math.max(0, x.roundTripMillis() - work) / x.workers();
+            double work = r.oneMachineMillis() / 2;
+            double perWorker = Math.max(0, x.roundTripMillis() - x.workerMillis()) / x.workers();
             double update = Math.max(0, x.stepMillis() - x.roundTripMillis());
             double weightBytes = x.bytesPerStep() / (2.0 * x.workers());
             for (double link : links) {
@@ -155,12 +239,14 @@ public final class SparkTrainBench {
                     double slowest = work * (1 + Math.sqrt(2 * Math.log(n) / 100));
                     double comm = n * perWorker + 2 * n * weightBytes / link * 1e3;
                     double step = slowest + comm + update;
-                    md.append(String.format(Locale.ROOT, " %.1fx |", n * work / step));
+                    md.append(String.format(Locale.ROOT, " %.2fx |", n * work / step));
                     if (takeover < 0 && comm > slowest) {
                         takeover = n;
                     }
                 }
-                md.append(takeover < 0 ? " beyond 64 |" : " " + takeover + " machines |").append("\n");
+                double limit = work / (perWorker + 2 * weightBytes / link * 1e3);
+                md.append(takeover < 0 ? " beyond 64 |" : " " + takeover + " machines |")
+                        .append(String.format(Locale.ROOT, " %.1fx |", limit)).append("\n");
             }
         }
         return md.toString();

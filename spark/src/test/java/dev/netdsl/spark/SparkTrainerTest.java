@@ -114,6 +114,34 @@ class SparkTrainerTest {
     }
 
     @Test
+    void one_worker_draws_fits_dropout_and_two_workers_keep_the_first_workers_running_statistics() {
+        SparkSession spark = TestSpark.session();
+        Dataset<Row> data = labelled(spark, 300, 2, -1);
+        Net dropout = Net.sequential(linear(784, 32), relu(), dev.netdsl.layers.Layers.dropout(0.5), linear(32, 10))
+                .crossEntropy().sgd(0.05).seed(12);
+        Fit fit = Fit.epochs(1).batchSize(30).quiet();
+        try (Model one = dropout.build();
+             SparkFit trained = NetDslSpark.trainer(dropout).inputColumns("pixels").labelColumn("label").workers(1).fit(data, fit)) {
+            History h = one.fit(local(300), fit);
+            assertSamePath(h, one, trained.history(), trained.model(), 1e-5);
+        }
+        // Batch norm, 2 workers, one full-batch step: the running statistics are worker 0's (rows 0, 2, 4, ...).
+        Net norm = Net.sequential(linear(784, 16), dev.netdsl.layers.Layers.batchNorm1d(16), relu(), linear(16, 10))
+                .crossEntropy().sgd(0.05).seed(6);
+        try (Model check = norm.build();
+             SparkFit trained = NetDslSpark.trainer(norm).inputColumns("pixels").labelColumn("label").workers(2)
+                     .fit(data, Fit.steps(1).quiet())) {
+            dev.netdsl.Gradients first = check.gradients(local(300).subset(java.util.stream.IntStream.range(0, 150)
+                    .map(i -> 2 * i).toArray()));
+            List<Parameter> buffers = trained.model().buffers();
+            for (int i = 0; i < buffers.size(); i++) {
+                assertThat(buffers.get(i).values()).as(buffers.get(i).name())
+                        .containsExactly(first.buffers().get(i).values(), within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void validation_and_checkpoints_run_on_the_driver_and_a_resumed_fit_ends_where_one_run_does(@TempDir Path dir) {
         SparkSession spark = TestSpark.session();
         Net net = Net.sequential(linear(784, 32), relu(), linear(32, 10)).crossEntropy().optimizer(Optimizers.sgd(0.05, 0.9))
@@ -161,6 +189,22 @@ class SparkTrainerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("row 123 of the DataFrame")
                 .hasMessageContaining("column 'pixels' has 783 values but the model takes 784 per row");
+    }
+
+    @Test
+    void a_value_that_is_not_finite_fails_the_fit_naming_column_row_and_position() {
+        SparkSession spark = TestSpark.session();
+        Dataset<Row> data = spark.range(0, 50, 1, 2).map((MapFunction<Long, Row>) id -> {
+            float[] x = TestSpark.pixels(id);
+            if (id == 17) {
+                x[5] = Float.NaN;
+            }
+            return RowFactory.create(id, x, (int) (id % 10));
+        }, Encoders.row(LABELLED));
+        Net net = Net.of(784, 8, 10).relu().crossEntropy().sgd(0.1).seed(1);
+        assertThatThrownBy(() -> NetDslSpark.trainer(net).inputColumns("pixels").workers(2).fit(data, Fit.epochs(1).quiet()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 17 of the DataFrame: column 'pixels' holds NaN at position 5; drop or fix such rows");
     }
 
     @Test

@@ -35,13 +35,15 @@ class TrainCommandTest {
         SparkSession spark = TestSpark.session();
         Path input = dir.resolve("images.parquet");
         SparkTrainerTest.labelled(spark, 400, 2, -1).write().parquet(input.toString());
+        Path validation = dir.resolve("validation.parquet");
+        SparkTrainerTest.labelled(spark, 100, 1, -1).write().parquet(validation.toString());
         Path spec = dir.resolve("spec.netdsl");
         try (Model m = Net.of(784, 16, 10).relu().crossEntropy().sgd(0.1).seed(4).build()) {
             m.saveAll(spec);
         }
         Path out = dir.resolve("trained.netdsl");
         Run r = run(spec.toString(), "--input", input.toString(), "--out", out.toString(), "--input-columns", "pixels",
-                "--workers", "2", "--epochs", "2", "--batch-size", "20");
+                "--workers", "2", "--epochs", "2", "--batch-size", "20", "--validation", validation.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("epoch 2/2").contains("trained " + spec).contains("20 steps");
         try (Model trained = Model.open(out)) {
@@ -51,7 +53,11 @@ class TrainCommandTest {
         assertThat(metrics.get("workers").asInt()).isEqualTo(2);
         assertThat(metrics.get("steps").asInt()).isEqualTo(20);
         assertThat(metrics.get("epochs")).hasSize(2);
+        assertThat(metrics.get("epochs").get(1).has("val_loss")).isTrue();
+        assertThat(r.out()).contains("val_loss");
         assertThat(metrics.get("exchange").get("bytesPerStep").asLong()).isPositive();
+        java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(dir.resolve("trained.netdsl.loss.png").toFile());
+        assertThat(plot.getWidth()).isEqualTo(800);
 
         // Bad input: said in one line, exit code 2, nothing written.
         Run bad = run(spec.toString(), "--input", input.toString(), "--out", dir.resolve("x.netdsl").toString(),

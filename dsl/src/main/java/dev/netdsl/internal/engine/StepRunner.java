@@ -129,11 +129,11 @@ public final class StepRunner {
      * The training loss on the batch {@code feed} holds and its gradient with respect to each trained parameter
      * ({@link NetGraph#trained} order, stored layout), as PyTorch's {@code loss.backward()} leaves them in
      * {@code p.grad}, and what the pass would write to the buffers it updates; nothing is updated (a data-parallel
-     * worker's half of a step).
+     * worker's half of a step). Random layers draw the noise of training step {@code step}.
      */
-    public Computed gradients(Feeder feed) {
+    public Computed gradients(Feeder feed, long step) {
         return g.rt.shared("compute gradients", () -> {
-            try (TInt64 stepValue = TInt64.scalarOf(stepsTaken)) {
+            try (TInt64 stepValue = TInt64.scalarOf(step)) {
                 Session.Runner r = feed.into(g.rt.runner(3 * g.flopsPerExample * feed.rows())).feed(g.step, stepValue)
                         .fetch(g.trainLoss);
                 g.gradients.forEach(r::fetch);

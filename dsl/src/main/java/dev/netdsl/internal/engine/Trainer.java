@@ -146,6 +146,7 @@ public final class Trainer {
         }
         FitPlan plan = FitPlan.of(null, source, fit, false, progress && !fit.isQuiet(), "each step's gradients come"
                 + " from a GradientSource");
+        checkBatches("fit", size, plan.batchSize() == 0 ? size : plan.batchSize());
         return loop(plan, fit, fit.validation(), false);
     }
 
@@ -178,13 +179,21 @@ public final class Trainer {
         }
     }
 
-    /** {@code Model.gradients}: the batch's loss and gradients, named and laid out as the model's parameters. */
-    public Gradients gradients(Dataset batch) {
+    /**
+     * {@code Model.gradients}: the batch's loss and gradients, named and laid out as the model's parameters, with random
+     * layers drawing the noise of training step {@code step}.
+     */
+    public Gradients gradients(Dataset batch, long step) {
         checkTrainable("gradients");
         Feeder.check("gradients", g.net, batch);
+        if (g.needsTwoExamples != null && batch.size() < 2) {
+            throw new IllegalArgumentException("gradients: " + g.needsTwoExamples + " needs more than one value per channel when"
+                    + " training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
+                    + batch.size() + " example; compute gradients on batches of 2 or more");
+        }
         StepRunner.Computed c;
         try (Feeder feed = Feeder.of(g, batch, true)) {
-            c = steps.gradients(feed);
+            c = steps.gradients(feed, step);
         }
         return new Gradients(c.loss(), NetGraph.declared(g.trained, c.gradients()), NetGraph.declared(g.updatedBuffers, c.buffers()));
     }
