@@ -4,6 +4,8 @@ import static dev.netdsl.layers.Layers.linear;
 import static dev.netdsl.layers.Layers.relu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.netdsl.GradientsTest.assertSameWeights;
+import static dev.netdsl.GradientsTest.blobs;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.netdsl.training.Fit;
@@ -12,7 +14,6 @@ import dev.netdsl.training.LrSchedule;
 import dev.netdsl.training.Optimizers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +22,6 @@ import org.junit.jupiter.api.Test;
  * as {@code fit(Dataset, Fit)} on all the rows, shuffle included.
  */
 class GradientSourceTest {
-    private static Dataset blobs(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] x = new float[n][4];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(3);
-            for (int k = 0; k < 4; k++) {
-                x[i][k] = (float) (r.nextGaussian() + (k == labels[i] ? 2 : 0));
-            }
-        }
-        return Dataset.of(x, labels);
-    }
-
     /** Rows split over {@code replicas}, row i on replica i % n, as the Spark trainer splits them. */
     private static final class Replicas implements GradientSource {
         final Dataset data;
@@ -67,18 +55,6 @@ class GradientSourceTest {
                 }
             }
             return Gradients.mean(parts, counts.stream().mapToInt(Integer::intValue).toArray());
-        }
-    }
-
-    private static void assertSameWeights(Model one, Model two, float tolerance) {
-        List<Parameter> p = one.parameters();
-        List<Parameter> q = two.parameters();
-        for (int i = 0; i < p.size(); i++) {
-            float[] u = p.get(i).values();
-            float[] v = q.get(i).values();
-            for (int k = 0; k < u.length; k++) {
-                assertThat(v[k]).as("%s[%d]", p.get(i).name(), k).isCloseTo(u[k], within(tolerance * Math.max(1, Math.abs(u[k]))));
-            }
         }
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * the step one machine takes on the whole batch (data-parallel training's invariant, PyTorch's DDP).
  */
 class GradientsTest {
-    private static Dataset blobs(int n, long seed) {
+    /** {@code n} examples of 4 features in 3 classes, a Gaussian blob each; the same for the same seed. */
+    static Dataset blobs(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[][] x = new float[n][4];
         int[] labels = new int[n];
@@ -48,14 +49,19 @@ class GradientsTest {
                 assertThat(mean.loss()).as("step %d's loss", s).isCloseTo(whole, within(1e-5f * Math.max(1, Math.abs(whole))));
             }
             assertThat(two.stepsTaken()).isEqualTo(one.stepsTaken()).isEqualTo(5);
-            List<Parameter> p = one.parameters();
-            List<Parameter> q = two.parameters();
-            for (int i = 0; i < p.size(); i++) {
-                float[] u = p.get(i).values();
-                float[] v = q.get(i).values();
-                for (int k = 0; k < u.length; k++) {
-                    assertThat(v[k]).as("%s[%d]", p.get(i).name(), k).isCloseTo(u[k], within(1e-5f * Math.max(1, Math.abs(u[k]))));
-                }
+            assertSameWeights(one, two, 1e-5f);
+        }
+    }
+
+    /** Every parameter of {@code two} within {@code tolerance} of {@code one}'s, relative to the larger of 1 and the value. */
+    static void assertSameWeights(Model one, Model two, float tolerance) {
+        List<Parameter> p = one.parameters();
+        List<Parameter> q = two.parameters();
+        for (int i = 0; i < p.size(); i++) {
+            float[] u = p.get(i).values();
+            float[] v = q.get(i).values();
+            for (int k = 0; k < u.length; k++) {
+                assertThat(v[k]).as("%s[%d]", p.get(i).name(), k).isCloseTo(u[k], within(tolerance * Math.max(1, Math.abs(u[k]))));
             }
         }
     }

@@ -27,6 +27,18 @@ public record StatePlan(List<Slot> targets, List<float[]> stored, List<String> l
     }
 
     /**
+     * This plan if it found no problem ({@link #problems} with nothing optional), else the exception {@code error} makes
+     * of the problems, joined with "; ".
+     */
+    public StatePlan checked(java.util.function.Function<String, ? extends RuntimeException> error) {
+        List<String> problems = problems(List.of());
+        if (!problems.isEmpty()) {
+            throw error.apply(String.join("; ", problems));
+        }
+        return this;
+    }
+
+    /**
      * {@code Model.setParameters}: overwrites every parameter with {@code values} (buffers too if given), under the
      * exclusive lock.
      *
@@ -104,13 +116,10 @@ public record StatePlan(List<Slot> targets, List<float[]> stored, List<String> l
         return g.rt.exclusive("load", () -> {
             StatePlan plan = of(all, values);
             if (strict) {
-                List<String> problems = plan.problems(List.of());
-                if (!problems.isEmpty()) {
-                    throw new IllegalArgumentException("can't load " + source + " into " + g.net + ": " + String.join("; ", problems)
-                            + ". Its names and shapes must be the model's (" + names(all) + ")"
-                            + prefixHint(all, values)
-                            + "; LoadOptions.nonStrict() loads what matches. The model is unchanged");
-                }
+                plan.checked(problems -> new IllegalArgumentException("can't load " + source + " into " + g.net + ": " + problems
+                        + ". Its names and shapes must be the model's (" + names(all) + ")"
+                        + prefixHint(all, values)
+                        + "; LoadOptions.nonStrict() loads what matches. The model is unchanged"));
             }
             g.assign(plan);
             return plan;

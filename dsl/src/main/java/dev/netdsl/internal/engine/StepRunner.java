@@ -47,11 +47,7 @@ public final class StepRunner {
      * If {@code correct} is given, its first element gets the batch's right answers (for training accuracy).
      */
     public float step(Feeder feed, String where, Runnable replay, float[] correct) {
-        if (g.needsTwoExamples != null && feed.rows() < 2) {
-            throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
-                    + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
-                    + feed.rows() + " example; train on batches of 2 or more");
-        }
+        needTwoExamples(where, feed.rows(), "train on batches of 2 or more");
         return g.rt.exclusive("fit", () -> {
             g.guard.beforeUpdate();
             float value;
@@ -79,6 +75,18 @@ public final class StepRunner {
             lastLoss = value;
             return value;
         });
+    }
+
+    /**
+     * Refuses a training pass over {@code rows} examples if batch norm over {@code [N, C]} needs two and there is one,
+     * as PyTorch does; {@code where} names the call and {@code advice} what to do.
+     */
+    void needTwoExamples(String where, int rows, String advice) {
+        if (g.needsTwoExamples != null && rows < 2) {
+            throw new IllegalArgumentException(where + ": " + g.needsTwoExamples + " needs more than one value per channel"
+                    + " when training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
+                    + rows + " example; " + advice);
+        }
     }
 
     /**
@@ -215,12 +223,8 @@ public final class StepRunner {
                     : "of step " + stepsTaken) + ". The learning rate " + learningRate + " is probably too large: try "
                     + (learningRate / 10) + " (or scale the data)", failed, loss);
         }
-        StatePlan plan = StatePlan.of(g.trained, computed.values());
-        List<String> problems = plan.problems(List.of());
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException(where + ": the gradients " + source.getClass().getName() + " gave do not fit: "
-                    + String.join("; ", problems) + "; nothing was applied");
-        }
+        StatePlan plan = StatePlan.of(g.trained, computed.values()).checked(problems -> new IllegalStateException(where
+                + ": the gradients " + source.getClass().getName() + " gave do not fit: " + problems + "; nothing was applied"));
         StatePlan buffers = buffers(computed.buffers(), where + ": the buffers " + source.getClass().getName() + " gave");
         apply(plan.stored(), buffers);
         lastLoss = loss;
@@ -235,12 +239,8 @@ public final class StepRunner {
         if (given.isEmpty()) {
             return null;
         }
-        StatePlan plan = StatePlan.of(g.updatedBuffers, given);
-        List<String> problems = plan.problems(List.of());
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(what + " do not fit: " + String.join("; ", problems) + "; nothing was applied");
-        }
-        return plan;
+        return StatePlan.of(g.updatedBuffers, given).checked(problems -> new IllegalArgumentException(what + " do not fit: "
+                + problems + "; nothing was applied"));
     }
 
     /** The learning rate as a tensor to feed, or null while it is the optimizer's own (the graph's default). */

@@ -123,9 +123,8 @@ public final class Trainer {
             train = parts[0];
             validation = parts[1];
         }
-        boolean bars = progress && (shortForm || !fit.isQuiet());
         String why = fit.fullBatch() ? null : stepByStep(train, fit.batchSize(), FitPlan.perBatch(fit.callbacks()));
-        FitPlan plan = FitPlan.of(train, null, fit, shortForm, bars, why);
+        FitPlan plan = FitPlan.of(train, null, fit, shortForm, bars(fit, shortForm), why);
         checkBatches("fit", train.size(), plan.batchSize() == 0 ? train.size() : plan.batchSize());
         return loop(plan, fit, validation, shortForm);
     }
@@ -144,10 +143,15 @@ public final class Trainer {
             throw new IllegalArgumentException("fit: the GradientSource " + source.getClass().getName() + " holds " + size
                     + " rows; it needs at least 1");
         }
-        FitPlan plan = FitPlan.of(null, source, fit, false, progress && !fit.isQuiet(), "each step's gradients come"
-                + " from a GradientSource");
+        FitPlan plan = FitPlan.of(null, source, fit, false, bars(fit, false), "each step's gradients come from a"
+                + " GradientSource");
         checkBatches("fit", size, plan.batchSize() == 0 ? size : plan.batchSize());
         return loop(plan, fit, fit.validation(), false);
+    }
+
+    /** Whether the fit draws progress bars: the short forms always, a fit with options unless quiet. */
+    private boolean bars(Fit fit, boolean shortForm) {
+        return progress && (shortForm || !fit.isQuiet());
     }
 
     /** The loop with the built-in callbacks (validation, clock, progress bar) before the user's and the epoch line last. */
@@ -157,7 +161,7 @@ public final class Trainer {
         }
         FitCallbacks.Validation.check(g.net, fit, validation);
         boolean printing = !fit.isQuiet() && !shortForm;
-        boolean bars = progress && (shortForm || printing);
+        boolean bars = bars(fit, shortForm);
         FitLoop loop = new FitLoop(model, steps, plan, fit.callbacks(), !shortForm && plan.source() == null, true);
         if (validation != null) {
             loop.add(List.of(new FitCallbacks.Validation(validation, fit)));
@@ -186,11 +190,7 @@ public final class Trainer {
     public Gradients gradients(Dataset batch, long step) {
         checkTrainable("gradients");
         Feeder.check("gradients", g.net, batch);
-        if (g.needsTwoExamples != null && batch.size() < 2) {
-            throw new IllegalArgumentException("gradients: " + g.needsTwoExamples + " needs more than one value per channel when"
-                    + " training (PyTorch: \"Expected more than 1 value per channel when training\"), but this batch has "
-                    + batch.size() + " example; compute gradients on batches of 2 or more");
-        }
+        steps.needTwoExamples("gradients", batch.size(), "compute gradients on batches of 2 or more");
         StepRunner.Computed c;
         try (Feeder feed = Feeder.of(g, batch, true)) {
             c = steps.gradients(feed, step);
@@ -204,12 +204,8 @@ public final class Trainer {
      */
     public void applyGradients(List<Parameter> values, List<Parameter> buffers) {
         checkTrainable("applyGradients");
-        StatePlan plan = StatePlan.of(g.trained, values);
-        List<String> problems = plan.problems(List.of());
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("applyGradients: " + String.join("; ", problems)
-                    + ". Give the gradients Model.gradients returns (or their mean); the model is unchanged");
-        }
+        StatePlan plan = StatePlan.of(g.trained, values).checked(problems -> new IllegalArgumentException("applyGradients: "
+                + problems + ". Give the gradients Model.gradients returns (or their mean); the model is unchanged"));
         steps.apply(plan.stored(), steps.buffers(buffers, "applyGradients: the buffers"));
     }
 
