@@ -94,10 +94,7 @@ final class InputColumns {
         checkNewColumns(names);
         List<String> columns = given;
         if (columns == null) {
-            StructField[] fields = schema.fields();
-            List<String> arrays = Arrays.stream(fields).filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
-            columns = arrays.size() == 1 ? arrays
-                    : Arrays.stream(fields).filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
+            columns = defaults(schema, null);
             if (columns.isEmpty()) {
                 throw new BadInput("--input " + input + " has no array column and no numeric column (its columns are "
                         + shown(names) + "); name the model's input with --input-columns");
@@ -125,14 +122,21 @@ final class InputColumns {
      * @throws BadInput naming the column and the columns there are, if one is not there
      */
     private List<String> requested(List<String> names) {
-        if (inputColumns == null || inputColumns.isEmpty()) {
-            return null;
-        }
+        return inputColumns == null || inputColumns.isEmpty() ? null : expand(inputColumns, names, input, null);
+    }
+
+    /**
+     * The columns {@code requested} (as --input-columns gives them) names among the columns {@code names} of
+     * {@code input}: NAME* expanded in their order, leaving out {@code except} (or nothing, if null).
+     *
+     * @throws BadInput naming the column and the columns there are, if one is not there
+     */
+    static List<String> expand(List<String> requested, List<String> names, String input, String except) {
         List<String> columns = new ArrayList<>();
-        for (String c : inputColumns) {
+        for (String c : requested) {
             if (c.endsWith("*")) {
                 String prefix = c.substring(0, c.length() - 1);
-                List<String> matched = names.stream().filter(n -> n.startsWith(prefix)).toList();
+                List<String> matched = names.stream().filter(n -> n.startsWith(prefix) && !n.equals(except)).toList();
                 if (matched.isEmpty()) {
                     throw new BadInput("--input-columns " + c + " matches no column of " + input + "; its columns are "
                             + shown(names));
@@ -148,6 +152,17 @@ final class InputColumns {
             }
         }
         return columns;
+    }
+
+    /**
+     * The input columns by default: the only array column of {@code schema}, else every numeric one, leaving out
+     * {@code except} (or nothing, if null).
+     */
+    static List<String> defaults(StructType schema, String except) {
+        List<StructField> fields = Arrays.stream(schema.fields()).filter(f -> !f.name().equals(except)).toList();
+        List<String> arrays = fields.stream().filter(f -> f.dataType() instanceof ArrayType).map(StructField::name).toList();
+        return arrays.size() == 1 ? arrays
+                : fields.stream().filter(f -> f.dataType() instanceof NumericType).map(StructField::name).toList();
     }
 
     /** The columns the command adds must not be in the input already. */

@@ -91,21 +91,10 @@ public final class ScoreCommand implements Callable<Integer> {
 
     /** Runs the command without exiting the JVM; returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        // Spark logs at INFO by default; a command line shows warnings only (a log4j2 configuration the user gives wins).
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
-        }
         ScoreCommand command = new ScoreCommand();
         command.out = out;
         command.err = err;
-        CommandLine cli = new CommandLine(command).setCommandName("netdsl score");
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setParameterExceptionHandler((e, unused) -> {
-            e.getCommandLine().getErr().println(e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
-            return 2;
-        });
+        CommandLine cli = commandLine(command, "netdsl score", out, err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (command.debug) {
                 e.printStackTrace(cmd.getErr());
@@ -138,6 +127,26 @@ public final class ScoreCommand implements Callable<Integer> {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command line of a spark-module command ({@code score}, {@code train-spark}): Spark's log at warnings only
+     * (unless the user gives a log4j2 configuration), help and errors to {@code out} and {@code err}, and a bad option
+     * printed with the usage, exit code 2.
+     */
+    static CommandLine commandLine(Object command, String name, PrintStream out, PrintStream err) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
+        }
+        CommandLine cli = new CommandLine(command).setCommandName(name);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, unused) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        return cli;
     }
 
     private PrintStream out = System.out;

@@ -256,19 +256,8 @@ public final class SparkTrainer {
     dev.netdsl.Dataset collect(Dataset<Row> data, Net spec) {
         TrainTask.Layout layout = layout(data.schema(), spec);
         List<Row> rows = data.collectAsList();
-        java.util.Iterator<Tuple2<Long, Row>> indexed = new java.util.Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < rows.size();
-            }
-
-            @Override
-            public Tuple2<Long, Row> next() {
-                return new Tuple2<>((long) next, rows.get(next++));
-            }
-        };
+        java.util.Iterator<Tuple2<Long, Row>> indexed = java.util.stream.IntStream.range(0, rows.size())
+                .mapToObj(i -> new Tuple2<>((long) i, rows.get(i))).iterator();
         TrainTask.Shard shard = TrainTask.Shard.read(scala.jdk.javaapi.CollectionConverters.asScala(indexed), 0, 1, layout);
         int[] all = new int[shard.rows];
         Arrays.setAll(all, i -> i);

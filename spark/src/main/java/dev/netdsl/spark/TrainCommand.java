@@ -23,8 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -96,22 +94,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Runs the command without exiting the JVM; returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", "classpath:dev/netdsl/spark/cli-log4j2.properties");
-        }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");   // the loss plot needs no display
         }
         TrainCommand command = new TrainCommand();
         command.stdout = out;
-        CommandLine cli = new CommandLine(command).setCommandName("netdsl train-spark");
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setParameterExceptionHandler((e, unused) -> {
-            e.getCommandLine().getErr().println(e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
-            return 2;
-        });
+        CommandLine cli = ScoreCommand.commandLine(command, "netdsl train-spark", out, err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (command.debug) {
                 e.printStackTrace(cmd.getErr());
@@ -177,13 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long start = System.nanoTime();
             try (SparkFit trained = trainer.fit(data, resume ? fit.resume() : fit)) {
-                Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), out.getFileName().toString(), ".tmp");
-                try {
-                    trained.model().saveAll(tmp);
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                trained.model().saveAll(out);   // atomic
                 Path metrics = out.resolveSibling(out.getFileName() + ".metrics.json");
                 writeMetrics(metrics, trained, columns, spark, (System.nanoTime() - start) / 1e9);
                 Path plot = out.resolveSibling(out.getFileName() + ".loss.png");
@@ -207,44 +189,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The input columns: as given (NAME* expanded), else the only array column, else every numeric one but the label. */
     private String[] inputColumns(Dataset<Row> data, int size) {
-        List<String> names = List.of(data.schema().fieldNames());
-        List<String> out = new ArrayList<>();
         if (inputColumns != null) {
-            for (String c : inputColumns) {
-                if (c.endsWith("*")) {
-                    String prefix = c.substring(0, c.length() - 1);
-                    List<String> matched = names.stream().filter(n -> n.startsWith(prefix) && !n.equals(labelColumn)).toList();
-                    if (matched.isEmpty()) {
-                        throw new IllegalArgumentException("--input-columns " + c + " matches no column of " + input + " (its"
-                                + " columns are " + names + ")");
-                    }
-                    out.addAll(matched);
-                } else {
-                    out.add(c);
-                }
-            }
-            return out.toArray(String[]::new);
+            return InputColumns.expand(inputColumns, List.of(data.schema().fieldNames()), input, labelColumn)
+                    .toArray(String[]::new);
         }
-        List<String> arrays = new ArrayList<>();
-        for (StructField f : data.schema().fields()) {
-            if (f.name().equals(labelColumn)) {
-                continue;
-            }
-            if (f.dataType() instanceof ArrayType) {
-                arrays.add(f.name());
-            } else if (f.dataType() instanceof NumericType) {
-                out.add(f.name());
-            }
-        }
-        if (arrays.size() == 1) {
-            return arrays.toArray(String[]::new);
-        }
-        if (out.size() != size) {
+        List<String> columns = InputColumns.defaults(data.schema(), labelColumn);
+        boolean array = columns.size() == 1 && data.schema().apply(columns.get(0)).dataType() instanceof ArrayType;
+        if (!array && columns.size() != size) {
+            List<String> arrays = java.util.Arrays.stream(data.schema().fields())
+                    .filter(f -> !f.name().equals(labelColumn) && f.dataType() instanceof ArrayType).map(f -> f.name()).toList();
             throw new IllegalArgumentException("--input " + input + ": the net takes " + size + " values per row, but "
-                    + (arrays.size() > 1 ? "there are several array columns " + arrays : "there are " + out.size()
-                    + " numeric columns besides the label " + out) + "; name the input with --input-columns");
+                    + (arrays.size() > 1 ? "there are several array columns " + arrays : "there are " + columns.size()
+                    + " numeric columns besides the label " + columns) + "; name the input with --input-columns");
         }
-        return out.toArray(String[]::new);
+        return columns.toArray(String[]::new);
     }
 
     /** The training loss per step and, if there is one, the validation loss after each epoch, as a PNG. */
@@ -271,9 +229,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
             chart.addSeries("validation loss, per epoch", at, val).setMarker(SeriesMarkers.CIRCLE);
         }
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp.png");
+        writeAtomically(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code file}, then moves it there: a failed run leaves no half file. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -304,12 +267,6 @@ public final class TrainCommand implements Callable<Integer> {
         ex.put("startSeconds", x.startSeconds());
         ex.put("stageReruns", x.reruns());
         m.put("exchange", ex);
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), m);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        writeAtomically(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m));
     }
 }

@@ -130,7 +130,7 @@ public final class SparkBench {
         };
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {
@@ -149,7 +149,7 @@ public final class SparkBench {
         }
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -157,18 +157,23 @@ public final class SparkBench {
 
     /** Replaces this benchmark's section of {@code out} (from its heading to the next), or appends it. */
     private static void write(Path out, String section) throws IOException {
+        write(out, "## Spark scoring", section);
+    }
+
+    /** Replaces the section of {@code out} that starts with {@code heading} (up to the next heading), or appends it. */
+    static void write(Path out, String heading, String section) throws IOException {
         String old = Files.exists(out) ? Files.readString(out) : "# Benchmark results\n";
-        int at = old.indexOf("## Spark scoring");
+        int at = old.indexOf(heading);
         String kept = old;
         if (at >= 0) {
             int next = old.indexOf("\n## ", at + 1);
             kept = old.substring(0, at) + (next < 0 ? "" : old.substring(next + 1));
         }
         Files.writeString(out, kept.stripTrailing() + "\n\n" + section);
-        System.out.println("wrote the Spark section of " + out);
+        System.out.println("wrote the " + heading.substring(3) + " section of " + out);
     }
 
-    private static String option(String[] args, String name, String otherwise) {
+    static String option(String[] args, String name, String otherwise) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

@@ -38,21 +38,8 @@ class SparkSubmitIT {
         Files.writeString(csv, "id,a,b\n0,1,2\n1,-3,0.5\n");
         Path out = dir.resolve("out");
 
-        Path target = Path.of("target");
-        String jars = Files.readString(target.resolve("jars.txt")).strip();
-        // The "distribution": Spark and its dependencies, without the jars that travel with --jars (NetDSL, TensorFlow, ...)
-        // but for Jackson, which a Spark 4.0 distribution has in its jars/ folder too (the same 2.18).
-        Set<String> app = Arrays.stream(jars.split(",")).filter(jar -> !jar.contains("com/fasterxml/jackson"))
-                .collect(Collectors.toSet());
-        String spark = Arrays.stream(Files.readString(target.resolve("classpath.txt")).strip().split(java.io.File.pathSeparator))
-                .filter(jar -> !app.contains(jar)).collect(Collectors.joining(java.io.File.pathSeparator));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(NetDslSpark.java17Options());
-        command.addAll(List.of("-Xmx2g", "-cp", spark, "org.apache.spark.deploy.SparkSubmit",
-                "--master", "local[2]", "--class", "dev.netdsl.spark.ScoreCommand", "--jars", jars,
-                target.resolve("netdsl-spark.jar").toString(),
-                model.toString(), "--input", csv.toString(), "--out", out.toString(), "--format", "csv"));
+        List<String> command = submit("dev.netdsl.spark.ScoreCommand", model.toString(), "--input", csv.toString(), "--out",
+                out.toString(), "--format", "csv");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue(); // a hang guard: over ten times the quiet time
         String log = Files.readString(dir.resolve("log.txt"), StandardCharsets.UTF_8);
@@ -118,6 +105,8 @@ class SparkSubmitIT {
     private static List<String> submit(String main, String... args) throws java.io.IOException {
         Path target = Path.of("target");
         String jars = Files.readString(target.resolve("jars.txt")).strip();
+        // The "distribution": Spark and its dependencies, without the jars that travel with --jars (NetDSL, TensorFlow, ...)
+        // but for Jackson, which a Spark 4.0 distribution has in its jars/ folder too (the same 2.18).
         Set<String> app = Arrays.stream(jars.split(",")).filter(jar -> !jar.contains("com/fasterxml/jackson"))
                 .collect(Collectors.toSet());
         String spark = Arrays.stream(Files.readString(target.resolve("classpath.txt")).strip().split(java.io.File.pathSeparator))

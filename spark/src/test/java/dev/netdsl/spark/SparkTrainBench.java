@@ -37,11 +37,11 @@ public final class SparkTrainBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int mlpRows = Integer.parseInt(option(args, "--mlp-rows", "60000"));
-        int cnnRows = Integer.parseInt(option(args, "--cnn-rows", "12000"));
-        int repeats = Integer.parseInt(option(args, "--repeats", "3"));
-        Path out = Path.of(option(args, "--out", "bench/RESULTS.md"));
-        Path dir = Files.createDirectories(Path.of(option(args, "--dir", "spark/target/bench-train")));
+        int mlpRows = Integer.parseInt(SparkBench.option(args, "--mlp-rows", "60000"));
+        int cnnRows = Integer.parseInt(SparkBench.option(args, "--cnn-rows", "12000"));
+        int repeats = Integer.parseInt(SparkBench.option(args, "--repeats", "3"));
+        Path out = Path.of(SparkBench.option(args, "--out", "bench/RESULTS.md"));
+        Path dir = Files.createDirectories(Path.of(SparkBench.option(args, "--dir", "spark/target/bench-train")));
         List<Row> rows = new ArrayList<>();
         try (StandaloneCluster cluster = StandaloneCluster.start(2, 1, "3g", dir)) {
             SparkSession spark = SparkSession.builder().master(cluster.master).appName("netdsl-spark-train-bench")
@@ -104,9 +104,9 @@ public final class SparkTrainBench {
             }
         }
         md.append(String.format(Locale.ROOT, "| `BarrierTaskContext.allGather`, per call (median over both tasks' calls) | %.0f ms | %.0f ms |%n",
-                median(gather[0]), median(gather[1])));
+                SparkBench.median(gather[0]), SparkBench.median(gather[1])));
         md.append(String.format(Locale.ROOT, "| a Spark job per step: broadcast the weights, `treeAggregate` the gradients (median of 5) | %.0f ms | %.0f ms |%n",
-                median(job[0]), median(job[1])));
+                SparkBench.median(job[0]), SparkBench.median(job[1])));
         System.out.print(md);
         return md.toString();
     }
@@ -138,11 +138,6 @@ public final class SparkTrainBench {
         }
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     private static Row measure(SparkSession spark, String name, Net net, int rows, int repeats) {
         double one;
@@ -190,18 +185,9 @@ public final class SparkTrainBench {
         md.append("\nThe routes Spark itself offers for a step's exchange, on the same cluster (why the trainer has its own):\n\n")
                 .append(routes);
         md.append("\n").append(model(rows));
-        md.append(String.format(Locale.ROOT, "%nLoad average (1 min) at the end of the run: %s.%n", loadAverage()));
+        md.append(String.format(Locale.ROOT, "%nLoad average (1 min) at the end of the run: %s.%n", SparkBench.loadAverage()));
         System.out.println(md);
-        String old = Files.exists(out) ? Files.readString(out) : "# Benchmark results\n";
-        String heading = "## Spark data-parallel training";
-        int at = old.indexOf(heading);
-        String kept = old;
-        if (at >= 0) {
-            int next = old.indexOf("\n## ", at + 1);
-            kept = old.substring(0, at) + (next < 0 ? "" : old.substring(next + 1));
-        }
-        Files.writeString(out, kept.stripTrailing() + "\n\n" + md);
-        System.out.println("wrote the Spark training section of " + out);
+        SparkBench.write(out, "## Spark data-parallel training", md.toString());
     }
 
     /**
@@ -252,20 +238,5 @@ public final class SparkTrainBench {
         return md.toString();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
 
-    private static String option(String[] args, String name, String otherwise) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return otherwise;
-    }
 }
